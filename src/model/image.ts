@@ -1,0 +1,26 @@
+import type { ImageConfig } from '../oci/schemas.js';
+
+/** One layer as the manifest (or docker-save manifest.json) names it, in stacking order. */
+export interface LayerRef {
+  /** How the source finds the blob that holds this layer (an archive member path, a blob path). */
+  key: string;
+  /** Digest of the blob as stored (compressed or not), when the source states it. */
+  digest?: string;
+  /** sha256 of the uncompressed tar, from the image config's rootfs.diff_ids. */
+  diffId: string;
+  mediaType?: string;
+  /** Size of the blob as stored, when the source states it. */
+  size?: number;
+}
+
+/** Everything about the image except its layer bytes. */
+export interface ImageMeta {
+  /** What the user asked for, as they wrote it or as the archive names it. */
+  ref: string;
+  /** Manifest digest when the source knows it, else the config digest (the image id). */
+  digest: string;
+  configDigest: string;
+  platform: string;
+  config: ImageConfig;
+  layers: LayerRef[];
+}
