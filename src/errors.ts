@@ -5,8 +5,11 @@
  */
 export class InputError extends Error {
   override readonly name = 'InputError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Extra lines worth showing under the message (the tail of a build log). */
+  readonly details: string[];
+  constructor(message: string, options?: { cause?: unknown; details?: string[] }) {
     super(message, options);
+    this.details = options?.details ?? [];
   }
 }
 

@@ -1,0 +1,17 @@
+// Bundles each entry point with ncc into dist/ (committed: the Action runs it, `npx image-hygiene` runs it).
+// `node scripts/build.mjs OUTDIR` builds elsewhere, for check-dist.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = process.argv[2] ?? 'dist';
+const entries = [{ source: 'src/cli/index.ts', dir: 'cli', executable: true }];
+
+rmSync(out, { recursive: true, force: true });
+for (const entry of entries) {
+  const dir = join(out, entry.dir);
+  execFileSync(process.execPath, ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry.source, '-o', dir, '--target', 'es2022', '-q'], {
+    stdio: 'inherit',
+  });
+  if (entry.executable) chmodSync(join(dir, 'index.js'), 0o755);
+}

@@ -1,0 +1,80 @@
+import type { LayerContents } from '../model/entry.js';
+import type { ImageMeta } from '../model/image.js';
+import type { ImageConfig } from '../oci/schemas.js';
+import { DiveEfficiency } from './efficiency.js';
+import { historyForLayers } from './history.js';
+import { LayeredFilesystem, type HiddenFile } from './layered-filesystem.js';
+
+export interface LayerSummary {
+  index: number;
+  /** sha256 of the blob as stored by the source. */
+  digest: string;
+  diffId: string;
+  compression: LayerContents['compression'];
+  /** Bytes of the blob as stored; equals the tar size when uncompressed. */
+  blobSize: number;
+  /** Sum of regular-file bytes in the layer. */
+  size: number;
+  files: number;
+  createdBy: string | null;
+  /** Bytes this layer stores that later layers (or its own duplicates) hide. */
+  hiddenBytes: number;
+}
+
+export interface Analysis {
+  image: {
+    ref: string;
+    digest: string;
+    configDigest: string;
+    platform: string;
+    /** Sum of the layers' regular-file bytes. */
+    totalBytes: number;
+  };
+  config: ImageConfig;
+  layers: LayerSummary[];
+  waste: {
+    hiddenBytes: number;
+    /** hiddenBytes / totalBytes (0 for an empty image). */
+    ratio: number;
+    /** dive's efficiency score, for comparison with `.dive-ci` thresholds. */
+    efficiency: number;
+    /** Every hidden file, largest first. */
+    files: HiddenFile[];
+  };
+  filesystem: LayeredFilesystem;
+}
+
+/** Turn an image's metadata and its layers' contents (in stacking order) into the analysis. Pure. */
+export function analyze(meta: ImageMeta, layers: readonly LayerContents[]): Analysis {
+  const filesystem = new LayeredFilesystem();
+  const efficiency = new DiveEfficiency();
+  for (const layer of layers) {
+    efficiency.addLayer(layer.entries, filesystem);
+    filesystem.applyLayer(layer.entries);
+  }
+  const hidden = filesystem.hiddenFiles().sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
+  const hiddenByLayer = new Array<number>(layers.length).fill(0);
+  for (const file of hidden) hiddenByLayer[file.addedIn]! += file.size;
+  const history = historyForLayers(meta.config.history, layers.length);
+
+  const summaries = layers.map((layer, index): LayerSummary => ({
+    index,
+    digest: layer.digest,
+    diffId: layer.diffId,
+    compression: layer.compression,
+    blobSize: layer.blobSize,
+    size: layer.size,
+    files: layer.files,
+    createdBy: history[index]?.created_by ?? null,
+    hiddenBytes: hiddenByLayer[index]!,
+  }));
+  const totalBytes = summaries.reduce((sum, layer) => sum + layer.size, 0);
+  const hiddenBytes = hiddenByLayer.reduce((sum, bytes) => sum + bytes, 0);
+  return {
+    image: { ref: meta.ref, digest: meta.digest, configDigest: meta.configDigest, platform: meta.platform, totalBytes },
+    config: meta.config,
+    layers: summaries,
+    waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: efficiency.score(), files: hidden },
+    filesystem,
+  };
+}

@@ -1,0 +1,231 @@
+import type { LayerEntry } from '../model/entry.js';
+
+export type HiddenHow = 'overwritten' | 'deleted' | 'opaque';
+
+/** A stored regular file that the final filesystem no longer shows: its bytes are shipped for nothing. */
+export interface HiddenFile {
+  path: string;
+  size: number;
+  /** Index of the layer that stored the bytes. */
+  addedIn: number;
+  /** Index of the first layer that hid them. */
+  hiddenIn: number;
+  how: HiddenHow;
+}
+
+/** One path of the final merged filesystem. */
+export interface VisibleEntry {
+  path: string;
+  kind: LayerEntry['kind'];
+  /** For a hard link, the size of the file it shares bytes with. */
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkTarget?: string;
+  /** Index of the layer the visible copy comes from; -1 for a directory no layer wrote an entry for. */
+  layer: number;
+}
+
+interface Node {
+  name: string;
+  parent: Node | undefined;
+  children: Map<string, Node> | undefined;
+  /** Undefined for a directory that exists only because something below it was written. */
+  entry: LayerEntry | undefined;
+  layer: number;
+  /** Set once the node has been removed from the tree (deleted, overwritten, under an opaque dir). */
+  gone: boolean;
+}
+
+interface HiddenRecord extends HiddenFile {
+  entry: LayerEntry;
+}
+
+interface HardLink {
+  node: Node;
+  entry: LayerEntry;
+}
+
+function newNode(name: string, parent: Node | undefined, entry: LayerEntry | undefined, layer: number): Node {
+  return { name, parent, children: undefined, entry, layer, gone: false };
+}
+
+function isDirNode(node: Node): boolean {
+  return node.entry === undefined || node.entry.kind === 'dir';
+}
+
+function components(path: string): string[] {
+  return path === '/' ? [] : path.slice(1).split('/');
+}
+
+/**
+ * The union filesystem of an image, built bottom-up one layer at a time, as overlayfs shows it.
+ * Whiteouts and opaque markers of a layer act on the layers below it only, so each layer is applied
+ * in two steps: first its deletions, then its additions. Nothing is ever re-stacked: a deletion walks
+ * only the subtree it removes.
+ */
+export class LayeredFilesystem {
+  private readonly root = newNode('', undefined, undefined, -1);
+  private readonly hiddenRecords: HiddenRecord[] = [];
+  /** Hard links by "layer\0target path", to tell whether a hidden file's bytes are still reachable. */
+  private readonly hardLinks = new Map<string, HardLink[]>();
+  /** The file each hard link shares bytes with (resolved when the link is added: tar names an earlier entry). */
+  private readonly linkTargets = new Map<LayerEntry, LayerEntry>();
+  private layers = 0;
+
+  get layerCount(): number {
+    return this.layers;
+  }
+
+  applyLayer(entries: readonly LayerEntry[]): void {
+    const layer = this.layers++;
+    for (const entry of entries) {
+      if (entry.kind === 'whiteout') this.delete(entry.path, layer);
+      else if (entry.kind === 'opaque') this.makeOpaque(entry.path, layer);
+    }
+    for (const entry of entries) {
+      if (entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.add(entry, layer);
+    }
+  }
+
+  /** Hidden files, after the hard-link rule: bytes still reachable through a visible hard link of their own layer are not hidden. */
+  hiddenFiles(): HiddenFile[] {
+    return this.hiddenRecords
+      .filter((record) => !this.reachableThroughHardLink(record))
+      .map(({ entry: _entry, ...hidden }) => hidden);
+  }
+
+  lookup(path: string): VisibleEntry | undefined {
+    const node = this.find(path);
+    return node && node !== this.root ? this.describe(node, path) : undefined;
+  }
+
+  /** Every visible path, parents before children, siblings in name order. Iterative: deep trees cannot overflow the stack. */
+  *visibleEntries(): Generator<VisibleEntry> {
+    const stack: Array<{ node: Node; path: string }> = [];
+    const pushChildren = (node: Node, path: string): void => {
+      if (!node.children) return;
+      const names = [...node.children.keys()].sort().reverse();
+      for (const name of names) stack.push({ node: node.children.get(name)!, path: path === '/' ? '/' + name : path + '/' + name });
+    };
+    pushChildren(this.root, '/');
+    while (stack.length > 0) {
+      const { node, path } = stack.pop()!;
+      yield this.describe(node, path);
+      pushChildren(node, path);
+    }
+  }
+
+  /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
+  visibleBytesUnder(path: string): number {
+    const start = this.find(path);
+    if (!start) return 0;
+    let total = 0;
+    const stack = [start];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.entry?.kind === 'file') total += node.entry.size;
+      if (node.children) for (const child of node.children.values()) stack.push(child);
+    }
+    return total;
+  }
+
+  isDirectory(path: string): boolean {
+    const node = this.find(path);
+    return node !== undefined && isDirNode(node);
+  }
+
+  private describe(node: Node, path: string): VisibleEntry {
+    const entry = node.entry;
+    if (!entry) return { path, kind: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, layer: node.layer };
+    const visible: VisibleEntry = { path, kind: entry.kind, size: entry.size, mode: entry.mode, uid: entry.uid, gid: entry.gid, layer: node.layer };
+    if (entry.linkTarget !== undefined) visible.linkTarget = entry.linkTarget;
+    if (entry.kind === 'hardlink') visible.size = this.linkTargets.get(entry)?.size ?? 0;
+    return visible;
+  }
+
+
+  private find(path: string): Node | undefined {
+    let node: Node | undefined = this.root;
+    for (const name of components(path)) {
+      node = node.children?.get(name);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  private delete(path: string, layer: number): void {
+    const node = this.find(path);
+    if (!node || node === this.root) return;
+    this.hide(node, layer, 'deleted');
+    node.parent!.children!.delete(node.name);
+  }
+
+  private makeOpaque(path: string, layer: number): void {
+    const node = this.find(path);
+    if (!node || !isDirNode(node) || !node.children) return;
+    for (const child of node.children.values()) this.hide(child, layer, 'opaque');
+    node.children = undefined;
+  }
+
+  private add(entry: LayerEntry, layer: number): void {
+    const names = components(entry.path);
+    if (names.length === 0) {
+      // The root directory's own entry ("./"): metadata only.
+      this.root.entry = entry.kind === 'dir' ? entry : this.root.entry;
+      return;
+    }
+    let parent = this.root;
+    for (let i = 0; i < names.length - 1; i++) parent = this.directoryChild(parent, names[i]!, layer);
+    const name = names[names.length - 1]!;
+    const existing = parent.children?.get(name);
+    let node: Node;
+    if (existing && entry.kind === 'dir' && isDirNode(existing)) {
+      existing.entry = entry; // a directory over a directory merges; only its metadata changes
+      existing.layer = layer;
+      node = existing;
+    } else {
+      if (existing) this.hide(existing, layer, 'overwritten');
+      node = newNode(name, parent, entry, layer);
+      (parent.children ??= new Map()).set(name, node);
+    }
+    if (entry.kind === 'hardlink') {
+      const target = this.find(entry.linkTarget!);
+      if (target?.layer === layer && target.entry?.kind === 'file') this.linkTargets.set(entry, target.entry);
+      const key = layer + '\0' + entry.linkTarget;
+      const links = this.hardLinks.get(key);
+      if (links) links.push({ node, entry });
+      else this.hardLinks.set(key, [{ node, entry }]);
+    }
+  }
+
+  /** The directory `name` under `parent`, created if missing; a non-directory there is overwritten by it. */
+  private directoryChild(parent: Node, name: string, layer: number): Node {
+    const existing = parent.children?.get(name);
+    if (existing && isDirNode(existing)) return existing;
+    if (existing) this.hide(existing, layer, 'overwritten');
+    const node = newNode(name, parent, undefined, layer);
+    (parent.children ??= new Map()).set(name, node);
+    return node;
+  }
+
+  /** Mark a subtree removed and record every stored file in it as hidden by `layer`. */
+  private hide(top: Node, layer: number, how: HiddenHow): void {
+    const stack = [top];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      node.gone = true;
+      const entry = node.entry;
+      if (entry?.kind === 'file') {
+        this.hiddenRecords.push({ path: entry.path, size: entry.size, addedIn: node.layer, hiddenIn: layer, how, entry });
+      }
+      if (node.children) for (const child of node.children.values()) stack.push(child);
+    }
+  }
+
+  private reachableThroughHardLink(record: HiddenRecord): boolean {
+    const links = this.hardLinks.get(record.addedIn + '\0' + record.path);
+    return links !== undefined && links.some(({ node, entry }) => !node.gone && node.entry === entry);
+  }
+}

@@ -1,0 +1,33 @@
+import { analyze, type Analysis } from './analysis/analyze.js';
+import { readImage, type ReadProgress } from './engine/read-image.js';
+import { buildImage, type BuildOptions } from './sources/build.js';
+import { openSource, parseSourceSpec, type SourceSpec } from './sources/index.js';
+import type { SourceOptions } from './sources/source.js';
+
+export interface AuditRequest extends SourceOptions {
+  /** What to read; with `build`, the image just built is read from the daemon. */
+  source?: string;
+  build?: BuildOptions;
+  progress?: ReadProgress;
+}
+
+export async function resolveSource(request: AuditRequest): Promise<SourceSpec> {
+  if (request.build) {
+    const id = await buildImage({ ...request.build, ...(request.platform ? { platform: request.platform } : {}) });
+    return { kind: 'daemon', ref: request.build.tag ?? id };
+  }
+  if (!request.source) throw new Error('an audit needs a source or a build');
+  return parseSourceSpec(request.source);
+}
+
+/** The one engine every face uses: open the source, read each layer once, analyse. */
+export async function auditImage(request: AuditRequest): Promise<Analysis> {
+  const spec = await resolveSource(request);
+  const opened = await openSource(spec, request.platform ? { platform: request.platform } : {});
+  try {
+    const { meta, layers } = await readImage(opened, request.progress);
+    return analyze(meta, layers);
+  } finally {
+    await opened.close();
+  }
+}

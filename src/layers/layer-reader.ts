@@ -1,0 +1,178 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Writable, type Transform } from 'node:stream';
+import tar from 'tar-stream';
+import { InputError, describeError } from '../errors.js';
+import type { LayerContents, LayerEntry } from '../model/entry.js';
+import { createDecompressor, detectCompression, type Compression } from './compression.js';
+import { entryFromHeader } from './entries.js';
+
+/** Enough bytes to tell gzip and zstd apart from a plain tar. */
+const SNIFF_BYTES = 4;
+
+/**
+ * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
+ * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
+ * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
+ */
+export class LayerReader extends Writable {
+  readonly contents: Promise<LayerContents>;
+
+  private readonly blobHash = createHash('sha256');
+  private tarHash: Hash | undefined;
+  private blobSize = 0;
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private compression: Compression = 'none';
+  private decompressor: Transform | undefined;
+  private readonly extract = tar.extract();
+  private readonly entries: LayerEntry[] = [];
+  private size = 0;
+  private files = 0;
+  private settle!: { resolve: (c: LayerContents) => void; reject: (e: Error) => void };
+  private failed = false;
+  /** A write or the final flush waiting on the inner streams; released on failure so the source never stalls. */
+  private waiting: (() => void) | undefined;
+
+  constructor(private readonly blobName: string) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
+    this.extract.on('entry', (header, stream, next) => {
+      const entry = entryFromHeader(header);
+      if (entry) {
+        this.entries.push(entry);
+        if (entry.kind === 'file') this.size += entry.size;
+        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.files++;
+      }
+      stream.on('end', () => next());
+      stream.resume();
+    });
+    this.extract.on('error', (error: Error) => this.fail(this.tarError(error)));
+  }
+
+  /** Bytes of the blob received so far, for progress lines. */
+  get bytesRead(): number {
+    return this.blobSize;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.blobSize += chunk.length;
+    this.blobHash.update(chunk);
+    if (this.tarHash === undefined) {
+      this.head.push(chunk);
+      this.headLength += chunk.length;
+      if (this.headLength < SNIFF_BYTES) return callback();
+      this.start();
+      chunk = Buffer.concat(this.head);
+      this.head = [];
+    }
+    this.forward(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.tarHash === undefined) {
+      this.start();
+      const rest = Buffer.concat(this.head);
+      this.head = [];
+      if (rest.length > 0) return this.forward(rest, () => this.finish(callback));
+    }
+    this.finish(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (error) this.fail(error);
+    this.decompressor?.destroy();
+    this.extract.destroy();
+    callback(error);
+  }
+
+  private start(): void {
+    this.compression = detectCompression(Buffer.concat(this.head));
+    if (this.compression === 'none') {
+      this.tarHash = this.blobHash; // same bytes: hash once
+      return;
+    }
+    this.tarHash = createHash('sha256');
+    const decompressor = createDecompressor(this.compression, this.blobName);
+    this.decompressor = decompressor;
+    decompressor.on('data', (data: Buffer) => {
+      if (this.failed) return;
+      this.tarHash!.update(data);
+      if (!this.extract.write(data)) {
+        decompressor.pause();
+        this.extract.once('drain', () => decompressor.resume());
+      }
+    });
+    decompressor.on('error', (error: Error) =>
+      this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)),
+    );
+  }
+
+  private forward(chunk: Buffer, callback: (error?: Error | null) => void): void {
+    if (this.failed) return callback();
+    const target: { write(c: Buffer): boolean; once(e: 'drain', f: () => void): unknown } = this.decompressor ?? this.extract;
+    if (target.write(chunk)) return callback();
+    this.waitFor(target, 'drain', callback);
+  }
+
+  private finish(callback: (error?: Error | null) => void): void {
+    if (this.failed) return callback();
+    const endTar = (): void => {
+      if (this.failed) return callback();
+      this.waitFor(this.extract, 'finish', () => {
+        callback();
+        this.complete();
+      });
+      (this.extract as unknown as { end(): void }).end();
+    };
+    if (!this.decompressor) return endTar();
+    this.waitFor(this.decompressor, 'end', endTar);
+    this.decompressor.end();
+  }
+
+  private waitFor(emitter: { once(event: never, listener: () => void): unknown }, event: string, then: () => void): void {
+    const release = (): void => {
+      if (this.waiting !== release) return;
+      this.waiting = undefined;
+      then();
+    };
+    this.waiting = release;
+    (emitter as { once(event: string, listener: () => void): unknown }).once(event, release);
+  }
+
+  private complete(): void {
+    if (this.failed) return;
+    const digest = 'sha256:' + this.blobHash.digest('hex');
+    const diffId = this.tarHash === this.blobHash ? digest : 'sha256:' + this.tarHash!.digest('hex');
+    this.settle.resolve({
+      digest,
+      diffId,
+      compression: this.compression,
+      blobSize: this.blobSize,
+      size: this.size,
+      files: this.files,
+      entries: this.entries,
+    });
+  }
+
+  private tarError(error: Error): InputError {
+    const detail = describeError(error);
+    const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
+    return new InputError(`${this.blobName}: ${what}`);
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.settle.reject(error);
+    this.waiting?.();
+  }
+}
+
+/** Read one layer blob from any readable stream of its stored bytes. */
+export async function readLayer(stream: NodeJS.ReadableStream, blobName: string): Promise<LayerContents> {
+  const reader = new LayerReader(blobName);
+  stream.on('error', (error: Error) => reader.destroy(error));
+  stream.pipe(reader);
+  return reader.contents;
+}

@@ -1,0 +1,115 @@
+import Docker from 'dockerode';
+import { InputError, describeError } from '../errors.js';
+import type { ImageMeta } from '../model/image.js';
+import { parseReference } from '../reference.js';
+import { openArchiveStream } from './archive-stream.js';
+import { registryAuth } from './docker-auth.js';
+import { formatPlatform, parsePlatform, platformMatches } from './platform.js';
+import type { OpenedImage, SourceOptions } from './source.js';
+
+export function connectDocker(): Docker {
+  return new Docker();
+}
+
+function socketLabel(): string {
+  return process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+}
+
+/** Turn dockerode's errors into one line a user can act on. */
+export function daemonError(error: unknown, what: string): InputError {
+  if (error instanceof InputError) return error;
+  const err = error as { code?: string; statusCode?: number; json?: { message?: string }; message?: string };
+  if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
+    return new InputError(`cannot reach the Docker daemon at ${socketLabel()} (${err.code}): is it running?`);
+  }
+  if (err.code === 'EACCES') return new InputError(`permission denied on the Docker socket ${socketLabel()}: run as a user in the docker group`);
+  const message = err.json?.message ?? describeError(error);
+  return new InputError(`${what}: ${message.trim()}`);
+}
+
+interface ProgressEvent {
+  error?: string;
+  errorDetail?: { message?: string };
+  stream?: string;
+  aux?: { ID?: string };
+}
+
+/** Wait for a pull or build stream to end; its failures come as events, not as an HTTP status. */
+export function followProgress(docker: Docker, stream: NodeJS.ReadableStream, onEvent?: (event: ProgressEvent) => void): Promise<ProgressEvent[]> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: ProgressEvent[]) => (error ? reject(error) : resolve(events)),
+      (event: ProgressEvent) => onEvent?.(event),
+    );
+  });
+}
+
+async function pull(docker: Docker, ref: string, options: SourceOptions): Promise<void> {
+  const parsed = parseReference(ref);
+  if (!parsed) throw new InputError(`${ref}: not a valid image reference`);
+  const authconfig = await registryAuth(parsed.registry);
+  // Without a tag Docker would pull every tag of the repository.
+  const target = parsed.tag === undefined && parsed.digest === undefined ? `${ref}:latest` : ref;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.pull(target, { ...(authconfig ? { authconfig } : {}), ...(options.platform ? { platform: options.platform } : {}) });
+  } catch (error) {
+    throw daemonError(error, `cannot pull ${ref}`);
+  }
+  const events = await followProgress(docker, stream).catch((error: unknown) => {
+    throw daemonError(error, `cannot pull ${ref}`);
+  });
+  const failure = events.find((event) => event.error || event.errorDetail);
+  if (failure) throw new InputError(`cannot pull ${ref}: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`);
+}
+
+async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions): Promise<Docker.ImageInspectInfo> {
+  try {
+    return await docker.getImage(ref).inspect();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw daemonError(error, ref);
+  }
+  await pull(docker, ref, options);
+  try {
+    return await docker.getImage(ref).inspect();
+  } catch (error) {
+    throw daemonError(error, ref);
+  }
+}
+
+function manifestDigest(info: Docker.ImageInspectInfo, ref: string): string | undefined {
+  const parsed = parseReference(ref);
+  const repo = parsed ? (parsed.explicitRegistry ? `${parsed.registry}/${parsed.repository}` : parsed.repository) : undefined;
+  const repoDigests = info.RepoDigests ?? [];
+  const match = repoDigests.find((entry) => repo !== undefined && entry.split('@')[0]!.replace(/^docker\.io\/(library\/)?/, '') === repo.replace(/^library\//, ''));
+  return (match ?? repoDigests[0])?.split('@')[1];
+}
+
+/**
+ * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
+ * image export (the same bytes as `docker save`) and read like any archive.
+ */
+export async function openDaemonImage(ref: string, options: SourceOptions, docker: Docker = connectDocker()): Promise<OpenedImage> {
+  const info = await inspectOrPull(docker, ref, options);
+  const platform = formatPlatform({ os: info.Os, architecture: info.Architecture, variant: (info as { Variant?: string }).Variant });
+  if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
+    throw new InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
+  }
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.getImage(info.Id).get();
+  } catch (error) {
+    throw daemonError(error, `cannot export ${ref}`);
+  }
+  // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
+  const archive = openArchiveStream(stream as NodeJS.ReadableStream & import('node:stream').Readable, ref, {});
+  const digest = manifestDigest(info, ref);
+  return {
+    ...archive,
+    async meta(): Promise<ImageMeta> {
+      const meta = await archive.meta();
+      return { ...meta, ref, digest: digest ?? meta.configDigest, platform };
+    },
+  };
+}

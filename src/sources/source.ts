@@ -1,0 +1,32 @@
+import type { Writable } from 'node:stream';
+import type { ImageMeta } from '../model/image.js';
+
+/** The stored bytes of one blob that may be a layer. */
+export interface LayerBlob {
+  /** How a LayerRef names this blob (an archive member path, `blobs/sha256/<hex>`). */
+  key: string;
+  /** For messages: the blob and where it lives. */
+  name: string;
+  /** Write the blob's bytes, exactly as stored, into `sink` and end it. */
+  pipeTo(sink: Writable): Promise<void>;
+}
+
+/**
+ * What every source produces: blobs in whatever order it can deliver them, then the image metadata.
+ * Sources never interpret layer contents; the reader and the analysis never know where bytes came from.
+ */
+export interface OpenedImage {
+  /** Names the source in messages: a file, a directory, an image reference. */
+  label: string;
+  /** Each blob must be fully consumed before the next one is asked for. */
+  blobs(): AsyncIterable<LayerBlob>;
+  /** Complete once `blobs()` is exhausted (a streamed archive names its layers only at the end). */
+  meta(): Promise<ImageMeta>;
+  /** Release what the source holds (temporary images, sockets). */
+  close(): Promise<void>;
+}
+
+export interface SourceOptions {
+  /** `os/arch[/variant]` asked for by the user; when undefined, linux/amd64 inside an index and anything for a single image. */
+  platform?: string;
+}
