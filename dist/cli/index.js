@@ -83078,8 +83078,38 @@ async function resolveDockerArchive(read, label, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
-/** Write `head` (already read from `source`) and then the rest of `source` into `sink`, with backpressure; resolve when the sink has finished. */
-function pump(source, sink, head) {
+/**
+ * A stream whose first chunk has been read (to sniff it) while the rest waits, paused. `ended` is live:
+ * a stream that fits in one chunk may emit "end" at any time after that chunk, before anyone listens again.
+ */
+class Peeked {
+    source;
+    head;
+    ended = false;
+    constructor(source) {
+        this.source = source;
+        source.once('end', () => (this.ended = true));
+    }
+}
+/** Read the first chunk of a stream and leave the stream paused after it. */
+function peek(source) {
+    const peeked = new Peeked(source);
+    return new Promise((resolve, reject) => {
+        const onData = (chunk) => {
+            source.pause();
+            source.off('data', onData);
+            peeked.head = chunk;
+            resolve(peeked);
+        };
+        source.on('data', onData);
+        source.once('end', () => resolve(peeked));
+        source.once('error', (error) => reject(error));
+    });
+}
+/** Write a stream (or the rest of a peeked one) into `sink`, with backpressure; resolve when the sink has finished. */
+function pump(input, sink) {
+    const peeked = input instanceof Peeked ? input : undefined;
+    const source = peeked ? peeked.source : input;
     return new Promise((resolve, reject) => {
         let settled = false;
         const settle = (error) => {
@@ -83098,8 +83128,12 @@ function pump(source, sink, head) {
             sink.destroy(error instanceof Error ? error : new Error(String(error)));
             settle(error);
         });
-        if (head && head.length > 0)
-            sink.write(head);
+        if (peeked?.head)
+            sink.write(peeked.head);
+        if (peeked?.ended) {
+            sink.end();
+            return;
+        }
         source.on('data', (chunk) => {
             if (!sink.write(chunk)) {
                 source.pause();
@@ -83110,44 +83144,27 @@ function pump(source, sink, head) {
         source.resume();
     });
 }
-/** The first chunk of a stream (undefined if it ends first); the stream is left paused after it. */
-function firstChunk(source) {
-    return new Promise((resolve, reject) => {
-        let done = false;
-        const onData = (chunk) => {
-            if (done)
-                return;
-            done = true;
-            source.pause();
-            source.off('data', onData);
-            resolve(chunk);
-        };
-        source.on('data', onData);
-        source.once('end', () => {
-            if (!done)
-                resolve(undefined);
-            done = true;
+/** Collect a stream (or the rest of a peeked one) into memory; undefined when it holds more than `limit` bytes. */
+async function collect(input, limit) {
+    const peeked = input instanceof Peeked ? input : undefined;
+    const source = peeked ? peeked.source : input;
+    const chunks = peeked?.head ? [peeked.head] : [];
+    let length = peeked?.head?.length ?? 0;
+    let tooLarge = length > limit;
+    if (!peeked?.ended) {
+        await new Promise((resolve, reject) => {
+            source.on('data', (chunk) => {
+                length += chunk.length;
+                if (length > limit)
+                    tooLarge = true;
+                else
+                    chunks.push(chunk);
+            });
+            source.once('end', () => resolve());
+            source.once('error', (error) => reject(error));
+            source.resume();
         });
-        source.once('error', (error) => reject(error));
-    });
-}
-/** Collect a stream into memory, refusing more than `limit` bytes. */
-async function collect(source, limit, head) {
-    const chunks = head ? [head] : [];
-    let length = head?.length ?? 0;
-    let tooLarge = false;
-    await new Promise((resolve, reject) => {
-        source.on('data', (chunk) => {
-            length += chunk.length;
-            if (length > limit)
-                tooLarge = true;
-            else
-                chunks.push(chunk);
-        });
-        source.once('end', () => resolve());
-        source.once('error', (error) => reject(error));
-        source.resume();
-    });
+    }
     return tooLarge ? undefined : Buffer.concat(chunks);
 }
 
@@ -83219,19 +83236,20 @@ function openArchiveStream(input, label, options) {
                         aliases.set(path, resolved);
                 }
                 let kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : archive_stream_kindOf(path);
-                let head;
+                let input = entry;
                 if (kind === 'sniff') {
-                    head = await firstChunk(entry);
-                    kind = head && looksLikeJson(head) ? 'json' : 'layer';
+                    const peeked = await peek(entry);
+                    kind = peeked.head && looksLikeJson(peeked.head) ? 'json' : 'layer';
+                    input = peeked;
                 }
                 if (kind === 'json') {
-                    const bytes = await collect(entry, MAX_JSON_BYTES, head);
+                    const bytes = await collect(input, MAX_JSON_BYTES);
                     if (bytes)
                         json.set(path, bytes);
                 }
                 else if (kind === 'layer') {
-                    const blobHead = head;
-                    yield { key: path, name: `${label}: ${path}`, pipeTo: (sink) => pump(entry, sink, blobHead) };
+                    const blob = input;
+                    yield { key: path, name: `${label}: ${path}`, pipeTo: (sink) => pump(blob, sink) };
                 }
                 else {
                     await collect(entry, 0);
@@ -83976,9 +83994,19 @@ async function runCli(argv, io = { stdout: process.stdout, stderr: process.stder
 
 ;// CONCATENATED MODULE: ./src/cli/index.ts
 
+let settled = false;
+// If a stream ever stalls, Node exits with code 0 once nothing is left to wait for; a CI gate must never pass that way.
+process.on('exit', () => {
+    if (!settled) {
+        process.stderr.write('image-hygiene: internal error: the audit stopped before it finished\n');
+        process.exitCode = 2;
+    }
+});
 runCli(process.argv.slice(2)).then((code) => {
+    settled = true;
     process.exitCode = code;
 }, (error) => {
+    settled = true;
     process.stderr.write(`image-hygiene: internal error: ${String(error)}\n`);
     process.exitCode = 2;
 });

@@ -5,7 +5,7 @@ import { InputError, describeError } from '../errors.js';
 import type { ImageMeta } from '../model/image.js';
 import { resolveDockerArchive, resolveOciLayout, type ReadMember } from './resolve-image.js';
 import type { LayerBlob, OpenedImage, SourceOptions } from './source.js';
-import { collect, firstChunk, pump } from './stream-utils.js';
+import { collect, peek, pump, type Peeked } from './stream-utils.js';
 
 /** JSON members (manifests, configs, indexes) are kept in memory; anything larger is not one of them. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -69,17 +69,18 @@ export function openArchiveStream(input: Readable, label: string, options: Sourc
           if (resolved !== undefined) aliases.set(path, resolved);
         }
         let kind: Kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : kindOf(path);
-        let head: Buffer | undefined;
+        let input: Peeked | typeof entry = entry;
         if (kind === 'sniff') {
-          head = await firstChunk(entry);
-          kind = head && looksLikeJson(head) ? 'json' : 'layer';
+          const peeked = await peek(entry);
+          kind = peeked.head && looksLikeJson(peeked.head) ? 'json' : 'layer';
+          input = peeked;
         }
         if (kind === 'json') {
-          const bytes = await collect(entry, MAX_JSON_BYTES, head);
+          const bytes = await collect(input, MAX_JSON_BYTES);
           if (bytes) json.set(path!, bytes);
         } else if (kind === 'layer') {
-          const blobHead = head;
-          yield { key: path!, name: `${label}: ${path}`, pipeTo: (sink) => pump(entry, sink, blobHead) };
+          const blob = input;
+          yield { key: path!, name: `${label}: ${path}`, pipeTo: (sink) => pump(blob, sink) };
         } else {
           await collect(entry, 0);
         }

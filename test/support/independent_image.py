@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""An independent computation of an image's layer table and hidden bytes, for the integration tests.
+
+It shares no code with the engine: Python's own tarfile reads `docker save` output, and the visible
+filesystem is whatever the Docker engine itself exports for a container created from the image
+(overlayfs did the union, not us). Hidden bytes = bytes stored in layers - bytes the union shows.
+
+usage: independent_image.py SAVE_TAR EXPORT_TAR  -> JSON on stdout
+"""
+import json
+import posixpath
+import sys
+import tarfile
+
+# Files the container's init layer puts in `docker export`; the image itself must not contain them.
+INIT_PATHS = {".dockerenv", "etc/hosts", "etc/hostname", "etc/resolv.conf"}
+
+
+def norm(name):
+    return posixpath.normpath("/" + name).lstrip("/")
+
+
+def layer_table(save_path):
+    layers = []
+    paths_seen = set()
+    opaque = 0
+    whiteouts = 0
+    with tarfile.open(save_path, "r:") as save:
+        manifest = json.load(save.extractfile("manifest.json"))
+        assert len(manifest) == 1, "one image per archive"
+        for layer_path in manifest[0]["Layers"]:
+            member = save.getmember(layer_path)
+            if member.issym():
+                member = save.getmember(posixpath.normpath(posixpath.join(posixpath.dirname(layer_path), member.linkname)))
+            size = 0
+            files = 0
+            with tarfile.open(fileobj=save.extractfile(member), mode="r:") as layer:
+                for entry in layer:
+                    path = norm(entry.name)
+                    base = posixpath.basename(path)
+                    paths_seen.add(path)
+                    if base == ".wh..wh..opq":
+                        opaque += 1
+                        continue
+                    if base.startswith(".wh."):
+                        whiteouts += 1
+                        continue
+                    if entry.isreg():
+                        size += entry.size
+                    if not entry.isdir():
+                        files += 1
+            layers.append({"size": size, "files": files})
+    return layers, paths_seen, opaque, whiteouts
+
+
+def visible_bytes(export_path):
+    total = 0
+    with tarfile.open(export_path, "r:") as export:
+        for entry in export:
+            if norm(entry.name) in INIT_PATHS:
+                continue
+            if entry.isreg():  # a second name of the same inode is a hard-link entry of size 0
+                total += entry.size
+    return total
+
+
+def main():
+    layers, paths, opaque, whiteouts = layer_table(sys.argv[1])
+    clash = sorted(INIT_PATHS & paths)
+    if clash:
+        sys.exit("the image contains container init paths, the export cannot be compared: %s" % clash)
+    total = sum(layer["size"] for layer in layers)
+    visible = visible_bytes(sys.argv[2])
+    json.dump({"layers": layers, "totalBytes": total, "visibleBytes": visible, "hiddenBytes": total - visible,
+               "opaqueMarkers": opaque, "whiteouts": whiteouts}, sys.stdout)
+
+
+main()
