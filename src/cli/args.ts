@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.js';
 import type { BuildOptions } from '../sources/build.js';
+import { parsePlatform } from '../sources/platform.js';
 
 export const USAGE = `Usage: image-hygiene audit <source> [options]
 
@@ -99,7 +100,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: AuditArgs = { command: 'audit', format, debug: values.debug ?? false };
   if (source !== undefined) args.source = source;
   if (values.output !== undefined) args.output = values.output;
-  if (values.platform !== undefined) args.platform = values.platform;
+  if (values.platform !== undefined) {
+    parsePlatform(values.platform);
+    args.platform = values.platform;
+  }
   if (top !== undefined) args.top = top;
   if (wantsBuild) {
     const dockerfile = values.dockerfile;

@@ -42,7 +42,7 @@ export async function parseSourceSpec(text: string): Promise<SourceSpec> {
   const kind = await pathKind(text);
   if (kind === 'file') return { kind: 'archive', path: text };
   if (kind === 'dir') return { kind: 'oci-layout', path: text };
-  if (text.includes('/') && (text.startsWith('.') || text.startsWith('/') || /\.(tar|tgz)$/.test(text))) {
+  if (text.startsWith('.') || text.startsWith('/') || /\.(tar|tar\.gz|tgz|tar\.zst)$/.test(text)) {
     throw new InputError(`${text}: no such file or directory`);
   }
   if (!parseReference(text)) throw new InputError(`${text}: neither a file, a directory nor an image reference`);

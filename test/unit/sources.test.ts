@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Analysis } from '../../src/analysis/analyze.js';
+import { auditImage } from '../../src/audit.js';
+import { buildImage, dockerSaveLegacy, dockerSaveOci, ociArchive, writeOciLayout } from '../support/image-builder.js';
+import { LONG_NAME, UNICODE_NAME, richExpected, richImage } from '../support/rich-image.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-sources-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, bytes: Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+const built = buildImage(richImage);
+const duplicateLayers = buildImage({ layers: [richImage.layers[0]!, { entries: [{ type: 'file', path: 'same', content: 'x' }] }, { entries: [{ type: 'file', path: 'same', content: 'x' }] }] });
+
+const sources: Array<[string, () => string]> = [
+  ['docker save, legacy layout (Docker <= 24)', () => write('legacy.tar', dockerSaveLegacy(built, { repoTag: 'rich/app:1' }))],
+  ['docker save, OCI layout (Docker 25+)', () => write('docker25.tar', dockerSaveOci(built, { repoTag: 'rich/app:1' }))],
+  ['OCI archive, uncompressed', () => write('oci-plain.tar', ociArchive(built, { compression: 'none' }))],
+  ['OCI archive, gzip', () => write('oci-gzip.tar', ociArchive(built, { compression: 'gzip' }))],
+  ['OCI archive, zstd', () => write('oci-zstd.tar', ociArchive(built, { compression: 'zstd' }))],
+  ['OCI archive, metadata before blobs', () => write('oci-meta-first.tar', ociArchive(built, { compression: 'gzip', order: 'metadata-first' }))],
+  ['OCI layout directory, zstd', () => (writeOciLayout(join(dir, 'layout'), built, { compression: 'zstd' }), 'oci:' + join(dir, 'layout'))],
+  ['docker-archive: prefix', () => 'docker-archive:' + write('prefixed.tar', dockerSaveLegacy(built))],
+];
+
+function comparable(analysis: Analysis): unknown {
+  return {
+    totalBytes: analysis.image.totalBytes,
+    layers: analysis.layers.map(({ size, files, hiddenBytes, createdBy }) => ({ size, files, hiddenBytes, createdBy })),
+    hiddenBytes: analysis.waste.hiddenBytes,
+    hidden: analysis.waste.files,
+  };
+}
+
+describe('every archive layout gives the same, exact analysis', () => {
+  it.each(sources)('%s', async (_name, make) => {
+    const analysis = await auditImage({ source: make() });
+    expect(comparable(analysis)).toEqual({
+      totalBytes: richExpected.totalBytes,
+      layers: richExpected.layers,
+      hiddenBytes: richExpected.hiddenBytes,
+      hidden: richExpected.hidden,
+    });
+    expect(analysis.layers.map((l) => l.diffId)).toEqual(built.layers.map((l) => l.diffId));
+    expect(analysis.waste.ratio).toBeCloseTo(richExpected.hiddenBytes / richExpected.totalBytes, 12);
+    expect(analysis.image.platform).toBe('linux/amd64');
+    expect(analysis.filesystem.lookup('/' + LONG_NAME)).toMatchObject({ kind: 'file', size: 456 });
+    expect(analysis.filesystem.lookup('/' + UNICODE_NAME)).toMatchObject({ kind: 'file', size: 123 });
+    expect(analysis.filesystem.lookup('/usr/bin/big-link')).toMatchObject({ kind: 'hardlink', size: 20000 });
+    expect(analysis.filesystem.lookup('/usr/bin/t')).toMatchObject({ kind: 'symlink', linkTarget: 'tool' });
+    expect(analysis.filesystem.lookup('/usr/bin/tool')).toMatchObject({ mode: 0o755, layer: 1 });
+  });
+
+  it('names the image by its tag and digest where the archive says them', async () => {
+    const legacy = await auditImage({ source: write('named.tar', dockerSaveLegacy(built, { repoTag: 'rich/app:1' })) });
+    expect(legacy.image).toMatchObject({ ref: 'rich/app:1', digest: built.configDigest, configDigest: built.configDigest });
+    const oci = await auditImage({ source: write('named-oci.tar', ociArchive(built, { compression: 'gzip', refName: 'v1' })) });
+    expect(oci.image.ref).toBe('v1');
+    expect(oci.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(oci.image.digest).not.toBe(built.configDigest);
+  });
+
+  it('reads a legacy archive whose duplicate layer is a symlink to the first copy', async () => {
+    const path = write('dup.tar', dockerSaveLegacy(duplicateLayers, { duplicateLayerAsSymlink: true }));
+    const analysis = await auditImage({ source: path });
+    expect(analysis.layers.map((l) => l.size)).toEqual([31629, 1, 1]);
+    expect(analysis.waste.files).toEqual([{ path: '/same', size: 1, addedIn: 1, hiddenIn: 2, how: 'overwritten' }]);
+  });
+});
+
+describe('multi-platform indexes', () => {
+  const arm = buildImage({ ...richImage, layers: [{ entries: [{ type: 'file', path: 'arm', size: 77 }] }], architecture: 'arm64', variant: 'v8' });
+  const both = (): string => write('multi.tar', ociArchive([built, arm], { compression: 'gzip' }));
+
+  it('takes linux/amd64 by default and the platform asked for otherwise', async () => {
+    expect((await auditImage({ source: both() })).image).toMatchObject({ platform: 'linux/amd64', totalBytes: richExpected.totalBytes });
+    expect((await auditImage({ source: both(), platform: 'linux/arm64' })).image).toMatchObject({ platform: 'linux/arm64/v8', totalBytes: 77 });
+  });
+
+  it('says which platforms exist when the one asked for is missing', async () => {
+    await expect(auditImage({ source: both(), platform: 'linux/s390x' })).rejects.toThrow(
+      /no image for platform linux\/s390x; available: linux\/amd64, linux\/arm64\/v8/,
+    );
+  });
+});
