@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { JsonReport } from '../../src/report/json.js';
+import { BASE_BUSYBOX, BASE_DEBIAN, REGISTRY, buildImage, docker, registryAvailable, removeImages, requireBaseImage, requireDocker, tempDir } from '../support/docker-env.js';
+import { independentImage, layerInstructions, type IndependentImage } from '../support/independent.js';
+import { runBundle } from '../support/run-cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const FIXTURES = resolve(__dirname, '../../fixtures/engine');
+
+async function auditJson(source: string): Promise<JsonReport> {
+  const result = await runBundle(['audit', source, '--format', 'json', '--top', '100000']);
+  if (result.code !== 0) throw new Error(`audit ${source} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as JsonReport;
+}
+
+/** What must be identical whatever the source: sizes, history, hidden bytes and files. */
+function essence(report: JsonReport): unknown {
+  return {
+    totalBytes: report.image.totalBytes,
+    layers: report.layers.map(({ size, files, createdBy, hiddenBytes }) => ({ size, files, createdBy, hiddenBytes })),
+    waste: { hiddenBytes: report.waste.hiddenBytes, efficiency: report.waste.efficiency, files: report.waste.files },
+  };
+}
+
+function expectMatchesIndependent(report: JsonReport, truth: IndependentImage): void {
+  expect(report.layers.map(({ size, files }) => ({ size, files }))).toEqual(truth.layers);
+  expect(report.image.totalBytes).toBe(truth.totalBytes);
+  expect(report.waste.hiddenBytes).toBe(truth.hiddenBytes);
+  expect(report.layers.reduce((sum, layer) => sum + layer.hiddenBytes, 0)).toBe(truth.hiddenBytes);
+}
+
+describe('the engine on images built by a real Docker engine', () => {
+  const tag = 'image-hygiene-test/churn:1';
+  let work: string;
+  let truth: IndependentImage;
+  let daemonReport: JsonReport;
+
+  beforeAll(async () => {
+    await requireDocker();
+    await requireBaseImage(BASE_BUSYBOX);
+    work = await tempDir('engine-docker');
+    await buildImage(tag, join(FIXTURES, 'churn'), { buildArgs: { BASE: BASE_BUSYBOX } });
+    truth = await independentImage(tag, work);
+    daemonReport = await auditJson(`docker-daemon:${tag}`);
+  });
+
+  it('the fixture exercises deletion, copy-up, an opaque directory and a hard link', () => {
+    expect(truth.opaqueMarkers).toBeGreaterThanOrEqual(1);
+    expect(truth.whiteouts).toBeGreaterThanOrEqual(2);
+    const hows = new Set(daemonReport.waste.files.map((file) => file.how));
+    expect(hows).toEqual(new Set(['deleted', 'overwritten', 'opaque']));
+    // /data/linked was removed but /data/linked-too still shows its bytes: not hidden.
+    expect(daemonReport.waste.files.map((file) => file.path)).not.toContain('/data/linked');
+  });
+
+  it('daemon source: layer sizes, file counts and hidden bytes equal the independent computation', () => {
+    expectMatchesIndependent(daemonReport, truth);
+    expect(daemonReport.waste.files).toEqual(
+      expect.arrayContaining([
+        { path: '/data/big', size: 512 * 1024, addedIn: 1, hiddenIn: 2, how: 'deleted' },
+        { path: '/data/keep', size: 64 * 1024, addedIn: 1, hiddenIn: 3, how: 'overwritten' },
+        { path: '/data/cache/c1', size: 40 * 1024, addedIn: 1, hiddenIn: 5, how: 'opaque' },
+        { path: '/data/cache/c2', size: 24 * 1024, addedIn: 1, hiddenIn: 5, how: 'opaque' },
+        { path: '/opt/app/lib.so', size: 16 * 1024, addedIn: 1, hiddenIn: 6, how: 'overwritten' },
+      ]),
+    );
+    expect(daemonReport.waste.files).toHaveLength(5);
+  });
+
+  it('maps each layer to the Dockerfile instruction that made it, past ENV/WORKDIR/CMD history entries', () => {
+    const instructions = layerInstructions(readFileSync(join(FIXTURES, 'churn', 'Dockerfile'), 'utf8'));
+    const layers = daemonReport.layers.slice(1); // layer 0 is the imported base
+    expect(layers).toHaveLength(instructions.length);
+    layers.forEach((layer, i) => {
+      const instruction = instructions[i]!;
+      if (instruction.startsWith('RUN ')) expect(layer.createdBy?.replace(/\s+/g, ' ')).toBe(`/bin/sh -c ${instruction.slice(4)}`);
+      else expect(layer.createdBy).toMatch(/^\/bin\/sh -c #\(nop\) COPY file:[0-9a-f]+ in \/srv\/notes\.txt $/);
+    });
+  });
+
+  it.each([
+    ['docker save (legacy layout)', 'save'],
+    ['OCI archive, gzip (skopeo)', 'oci-gzip'],
+    ['OCI archive, zstd (skopeo)', 'oci-zstd'],
+    ['OCI layout directory (skopeo)', 'oci-dir'],
+  ])('%s gives exactly what the daemon source gives', async (_name, kind) => {
+    let source: string;
+    if (kind === 'save') {
+      source = join(work, 'save.tar');
+      await docker(['save', '-o', source, tag]);
+    } else if (kind === 'oci-dir') {
+      source = `oci:${join(work, 'layout')}`;
+      await run('skopeo', ['copy', '-q', `docker-daemon:${tag}`, `oci:${join(work, 'layout')}:churn`]);
+    } else {
+      const format = kind === 'oci-gzip' ? 'gzip' : 'zstd';
+      source = join(work, `${kind}.tar`);
+      await run('skopeo', ['copy', '-q', '--dest-compress', '--dest-compress-format', format, `docker-daemon:${tag}`, `oci-archive:${source}`]);
+    }
+    const report = await auditJson(source);
+    if (kind === 'oci-gzip' || kind === 'oci-zstd') expect(new Set(report.layers.map((l) => l.compression))).toEqual(new Set([kind.slice(4)]));
+    expectMatchesIndependent(report, truth);
+    expect(essence(report)).toEqual(essence(daemonReport));
+  });
+
+  it('pulls from a registry when the image is not local, and reads it the same', async () => {
+    await registryAvailable();
+    const remote = `${REGISTRY}/image-hygiene-test/churn:pulled`;
+    await docker(['tag', tag, remote]);
+    await docker(['push', remote]);
+    await removeImages(remote, tag);
+    const report = await auditJson(remote);
+    expect(report.image.ref).toBe(remote);
+    expect(report.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(report.image.digest).not.toBe(report.image.configDigest); // the manifest digest, known after a pull
+    expect(essence(report)).toEqual(essence(daemonReport));
+    await removeImages(remote);
+  });
+});
+
+describe('the classic apt mistake, on a Debian base', () => {
+  let work: string;
+
+  beforeAll(async () => {
+    await requireDocker();
+    await requireBaseImage(BASE_DEBIAN);
+    work = await tempDir('apt');
+  });
+
+  it('package lists deleted in a later RUN are hidden bytes, exactly the lists', async () => {
+    const tag = 'image-hygiene-test/apt-split:1';
+    await buildImage(tag, join(FIXTURES, 'apt-split'), { buildArgs: { BASE: BASE_DEBIAN } });
+    const report = await auditJson(tag);
+    expectMatchesIndependent(report, await independentImage(tag, work));
+    const lists = report.waste.files.filter((file) => file.path.startsWith('/var/lib/apt/lists/'));
+    const listBytes = lists.reduce((sum, file) => sum + file.size, 0);
+    expect(listBytes).toBeGreaterThan(1_000_000);
+    expect(lists.every((file) => file.addedIn === 1 && file.hiddenIn === 2 && file.how === 'deleted')).toBe(true);
+    // Everything else hidden is the base files apt rewrote (dpkg status, logs, caches), far smaller.
+    expect(report.waste.hiddenBytes - listBytes).toBeLessThan(listBytes / 4);
+    expect(report.layers[1]!.hiddenBytes).toBeGreaterThanOrEqual(listBytes);
+    await removeImages(tag);
+  });
+
+  it('the same cleanup inside one RUN hides no list bytes', async () => {
+    const tag = 'image-hygiene-test/apt-single:1';
+    await buildImage(tag, join(FIXTURES, 'apt-single'), { buildArgs: { BASE: BASE_DEBIAN } });
+    const report = await auditJson(tag);
+    expectMatchesIndependent(report, await independentImage(tag, work));
+    expect(report.waste.files.filter((file) => file.path.startsWith('/var/lib/apt/lists/'))).toEqual([]);
+    expect(report.waste.hiddenBytes).toBeLessThan(1_000_000);
+    await removeImages(tag);
+  });
+});
