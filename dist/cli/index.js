@@ -83650,7 +83650,7 @@ async function parseSourceSpec(text) {
         return { kind: 'archive', path: text };
     if (kind === 'dir')
         return { kind: 'oci-layout', path: text };
-    if (text.includes('/') && (text.startsWith('.') || text.startsWith('/') || /\.(tar|tgz)$/.test(text))) {
+    if (text.startsWith('.') || text.startsWith('/') || /\.(tar|tar\.gz|tgz|tar\.zst)$/.test(text)) {
         throw new InputError(`${text}: no such file or directory`);
     }
     if (!parseReference(text))
@@ -83799,6 +83799,7 @@ const external_node_util_namespaceObject = require("node:util");
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 
+
 const USAGE = `Usage: image-hygiene audit <source> [options]
 
 Sources:
@@ -83895,8 +83896,10 @@ function parseCliArgs(argv) {
         args.source = source;
     if (values.output !== undefined)
         args.output = values.output;
-    if (values.platform !== undefined)
+    if (values.platform !== undefined) {
+        parsePlatform(values.platform);
         args.platform = values.platform;
+    }
     if (top !== undefined)
         args.top = top;
     if (wantsBuild) {
