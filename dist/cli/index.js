@@ -22068,19 +22068,6 @@ chownr.sync = chownrSync
 
 /***/ }),
 
-/***/ 4982:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-"use strict";
-
-
-const binding = __nccwpck_require__(7318);
-
-module.exports = binding.getCPUInfo;
-
-
-/***/ }),
-
 /***/ 6110:
 /***/ ((module, exports, __nccwpck_require__) => {
 
@@ -55527,7 +55514,7 @@ const crypto = __nccwpck_require__(6982);
 
 let cpuInfo;
 try {
-  cpuInfo = __nccwpck_require__(4982)();
+  cpuInfo = __nccwpck_require__(4573)();
 } catch {}
 
 const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __nccwpck_require__(2888);
@@ -70663,14 +70650,6 @@ function wrappy (fn, cb) {
 
 /***/ }),
 
-/***/ 7318:
-/***/ ((module) => {
-
-module.exports = eval("require")("../build/Release/cpufeatures.node");
-
-
-/***/ }),
-
 /***/ 490:
 /***/ ((module) => {
 
@@ -70716,6 +70695,14 @@ module.exports = require("child_process");
 
 "use strict";
 module.exports = require("constants");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("cpu-features");
 
 /***/ }),
 
@@ -83486,10 +83473,12 @@ async function openDaemonImage(ref, options, docker = connectDocker()) {
 
 
 const LOG_TAIL_LINES = 12;
-async function ignoreFilter(context) {
+async function ignoreFilter(build) {
+    const context = build.context;
     let patterns;
     try {
-        patterns = await (0,promises_namespaceObject.readFile)(__nccwpck_require__.ab + "main/" + context + '/.dockerignore', 'utf8');
+        // A member expression on purpose: with a plain variable here, ncc takes the path for an asset to bundle.
+        patterns = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(build.context, '.dockerignore'), 'utf8');
     }
     catch {
         return () => false;
@@ -83514,7 +83503,7 @@ async function buildImage(options, docker = connectDocker()) {
     catch {
         throw new InputError(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
     }
-    const tarball = tar_fs.pack(context, { ignore: await ignoreFilter(context) });
+    const tarball = tar_fs.pack(context, { ignore: await ignoreFilter({ context }) });
     const log = [];
     let imageId;
     let failure;

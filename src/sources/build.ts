@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import type Docker from 'dockerode';
 import tarFs from 'tar-fs';
@@ -20,10 +20,13 @@ export interface BuildOptions {
 
 const LOG_TAIL_LINES = 12;
 
-async function ignoreFilter(context: string): Promise<(path: string) => boolean> {
+
+async function ignoreFilter(build: { context: string }): Promise<(path: string) => boolean> {
+  const context = build.context;
   let patterns: string;
   try {
-    patterns = await readFile(resolve(context, '.dockerignore'), 'utf8');
+    // A member expression on purpose: with a plain variable here, ncc takes the path for an asset to bundle.
+    patterns = await readFile(join(build.context, '.dockerignore'), 'utf8');
   } catch {
     return () => false;
   }
@@ -47,7 +50,7 @@ export async function buildImage(options: BuildOptions, docker: Docker = connect
   } catch {
     throw new InputError(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
   }
-  const tarball = tarFs.pack(context, { ignore: await ignoreFilter(context) });
+  const tarball = tarFs.pack(context, { ignore: await ignoreFilter({ context }) });
   const log: string[] = [];
   let imageId: string | undefined;
   let failure: string | undefined;

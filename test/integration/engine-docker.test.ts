@@ -106,6 +106,36 @@ describe('the engine on images built by a real Docker engine', () => {
     expect(essence(report)).toEqual(essence(daemonReport));
   });
 
+  it('builds from a Dockerfile first (classic builder through the Engine API), honouring .dockerignore', async () => {
+    const result = await runBundle([
+      'audit', '--dockerfile', join(FIXTURES, 'churn', 'Dockerfile'), '--build-arg', `BASE=${BASE_BUSYBOX}`,
+      '--tag', 'image-hygiene-test/churn:built', '--network', 'host', '--format', 'json', '--top', '100000',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.image.ref).toBe('image-hygiene-test/churn:built');
+    expect(essence(report)).toEqual(essence(daemonReport));
+    await removeImages('image-hygiene-test/churn:built');
+  });
+
+  it('a failing build ends in exit 2 with the tail of the build log', async () => {
+    const context = await tempDir('failing-build');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(context, 'Dockerfile'), `FROM ${BASE_BUSYBOX}\nRUN echo about to fail && exit 3\n`);
+    const result = await runBundle(['audit', '--context', context, '--network', 'host']);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^image-hygiene: the build of Dockerfile failed: The command '\/bin\/sh -c echo about to fail && exit 3' returned a non-zero code: 3$/);
+    expect(lines.slice(1).join('\n')).toContain('about to fail');
+  });
+
+  it('an image that is nowhere ends in exit 2 naming it', async () => {
+    const result = await runBundle(['audit', `${REGISTRY}/image-hygiene-test/does-not-exist:1`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^image-hygiene: cannot pull 127\.0\.0\.1:5000\/image-hygiene-test\/does-not-exist:1: .*(not found|unknown)/i);
+  });
+
   it('pulls from a registry when the image is not local, and reads it the same', async () => {
     await registryAvailable();
     const remote = `${REGISTRY}/image-hygiene-test/churn:pulled`;
