@@ -72736,7 +72736,8 @@ function instructionText(createdBy) {
     const run = createdBy.match(/^\/bin\/sh -c (.*)$/s);
     if (run)
         return 'RUN ' + run[1].trim();
-    return createdBy.replace(/ # buildkit$/, '').trim();
+    // BuildKit writes the instruction itself: "RUN /bin/sh -c make # buildkit".
+    return createdBy.replace(/ # buildkit$/, '').replace(/^RUN \/bin\/sh -c /, 'RUN ').trim();
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/layered-filesystem.ts
@@ -72942,7 +72943,11 @@ function analyze(meta, layers) {
         efficiency.addLayer(layer.entries, filesystem);
         filesystem.applyLayer(layer.entries);
     }
-    const hidden = filesystem.hiddenFiles().sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
+    // An empty file hides no bytes: it is not waste, however often it is replaced.
+    const hidden = filesystem
+        .hiddenFiles()
+        .filter((file) => file.size > 0)
+        .sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
     const hiddenByLayer = new Array(layers.length).fill(0);
     for (const file of hidden)
         hiddenByLayer[file.addedIn] += file.size;
@@ -83024,7 +83029,8 @@ async function resolveOciLayout(read, label, options) {
         throw new InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
     }
     return {
-        ref: refName ?? label,
+        // A bare tag in org.opencontainers.image.ref.name names the image within this layout.
+        ref: refName === undefined ? label : /[/:@]/.test(refName) ? refName : `${label}:${refName}`,
         digest: descriptor.digest,
         configDigest: manifest.config.digest,
         platform: checkPlatform(config, options, label),

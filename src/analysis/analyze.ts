@@ -38,7 +38,7 @@ export interface Analysis {
     ratio: number;
     /** dive's efficiency score, for comparison with `.dive-ci` thresholds. */
     efficiency: number;
-    /** Every hidden file, largest first. */
+    /** Every hidden file with at least one byte, largest first. */
     files: HiddenFile[];
   };
   filesystem: LayeredFilesystem;
@@ -52,7 +52,11 @@ export function analyze(meta: ImageMeta, layers: readonly LayerContents[]): Anal
     efficiency.addLayer(layer.entries, filesystem);
     filesystem.applyLayer(layer.entries);
   }
-  const hidden = filesystem.hiddenFiles().sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
+  // An empty file hides no bytes: it is not waste, however often it is replaced.
+  const hidden = filesystem
+    .hiddenFiles()
+    .filter((file) => file.size > 0)
+    .sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
   const hiddenByLayer = new Array<number>(layers.length).fill(0);
   for (const file of hidden) hiddenByLayer[file.addedIn]! += file.size;
   const history = historyForLayers(meta.config.history, layers.length);

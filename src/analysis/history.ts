@@ -16,5 +16,6 @@ export function instructionText(createdBy: string | undefined): string | undefin
   if (nop) return nop[1]!.trim();
   const run = createdBy.match(/^\/bin\/sh -c (.*)$/s);
   if (run) return 'RUN ' + run[1]!.trim();
-  return createdBy.replace(/ # buildkit$/, '').trim();
+  // BuildKit writes the instruction itself: "RUN /bin/sh -c make # buildkit".
+  return createdBy.replace(/ # buildkit$/, '').replace(/^RUN \/bin\/sh -c /, 'RUN ').trim();
 }

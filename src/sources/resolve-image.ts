@@ -99,7 +99,8 @@ export async function resolveOciLayout(read: ReadMember, label: string, options:
     throw new InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
   }
   return {
-    ref: refName ?? label,
+    // A bare tag in org.opencontainers.image.ref.name names the image within this layout.
+    ref: refName === undefined ? label : /[/:@]/.test(refName) ? refName : `${label}:${refName}`,
     digest: descriptor.digest,
     configDigest: manifest.config.digest,
     platform: checkPlatform(config, options, label),

@@ -28,7 +28,8 @@ describe('instructionText', () => {
     expect(instructionText('/bin/sh -c #(nop)  ENV A=1')).toBe('ENV A=1');
     expect(instructionText('/bin/sh -c #(nop) COPY file:12ab in /app ')).toBe('COPY file:12ab in /app');
     expect(instructionText('/bin/sh -c apt-get update')).toBe('RUN apt-get update');
-    expect(instructionText('RUN /bin/sh -c make # buildkit')).toBe('RUN /bin/sh -c make');
+    expect(instructionText('RUN /bin/sh -c make # buildkit')).toBe('RUN make');
+    expect(instructionText('COPY app.sh /app/ # buildkit')).toBe('COPY app.sh /app/');
     expect(instructionText(undefined)).toBeUndefined();
   });
 });

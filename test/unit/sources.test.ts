@@ -62,7 +62,9 @@ describe('every archive layout gives the same, exact analysis', () => {
     const legacy = await auditImage({ source: write('named.tar', dockerSaveLegacy(built, { repoTag: 'rich/app:1' })) });
     expect(legacy.image).toMatchObject({ ref: 'rich/app:1', digest: built.configDigest, configDigest: built.configDigest });
     const oci = await auditImage({ source: write('named-oci.tar', ociArchive(built, { compression: 'gzip', refName: 'v1' })) });
-    expect(oci.image.ref).toBe('v1');
+    expect(oci.image.ref).toBe(join(dir, 'named-oci.tar') + ':v1');
+    const docker25 = await auditImage({ source: write('named-25.tar', dockerSaveOci(built, { repoTag: 'rich/app:1' })) });
+    expect(docker25.image.ref).toBe('docker.io/rich/app:1');
     expect(oci.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(oci.image.digest).not.toBe(built.configDigest);
   });
