@@ -1,0 +1,41 @@
+/** How much a finding matters. `note` never fails a check; `off` (config only) disables a rule. */
+export type Severity = 'error' | 'warning' | 'note';
+export const SEVERITY_ORDER: Record<Severity, number> = { note: 0, warning: 1, error: 2 };
+
+export type RuleId =
+  | 'latest-tag'
+  | 'unpinned-base'
+  | 'hidden-waste'
+  | 'extra-tool'
+  | 'root-user'
+  | 'package-cache'
+  | 'secret-in-env';
+
+/** Where in a Dockerfile a finding points: `line` is the first line of the instruction (1-based). */
+export interface SourceLocation {
+  path: string;
+  line: number;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  /** One or two sentences: what is wrong and what to do. */
+  message: string;
+  location?: SourceLocation;
+  /** extra-tool: the tool's name (`curl`), its path in the image, and its package when known. */
+  tool?: string;
+  path?: string;
+  package?: string;
+}
+
+export interface RuleInfo {
+  id: RuleId;
+  defaultSeverity: Severity;
+  /** One line for tables and SARIF `shortDescription`. */
+  title: string;
+  /** Why it matters and how to fix it (README, SARIF `help`). */
+  help: string;
+  /** SARIF `security-severity` (0-10) for GitHub code scanning. */
+  securitySeverity: number;
+}
