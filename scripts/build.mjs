@@ -8,7 +8,10 @@ const out = process.argv[2] ?? 'dist';
 // cpu-features is an optional native helper of ssh2 (only for ssh:// Docker hosts); ssh2 works without it, and
 // whether it was compiled depends on the machine, which would make dist/ differ between machines.
 const externals = ['cpu-features'];
-const entries = [{ source: 'src/cli/index.ts', dir: 'cli', executable: true }];
+const entries = [
+  { source: 'src/action/index.ts', dir: '.', executable: false },
+  { source: 'src/cli/index.ts', dir: 'cli', executable: true },
+];
 
 rmSync(out, { recursive: true, force: true });
 for (const entry of entries) {

@@ -1,4 +1,5 @@
 import { analyze, type Analysis } from './analysis/analyze.js';
+import { isPackageDatabasePath } from './analysis/packages.js';
 import { readImage, type ReadProgress } from './engine/read-image.js';
 import { buildImage, type BuildOptions } from './sources/build.js';
 import { openSource, parseSourceSpec, type SourceSpec } from './sources/index.js';
@@ -25,7 +26,7 @@ export async function auditImage(request: AuditRequest): Promise<Analysis> {
   const spec = await resolveSource(request);
   const opened = await openSource(spec, request.platform ? { platform: request.platform } : {});
   try {
-    const { meta, layers } = await readImage(opened, request.progress);
+    const { meta, layers } = await readImage(opened, request.progress, isPackageDatabasePath);
     return analyze(meta, layers);
   } finally {
     await opened.close();

@@ -29,6 +29,7 @@ export interface Analysis {
     platform: string;
     /** Sum of the layers' regular-file bytes. */
     totalBytes: number;
+    annotations?: Record<string, string>;
   };
   config: ImageConfig;
   layers: LayerSummary[];
@@ -75,7 +76,14 @@ export function analyze(meta: ImageMeta, layers: readonly LayerContents[]): Anal
   const totalBytes = summaries.reduce((sum, layer) => sum + layer.size, 0);
   const hiddenBytes = hiddenByLayer.reduce((sum, bytes) => sum + bytes, 0);
   return {
-    image: { ref: meta.ref, digest: meta.digest, configDigest: meta.configDigest, platform: meta.platform, totalBytes },
+    image: {
+      ref: meta.ref,
+      digest: meta.digest,
+      configDigest: meta.configDigest,
+      platform: meta.platform,
+      totalBytes,
+      ...(meta.annotations ? { annotations: meta.annotations } : {}),
+    },
     config: meta.config,
     layers: summaries,
     waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: efficiency.score(), files: hidden },

@@ -25,6 +25,8 @@ export interface VisibleEntry {
   linkTarget?: string;
   /** Index of the layer the visible copy comes from; -1 for a directory no layer wrote an entry for. */
   layer: number;
+  /** The file's bytes, when the reader captured them. */
+  content?: Buffer;
 }
 
 interface Node {
@@ -117,6 +119,43 @@ export class LayeredFilesystem {
     }
   }
 
+  /** The visible entries directly inside a directory, in name order; empty when it is absent or not a directory. */
+  listDirectory(path: string): VisibleEntry[] {
+    const node = this.find(path);
+    if (!node?.children || !isDirNode(node)) return [];
+    return [...node.children.keys()].sort().map((name) => this.describe(node.children!.get(name)!, path === '/' ? '/' + name : path + '/' + name));
+  }
+
+  /**
+   * Follow symbolic links, as the kernel would inside the image (absolute targets from the image's root),
+   * in every component of the path. Undefined for a dangling link or a loop.
+   */
+  resolve(path: string, maxLinks = 40): VisibleEntry | undefined {
+    let pending = components(path);
+    let resolved: string[] = [];
+    let links = 0;
+    while (pending.length > 0) {
+      const name = pending.shift()!;
+      if (name === '' || name === '.') continue;
+      if (name === '..') {
+        resolved.pop();
+        continue;
+      }
+      const candidate = '/' + [...resolved, name].join('/');
+      const entry = this.lookup(candidate);
+      if (!entry) return undefined;
+      if (entry.kind === 'symlink') {
+        if (++links > maxLinks) return undefined;
+        const target = entry.linkTarget ?? '';
+        pending = [...target.split('/'), ...pending];
+        if (target.startsWith('/')) resolved = [];
+        continue;
+      }
+      resolved.push(name);
+    }
+    return resolved.length === 0 ? undefined : this.lookup('/' + resolved.join('/'));
+  }
+
   /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
   visibleBytesUnder(path: string): number {
     const start = this.find(path);
@@ -141,6 +180,7 @@ export class LayeredFilesystem {
     if (!entry) return { path, kind: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, layer: node.layer };
     const visible: VisibleEntry = { path, kind: entry.kind, size: entry.size, mode: entry.mode, uid: entry.uid, gid: entry.gid, layer: node.layer };
     if (entry.linkTarget !== undefined) visible.linkTarget = entry.linkTarget;
+    if (entry.content !== undefined) visible.content = entry.content;
     if (entry.kind === 'hardlink') visible.size = this.linkTargets.get(entry)?.size ?? 0;
     return visible;
   }

@@ -1,11 +1,14 @@
 import { writeFile } from 'node:fs/promises';
-import { auditImage } from '../audit.js';
+import type { Analysis } from '../analysis/analyze.js';
+import { lintDockerfile, runCheck, type CheckRequest, type CheckResult } from '../check.js';
 import type { ReadProgress } from '../engine/read-image.js';
 import { InputError, describeError } from '../errors.js';
-import { toJsonReport } from '../report/json.js';
-import { formatText } from '../report/text.js';
+import { toJsonReport, verdictOf } from '../report/json.js';
+import { toSarif } from '../report/sarif.js';
+import { formatFindings, formatText } from '../report/text.js';
 import { humanBytes } from '../report/units.js';
-import { USAGE, parseCliArgs, type AuditArgs } from './args.js';
+import { applyOverrides, loadPolicy } from '../rules/config.js';
+import { USAGE, parseCliArgs, type AuditArgs, type LintArgs } from './args.js';
 import packageJson from '../../package.json';
 
 export const EXIT = { pass: 0, policy: 1, input: 2 } as const;
@@ -24,21 +27,46 @@ function startProgress(io: CliIo): { progress?: ReadProgress; stop(): void } {
   return { progress, stop: () => (clearInterval(timer), io.stderr.write('\r\x1b[2K')) };
 }
 
-async function audit(args: AuditArgs, io: CliIo): Promise<number> {
-  const { progress, stop } = startProgress(io);
-  let analysis;
-  try {
-    analysis = await auditImage({
-      ...(args.source !== undefined ? { source: args.source } : {}),
-      ...(args.build ? { build: args.build } : {}),
-      ...(args.platform !== undefined ? { platform: args.platform } : {}),
-      ...(progress ? { progress } : {}),
-    });
-  } finally {
-    stop();
+async function checkRequest(args: AuditArgs | LintArgs): Promise<CheckRequest> {
+  const policy = applyOverrides(await loadPolicy(args.policy.config), args.policy, (key) => `--${key}`);
+  const request: CheckRequest = { policy, resolveDigests: args.resolveDigests };
+  if (args.buildArgs) request.buildArgs = args.buildArgs;
+  if (args.command === 'lint') return { ...request, dockerfile: args.dockerfile };
+  if (args.source !== undefined) request.source = args.source;
+  if (args.dockerfile !== undefined) request.dockerfile = args.dockerfile;
+  if (args.build) request.build = args.build;
+  if (args.platform !== undefined) request.platform = args.platform;
+  return request;
+}
+
+function render(args: AuditArgs | LintArgs, result: CheckResult, failOn: CheckRequest['policy']['failOn'], io: CliIo): string {
+  const verdict = verdictOf(result.findings, result.failed, failOn);
+  if (args.format === 'sarif') {
+    const sarif = toSarif(result.findings, { version: packageJson.version, root: process.env.GITHUB_WORKSPACE ?? process.cwd(), ...(args.command === 'lint' || args.dockerfile ? { fallbackPath: args.command === 'lint' ? args.dockerfile : args.dockerfile! } : {}) });
+    return JSON.stringify(sarif, null, 2) + '\n';
   }
-  const report = toJsonReport(analysis, { version: packageJson.version, topFiles: args.top ?? (args.format === 'json' ? 100 : 20) });
-  const text = args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatText(report, io.stdout.columns ?? 100);
+  const analysis: Analysis | undefined = result.analysis;
+  if (!analysis) {
+    const report = { schemaVersion: 1, tool: { name: 'image-hygiene', version: packageJson.version }, verdict, findings: result.findings };
+    return args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatFindings(report).join('\n') + '\n';
+  }
+  const report = toJsonReport(analysis, { version: packageJson.version, topFiles: args.top ?? (args.format === 'json' ? 100 : 20), findings: result.findings, verdict });
+  return args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatText(report, io.stdout.columns ?? 100);
+}
+
+async function check(args: AuditArgs | LintArgs, io: CliIo): Promise<number> {
+  const request = await checkRequest(args);
+  let result: CheckResult;
+  if (args.command === 'lint') result = await lintDockerfile({ ...request, dockerfile: args.dockerfile });
+  else {
+    const { progress, stop } = startProgress(io);
+    try {
+      result = await runCheck(progress ? { ...request, progress } : request);
+    } finally {
+      stop();
+    }
+  }
+  const text = render(args, result, request.policy.failOn, io);
   if (args.output !== undefined) {
     try {
       await writeFile(args.output, text);
@@ -46,7 +74,7 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
       throw new InputError(`--output ${args.output}: ${describeError(error)}`);
     }
   } else io.stdout.write(text);
-  return EXIT.pass;
+  return result.failed ? EXIT.policy : EXIT.pass;
 }
 
 /** The whole CLI; returns the exit code. Errors become one line on stderr (a stack only with --debug). */
@@ -62,7 +90,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       io.stdout.write(packageJson.version + '\n');
       return EXIT.pass;
     }
-    return await audit(args, io);
+    return await check(args, io);
   } catch (error) {
     io.stderr.write(`image-hygiene: ${describeError(error)}\n`);
     if (error instanceof InputError) for (const line of error.details) io.stderr.write(line + '\n');

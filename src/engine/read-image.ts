@@ -21,12 +21,12 @@ function short(digest: string): string {
 }
 
 /** Read every layer blob a source offers, once, then match them to the image's layers and verify them. */
-export async function readImage(opened: OpenedImage, progress?: ReadProgress): Promise<ImageRead> {
+export async function readImage(opened: OpenedImage, progress?: ReadProgress, capture?: (path: string) => boolean): Promise<ImageRead> {
   const read = new Map<string, LayerContents>();
   const failed = new Map<string, unknown>();
   let bytesBefore = 0;
   for await (const blob of opened.blobs()) {
-    const reader = new LayerReader(blob.name);
+    const reader = new LayerReader(blob.name, capture);
     const ticker = progress ? setInterval(() => (progress.bytesRead = bytesBefore + reader.bytesRead), 200) : undefined;
     try {
       await blob.pipeTo(reader);

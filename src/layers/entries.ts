@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import type { Header } from 'tar-stream';
 import type { EntryKind, LayerEntry } from '../model/entry.js';
+import type { TarHeader } from './tar-parser.js';
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -23,7 +23,7 @@ export function joinPath(dir: string, name: string): string {
   return dir === '/' ? '/' + name : dir + '/' + name;
 }
 
-function kindOf(type: Header['type'] | null): EntryKind {
+function kindOf(type: TarHeader['type']): EntryKind {
   switch (type) {
     case 'file':
     case 'contiguous-file':
@@ -40,7 +40,7 @@ function kindOf(type: Header['type'] | null): EntryKind {
 }
 
 /** Decode one tar header into a layer entry; `undefined` for AUFS bookkeeping entries that are not content. */
-export function entryFromHeader(header: Header): LayerEntry | undefined {
+export function entryFromHeader(header: TarHeader): LayerEntry | undefined {
   const path = imagePath(header.name);
   const base = posix.basename(path);
   const common = { mode: header.mode ?? 0, uid: header.uid ?? 0, gid: header.gid ?? 0, size: 0 };

@@ -1,10 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Writable, type Transform } from 'node:stream';
-import tar from 'tar-stream';
 import { InputError, describeError } from '../errors.js';
 import type { LayerContents, LayerEntry } from '../model/entry.js';
 import { createDecompressor, detectCompression, type Compression } from './compression.js';
 import { entryFromHeader } from './entries.js';
+import { TarParser, type TarHeader } from './tar-parser.js';
+
+/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
+export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
 
 /** Enough bytes to tell gzip and zstd apart from a plain tar. */
 const SNIFF_BYTES = 4;
@@ -13,6 +16,9 @@ const SNIFF_BYTES = 4;
  * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
  * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
  * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
+ *
+ * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
+ * backpressure to manage between the decompressor and the parser.
  */
 export class LayerReader extends Writable {
   readonly contents: Promise<LayerContents>;
@@ -24,30 +30,36 @@ export class LayerReader extends Writable {
   private headLength = 0;
   private compression: Compression = 'none';
   private decompressor: Transform | undefined;
-  private readonly extract = tar.extract();
+  private readonly parser: TarParser;
   private readonly entries: LayerEntry[] = [];
   private size = 0;
   private files = 0;
+  /** The file whose bytes are being captured, and its bytes so far. */
+  private captured: { entry: LayerEntry; chunks: Buffer[] } | undefined;
   private settle!: { resolve: (c: LayerContents) => void; reject: (e: Error) => void };
   private failed = false;
-  /** A write or the final flush waiting on the inner streams; released on failure so the source never stalls. */
+  /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
   private waiting: (() => void) | undefined;
 
-  constructor(private readonly blobName: string) {
+  /**
+   * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
+   *   at most MAX_CAPTURE_BYTES each; everything else flows through.
+   */
+  constructor(
+    private readonly blobName: string,
+    private readonly capture: (path: string) => boolean = () => false,
+  ) {
     super({ highWaterMark: 1024 * 1024 });
     this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
-    this.extract.on('entry', (header, stream, next) => {
-      const entry = entryFromHeader(header);
-      if (entry) {
-        this.entries.push(entry);
-        if (entry.kind === 'file') this.size += entry.size;
-        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.files++;
-      }
-      stream.on('end', () => next());
-      stream.resume();
+    this.parser = new TarParser({
+      entry: (header) => this.onEntry(header),
+      body: (chunk) => this.captured!.chunks.push(chunk),
+      bodyEnd: () => {
+        this.captured!.entry.content = Buffer.concat(this.captured!.chunks);
+        this.captured = undefined;
+      },
     });
-    this.extract.on('error', (error: Error) => this.fail(this.tarError(error)));
   }
 
   /** Bytes of the blob received so far, for progress lines. */
@@ -82,8 +94,29 @@ export class LayerReader extends Writable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (error) this.fail(error);
     this.decompressor?.destroy();
-    this.extract.destroy();
     callback(error);
+  }
+
+  private onEntry(header: TarHeader): boolean {
+    const entry = entryFromHeader(header);
+    if (!entry) return false;
+    this.entries.push(entry);
+    if (entry.kind === 'file') this.size += entry.size;
+    if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.files++;
+    if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
+      this.captured = { entry, chunks: [] };
+      return true;
+    }
+    return false;
+  }
+
+  private parse(chunk: Buffer): void {
+    if (this.failed) return;
+    try {
+      this.parser.write(chunk);
+    } catch (error) {
+      this.fail(this.tarError(error));
+    }
   }
 
   private start(): void {
@@ -98,10 +131,7 @@ export class LayerReader extends Writable {
     decompressor.on('data', (data: Buffer) => {
       if (this.failed) return;
       this.tarHash!.update(data);
-      if (!this.extract.write(data)) {
-        decompressor.pause();
-        this.extract.once('drain', () => decompressor.resume());
-      }
+      this.parse(data);
     });
     decompressor.on('error', (error: Error) =>
       this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)),
@@ -110,20 +140,26 @@ export class LayerReader extends Writable {
 
   private forward(chunk: Buffer, callback: (error?: Error | null) => void): void {
     if (this.failed) return callback();
-    const target: { write(c: Buffer): boolean; once(e: 'drain', f: () => void): unknown } = this.decompressor ?? this.extract;
-    if (target.write(chunk)) return callback();
-    this.waitFor(target, 'drain', callback);
+    if (!this.decompressor) {
+      this.parse(chunk);
+      return callback();
+    }
+    if (this.decompressor.write(chunk)) return callback();
+    this.waitFor(this.decompressor, 'drain', callback);
   }
 
   private finish(callback: (error?: Error | null) => void): void {
     if (this.failed) return callback();
     const endTar = (): void => {
       if (this.failed) return callback();
-      this.waitFor(this.extract, 'finish', () => {
-        callback();
-        this.complete();
-      });
-      (this.extract as unknown as { end(): void }).end();
+      try {
+        this.parser.end();
+      } catch (error) {
+        this.fail(this.tarError(error));
+        return callback();
+      }
+      callback();
+      this.complete();
     };
     if (!this.decompressor) return endTar();
     this.waitFor(this.decompressor, 'end', endTar);
@@ -155,7 +191,7 @@ export class LayerReader extends Writable {
     });
   }
 
-  private tarError(error: Error): InputError {
+  private tarError(error: unknown): InputError {
     const detail = describeError(error);
     const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
     return new InputError(`${this.blobName}: ${what}`);

@@ -15,6 +15,8 @@ export interface LayerEntry {
   gid: number;
   /** Symlink target as written, or the normalised absolute path a hard link points at. */
   linkTarget?: string;
+  /** The bytes of a small file the reader was asked to keep (package databases, /etc/passwd). */
+  content?: Buffer;
 }
 
 /** What reading one layer blob produced. */

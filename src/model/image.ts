@@ -23,4 +23,6 @@ export interface ImageMeta {
   platform: string;
   config: ImageConfig;
   layers: LayerRef[];
+  /** The manifest's annotations, when the source has a manifest (OCI layouts). */
+  annotations?: Record<string, string>;
 }

@@ -1,11 +1,28 @@
 import type { Analysis } from '../analysis/analyze.js';
 import type { HiddenFile } from '../analysis/layered-filesystem.js';
+import { bakedSecrets, maskSecrets } from '../analysis/secrets.js';
+import type { FailOn } from '../rules/config.js';
+import type { Finding, Severity } from '../rules/types.js';
+
+export interface Verdict {
+  result: 'pass' | 'fail';
+  failOn: FailOn;
+  counts: Record<Severity, number>;
+}
+
+export function verdictOf(findings: readonly Finding[], failed: boolean, failOn: FailOn): Verdict {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return { result: failed ? 'fail' : 'pass', failOn, counts };
+}
 
 export const REPORT_SCHEMA_VERSION = 1;
 
 export interface JsonReport {
   schemaVersion: number;
   tool: { name: 'image-hygiene'; version: string };
+  verdict: Verdict;
+  findings: Finding[];
   image: { ref: string; digest: string; configDigest: string; platform: string; totalBytes: number; layerCount: number };
   layers: Array<{
     index: number;
@@ -30,11 +47,30 @@ export interface JsonReport {
   };
 }
 
-export function toJsonReport(analysis: Analysis, options: { version: string; topFiles: number }): JsonReport {
+export interface ReportOptions {
+  version: string;
+  topFiles: number;
+  findings: Finding[];
+  verdict: Verdict;
+}
+
+export function toJsonReport(analysis: Analysis, options: ReportOptions): JsonReport {
+  // Secret values found in the config or history never leave the tool, wherever they appear.
+  const secrets = bakedSecrets(analysis.config);
+  const mask = (text: string): string => maskSecrets(text, secrets);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'image-hygiene', version: options.version },
-    image: { ...analysis.image, layerCount: analysis.layers.length },
+    verdict: options.verdict,
+    findings: options.findings.map((finding) => ({ ...finding, message: mask(finding.message) })),
+    image: {
+      ref: analysis.image.ref,
+      digest: analysis.image.digest,
+      configDigest: analysis.image.configDigest,
+      platform: analysis.image.platform,
+      totalBytes: analysis.image.totalBytes,
+      layerCount: analysis.layers.length,
+    },
     layers: analysis.layers.map((layer) => ({
       index: layer.index,
       digest: layer.digest,
@@ -44,7 +80,7 @@ export function toJsonReport(analysis: Analysis, options: { version: string; top
       compressedSize: layer.compression === 'none' ? null : layer.blobSize,
       size: layer.size,
       files: layer.files,
-      createdBy: layer.createdBy,
+      createdBy: layer.createdBy === null ? null : mask(layer.createdBy),
       hiddenBytes: layer.hiddenBytes,
     })),
     waste: {

@@ -1,5 +1,6 @@
 import { instructionText } from '../analysis/history.js';
 import type { JsonReport } from './json.js';
+import { count } from './markdown.js';
 import { humanBytes, oneLine, percent } from './units.js';
 
 function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
@@ -12,10 +13,26 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   );
 }
 
-/** The human report: the image, the layer table, the largest hidden files. */
+export function formatFindings(report: Pick<JsonReport, 'findings' | 'verdict'>): string[] {
+  const { verdict, findings } = report;
+  const counts = `${count(verdict.counts.error, 'error')}, ${count(verdict.counts.warning, 'warning')}, ${count(verdict.counts.note, 'note')}`;
+  const lines = [`${verdict.result === 'fail' ? 'FAIL' : 'PASS'}  ${counts} (fail-on: ${verdict.failOn})`];
+  const byRule = new Map<string, typeof findings>();
+  for (const finding of findings) byRule.set(finding.rule, [...(byRule.get(finding.rule) ?? []), finding]);
+  for (const [rule, group] of byRule) {
+    lines.push('', `${rule}`);
+    for (const finding of group) {
+      const where = finding.location ? ` ${finding.location.path}:${finding.location.line}` : '';
+      lines.push(`  ${finding.severity}${where}: ${oneLine(finding.message, 2000)}`);
+    }
+  }
+  return lines;
+}
+
+/** The human report: the verdict and findings, the image, the layer table, the largest hidden files. */
 export function formatText(report: JsonReport, width = 100): string {
   const { image, waste } = report;
-  const lines: string[] = [];
+  const lines: string[] = [...formatFindings(report), ''];
   lines.push(`Image     ${image.ref}  (${image.platform})`);
   lines.push(`Digest    ${image.digest}`);
   lines.push(`Size      ${humanBytes(image.totalBytes)} in ${image.layerCount} layers`);

@@ -105,6 +105,7 @@ export async function resolveOciLayout(read: ReadMember, label: string, options:
     configDigest: manifest.config.digest,
     platform: checkPlatform(config, options, label),
     config,
+    ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
     layers: manifest.layers.map((layer, i) => ({
       key: blobPath(layer.digest),
       digest: layer.digest,

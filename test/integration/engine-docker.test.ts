@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const FIXTURES = resolve(__dirname, '../../fixtures/engine');
 
 async function auditJson(source: string): Promise<JsonReport> {
-  const result = await runBundle(['audit', source, '--format', 'json', '--top', '100000']);
+  const result = await runBundle(['audit', source, '--format', 'json', '--top', '100000', '--fail-on', 'never']);
   if (result.code !== 0) throw new Error(`audit ${source} exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout) as JsonReport;
 }
@@ -109,7 +109,7 @@ describe('the engine on images built by a real Docker engine', () => {
   it('builds from a Dockerfile first (classic builder through the Engine API)', async () => {
     const result = await runBundle([
       'audit', '--dockerfile', join(FIXTURES, 'churn', 'Dockerfile'), '--build-arg', `BASE=${BASE_BUSYBOX}`,
-      '--tag', 'image-hygiene-test/churn:built', '--network', 'host', '--format', 'json', '--top', '100000',
+      '--tag', 'image-hygiene-test/churn:built', '--network', 'host', '--format', 'json', '--top', '100000', '--fail-on', 'never',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

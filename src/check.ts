@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import type { Analysis } from './analysis/analyze.js';
+import { auditImage, type AuditRequest } from './audit.js';
+import { dockerfileFindings } from './dockerfile/rules.js';
+import type { DockerfileModel } from './dockerfile/parse.js';
+import { mapHistoryToInstructions, parseDockerfile } from './dockerfile/parse.js';
+import { InputError, describeError } from './errors.js';
+import type { Policy } from './rules/config.js';
+import { applyPolicy, fails, imageFindings } from './rules/evaluate.js';
+import type { Finding, SourceLocation } from './rules/types.js';
+import { resolveDigestWithDaemon } from './sources/digest.js';
+
+export interface CheckRequest extends AuditRequest {
+  policy: Policy;
+  /** A Dockerfile to check and to trace image findings to; with no source, it is built first. */
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  /** Ask the local engine for digests so unpinned-base can give the exact line to paste. */
+  resolveDigests?: boolean;
+}
+
+export interface CheckResult {
+  analysis?: Analysis;
+  findings: Finding[];
+  failed: boolean;
+  /** With a Dockerfile: whether a layer's history maps to an instruction of its final stage. */
+  mapsToInstruction?: (layer: number) => boolean;
+}
+
+async function readDockerfile(path: string, buildArgs: Record<string, string> | undefined, target: string | undefined, platform: string | undefined): Promise<DockerfileModel> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`--dockerfile ${path}: ${describeError(error)}`);
+  }
+  return parseDockerfile(text, path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}) });
+}
+
+async function checkDockerfile(model: DockerfileModel, request: CheckRequest): Promise<Finding[]> {
+  return dockerfileFindings(model, {
+    allow: request.policy.allowUnpinned,
+    ...(request.resolveDigests ? { resolveDigest: resolveDigestWithDaemon } : {}),
+  });
+}
+
+/** The Dockerfile rules alone: no image, no daemon needed (unless digests are to be resolved). */
+export async function lintDockerfile(request: CheckRequest & { dockerfile: string }): Promise<CheckResult> {
+  const model = await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform);
+  const findings = applyPolicy(await checkDockerfile(model, request), request.policy);
+  return { findings, failed: fails(findings, request.policy.failOn) };
+}
+
+/** Everything together: the image (read, built or pulled), its rules, and the Dockerfile's when one is given. */
+export async function runCheck(request: CheckRequest): Promise<CheckResult> {
+  const model = request.dockerfile
+    ? await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform)
+    : undefined;
+  const analysis = await auditImage(request);
+  // Mapped in order over all layers, so that two identical RUN lines land on their own instructions.
+  const instructions = model ? mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
+  const locateLayer = (layer: number): SourceLocation | undefined => {
+    const instruction = instructions[layer];
+    return model && instruction ? { path: model.path, line: instruction.line } : undefined;
+  };
+  const raw = [
+    ...imageFindings(analysis, { policy: request.policy, locateLayer, hasDockerfile: model !== undefined }),
+    ...(model ? await checkDockerfile(model, request) : []),
+  ];
+  const findings = applyPolicy(raw, request.policy);
+  const result: CheckResult = { analysis, findings, failed: fails(findings, request.policy.failOn) };
+  if (model) result.mapsToInstruction = (layer) => locateLayer(layer) !== undefined;
+  return result;
+}

@@ -1,0 +1,341 @@
+/**
+ * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
+ * bodies are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
+ * callback per entry. A layer of 100,000 small files is mostly headers, and tar-stream's per-entry stream
+ * cost more than everything else we do with them.
+ *
+ * Decoding follows tar-stream 3 (which reads the archives around the layers) rule for rule, so both agree on
+ * every name: ustar prefix, GNU long names and links ('L'/'K'), PAX path/linkpath/size (per-file headers
+ * merged over a global one, which on its own applies to nothing), base-256 numbers, checksum, an all-zero
+ * block skipped, a directory's size field ignored, the type from the typeflag alone.
+ */
+
+export type TarEntryType =
+  | 'file'
+  | 'link'
+  | 'symlink'
+  | 'character-device'
+  | 'block-device'
+  | 'directory'
+  | 'fifo'
+  | 'contiguous-file'
+  | null;
+
+export interface TarHeader {
+  name: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  type: TarEntryType;
+  linkname: string | null;
+}
+
+export interface TarHandler {
+  /** Return true to receive the entry's body through `body` (then `bodyEnd`); false to skip it. */
+  entry(header: TarHeader): boolean;
+  body?(chunk: Buffer): void;
+  bodyEnd?(): void;
+}
+
+const BLOCK = 512;
+const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU long-name record
+const EMPTY_CHECKSUM = 8 * 32;
+
+/** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
+function isUstar(block: Buffer): boolean {
+  return block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
+}
+
+type Pending = 'gnu-long-path' | 'gnu-long-link-path' | 'pax-header' | 'pax-global-header';
+
+/** Typeflag byte minus '0', as tar-stream computes it ('x' = 72, 'g' = 55, 'L' = 28, 'K' = 27, 'N' = 30). */
+function typeOf(flag: number): TarEntryType | Pending {
+  switch (flag) {
+    case 0: return 'file';
+    case 1: return 'link';
+    case 2: return 'symlink';
+    case 3: return 'character-device';
+    case 4: return 'block-device';
+    case 5: return 'directory';
+    case 6: return 'fifo';
+    case 7: return 'contiguous-file';
+    case 72: return 'pax-header';
+    case 55: return 'pax-global-header';
+    case 27: return 'gnu-long-link-path';
+    case 28:
+    case 30: return 'gnu-long-path';
+    default: return null;
+  }
+}
+
+function indexOf(block: Buffer, byte: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (block[i] === byte) return i;
+  return end;
+}
+
+function decodeStr(block: Buffer, start: number, length: number): string {
+  return block.toString('utf8', start, indexOf(block, 0, start, start + length));
+}
+
+function parse256(field: Buffer): number | null {
+  let positive: boolean;
+  if (field[0] === 0x80) positive = true;
+  else if (field[0] === 0xff) positive = false;
+  else return null;
+  let sum = 0;
+  let scale = 1;
+  for (let i = field.length - 1; i > 0; i--) {
+    sum += (positive ? field[i]! : 0xff - field[i]!) * scale;
+    scale *= 256;
+  }
+  return positive ? sum : -sum;
+}
+
+/** A numeric field: octal digits (leading spaces and NULs skipped, up to a space or NUL), or base-256. */
+function decodeOct(block: Buffer, start: number, length: number): number | null {
+  if (block[start]! & 0x80) return parse256(block.subarray(start, start + length));
+  const end = start + length;
+  let offset = start;
+  while (offset < end && block[offset] === 0x20) offset++; // old tars pad with leading spaces
+  while (offset < end && block[offset] === 0) offset++;
+  // Digits by hand, not parseInt(toString()): this runs seven times per header, and headers are most of a
+  // layer of small files. Anything but a digit or a terminator takes tar-stream's own path, to agree exactly.
+  let value = 0;
+  for (let i = offset; i < end; i++) {
+    const byte = block[i]!;
+    if (byte === 0x20 || byte === 0) break;
+    if (byte < 0x30 || byte > 0x37) return parseInt(block.toString('utf8', offset, indexOf(block, 0x20, offset, end)), 8);
+    value = value * 8 + (byte - 0x30);
+  }
+  return value;
+}
+
+function checksum(block: Buffer): number {
+  let sum = EMPTY_CHECKSUM;
+  for (let i = 0; i < 148; i++) sum += block[i]!;
+  for (let i = 156; i < BLOCK; i++) sum += block[i]!;
+  return sum;
+}
+
+function decodePax(record: Buffer): Record<string, string> {
+  const result: Record<string, string> = {};
+  let buf = record;
+  while (buf.length) {
+    let i = 0;
+    while (i < buf.length && buf[i] !== 0x20) i++;
+    const length = parseInt(buf.toString('utf8', 0, i), 10);
+    if (!length) return result;
+    const line = buf.toString('utf8', i + 1, length - 1);
+    const eq = line.indexOf('=');
+    if (eq === -1) return result;
+    result[line.slice(0, eq)] = line.slice(eq + 1);
+    buf = buf.subarray(length);
+  }
+  return result;
+}
+
+interface RawHeader {
+  header: TarHeader;
+  pending: Pending | undefined;
+}
+
+/** Undefined for an all-zero block (end-of-archive padding, skipped like tar-stream does). */
+function decodeHeader(block: Buffer): RawHeader | undefined {
+  const sum = checksum(block);
+  if (sum === EMPTY_CHECKSUM) return undefined;
+  if (sum !== decodeOct(block, 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+  const flag = block[156] === 0 ? 0 : block[156]! - 48;
+  let name = decodeStr(block, 0, 100);
+  const ustar = isUstar(block);
+  if (ustar && block[262] === 0) {
+    if (block[345]) name = decodeStr(block, 345, 155) + '/' + name;
+  } else if (!(ustar && block[262] === 0x20 && block[263] === 0x20 && block[264] === 0)) {
+    throw new Error('Invalid tar header: unknown format.');
+  }
+  // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
+  // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
+  const type = typeOf(flag);
+  const isPending = type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
+  return {
+    header: {
+      name,
+      mode: decodeOct(block, 100, 8) ?? 0,
+      uid: decodeOct(block, 108, 8) ?? 0,
+      gid: decodeOct(block, 116, 8) ?? 0,
+      size: decodeOct(block, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
+      type: isPending ? null : (type as TarEntryType),
+      linkname: block[157] === 0 ? null : decodeStr(block, 157, 100),
+    },
+    pending: isPending ? (type as Pending) : undefined,
+  };
+}
+
+const enum State {
+  Header,
+  LongHeader,
+  Body,
+  Skip,
+}
+
+export class TarParser {
+  private state = State.Header;
+  /** Bytes still to come of the current body, long-header record or padding. */
+  private missing = 0;
+  /** Padding after the current body, up to the next 512-byte boundary. */
+  private padding = 0;
+  /** A header block or long-header record split across chunks. */
+  private partial: Buffer[] = [];
+  private partialLength = 0;
+  private longType: Pending | undefined;
+  private longSize = 0;
+  private gnuLongPath: string | undefined;
+  private gnuLongLinkPath: string | undefined;
+  private pax: Record<string, string> | undefined;
+  private paxGlobal: Record<string, string> | undefined;
+
+  constructor(private readonly handler: TarHandler) {}
+
+  write(chunk: Buffer): void {
+    let offset = 0;
+    const length = chunk.length;
+    while (offset < length) {
+      switch (this.state) {
+        case State.Body:
+        case State.Skip: {
+          const take = Math.min(this.missing, length - offset);
+          if (this.state === State.Body && take > 0) this.handler.body!(chunk.subarray(offset, offset + take));
+          offset += take;
+          this.missing -= take;
+          if (this.missing === 0) this.endBody();
+          break;
+        }
+        case State.Header: {
+          if (this.partialLength === 0 && length - offset >= BLOCK) {
+            this.header(chunk.subarray(offset, offset + BLOCK));
+            offset += BLOCK;
+          } else {
+            offset += this.gather(chunk, offset, BLOCK);
+            if (this.partialLength === BLOCK) this.header(this.takePartial());
+          }
+          break;
+        }
+        case State.LongHeader: {
+          if (this.partialLength === 0 && length - offset >= this.longSize) {
+            this.longHeader(chunk.subarray(offset, offset + this.longSize));
+            offset += this.longSize;
+          } else {
+            offset += this.gather(chunk, offset, this.longSize);
+            if (this.partialLength === this.longSize) this.longHeader(this.takePartial());
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
+  end(): void {
+    if (this.state !== State.Header || this.partialLength !== 0) throw new Error('Unexpected end of data');
+  }
+
+  private gather(chunk: Buffer, offset: number, want: number): number {
+    const take = Math.min(want - this.partialLength, chunk.length - offset);
+    // Copied: the caller may reuse its buffer (zlib output is ours to keep, but a fs chunk slice pins a whole 1 MiB).
+    this.partial.push(Buffer.from(chunk.subarray(offset, offset + take)));
+    this.partialLength += take;
+    return take;
+  }
+
+  private takePartial(): Buffer {
+    const whole = this.partial.length === 1 ? this.partial[0]! : Buffer.concat(this.partial, this.partialLength);
+    this.partial = [];
+    this.partialLength = 0;
+    return whole;
+  }
+
+  private header(block: Buffer): void {
+    const raw = decodeHeader(block);
+    if (!raw) return;
+    const { header, pending } = raw;
+    if (pending) {
+      if (header.size > MAX_LONG_HEADER) throw new Error('Header exceeds max size');
+      // tar-stream loses its way in the blocks that follow such a record; an error is the honest answer.
+      if (!(header.size >= 0)) throw new Error('Invalid header');
+      this.longType = pending;
+      this.longSize = header.size;
+      this.padding = padding(header.size);
+      if (header.size === 0) this.longHeader(Buffer.alloc(0));
+      else this.state = State.LongHeader;
+      return;
+    }
+    this.applyLongHeaders(header); // a PAX size may replace an unreadable size field
+    if (!(header.size >= 0)) throw new Error('Invalid header');
+    // tar-stream (and POSIX) store no data blocks after a directory, whatever its size field says.
+    const size = header.type === 'directory' ? 0 : header.size;
+    const wantsBody = this.handler.entry(header);
+    this.missing = size;
+    this.padding = padding(size);
+    if (size === 0) {
+      if (wantsBody) this.handler.bodyEnd!();
+      return;
+    }
+    this.state = wantsBody ? State.Body : State.Skip;
+  }
+
+  private longHeader(record: Buffer): void {
+    switch (this.longType) {
+      case 'gnu-long-path':
+        this.gnuLongPath = decodeStr(record, 0, record.length);
+        break;
+      case 'gnu-long-link-path':
+        this.gnuLongLinkPath = decodeStr(record, 0, record.length);
+        break;
+      case 'pax-global-header':
+        this.paxGlobal = decodePax(record);
+        break;
+      case 'pax-header':
+        this.pax = this.paxGlobal === undefined ? decodePax(record) : { ...this.paxGlobal, ...decodePax(record) };
+        break;
+    }
+    this.skipPadding();
+  }
+
+  private applyLongHeaders(header: TarHeader): void {
+    // Empty GNU names are dropped, as tar-stream drops them.
+    if (this.gnuLongPath !== undefined) {
+      if (this.gnuLongPath) header.name = this.gnuLongPath;
+      this.gnuLongPath = undefined;
+    }
+    if (this.gnuLongLinkPath !== undefined) {
+      if (this.gnuLongLinkPath) header.linkname = this.gnuLongLinkPath;
+      this.gnuLongLinkPath = undefined;
+    }
+    if (this.pax !== undefined) {
+      if (this.pax.path) header.name = this.pax.path;
+      if (this.pax.linkpath) header.linkname = this.pax.linkpath;
+      if (this.pax.size) header.size = parseInt(this.pax.size, 10);
+      this.pax = undefined;
+    }
+  }
+
+  private endBody(): void {
+    if (this.state === State.Body) this.handler.bodyEnd!();
+    this.skipPadding();
+  }
+
+  /** After a body or long-header record: skip to the next block boundary, then expect a header. */
+  private skipPadding(): void {
+    if (this.padding > 0) {
+      this.state = State.Skip;
+      this.missing = this.padding;
+      this.padding = 0;
+    } else {
+      this.state = State.Header;
+    }
+  }
+}
+
+function padding(size: number): number {
+  return (BLOCK - (size % BLOCK)) % BLOCK;
+}

@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InputError, describeError } from '../errors.js';
+import { RULE_IDS, ruleInfo } from './catalog.js';
+import type { RuleId, Severity } from './types.js';
+import { parseBytes, parseRatio } from './units.js';
+
+export type FailOn = 'error' | 'warning' | 'never';
+
+export const DEFAULT_TOOLS = ['curl', 'wget', 'git', 'telnet', 'nc', 'netcat', 'ncat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'tftp', 'nmap'];
+export const DEFAULT_MAX_HIDDEN_BYTES = 10_000_000;
+export const DEFAULT_MAX_HIDDEN_RATIO = 0.1;
+
+/** The policy every rule reads: defaults, then the config file, then flags. */
+export interface Policy {
+  failOn: FailOn;
+  severity: Record<RuleId, Severity | 'off'>;
+  /** References allowed to stay unpinned (glob patterns: `*` within a path segment, `**` across). */
+  allowUnpinned: string[];
+  maxHiddenBytes: number;
+  maxHiddenRatio: number;
+  tools: string[];
+  /** Image paths (globs) left out of hidden-waste, extra-tool and package-cache. */
+  ignorePaths: string[];
+}
+
+const severitySchema = z.enum(['error', 'warning', 'note', 'off']);
+const sizeSchema = z.union([z.string(), z.number()]);
+const toolsSchema = z.array(z.string().regex(/^[\w.+-]+$/, 'a tool is a file name like curl'));
+
+const ruleSchema = z.strictObject({ severity: severitySchema.optional() });
+const configSchema = z.strictObject({
+  'fail-on': z.enum(['error', 'warning', 'never']).optional(),
+  'ignore-paths': z.array(z.string()).optional(),
+  rules: z
+    .strictObject({
+      'latest-tag': z.union([severitySchema, ruleSchema]).optional(),
+      'unpinned-base': z.union([severitySchema, ruleSchema.extend({ allow: z.array(z.string()).optional() })]).optional(),
+      'hidden-waste': z
+        .union([severitySchema, ruleSchema.extend({ 'max-hidden-bytes': sizeSchema.optional(), 'max-hidden-ratio': sizeSchema.optional() })])
+        .optional(),
+      'extra-tool': z
+        .union([severitySchema, ruleSchema.extend({ tools: toolsSchema.optional(), add: toolsSchema.optional(), remove: toolsSchema.optional() })])
+        .optional(),
+      'root-user': z.union([severitySchema, ruleSchema]).optional(),
+      'package-cache': z.union([severitySchema, ruleSchema]).optional(),
+      'secret-in-env': z.union([severitySchema, ruleSchema]).optional(),
+    })
+    .optional(),
+});
+export type ConfigFile = z.infer<typeof configSchema>;
+
+export function defaultPolicy(): Policy {
+  return {
+    failOn: 'error',
+    severity: Object.fromEntries(RULE_IDS.map((id) => [id, ruleInfo(id).defaultSeverity])) as Record<RuleId, Severity>,
+    allowUnpinned: [],
+    maxHiddenBytes: DEFAULT_MAX_HIDDEN_BYTES,
+    maxHiddenRatio: DEFAULT_MAX_HIDDEN_RATIO,
+    tools: [...DEFAULT_TOOLS],
+    ignorePaths: [],
+  };
+}
+
+function configError(file: string, error: z.ZodError): InputError {
+  const issue = error.issues[0]!;
+  const key = issue.path.map(String).join('.') || '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const where = issue.path.length > 0 ? `${key}: ` : '';
+    return new InputError(`${file}: ${where}unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+  }
+  return new InputError(`${file}: ${key}: ${issue.message}`);
+}
+
+/** Apply a parsed config file over a policy. */
+export function applyConfig(policy: Policy, config: ConfigFile, file: string): Policy {
+  const next: Policy = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools] };
+  if (config['fail-on']) next.failOn = config['fail-on'];
+  if (config['ignore-paths']) next.ignorePaths = [...config['ignore-paths']];
+  for (const [id, value] of Object.entries(config.rules ?? {}) as Array<[RuleId, unknown]>) {
+    if (value === undefined) continue;
+    const settings = (typeof value === 'string' ? { severity: value } : value) as Record<string, unknown>;
+    if (settings.severity) next.severity[id] = settings.severity as Severity | 'off';
+    const key = (name: string): string => `${file}: rules.${id}.${name}`;
+    if (id === 'unpinned-base' && settings.allow) next.allowUnpinned = settings.allow as string[];
+    if (id === 'hidden-waste') {
+      if (settings['max-hidden-bytes'] !== undefined) next.maxHiddenBytes = parseBytes(settings['max-hidden-bytes'] as string | number, key('max-hidden-bytes'));
+      if (settings['max-hidden-ratio'] !== undefined) next.maxHiddenRatio = parseRatio(settings['max-hidden-ratio'] as string | number, key('max-hidden-ratio'));
+    }
+    if (id === 'extra-tool') {
+      if (settings.tools) next.tools = [...(settings.tools as string[])];
+      for (const tool of (settings.add as string[] | undefined) ?? []) if (!next.tools.includes(tool)) next.tools.push(tool);
+      const removed = new Set((settings.remove as string[] | undefined) ?? []);
+      next.tools = next.tools.filter((tool) => !removed.has(tool));
+    }
+  }
+  return next;
+}
+
+export function parseConfig(text: string, file: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (error) {
+    throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw configError(file, result.error);
+  return result.data;
+}
+
+/** Read `.image-hygiene.yml` (or the file given); a missing default file is fine, a missing named one is not. */
+export async function loadPolicy(file: string | undefined): Promise<Policy> {
+  const path = file ?? '.image-hygiene.yml';
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (file === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return defaultPolicy();
+    throw new InputError(`--config ${path}: ${describeError(error)}`);
+  }
+  return applyConfig(defaultPolicy(), parseConfig(text, path), path);
+}
+
+/** Shell-like glob over image paths or references: `*` stays within a segment, `**` crosses them. */
+export function globMatches(pattern: string, text: string): boolean {
+  const regex = pattern
+    .split('**')
+    .map((part) => part.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${regex}$`).test(text);
+}
+
+/** Settings given on the command line or as Action inputs; they win over the config file. */
+export interface PolicyOverrides {
+  failOn?: FailOn;
+  maxHiddenBytes?: string;
+  maxHiddenRatio?: string;
+  tools?: string[];
+  allowUnpinned?: string[];
+}
+
+/** `name` turns an override key into what the user typed (`--max-hidden-bytes`, input `max-hidden-bytes`). */
+export function applyOverrides(policy: Policy, overrides: PolicyOverrides, name: (key: string) => string): Policy {
+  const next: Policy = { ...policy, severity: { ...policy.severity } };
+  if (overrides.failOn) next.failOn = overrides.failOn;
+  if (overrides.maxHiddenBytes !== undefined) next.maxHiddenBytes = parseBytes(overrides.maxHiddenBytes, name('max-hidden-bytes'));
+  if (overrides.maxHiddenRatio !== undefined) next.maxHiddenRatio = parseRatio(overrides.maxHiddenRatio, name('max-hidden-ratio'));
+  if (overrides.tools) {
+    const bad = overrides.tools.find((tool) => !/^[\w.+-]+$/.test(tool));
+    if (bad !== undefined) throw new InputError(`${name('tools')}: "${bad}" is not a tool name like curl`);
+    next.tools = [...overrides.tools];
+  }
+  if (overrides.allowUnpinned) next.allowUnpinned = [...next.allowUnpinned, ...overrides.allowUnpinned];
+  return next;
+}

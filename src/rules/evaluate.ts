@@ -1,0 +1,61 @@
+import type { Analysis } from '../analysis/analyze.js';
+import { packageIndex } from '../analysis/packages.js';
+import { ruleInfo } from './catalog.js';
+import { globMatches, type FailOn, type Policy } from './config.js';
+import type { ImageRule } from './context.js';
+import { extraTool } from './image/extra-tool.js';
+import { hiddenWaste } from './image/hidden-waste.js';
+import { auditedReferenceTag, unpinnedBaseFromImage } from './image/image-reference.js';
+import { packageCache } from './image/package-cache.js';
+import { rootUser } from './image/root-user.js';
+import { secretInEnv } from './image/secret-in-env.js';
+import { SEVERITY_ORDER, type Finding, type Severity, type SourceLocation } from './types.js';
+
+const IMAGE_RULES: ImageRule[] = [auditedReferenceTag, unpinnedBaseFromImage, hiddenWaste, extraTool, rootUser, packageCache, secretInEnv];
+
+export interface ImageEvaluation {
+  policy: Policy;
+  locateLayer?: (layer: number) => SourceLocation | undefined;
+  hasDockerfile?: boolean;
+}
+
+/** Every image rule over one analysis, at default severities (see applyPolicy). */
+export function imageFindings(analysis: Analysis, options: ImageEvaluation): Finding[] {
+  const context = {
+    analysis,
+    packages: packageIndex(analysis.filesystem),
+    policy: options.policy,
+    locateLayer: options.locateLayer ?? (() => undefined),
+    ignored: (path: string) => options.policy.ignorePaths.some((pattern) => globMatches(pattern, path)),
+    hasDockerfile: options.hasDockerfile ?? false,
+  };
+  return IMAGE_RULES.flatMap((rule) => rule(context));
+}
+
+/**
+ * Severities from the policy: a finding at its rule's default severity takes the configured one; a finding
+ * its rule already lowered (an unresolved reference is a warning, an unknowable base a note) stays lowered.
+ * Rules turned off are dropped. Sorted: most severe first, then by rule and line.
+ */
+export function applyPolicy(findings: readonly Finding[], policy: Policy): Finding[] {
+  const result: Finding[] = [];
+  for (const finding of findings) {
+    const configured = policy.severity[finding.rule];
+    if (configured === 'off') continue;
+    const lowered = SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[ruleInfo(finding.rule).defaultSeverity];
+    const severity: Severity = lowered && SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[configured] ? finding.severity : configured;
+    result.push({ ...finding, severity });
+  }
+  return result.sort(
+    (a, b) =>
+      SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] ||
+      a.rule.localeCompare(b.rule) ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0),
+  );
+}
+
+/** The check fails when a finding at or above `failOn` exists. */
+export function fails(findings: readonly Finding[], failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return findings.some((finding) => SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[failOn]);
+}

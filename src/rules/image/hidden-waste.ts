@@ -1,0 +1,39 @@
+import type { HiddenFile } from '../../analysis/layered-filesystem.js';
+import { humanBytes, percent } from '../../report/units.js';
+import type { ImageRule } from '../context.js';
+import { defaultSeverity } from '../catalog.js';
+import type { Finding } from '../types.js';
+
+const TOP_FILES = 3;
+
+export const hiddenWaste: ImageRule = ({ analysis, policy, ignored, locateLayer }) => {
+  const files = analysis.waste.files.filter((file) => !ignored(file.path));
+  const hidden = files.reduce((sum, file) => sum + file.size, 0);
+  const total = analysis.image.totalBytes;
+  const ratio = total === 0 ? 0 : hidden / total;
+  if (hidden <= policy.maxHiddenBytes && ratio <= policy.maxHiddenRatio) return [];
+
+  // The bytes grouped by the pair of layers that stored and hid them: one pair is usually the story.
+  const pairs = new Map<string, { addedIn: number; hiddenIn: number; bytes: number }>();
+  for (const file of files) {
+    const key = `${file.addedIn}>${file.hiddenIn}`;
+    const pair = pairs.get(key) ?? { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: 0 };
+    pair.bytes += file.size;
+    pairs.set(key, pair);
+  }
+  const worst = [...pairs.values()].sort((a, b) => b.bytes - a.bytes)[0]!;
+  const describe = (file: HiddenFile): string => `${file.path} (${humanBytes(file.size)}, ${file.how})`;
+  const limit = hidden > policy.maxHiddenBytes ? `the limit is ${humanBytes(policy.maxHiddenBytes)}` : `the limit is ${percent(policy.maxHiddenRatio)}`;
+  const finding: Finding = {
+    rule: 'hidden-waste',
+    severity: defaultSeverity('hidden-waste'),
+    message:
+      `${humanBytes(hidden)} (${percent(ratio)} of the image) is stored in layers but hidden by later ones; ${limit}. ` +
+      `Most of it (${humanBytes(worst.bytes)}) was added by layer ${worst.addedIn} and hidden by layer ${worst.hiddenIn}. ` +
+      `Largest: ${files.slice(0, TOP_FILES).map(describe).join(', ')}. ` +
+      'Clean up in the same RUN that creates the files, or copy the result into a clean final stage.',
+  };
+  const location = locateLayer(worst.addedIn);
+  if (location) finding.location = location;
+  return [finding];
+};

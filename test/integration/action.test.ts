@@ -1,0 +1,138 @@
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commentMarker } from '../../src/report/pr-markdown.js';
+import { BASE_BUSYBOX, buildImage, requireBaseImage, requireDocker } from '../support/docker-env.js';
+import { FakeGitHub } from '../support/fake-github.js';
+import { runAction } from '../support/run-action.js';
+
+const ROOT = resolve(__dirname, '../..');
+const FAILING = 'image-hygiene-test/action-churn:1';
+const PASSING = 'image-hygiene-test/scratch-nonroot:1';
+const TOKEN = 'ghs_fakeTokenValue0123456789abcdef';
+
+describe('the Action bundle, run as the runner runs it', () => {
+  const github = new FakeGitHub();
+
+  beforeAll(async () => {
+    await requireDocker();
+    await requireBaseImage(BASE_BUSYBOX);
+    await buildImage(FAILING, join(ROOT, 'fixtures/engine/churn'), { buildArgs: { BASE: BASE_BUSYBOX } });
+    await buildImage(PASSING, join(ROOT, 'fixtures/rules/scratch-nonroot'));
+    await github.start();
+  });
+  afterAll(() => github.stop());
+
+  const run = (inputs: Record<string, string>, event: 'pull_request' | 'push' = 'pull_request') =>
+    runAction({ inputs, event, apiUrl: github.url, workspace: ROOT, token: TOKEN });
+
+  it('first run on a pull request: fails the step, creates one comment, writes the summary and outputs', async () => {
+    const result = await run({ image: FAILING });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::Image Hygiene failed: \d+ errors/);
+    expect(result.outputs).toMatchObject({ result: 'fail', 'comment-id': String(github.comments[0]?.id) });
+    expect(Number(result.outputs['total-bytes'])).toBeGreaterThan(2_000_000);
+    expect(Number(result.outputs['hidden-bytes'])).toBe(671_744);
+    expect(Number(result.outputs.findings)).toBeGreaterThanOrEqual(2);
+    const posts = github.requests.filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.path).toBe('/repos/acme/app/issues/7/comments');
+    expect(posts[0]!.authorization).toBe(`token ${TOKEN}`);
+    const body = github.comments[0]!.body;
+    expect(body.startsWith(commentMarker(FAILING))).toBe(true);
+    expect(body).toContain('❌ Image Hygiene: image-hygiene-test/action-churn:1 — failed');
+    expect(body).toMatch(/\| # \| Size \| Share \| Hidden \| Instruction \|/);
+    expect(body).toContain('<code>RUN rm /data/big</code>');
+    expect(body).toContain('<code>/data/big</code>');
+    expect(body).toMatch(/hidden-waste/);
+    expect(result.summary).toContain('Layer sizes');
+  });
+
+  it('second run: updates the same comment in place, never a second one', async () => {
+    github.addForeignComment(`${commentMarker(FAILING)}\nsomeone pasted our marker`);
+    const before = github.comments.length;
+    const firstId = github.comments[0]!.id;
+    github.requests.length = 0;
+    const result = await run({ image: FAILING });
+    expect(result.code).toBe(1);
+    expect(github.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    const patches = github.requests.filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.path)).toEqual([`/repos/acme/app/issues/comments/${firstId}`]);
+    expect(github.comments.length).toBe(before);
+    expect(result.outputs['comment-id']).toBe(String(firstId));
+  });
+
+  it('a passing image: exit 0, result pass', async () => {
+    const result = await run({ image: PASSING, dockerfile: 'fixtures/rules/scratch-nonroot/Dockerfile' });
+    expect(result.stdout).not.toContain('::error');
+    expect(result.code).toBe(0);
+    expect(result.outputs.result).toBe('pass');
+    expect(result.outputs.findings).toBe('0');
+    const body = github.comments.find((c) => c.body.startsWith(commentMarker(PASSING)))!.body;
+    expect(body).toContain('✅ Image Hygiene');
+    expect(body).toContain('No findings.');
+  });
+
+  it('a 403 on write (a fork\'s read-only token) is a warning; the verdict still decides', async () => {
+    github.mode = 'forbidden-write';
+    try {
+      const pass = await run({ image: PASSING, 'comment-header': 'fork leg' });
+      expect(pass.code).toBe(0);
+      expect(pass.stdout).toMatch(/::warning::GitHub answered 403 \(Resource not accessible by integration[^)]*\) when commenting/);
+      expect(pass.outputs['comment-id']).toBe('');
+      expect(pass.summary).toContain('Layer sizes');
+      const fail = await run({ image: FAILING, 'comment-header': 'fork leg' });
+      expect(fail.code).toBe(1);
+    } finally {
+      github.mode = 'normal';
+    }
+  });
+
+  it('retries after a secondary rate limit, as retry-after says', async () => {
+    github.mode = 'rate-limited-once';
+    try {
+      const result = await run({ image: PASSING, 'comment-header': 'rate limited' });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('GitHub answered 403; retrying in 1 s');
+      expect(github.comments.some((c) => c.body.startsWith(commentMarker('rate limited')))).toBe(true);
+    } finally {
+      github.mode = 'normal';
+    }
+  });
+
+  it('a push event: no comment, the summary only', async () => {
+    github.requests.length = 0;
+    const result = await run({ image: FAILING }, 'push');
+    expect(result.code).toBe(1);
+    expect(github.requests).toEqual([]);
+    expect(result.summary).toContain('Image Hygiene');
+    expect(result.outputs['comment-id']).toBe('');
+  });
+
+  it('the token never appears in any output', async () => {
+    const result = await run({ image: FAILING, 'sarif-file': 'tmp-test-output/action.sarif' }, 'pull_request');
+    // `::add-mask::` is how the token is handed to the runner to mask; the runner never shows that line.
+    const shown = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    expect(result.stdout).toContain(`::add-mask::${TOKEN}`);
+    for (const text of [shown, result.stderr, result.summary, JSON.stringify(result.outputs), ...github.comments.map((c) => c.body)]) {
+      expect(text).not.toContain(TOKEN);
+    }
+  });
+
+  it('bad inputs fail the step with a message naming the input', async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ image: FAILING, 'fail-on': 'sometimes' }, /::error::input fail-on: "sometimes" is not allowed/],
+      [{ image: FAILING, 'max-hidden-bytes': 'lots' }, /::error::input max-hidden-bytes: "lots" is not a size/],
+      [{ image: FAILING, 'max-hidden-ratio': '-5%' }, /::error::input max-hidden-ratio: "-5%" is not a ratio/],
+      [{ image: FAILING, comment: 'sometimes' }, /::error::input comment: "sometimes" is not allowed/],
+      [{ dockerfile: '../outside/Dockerfile' }, /::error::input dockerfile: \.\.\/outside\/Dockerfile is outside the workspace/],
+      [{}, /::error::input image, archive or dockerfile: one is needed/],
+      [{ image: FAILING, platform: 'linux' }, /::error::input platform: "linux" is not os\/arch/],
+    ];
+    for (const [inputs, message] of cases) {
+      const result = await run(inputs, 'push');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(message);
+      expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+});

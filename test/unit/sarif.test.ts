@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../src/rules/catalog.js';
+import { toSarif } from '../../src/report/sarif.js';
+import type { Finding } from '../../src/rules/types.js';
+
+const require = createRequire(__filename);
+const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+
+const findings: Finding[] = [
+  { rule: 'latest-tag', severity: 'error', message: 'FROM node uses latest', location: { path: '/repo/app/Dockerfile', line: 3 } },
+  { rule: 'extra-tool', severity: 'error', message: 'curl is there', tool: 'curl', path: '/usr/bin/curl', package: 'curl', location: { path: 'app/Dockerfile', line: 7 } },
+  { rule: 'root-user', severity: 'warning', message: 'runs as root' },
+  { rule: 'unpinned-base', severity: 'note', message: 'could not be checked' },
+];
+
+describe('SARIF', () => {
+  it('validates against the SARIF 2.1.0 schema', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    const sarif = toSarif(findings, { version: '1.2.3', root: '/repo', fallbackPath: '/repo/app/Dockerfile' });
+    const valid = validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    // The validator is real: a run without its tool is refused.
+    expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
+  });
+
+  it('gives code scanning what it reads: repo-relative URIs, lines, rules with help and security-severity', () => {
+    const sarif = toSarif(findings, { version: '1.2.3', root: '/repo', fallbackPath: '/repo/app/Dockerfile' }) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string; help: { text: string }; properties: Record<string, unknown> }> } }; results: Array<Record<string, any>> }>;
+    };
+    const run = sarif.runs[0]!;
+    expect(run.tool.driver.rules.map((rule) => rule.id)).toEqual(RULES.map((rule) => rule.id));
+    for (const rule of run.tool.driver.rules) {
+      expect(rule.help.text.length).toBeGreaterThan(40);
+      expect(Number(rule.properties['security-severity'])).toBeGreaterThan(0);
+    }
+    const locations = run.results.map((result) => result.locations[0].physicalLocation);
+    expect(locations.map((l) => [l.artifactLocation.uri, l.region.startLine])).toEqual([
+      ['app/Dockerfile', 3],
+      ['app/Dockerfile', 7],
+      ['app/Dockerfile', 1],
+      ['app/Dockerfile', 1],
+    ]);
+    expect(run.results.map((result) => result.level)).toEqual(['error', 'error', 'warning', 'note']);
+    expect(run.results[1]!.properties).toEqual({ tool: 'curl', path: '/usr/bin/curl', package: 'curl' });
+  });
+});
