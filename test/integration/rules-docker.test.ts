@@ -2,7 +2,7 @@ import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.js';
-import { BASE_BUSYBOX, BASE_DEBIAN, buildImage, removeImages, requireBaseImage, requireDocker, tempDir } from '../support/docker-env.js';
+import { BASE_BUSYBOX, BASE_DEBIAN, REGISTRY, buildImage, docker, registryAvailable, removeImages, requireBaseImage, requireDocker, tempDir } from '../support/docker-env.js';
 import { runBundle } from '../support/run-cli.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -72,5 +72,25 @@ describe('image rules on images built by a real engine', () => {
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.verdict.result).toBe('pass');
     expect(code).toBe(0);
+  });
+
+  it('unpinned-base gives the exact pinned line to paste when the engine knows the digest', async () => {
+    await registryAvailable();
+    const remote = `${REGISTRY}/image-hygiene-test/busybox:1.0`;
+    await docker(['tag', BASE_BUSYBOX, remote]);
+    await docker(['push', remote]);
+    await removeImages(remote);
+    await docker(['pull', remote]); // now the engine has a RepoDigest for it
+    const { stdout } = await docker(['image', 'inspect', '--format', '{{index .RepoDigests 0}}', remote]);
+    const digest = stdout.trim().split('@')[1]!;
+    const context = await tempDir('pin');
+    const dockerfile = join(context, 'Dockerfile');
+    await writeFile(dockerfile, `FROM --platform=linux/amd64 ${remote} AS base\nRUN true\n`);
+    const result = await runBundle(['lint', dockerfile, '--resolve-digests', '--format', 'json']);
+    expect(result.code).toBe(1);
+    const finding = (JSON.parse(result.stdout) as JsonReport).findings.find((f) => f.rule === 'unpinned-base')!;
+    expect(finding.location).toEqual({ path: dockerfile, line: 1 });
+    expect(finding.message).toContain(`FROM --platform=linux/amd64 ${remote}@${digest} AS base`);
+    await removeImages(remote);
   });
 });
