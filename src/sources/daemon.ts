@@ -45,12 +45,17 @@ export function followProgress(docker: Docker, stream: NodeJS.ReadableStream, on
   });
 }
 
-async function pull(docker: Docker, ref: string, options: SourceOptions): Promise<void> {
-  const parsed = parseReference(ref);
-  if (!parsed) throw new InputError(`${ref}: not a valid image reference`);
-  const authconfig = await registryAuth(parsed.registry);
-  // Without a tag Docker would pull every tag of the repository.
-  const target = parsed.tag === undefined && parsed.digest === undefined ? `${ref}:latest` : ref;
+/** Registry answers worth another try: rate limits and the registry's own failures, not refusals. */
+const TRANSIENT = /toomanyrequests|too many requests|\b429\b|\b50[0234]\b|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|i\/o timeout|TLS handshake timeout/i;
+// The engine reports most registry answers as its own HTTP 500: what the registry said decides.
+const REFUSED = /unauthorized|authentication required|denied|forbidden|not found|manifest unknown|no such host|invalid reference/i;
+const PULL_ATTEMPTS = 3;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function pullOnce(docker: Docker, ref: string, target: string, options: SourceOptions, authconfig: object | undefined): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = await docker.pull(target, { ...(authconfig ? { authconfig } : {}), ...(options.platform ? { platform: options.platform } : {}) });
@@ -62,6 +67,27 @@ async function pull(docker: Docker, ref: string, options: SourceOptions): Promis
   });
   const failure = events.find((event) => event.error || event.errorDetail);
   if (failure) throw new InputError(`cannot pull ${ref}: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`);
+}
+
+/** Pull through the engine, retrying a bounded number of times with backoff when the registry says "later". */
+async function pull(docker: Docker, ref: string, options: SourceOptions, backoffMs = 1000): Promise<void> {
+  const parsed = parseReference(ref);
+  if (!parsed) throw new InputError(`${ref}: not a valid image reference`);
+  const authconfig = await registryAuth(parsed.registry);
+  // Without a tag Docker would pull every tag of the repository.
+  const target = parsed.tag === undefined && parsed.digest === undefined ? `${ref}:latest` : ref;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pullOnce(docker, ref, target, options, authconfig);
+    } catch (error) {
+      const transient = error instanceof InputError && TRANSIENT.test(error.message) && !REFUSED.test(error.message);
+      if (attempt >= PULL_ATTEMPTS || !transient) {
+        if (attempt > 1 && error instanceof InputError) throw new InputError(`${error.message} (after ${attempt} attempts)`);
+        throw error;
+      }
+      await sleep(backoffMs * 2 ** (attempt - 1));
+    }
+  }
 }
 
 async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions): Promise<Docker.ImageInspectInfo> {
