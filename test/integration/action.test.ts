@@ -99,6 +99,32 @@ describe('the Action bundle, run as the runner runs it', () => {
     }
   });
 
+  it('a 422 "body is too long" is retried once with a shorter comment', async () => {
+    github.mode = 'too-long-once';
+    try {
+      github.requests.length = 0;
+      const result = await run({ image: PASSING, 'comment-header': 'too long' });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('GitHub refused the comment as too long; retrying with at most 32768 characters');
+      const writes = github.requests.filter((r) => r.method === 'POST');
+      expect(writes).toHaveLength(2);
+      expect(String((writes[1]!.body as { body: string }).body).length).toBeLessThanOrEqual(32_768);
+    } finally {
+      github.mode = 'normal';
+    }
+  });
+
+  it('a 404 (no such pull request, or no access) is a warning, not a failure', async () => {
+    github.mode = 'no-such-pr';
+    try {
+      const result = await run({ image: PASSING, 'comment-header': 'gone' });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/::warning::GitHub answered 404 \(Not Found[^)]*\) when commenting/);
+    } finally {
+      github.mode = 'normal';
+    }
+  });
+
   it('a push event: no comment, the summary only', async () => {
     github.requests.length = 0;
     const result = await run({ image: FAILING }, 'push');

@@ -15,7 +15,7 @@ interface StoredComment {
   html_url: string;
 }
 
-export type Mode = 'normal' | 'forbidden-write' | 'rate-limited-once';
+export type Mode = 'normal' | 'forbidden-write' | 'rate-limited-once' | 'too-long-once' | 'no-such-pr';
 
 /**
  * A stand-in for GitHub's REST API on 127.0.0.1: just the endpoints the Action uses, with comments kept in
@@ -28,6 +28,7 @@ export class FakeGitHub {
   private server: Server | undefined;
   private nextId = 1000;
   private rateLimited = false;
+  private refusedTooLong = false;
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -62,12 +63,17 @@ export class FakeGitHub {
     const forbidden = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
     if (path === '/user') return forbidden;
     const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments(\?.*)?$/.exec(path);
+    if (list && this.mode === 'no-such-pr') return { status: 404, body: { message: 'Not Found' } };
     if (list && req.method === 'GET') return { status: 200, body: this.comments };
     const write = req.method === 'POST' || req.method === 'PATCH';
     if (write && this.mode === 'forbidden-write') return forbidden;
     if (write && this.mode === 'rate-limited-once' && !this.rateLimited) {
       this.rateLimited = true;
       return { status: 403, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'retry-after': '1' } };
+    }
+    if (write && this.mode === 'too-long-once' && !this.refusedTooLong) {
+      this.refusedTooLong = true;
+      return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] } };
     }
     if (list && req.method === 'POST') {
       const comment: StoredComment = { id: this.nextId++, body: String(body?.body), user: { login: 'github-actions[bot]', type: 'Bot' }, html_url: 'https://github.example/c' };
