@@ -61,6 +61,14 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(result.outputs['comment-id']).toBe(String(firstId));
   });
 
+  it('compare-to: size and layer deltas against the base branch\'s image', async () => {
+    const result = await run({ image: FAILING, 'compare-to': PASSING, 'comment-header': 'with deltas' });
+    expect(result.code).toBe(1);
+    const body = github.comments.find((c) => c.body.startsWith(commentMarker('with deltas')))!.body;
+    expect(body).toMatch(/Compared to <code>image-hygiene-test\/scratch-nonroot:1<\/code>: size \+2\.\d+ MB, hidden \+671\.7 kB, 8 new and 1 removed layer\./);
+    expect(body).toContain('🆕');
+  });
+
   it('a passing image: exit 0, result pass', async () => {
     const result = await run({ image: PASSING, dockerfile: 'fixtures/rules/scratch-nonroot/Dockerfile' });
     expect(result.stdout).not.toContain('::error');
