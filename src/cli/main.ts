@@ -42,7 +42,8 @@ async function checkRequest(args: AuditArgs | LintArgs): Promise<CheckRequest> {
 function render(args: AuditArgs | LintArgs, result: CheckResult, failOn: CheckRequest['policy']['failOn'], io: CliIo): string {
   const verdict = verdictOf(result.findings, result.failed, failOn);
   if (args.format === 'sarif') {
-    const sarif = toSarif(result.findings, { version: packageJson.version, root: process.env.GITHUB_WORKSPACE ?? process.cwd(), ...(args.command === 'lint' || args.dockerfile ? { fallbackPath: args.command === 'lint' ? args.dockerfile : args.dockerfile! } : {}) });
+    const root = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const sarif = toSarif(result.findings, { version: packageJson.version, root, ...(args.dockerfile ? { fallbackPath: args.dockerfile } : {}) });
     return JSON.stringify(sarif, null, 2) + '\n';
   }
   const analysis: Analysis | undefined = result.analysis;
