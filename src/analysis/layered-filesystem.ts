@@ -40,9 +40,6 @@ interface Node {
   gone: boolean;
 }
 
-interface HiddenRecord extends HiddenFile {
-  entry: LayerEntry;
-}
 
 interface HardLink {
   node: Node;
@@ -69,12 +66,19 @@ function components(path: string): string[] {
  */
 export class LayeredFilesystem {
   private readonly root = newNode('', undefined, undefined, -1);
-  private readonly hiddenRecords: HiddenRecord[] = [];
+  /** Hidden files as they are reported (before the hard-link rule). */
+  private readonly hidden: HiddenFile[] = [];
   /** Hard links by "layer\0target path", to tell whether a hidden file's bytes are still reachable. */
   private readonly hardLinks = new Map<string, HardLink[]>();
   /** The file each hard link shares bytes with (resolved when the link is added: tar names an earlier entry). */
   private readonly linkTargets = new Map<LayerEntry, LayerEntry>();
   private layers = 0;
+  /**
+   * The directory the previous addition went into, and its path: entries of a directory come one after
+   * another in a layer tar, so most additions skip the walk from the root. Valid while the node is not gone.
+   */
+  private lastDirPath = '';
+  private lastDirNode: Node | undefined;
 
   get layerCount(): number {
     return this.layers;
@@ -82,20 +86,24 @@ export class LayeredFilesystem {
 
   applyLayer(entries: readonly LayerEntry[]): void {
     const layer = this.layers++;
-    for (const entry of entries) {
+    this.lastDirNode = undefined;
+    // Indexed loops: for-of allocates an iterator result per entry until the optimiser steps in, and a
+    // layer can have 100,000 entries (memory per entry is what bounds a large image's audit).
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       if (entry.kind === 'whiteout') this.delete(entry.path, layer);
       else if (entry.kind === 'opaque') this.makeOpaque(entry.path, layer);
     }
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       if (entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.add(entry, layer);
     }
   }
 
   /** Hidden files, after the hard-link rule: bytes still reachable through a visible hard link of their own layer are not hidden. */
   hiddenFiles(): HiddenFile[] {
-    return this.hiddenRecords
-      .filter((record) => !this.reachableThroughHardLink(record))
-      .map(({ entry: _entry, ...hidden }) => hidden);
+    if (this.hardLinks.size === 0) return this.hidden.slice();
+    return this.hidden.filter((file) => !this.reachableThroughHardLink(file));
   }
 
   lookup(path: string): VisibleEntry | undefined {
@@ -187,12 +195,17 @@ export class LayeredFilesystem {
 
 
   private find(path: string): Node | undefined {
+    if (path === '/') return this.root;
+    // Component by component without split(): this runs for every deletion and hard link.
     let node: Node | undefined = this.root;
-    for (const name of components(path)) {
-      node = node.children?.get(name);
-      if (!node) return undefined;
+    let start = 1;
+    while (node) {
+      const end = path.indexOf('/', start);
+      if (end === -1) return node.children?.get(path.slice(start));
+      node = node.children?.get(path.slice(start, end));
+      start = end + 1;
     }
-    return node;
+    return undefined;
   }
 
   private delete(path: string, layer: number): void {
@@ -210,15 +223,28 @@ export class LayeredFilesystem {
   }
 
   private add(entry: LayerEntry, layer: number): void {
-    const names = components(entry.path);
-    if (names.length === 0) {
+    const path = entry.path;
+    if (path === '/') {
       // The root directory's own entry ("./"): metadata only.
       this.root.entry = entry.kind === 'dir' ? entry : this.root.entry;
       return;
     }
-    let parent = this.root;
-    for (let i = 0; i < names.length - 1; i++) parent = this.directoryChild(parent, names[i]!, layer);
-    const name = names[names.length - 1]!;
+    const slash = path.lastIndexOf('/');
+    let parent: Node;
+    const last = this.lastDirNode;
+    if (last !== undefined && !last.gone && slash === this.lastDirPath.length && path.startsWith(this.lastDirPath)) {
+      parent = last;
+    } else {
+      parent = this.root;
+      for (let start = 1; start <= slash; ) {
+        const end = path.indexOf('/', start);
+        parent = this.directoryChild(parent, path.slice(start, end), layer);
+        start = end + 1;
+      }
+      this.lastDirPath = path.slice(0, Math.max(slash, 0));
+      this.lastDirNode = parent;
+    }
+    const name = path.slice(slash + 1);
     const existing = parent.children?.get(name);
     let node: Node;
     if (existing && entry.kind === 'dir' && isDirNode(existing)) {
@@ -252,20 +278,23 @@ export class LayeredFilesystem {
 
   /** Mark a subtree removed and record every stored file in it as hidden by `layer`. */
   private hide(top: Node, layer: number, how: HiddenHow): void {
+    if (!top.children) return this.hideOne(top, layer, how); // most often a single file: no stack
     const stack = [top];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      node.gone = true;
-      const entry = node.entry;
-      if (entry?.kind === 'file') {
-        this.hiddenRecords.push({ path: entry.path, size: entry.size, addedIn: node.layer, hiddenIn: layer, how, entry });
-      }
+      this.hideOne(node, layer, how);
       if (node.children) for (const child of node.children.values()) stack.push(child);
     }
   }
 
-  private reachableThroughHardLink(record: HiddenRecord): boolean {
-    const links = this.hardLinks.get(record.addedIn + '\0' + record.path);
+  private hideOne(node: Node, layer: number, how: HiddenHow): void {
+    node.gone = true;
+    const entry = node.entry;
+    if (entry?.kind === 'file') this.hidden.push({ path: entry.path, size: entry.size, addedIn: node.layer, hiddenIn: layer, how });
+  }
+
+  private reachableThroughHardLink(file: HiddenFile): boolean {
+    const links = this.hardLinks.get(file.addedIn + '\0' + file.path);
     return links !== undefined && links.some(({ node, entry }) => !node.gone && node.entry === entry);
   }
 }

@@ -1,13 +1,16 @@
-import { createHash, type Hash } from 'node:crypto';
 import { Writable, type Transform } from 'node:stream';
 import { InputError, describeError } from '../errors.js';
 import type { LayerContents, LayerEntry } from '../model/entry.js';
 import { createDecompressor, detectCompression, type Compression } from './compression.js';
 import { entryFromHeader } from './entries.js';
+import { Sha256Stream } from './sha256-stream.js';
 import { TarParser, type TarHeader } from './tar-parser.js';
 
 /** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
 export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+
+/** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
+const SMALL_BLOB = 4 * 1024 * 1024;
 
 /** Enough bytes to tell gzip and zstd apart from a plain tar. */
 const SNIFF_BYTES = 4;
@@ -18,13 +21,14 @@ const SNIFF_BYTES = 4;
  * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
  *
  * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
- * backpressure to manage between the decompressor and the parser.
+ * backpressure to manage between the decompressor and the parser. Large blobs are hashed on worker threads
+ * (Sha256Stream), so hashing overlaps with reading, decompressing and parsing; their backpressure is ours.
  */
 export class LayerReader extends Writable {
   readonly contents: Promise<LayerContents>;
 
-  private readonly blobHash = createHash('sha256');
-  private tarHash: Hash | undefined;
+  private readonly blobHash: Sha256Stream;
+  private tarHash: Sha256Stream | undefined;
   private blobSize = 0;
   private head: Buffer[] = [];
   private headLength = 0;
@@ -34,8 +38,8 @@ export class LayerReader extends Writable {
   private readonly entries: LayerEntry[] = [];
   private size = 0;
   private files = 0;
-  /** The file whose bytes are being captured, and its bytes so far. */
-  private captured: { entry: LayerEntry; chunks: Buffer[] } | undefined;
+  /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
+  private captured: { entry: LayerEntry; bytes: Buffer; length: number } | undefined;
   private settle!: { resolve: (c: LayerContents) => void; reject: (e: Error) => void };
   private failed = false;
   /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
@@ -44,19 +48,26 @@ export class LayerReader extends Writable {
   /**
    * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
    *   at most MAX_CAPTURE_BYTES each; everything else flows through.
+   * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
    */
   constructor(
     private readonly blobName: string,
     private readonly capture: (path: string) => boolean = () => false,
+    private readonly expectedSize?: number,
   ) {
     super({ highWaterMark: 1024 * 1024 });
+    this.blobHash = new Sha256Stream(expectedSize);
     this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
     this.parser = new TarParser({
       entry: (header) => this.onEntry(header),
-      body: (chunk) => this.captured!.chunks.push(chunk),
+      body: (chunk) => {
+        const captured = this.captured!;
+        captured.length += chunk.copy(captured.bytes, captured.length);
+      },
       bodyEnd: () => {
-        this.captured!.entry.content = Buffer.concat(this.captured!.chunks);
+        const captured = this.captured!;
+        captured.entry.content = captured.bytes.subarray(0, captured.length);
         this.captured = undefined;
       },
     });
@@ -67,7 +78,9 @@ export class LayerReader extends Writable {
     return this.blobSize;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
+    if (!this.failed && !this.blobHash.hasRoom()) return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
     this.blobSize += chunk.length;
     this.blobHash.update(chunk);
     if (this.tarHash === undefined) {
@@ -104,7 +117,7 @@ export class LayerReader extends Writable {
     if (entry.kind === 'file') this.size += entry.size;
     if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.files++;
     if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
-      this.captured = { entry, chunks: [] };
+      this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
       return true;
     }
     return false;
@@ -125,12 +138,17 @@ export class LayerReader extends Writable {
       this.tarHash = this.blobHash; // same bytes: hash once
       return;
     }
-    this.tarHash = createHash('sha256');
+    // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
+    const tarHash = new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined);
+    this.tarHash = tarHash;
     const decompressor = createDecompressor(this.compression, this.blobName);
     this.decompressor = decompressor;
     decompressor.on('data', (data: Buffer) => {
       if (this.failed) return;
-      this.tarHash!.update(data);
+      if (!tarHash.update(data)) {
+        decompressor.pause();
+        tarHash.onDrain(() => decompressor.resume());
+      }
       this.parse(data);
     });
     decompressor.on('error', (error: Error) =>
@@ -138,14 +156,24 @@ export class LayerReader extends Writable {
     );
   }
 
+  /**
+   * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
+   * write is called back. The parser and the hashes consume at once (they copy what they keep); the
+   * decompressor when it calls back for that chunk.
+   */
   private forward(chunk: Buffer, callback: (error?: Error | null) => void): void {
     if (this.failed) return callback();
     if (!this.decompressor) {
       this.parse(chunk);
       return callback();
     }
-    if (this.decompressor.write(chunk)) return callback();
-    this.waitFor(this.decompressor, 'drain', callback);
+    const release = (): void => {
+      if (this.waiting !== release) return;
+      this.waiting = undefined;
+      callback();
+    };
+    this.waiting = release;
+    this.decompressor.write(chunk, () => release());
   }
 
   private finish(callback: (error?: Error | null) => void): void {
@@ -159,7 +187,7 @@ export class LayerReader extends Writable {
         return callback();
       }
       callback();
-      this.complete();
+      this.complete().catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
     };
     if (!this.decompressor) return endTar();
     this.waitFor(this.decompressor, 'end', endTar);
@@ -176,10 +204,11 @@ export class LayerReader extends Writable {
     (emitter as { once(event: string, listener: () => void): unknown }).once(event, release);
   }
 
-  private complete(): void {
+  private async complete(): Promise<void> {
+    const [blobHex, tarHex] = await Promise.all([this.blobHash.digest(), this.tarHash === this.blobHash ? undefined : this.tarHash!.digest()]);
     if (this.failed) return;
-    const digest = 'sha256:' + this.blobHash.digest('hex');
-    const diffId = this.tarHash === this.blobHash ? digest : 'sha256:' + this.tarHash!.digest('hex');
+    const digest = 'sha256:' + blobHex;
+    const diffId = tarHex === undefined ? digest : 'sha256:' + tarHex;
     this.settle.resolve({
       digest,
       diffId,

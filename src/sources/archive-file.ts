@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
 import type { OpenedImage, SourceOptions } from './source.js';
-import { openArchiveStream } from './archive-stream.js';
+import { openArchiveChunks } from './archive-stream.js';
+import { fileChunks } from './stream-utils.js';
 
-/** `docker save` output (either layout) or an OCI archive, read front to back once. */
+/** `docker save` output (either layout) or an OCI archive, read front to back once, into one reused buffer. */
 export function openArchiveFile(path: string, options: SourceOptions): OpenedImage {
-  return openArchiveStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), path, options);
+  return openArchiveChunks(fileChunks(path), path, options);
 }

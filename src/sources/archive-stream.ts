@@ -1,11 +1,11 @@
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
-import tar from 'tar-stream';
+import type { Readable, Writable } from 'node:stream';
 import { InputError, describeError } from '../errors.js';
+import { TarParser, type TarHeader } from '../layers/tar-parser.js';
 import type { ImageMeta } from '../model/image.js';
 import { resolveDockerArchive, resolveOciLayout, type ReadMember } from './resolve-image.js';
 import type { LayerBlob, OpenedImage, SourceOptions } from './source.js';
-import { collect, peek, pump, type Peeked } from './stream-utils.js';
+import { SinkWriter, streamChunks, type ChunkReader } from './stream-utils.js';
 
 /** JSON members (manifests, configs, indexes) are kept in memory; anything larger is not one of them. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -28,12 +28,29 @@ function kindOf(path: string): Kind {
   return 'skip';
 }
 
-function looksLikeJson(head: Buffer): boolean {
-  for (const byte of head) {
+/** The first byte that is not JSON whitespace, or undefined when there is none. */
+function firstNonSpace(bytes: Buffer): number | undefined {
+  for (const byte of bytes) {
     if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
-    return byte === 0x7b; // "{"
+    return byte;
   }
-  return false;
+  return undefined;
+}
+
+/** The archive member being read, when it is one we keep or hand on. */
+interface Member {
+  path: string;
+  /** A JSON document to keep; a blob to hand on as a layer; a blob under blobs/ that may be either. */
+  kind: 'json' | 'layer' | 'sniff';
+  /** The member's size, from its header. */
+  size: number;
+  /** JSON bytes, or the first bytes of a sniffed blob: copies, since the archive's buffer is reused. */
+  chunks: Buffer[];
+  length: number;
+  tooLarge: boolean;
+  /** A layer's destination once the engine asked for it; null when its bytes are to be dropped. */
+  writer: SinkWriter | null | undefined;
+  ended: boolean;
 }
 
 /**
@@ -42,13 +59,18 @@ function looksLikeJson(head: Buffer): boolean {
  * are kept; the image is resolved from them at the end, since archives often put manifest.json last.
  */
 export function openArchiveStream(input: Readable, label: string, options: SourceOptions): OpenedImage {
-  const extract = tar.extract();
+  return openArchiveChunks(streamChunks(input), label, options);
+}
+
+/**
+ * The same, from a chunk reader (a file is read into one reused buffer). The archive's tar is parsed by
+ * the same synchronous parser as the layers: a layer member's body goes straight to the layer reader,
+ * each chunk awaited until the reader is done with it, with no stream per member in between.
+ */
+export function openArchiveChunks(reader: ChunkReader, label: string, options: SourceOptions): OpenedImage {
   const json = new Map<string, Buffer>();
   const aliases = new Map<string, string>();
   let exhausted = false;
-
-  input.on('error', (error) => extract.destroy(error));
-  input.pipe(extract as unknown as NodeJS.WritableStream);
 
   const archiveError = (error: unknown): InputError => {
     if (error instanceof InputError) return error;
@@ -58,38 +80,139 @@ export function openArchiveStream(input: Readable, label: string, options: Sourc
     return new InputError(`${label}: cannot read the archive (${detail})`);
   };
 
+  let member: Member | undefined;
+  /** Set when the parser paused at the start of a layer member, for `blobs()` to hand it on. */
+  let layerStart = false;
+
+  const parser = new TarParser({
+    entry(header: TarHeader): boolean {
+      member = undefined;
+      const path = memberPath(header.name);
+      const type = header.type;
+      if (path !== undefined && (type === 'symlink' || type === 'link')) {
+        const target = type === 'symlink' ? posix.join(posix.dirname(path), header.linkname ?? '') : header.linkname ?? '';
+        const resolved = memberPath(target);
+        if (resolved !== undefined) aliases.set(path, resolved);
+      }
+      const kind: Kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : kindOf(path);
+      if (kind === 'skip') return false;
+      member = { path: path!, kind, size: header.size, chunks: [], length: 0, tooLarge: false, writer: undefined, ended: false };
+      if (kind === 'layer') startLayer();
+      return true;
+    },
+    body(chunk: Buffer): void {
+      const current = member!;
+      if (current.kind === 'layer') {
+        current.writer?.write(chunk);
+        return;
+      }
+      current.length += chunk.length;
+      if (current.length > MAX_JSON_BYTES) {
+        current.tooLarge = true;
+        current.chunks = [];
+      } else if (!current.tooLarge) {
+        current.chunks.push(Buffer.from(chunk));
+      }
+      if (current.kind === 'sniff') {
+        // A blob is JSON (a manifest, a config, an index) when its first non-space byte is "{".
+        const first = firstNonSpace(chunk);
+        if (first === undefined) return;
+        if (first === 0x7b) current.kind = 'json';
+        else {
+          current.kind = 'layer';
+          startLayer();
+        }
+      }
+    },
+    bodyEnd(): void {
+      const current = member!;
+      current.ended = true;
+      if (current.kind === 'sniff') {
+        current.kind = 'layer'; // empty, or nothing but spaces: not JSON
+        startLayer();
+      } else if (current.kind === 'json') {
+        if (!current.tooLarge) json.set(current.path, Buffer.concat(current.chunks, current.length));
+      } else {
+        parser.pause(); // the end of a layer: back to whoever drives the parser
+      }
+    },
+  });
+
+  function startLayer(): void {
+    layerStart = true;
+    parser.pause();
+  }
+
+  // The driver: feeds the parser from the reader, waiting for the layer's reader before the buffer is reused.
+  let chunk: Buffer | null = null;
+  let offset = 0;
+  let ended = false;
+  let fatal: unknown;
+
+  /** One parser step; false at the end of the archive. */
+  async function step(): Promise<boolean> {
+    if (fatal !== undefined) throw fatal;
+    try {
+      await member?.writer?.settled();
+      if (chunk === null || offset >= chunk.length) {
+        if (ended) return false;
+        chunk = await reader.next();
+        offset = 0;
+        if (chunk === null) {
+          ended = true;
+          parser.end();
+          return false;
+        }
+      }
+      offset += parser.write(offset === 0 ? chunk : chunk.subarray(offset));
+      return true;
+    } catch (error) {
+      fatal = error;
+      throw error;
+    }
+  }
+
+  /** Drive the parser until `done()`; false if the archive ended first. */
+  async function until(done: () => boolean): Promise<boolean> {
+    while (!done()) if (!(await step())) return false;
+    return true;
+  }
+
+  /** Hand a layer member's bytes to `sink`; always reads to the member's end, whatever the sink does. */
+  async function pipeMember(layer: Member, sink: Writable): Promise<void> {
+    const writer = new SinkWriter(sink);
+    layer.writer = writer;
+    for (const head of layer.chunks) writer.write(head);
+    layer.chunks = [];
+    try {
+      if (!(await until(() => layer.ended))) throw new Error('Unexpected end of data');
+    } catch (error) {
+      layer.writer = null;
+      sink.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    await writer.end();
+  }
+
   async function* blobs(): AsyncGenerator<LayerBlob> {
     try {
-      for await (const entry of extract) {
-        const path = memberPath(entry.header.name);
-        const type = entry.header.type;
-        if (path !== undefined && (type === 'symlink' || type === 'link')) {
-          const target = type === 'symlink' ? posix.join(posix.dirname(path), entry.header.linkname ?? '') : entry.header.linkname ?? '';
-          const resolved = memberPath(target);
-          if (resolved !== undefined) aliases.set(path, resolved);
-        }
-        let kind: Kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : kindOf(path);
-        let input: Peeked | typeof entry = entry;
-        if (kind === 'sniff') {
-          const peeked = await peek(entry);
-          kind = peeked.head && looksLikeJson(peeked.head) ? 'json' : 'layer';
-          input = peeked;
-        }
-        if (kind === 'json') {
-          const bytes = await collect(input, MAX_JSON_BYTES);
-          if (bytes) json.set(path!, bytes);
-        } else if (kind === 'layer') {
-          const blob = input;
-          yield { key: path!, name: `${label}: ${path}`, pipeTo: (sink) => pump(blob, sink) };
-        } else {
-          await collect(entry, 0);
+      while (await until(() => layerStart)) {
+        layerStart = false;
+        const layer = member!;
+        let piped: Promise<void> | undefined;
+        const blob: LayerBlob & { size: number } = { key: layer.path, name: `${label}: ${layer.path}`, size: layer.size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
+        yield blob;
+        if (!piped) {
+          layer.writer = null; // not asked for: drop its bytes
+          layer.chunks = [];
+          if (!(await until(() => layer.ended))) break;
         }
       }
     } catch (error) {
       throw archiveError(error);
     } finally {
       exhausted = true;
-      input.destroy();
+      reader.close();
     }
   }
 
@@ -121,8 +244,7 @@ export function openArchiveStream(input: Readable, label: string, options: Sourc
       return { ...meta, layers: meta.layers.map((layer) => ({ ...layer, key: resolveAlias(layer.key) })) };
     },
     async close(): Promise<void> {
-      input.destroy();
-      extract.destroy();
+      reader.close();
     },
   };
 }

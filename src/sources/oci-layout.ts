@@ -1,13 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, describeError } from '../errors.js';
 import { ociLayoutSchema, parseJson } from '../oci/schemas.js';
 import { resolveOciLayout, type ReadMember } from './resolve-image.js';
 import type { LayerBlob, OpenedImage, SourceOptions } from './source.js';
-import { pump } from './stream-utils.js';
-
-const READ_CHUNK = 1024 * 1024;
+import { fileChunks, pump } from './stream-utils.js';
 
 function missing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -28,19 +25,21 @@ export async function openOciLayout(dir: string, options: SourceOptions): Promis
   const meta = await resolveOciLayout(read, label, options);
   async function* blobs(): AsyncGenerator<LayerBlob> {
     for (const layer of new Set(meta.layers.map((ref) => ref.key))) {
-      yield {
+      const size = await stat(join(dir, layer)).then((info) => info.size, () => undefined);
+      const blob: LayerBlob & { size?: number } = {
         key: layer,
         name: `${label}: ${layer}`,
+        ...(size !== undefined ? { size } : {}),
         pipeTo: async (sink) => {
-          const file = createReadStream(join(dir, layer), { highWaterMark: READ_CHUNK });
           try {
-            await pump(file, sink);
+            await pump(fileChunks(join(dir, layer)), sink);
           } catch (error) {
             if (missing(error)) throw new InputError(`${label}: ${layer} is missing`);
             throw error;
           }
         },
       };
+      yield blob;
     }
   }
   return { label, blobs, meta: async () => meta, close: async () => undefined };

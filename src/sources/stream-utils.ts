@@ -1,96 +1,158 @@
-import type { Writable } from 'node:stream';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
 
-/** The subset of a readable that both Node streams and tar-stream's streamx entries provide. */
-export interface ChunkStream {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- streamx and Node type their listeners differently
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  once(event: string, listener: (...args: any[]) => void): unknown;
-  pause(): unknown;
-  resume(): unknown;
+/**
+ * Bytes pulled one chunk at a time. A chunk is only valid until the next call to `next`: a file is read
+ * into the same buffer over and over (fresh memory costs page faults, ~0.5 s per GiB on this kind of
+ * machine, and garbage collections), so whoever keeps bytes copies them.
+ */
+export interface ChunkReader {
+  /** The next chunk, or null at the end. */
+  next(): Promise<Buffer | null>;
+  close(): void;
+}
+
+const FILE_CHUNK = 1024 * 1024;
+
+/** A file, read front to back into one reused buffer. */
+export function fileChunks(path: string): ChunkReader {
+  let handle: FileHandle | undefined;
+  let closed = false;
+  const buffer = Buffer.allocUnsafeSlow(FILE_CHUNK);
+  return {
+    async next() {
+      if (closed) return null;
+      handle ??= await open(path, 'r');
+      const { bytesRead } = await handle.read(buffer, 0, FILE_CHUNK, null);
+      return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+    },
+    close() {
+      closed = true;
+      handle?.close().catch(() => undefined);
+      handle = undefined;
+    },
+  };
+}
+
+/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
+const STREAM_QUEUE = 4 * 1024 * 1024;
+
+/**
+ * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
+ * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
+ * into a new buffer: a copy of every byte for nothing.
+ */
+export function streamChunks(input: Readable): ChunkReader {
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const waiter = wake;
+    wake = undefined;
+    waiter?.();
+  };
+  input.on('data', (chunk: Buffer) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= STREAM_QUEUE) input.pause();
+    notify();
+  });
+  input.once('end', () => {
+    ended = true;
+    notify();
+  });
+  input.once('error', (error: Error) => {
+    failure = error;
+    notify();
+  });
+  input.once('close', () => {
+    if (!ended && !failure) failure = new Error('the stream closed before its end');
+    notify();
+  });
+  return {
+    async next() {
+      while (queue.length === 0 && !ended && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure) throw failure;
+      const chunk = queue.shift();
+      if (chunk === undefined) return null;
+      queued -= chunk.length;
+      if (queued < STREAM_QUEUE && input.isPaused()) input.resume();
+      return chunk;
+    },
+    close() {
+      input.destroy();
+    },
+  };
 }
 
 /**
- * A stream whose first chunk has been read (to sniff it) while the rest waits, paused. `ended` is live:
- * a stream that fits in one chunk may emit "end" at any time after that chunk, before anyone listens again.
+ * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
+ * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
+ * end of the blob before it reports them.
  */
-export class Peeked {
-  head: Buffer | undefined;
-  ended = false;
-  constructor(readonly source: ChunkStream) {
-    source.once('end', () => (this.ended = true));
-  }
-}
+export class SinkWriter {
+  /** The first failure of the sink: an error event, a closed stream, a failed write. */
+  failure: Error | undefined;
+  private lastWrite: Promise<void> = Promise.resolve();
+  private readonly failed: Promise<void>;
 
-/** Read the first chunk of a stream and leave the stream paused after it. */
-export function peek(source: ChunkStream): Promise<Peeked> {
-  const peeked = new Peeked(source);
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      source.pause();
-      (source as unknown as { off(event: string, listener: unknown): void }).off('data', onData);
-      peeked.head = chunk;
-      resolve(peeked);
-    };
-    source.on('data', onData);
-    source.once('end', () => resolve(peeked));
-    source.once('error', (error: unknown) => reject(error));
-  });
-}
-
-/** Write a stream (or the rest of a peeked one) into `sink`, with backpressure; resolve when the sink has finished. */
-export function pump(input: ChunkStream | Peeked, sink: Writable): Promise<void> {
-  const peeked = input instanceof Peeked ? input : undefined;
-  const source = peeked ? peeked.source : (input as ChunkStream);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      if (error) reject(error instanceof Error ? error : new Error(String(error)));
-      else resolve();
-    };
-    sink.once('finish', () => settle());
-    sink.once('error', settle);
-    sink.once('close', () => settle(sink.writableFinished ? undefined : new Error('the reader stopped early')));
-    source.once('error', (error: unknown) => {
-      sink.destroy(error instanceof Error ? error : new Error(String(error)));
-      settle(error);
-    });
-    if (peeked?.head) sink.write(peeked.head);
-    if (peeked?.ended) {
-      sink.end();
-      return;
-    }
-    source.on('data', (chunk: Buffer) => {
-      if (!sink.write(chunk)) {
-        source.pause();
-        sink.once('drain', () => source.resume());
-      }
-    });
-    source.once('end', () => sink.end());
-    source.resume();
-  });
-}
-
-/** Collect a stream (or the rest of a peeked one) into memory; undefined when it holds more than `limit` bytes. */
-export async function collect(input: ChunkStream | Peeked, limit: number): Promise<Buffer | undefined> {
-  const peeked = input instanceof Peeked ? input : undefined;
-  const source = peeked ? peeked.source : (input as ChunkStream);
-  const chunks: Buffer[] = peeked?.head ? [peeked.head] : [];
-  let length = peeked?.head?.length ?? 0;
-  let tooLarge = length > limit;
-  if (!peeked?.ended) {
-    await new Promise<void>((resolve, reject) => {
-      source.on('data', (chunk: Buffer) => {
-        length += chunk.length;
-        if (length > limit) tooLarge = true;
-        else chunks.push(chunk);
+  constructor(readonly sink: Writable) {
+    this.failed = new Promise((resolve) => {
+      const fail = (error: unknown): void => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+        resolve();
+      };
+      sink.once('error', fail);
+      sink.once('close', () => {
+        if (!sink.writableFinished) fail(new Error('the reader stopped early'));
       });
-      source.once('end', () => resolve());
-      source.once('error', (error: unknown) => reject(error));
-      source.resume();
     });
   }
-  return tooLarge ? undefined : Buffer.concat(chunks);
+
+  write(chunk: Buffer): void {
+    if (this.failure) return;
+    const written = new Promise<void>((resolve) => {
+      this.sink.write(chunk, (error) => {
+        if (error) this.failure ??= error;
+        resolve();
+      });
+    });
+    this.lastWrite = Promise.race([written, this.failed]);
+  }
+
+  /** Until the sink is done with everything written so far (write callbacks come in order). */
+  settled(): Promise<void> {
+    return this.lastWrite;
+  }
+
+  /** End the sink and wait for it to finish; rejects with the first failure. */
+  async end(): Promise<void> {
+    await this.lastWrite;
+    if (!this.failure) {
+      const finished = new Promise<void>((resolve) => this.sink.once('finish', () => resolve()));
+      this.sink.end();
+      await Promise.race([finished, this.failed]);
+    }
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
+export async function pump(reader: ChunkReader, sink: Writable): Promise<void> {
+  const writer = new SinkWriter(sink);
+  try {
+    for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
+      writer.write(chunk);
+      await writer.settled(); // before the reader reuses the buffer
+      if (writer.failure) break;
+    }
+  } catch (error) {
+    sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  } finally {
+    reader.close();
+  }
+  await writer.end();
 }
