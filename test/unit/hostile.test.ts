@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JsonReport } from '../../src/report/json.js';
+import { HOSTILE_CASES } from '../support/hostile-corpus.ts';
+import { runBundle } from '../support/run-cli.js';
+
+const DIR = resolve(__dirname, '../../fixtures/hostile');
+
+describe('hostile archives (fixtures/hostile): a clear error or a normal report, never a crash', () => {
+  it.each(HOSTILE_CASES.map((c) => [c.file, c] as const))('%s', async (_file, hostile) => {
+    const path = resolve(DIR, hostile.file);
+    // zstd output may differ between zstd versions; everything else is byte-for-byte what the generator makes.
+    if (!hostile.file.startsWith('zstd')) expect(readFileSync(path).equals(hostile.make())).toBe(true);
+    const result = await runBundle(['audit', path, '--format', 'json', '--fail-on', 'never', '--top', '100000']);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // never a stack trace
+    if (hostile.error) {
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(hostile.error);
+      return;
+    }
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const expected = hostile.report ?? {};
+    if (expected.layerCount !== undefined) expect(report.image.layerCount).toBe(expected.layerCount);
+    if (expected.totalBytes !== undefined) expect(report.image.totalBytes).toBe(expected.totalBytes);
+    if (expected.hiddenBytes !== undefined) expect(report.waste.hiddenBytes).toBe(expected.hiddenBytes);
+  });
+});
