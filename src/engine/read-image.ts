@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { LayerReader } from '../layers/layer-reader.js';
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta } from '../model/image.js';
-import type { OpenedImage } from '../sources/source.js';
+import type { LayerBlob, OpenedImage } from '../sources/source.js';
 
 /** Updated while reading, for a progress line; never read by the engine itself. */
 export interface ReadProgress {
@@ -26,7 +26,9 @@ export async function readImage(opened: OpenedImage, progress?: ReadProgress, ca
   const failed = new Map<string, unknown>();
   let bytesBefore = 0;
   for await (const blob of opened.blobs()) {
-    const reader = new LayerReader(blob.name, capture);
+    // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
+    // whether the blob is worth hashing on a worker thread.
+    const reader = new LayerReader(blob.name, capture, (blob as LayerBlob & { size?: number }).size);
     const ticker = progress ? setInterval(() => (progress.bytesRead = bytesBefore + reader.bytesRead), 200) : undefined;
     try {
       await blob.pipeTo(reader);

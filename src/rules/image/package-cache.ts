@@ -11,13 +11,17 @@ interface Cache {
 
 const HOME = String.raw`(?:/root|/home/[^/]+)`;
 
+function pattern(regex: RegExp): (path: string) => boolean {
+  return (path) => regex.test(path);
+}
+
 const CACHES: Cache[] = [
-  { name: 'apt package lists', matches: (p) => /^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/.test(p), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update' },
-  { name: 'apt package archives', matches: (p) => /^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/.test(p), fix: 'run `apt-get clean` in the same RUN' },
-  { name: 'apk cache', matches: (p) => /^\/var\/cache\/apk\/[^/]+$/.test(p), fix: 'use `apk add --no-cache`' },
-  { name: 'pip cache', matches: (p) => new RegExp(`^${HOME}/\\.cache/pip/`).test(p), fix: 'use `pip install --no-cache-dir`' },
-  { name: 'npm cache', matches: (p) => new RegExp(`^${HOME}/\\.npm/_cacache/`).test(p), fix: 'run `npm cache clean --force` in the same RUN, or use `npm ci` with a cache mount' },
-  { name: 'yarn cache', matches: (p) => new RegExp(`^(?:${HOME}/\\.cache/yarn/|/usr/local/share/\\.cache/yarn/)`).test(p), fix: 'run `yarn cache clean` in the same RUN' },
+  { name: 'apt package lists', matches: pattern(/^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update' },
+  { name: 'apt package archives', matches: pattern(/^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/), fix: 'run `apt-get clean` in the same RUN' },
+  { name: 'apk cache', matches: pattern(/^\/var\/cache\/apk\/[^/]+$/), fix: 'use `apk add --no-cache`' },
+  { name: 'pip cache', matches: pattern(new RegExp(`^${HOME}/\\.cache/pip/`)), fix: 'use `pip install --no-cache-dir`' },
+  { name: 'npm cache', matches: pattern(new RegExp(`^${HOME}/\\.npm/_cacache/`)), fix: 'run `npm cache clean --force` in the same RUN, or use `npm ci` with a cache mount' },
+  { name: 'yarn cache', matches: pattern(new RegExp(`^(?:${HOME}/\\.cache/yarn/|/usr/local/share/\\.cache/yarn/)`)), fix: 'run `yarn cache clean` in the same RUN' },
 ];
 
 export const packageCache: ImageRule = ({ analysis, policy, ignored, locateLayer }) => {
