@@ -116,7 +116,12 @@ export async function runAction(): Promise<void> {
     if (runUrl) markdown.detailsUrl = runUrl;
 
     const notAnnotated = annotate(result.findings, workspace);
-    const summary = renderMarkdown(markdown, SUMMARY_LIMIT);
+    // The job summary's limit is 1 MiB of bytes; non-ASCII names take more bytes than characters.
+    let summary = renderMarkdown(markdown, SUMMARY_LIMIT);
+    for (let limit = SUMMARY_LIMIT; Buffer.byteLength(summary) > SUMMARY_LIMIT; ) {
+      limit = Math.floor(limit * 0.8);
+      summary = renderMarkdown(markdown, limit);
+    }
     const summaryNote = notAnnotated > 0 ? `\n\n_${notAnnotated} more findings are not annotated on the Dockerfile._\n` : '';
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary + summaryNote).write();
 
