@@ -2,6 +2,7 @@ import type { Finding, RuleId } from '../rules/types.js';
 import type { DockerfileModel, ExternalReference, Instruction } from './parse.js';
 import type { UnresolvedVariable } from './expand.js';
 import { splitFlags } from './parse.js';
+import { globToRegex } from '../rules/glob.js';
 
 export type { DockerfileModel } from './parse.js';
 
@@ -45,20 +46,6 @@ function unresolvedReason(reference: ExternalReference): string {
     return `\`${variable.name}\` is not declared by an ARG before the first FROM${inStage}, so it expands to an empty string; declare \`ARG ${variable.name}=<value>\` above the first FROM`;
   });
   return parts.join('; ');
-}
-
-function globToRegex(pattern: string): RegExp {
-  let out = '';
-  for (let index = 0; index < pattern.length; index++) {
-    const ch = pattern[index]!;
-    if (ch === '*' && pattern[index + 1] === '*') {
-      out += '.*';
-      index++;
-    } else if (ch === '*') out += '[^/]*';
-    else if (ch === '?') out += '[^/]';
-    else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp('^' + out + '$');
 }
 
 function isAllowed(reference: ExternalReference, patterns: RegExp[]): boolean {

@@ -123,15 +123,6 @@ export async function loadPolicy(file: string | undefined): Promise<Policy> {
   return applyConfig(defaultPolicy(), parseConfig(text, path), path);
 }
 
-/** Shell-like glob over image paths or references: `*` stays within a segment, `**` crosses them. */
-export function globMatches(pattern: string, text: string): boolean {
-  const regex = pattern
-    .split('**')
-    .map((part) => part.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
-    .join('.*');
-  return new RegExp(`^${regex}$`).test(text);
-}
-
 /** Settings given on the command line or as Action inputs; they win over the config file. */
 export interface PolicyOverrides {
   failOn?: FailOn;

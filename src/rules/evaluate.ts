@@ -1,8 +1,9 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { packageIndex } from '../analysis/packages.js';
 import { ruleInfo } from './catalog.js';
-import { globMatches, type FailOn, type Policy } from './config.js';
+import type { FailOn, Policy } from './config.js';
 import type { ImageRule } from './context.js';
+import { globToRegex } from './glob.js';
 import { extraTool } from './image/extra-tool.js';
 import { hiddenWaste } from './image/hidden-waste.js';
 import { auditedReferenceTag, unpinnedBaseFromImage } from './image/image-reference.js';
@@ -21,12 +22,14 @@ export interface ImageEvaluation {
 
 /** Every image rule over one analysis, at default severities (see applyPolicy). */
 export function imageFindings(analysis: Analysis, options: ImageEvaluation): Finding[] {
+  // Compiled once: `ignored` runs for every path a rule looks at.
+  const ignorePatterns = options.policy.ignorePaths.map(globToRegex);
   const context = {
     analysis,
     packages: packageIndex(analysis.filesystem),
     policy: options.policy,
     locateLayer: options.locateLayer ?? (() => undefined),
-    ignored: (path: string) => options.policy.ignorePaths.some((pattern) => globMatches(pattern, path)),
+    ignored: (path: string) => ignorePatterns.some((pattern) => pattern.test(path)),
     hasDockerfile: options.hasDockerfile ?? false,
   };
   return IMAGE_RULES.flatMap((rule) => rule(context));

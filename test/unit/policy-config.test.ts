@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyConfig, applyOverrides, defaultPolicy, globMatches, parseConfig } from '../../src/rules/config.js';
+import { applyConfig, applyOverrides, defaultPolicy, parseConfig } from '../../src/rules/config.js';
+import { globMatches } from '../../src/rules/glob.js';
 import { parseBytes, parseRatio } from '../../src/rules/units.js';
 
 describe('sizes and ratios as users write them', () => {
