@@ -48233,7 +48233,7 @@ var _Object$setPrototypeO;
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var finished = __nccwpck_require__(6815);
+var finished = __nccwpck_require__(9196);
 var kLastResolve = Symbol('lastResolve');
 var kLastReject = Symbol('lastReject');
 var kError = Symbol('error');
@@ -48703,7 +48703,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6815:
+/***/ 9196:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -48890,7 +48890,7 @@ function destroyer(stream, reading, writing, callback) {
   stream.on('close', function () {
     closed = true;
   });
-  if (eos === undefined) eos = __nccwpck_require__(6815);
+  if (eos === undefined) eos = __nccwpck_require__(9196);
   eos(stream, {
     readable: reading,
     writable: writing
@@ -49002,7 +49002,7 @@ if (process.env.READABLE_STREAM === 'disable' && Stream) {
   exports.Duplex = __nccwpck_require__(2063);
   exports.Transform = __nccwpck_require__(2337);
   exports.PassThrough = __nccwpck_require__(5283);
-  exports.finished = __nccwpck_require__(6815);
+  exports.finished = __nccwpck_require__(9196);
   exports.pipeline = __nccwpck_require__(6701);
 }
 
@@ -100424,12 +100424,18 @@ async function inspectOrPull(docker, ref, options) {
         throw daemonError(error, ref);
     }
 }
-function manifestDigest(info, ref) {
+/**
+ * The manifest digest the engine recorded for this reference's repository (RepoDigests of a pulled or pushed
+ * image); undefined when it has none for that repository.
+ */
+function repoDigestFor(info, ref) {
     const parsed = parseReference(ref);
-    const repo = parsed ? (parsed.explicitRegistry ? `${parsed.registry}/${parsed.repository}` : parsed.repository) : undefined;
-    const repoDigests = info.RepoDigests ?? [];
-    const match = repoDigests.find((entry) => repo !== undefined && entry.split('@')[0].replace(/^docker\.io\/(library\/)?/, '') === repo.replace(/^library\//, ''));
-    return (match ?? repoDigests[0])?.split('@')[1];
+    if (!parsed)
+        return undefined;
+    const repo = parsed.explicitRegistry ? `${parsed.registry}/${parsed.repository}` : parsed.repository;
+    const normal = (name) => name.replace(/^docker\.io\//, '').replace(/^library\//, '');
+    const match = (info.RepoDigests ?? []).find((entry) => normal(entry.split('@')[0]) === normal(repo));
+    return match?.split('@')[1];
 }
 /**
  * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
@@ -100450,7 +100456,8 @@ async function openDaemonImage(ref, options, docker = connectDocker()) {
     }
     // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
     const archive = openArchiveStream(stream, ref, {});
-    const digest = manifestDigest(info, ref);
+    // An image known under another repository still has one manifest digest worth naming.
+    const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
     return {
         ...archive,
         async meta() {
@@ -101617,7 +101624,31 @@ function matchEntry(instruction, logical, bodies, stage, escape, ast) {
     return entry;
 }
 
+;// CONCATENATED MODULE: ./src/rules/glob.ts
+/** Shell-like glob over image paths or references: `*` and `?` stay within a segment, `**` crosses them. */
+function glob_globToRegex(pattern) {
+    let out = '';
+    for (let index = 0; index < pattern.length; index++) {
+        const ch = pattern[index];
+        if (ch === '*' && pattern[index + 1] === '*') {
+            out += '.*';
+            index++;
+        }
+        else if (ch === '*')
+            out += '[^/]*';
+        else if (ch === '?')
+            out += '[^/]';
+        else
+            out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp('^' + out + '$');
+}
+function globMatches(pattern, text) {
+    return glob_globToRegex(pattern).test(text);
+}
+
 ;// CONCATENATED MODULE: ./src/dockerfile/rules.ts
+
 
 const PINNED_DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** `FROM node:22`, `COPY --from=busybox`, `RUN --mount=from=golang:1.22`, naming the reference as written. */
@@ -101642,23 +101673,6 @@ function unresolvedReason(reference) {
         return `\`${variable.name}\` is not declared by an ARG before the first FROM${inStage}, so it expands to an empty string; declare \`ARG ${variable.name}=<value>\` above the first FROM`;
     });
     return parts.join('; ');
-}
-function rules_globToRegex(pattern) {
-    let out = '';
-    for (let index = 0; index < pattern.length; index++) {
-        const ch = pattern[index];
-        if (ch === '*' && pattern[index + 1] === '*') {
-            out += '.*';
-            index++;
-        }
-        else if (ch === '*')
-            out += '[^/]*';
-        else if (ch === '?')
-            out += '[^/]';
-        else
-            out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    }
-    return new RegExp('^' + out + '$');
 }
 function isAllowed(reference, patterns) {
     const image = reference.image;
@@ -101701,7 +101715,7 @@ function pinnedLine(reference, instruction, digest) {
  */
 async function dockerfileFindings(model, options = {}) {
     const findings = [];
-    const allow = (options.allow ?? []).map(rules_globToRegex);
+    const allow = (options.allow ?? []).map(glob_globToRegex);
     const digests = new Map();
     const lookupDigest = (ref) => {
         let pending = digests.get(ref);
@@ -101817,183 +101831,6 @@ function ruleInfo(id) {
 const RULE_IDS = RULES.map((rule) => rule.id);
 function defaultSeverity(id) {
     return ruleInfo(id).defaultSeverity;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/rules/units.ts
-
-const BYTE_UNITS = {
-    b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
-    kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
-    k: 1e3, m: 1e6, g: 1e9,
-};
-/** "20MB" = 20·10⁶, "20MiB" = 20·2²⁰, a bare number is bytes. `what` names the key or flag in errors. */
-function parseBytes(value, what) {
-    if (typeof value === 'number') {
-        if (!Number.isFinite(value) || value < 0)
-            throw new InputError(`${what}: ${value} is not a size (a non-negative number of bytes, or e.g. 20MB, 20MiB)`);
-        return Math.round(value);
-    }
-    const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
-    const unit = match ? BYTE_UNITS[match[2].toLowerCase() || 'b'] : undefined;
-    if (!match || unit === undefined)
-        throw new InputError(`${what}: "${value}" is not a size (e.g. 500kB, 20MB, 20MiB, 1GB)`);
-    return Math.round(Number(match[1]) * unit);
-}
-/** "10%" or 0.1; between 0 and 1. */
-function parseRatio(value, what) {
-    let ratio;
-    if (typeof value === 'number')
-        ratio = value;
-    else {
-        const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
-        if (!match)
-            throw new InputError(`${what}: "${value}" is not a ratio (e.g. 10% or 0.1)`);
-        ratio = Number(match[1]) / (match[2] ? 100 : 1);
-    }
-    if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
-        throw new InputError(`${what}: ${value} is not a ratio between 0 and 1 (or 0% and 100%)`);
-    return ratio;
-}
-
-;// CONCATENATED MODULE: ./src/rules/config.ts
-
-
-
-
-
-
-const DEFAULT_TOOLS = ['curl', 'wget', 'git', 'telnet', 'nc', 'netcat', 'ncat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'tftp', 'nmap'];
-const DEFAULT_MAX_HIDDEN_BYTES = 10_000_000;
-const DEFAULT_MAX_HIDDEN_RATIO = 0.1;
-const severitySchema = schemas_enum(['error', 'warning', 'note', 'off']);
-const sizeSchema = union([schemas_string(), schemas_number()]);
-const toolsSchema = array(schemas_string().regex(/^[\w.+-]+$/, 'a tool is a file name like curl'));
-const ruleSchema = strictObject({ severity: severitySchema.optional() });
-const configSchema = strictObject({
-    'fail-on': schemas_enum(['error', 'warning', 'never']).optional(),
-    'ignore-paths': array(schemas_string()).optional(),
-    rules: strictObject({
-        'latest-tag': union([severitySchema, ruleSchema]).optional(),
-        'unpinned-base': union([severitySchema, ruleSchema.extend({ allow: array(schemas_string()).optional() })]).optional(),
-        'hidden-waste': union([severitySchema, ruleSchema.extend({ 'max-hidden-bytes': sizeSchema.optional(), 'max-hidden-ratio': sizeSchema.optional() })])
-            .optional(),
-        'extra-tool': union([severitySchema, ruleSchema.extend({ tools: toolsSchema.optional(), add: toolsSchema.optional(), remove: toolsSchema.optional() })])
-            .optional(),
-        'root-user': union([severitySchema, ruleSchema]).optional(),
-        'package-cache': union([severitySchema, ruleSchema]).optional(),
-        'secret-in-env': union([severitySchema, ruleSchema]).optional(),
-    })
-        .optional(),
-});
-function defaultPolicy() {
-    return {
-        failOn: 'error',
-        severity: Object.fromEntries(RULE_IDS.map((id) => [id, ruleInfo(id).defaultSeverity])),
-        allowUnpinned: [],
-        maxHiddenBytes: DEFAULT_MAX_HIDDEN_BYTES,
-        maxHiddenRatio: DEFAULT_MAX_HIDDEN_RATIO,
-        tools: [...DEFAULT_TOOLS],
-        ignorePaths: [],
-    };
-}
-function configError(file, error) {
-    const issue = error.issues[0];
-    const key = issue.path.map(String).join('.') || '(top level)';
-    if (issue.code === 'unrecognized_keys') {
-        const where = issue.path.length > 0 ? `${key}: ` : '';
-        return new InputError(`${file}: ${where}unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
-    }
-    return new InputError(`${file}: ${key}: ${issue.message}`);
-}
-/** Apply a parsed config file over a policy. */
-function applyConfig(policy, config, file) {
-    const next = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools] };
-    if (config['fail-on'])
-        next.failOn = config['fail-on'];
-    if (config['ignore-paths'])
-        next.ignorePaths = [...config['ignore-paths']];
-    for (const [id, value] of Object.entries(config.rules ?? {})) {
-        if (value === undefined)
-            continue;
-        const settings = (typeof value === 'string' ? { severity: value } : value);
-        if (settings.severity)
-            next.severity[id] = settings.severity;
-        const key = (name) => `${file}: rules.${id}.${name}`;
-        if (id === 'unpinned-base' && settings.allow)
-            next.allowUnpinned = settings.allow;
-        if (id === 'hidden-waste') {
-            if (settings['max-hidden-bytes'] !== undefined)
-                next.maxHiddenBytes = parseBytes(settings['max-hidden-bytes'], key('max-hidden-bytes'));
-            if (settings['max-hidden-ratio'] !== undefined)
-                next.maxHiddenRatio = parseRatio(settings['max-hidden-ratio'], key('max-hidden-ratio'));
-        }
-        if (id === 'extra-tool') {
-            if (settings.tools)
-                next.tools = [...settings.tools];
-            for (const tool of settings.add ?? [])
-                if (!next.tools.includes(tool))
-                    next.tools.push(tool);
-            const removed = new Set(settings.remove ?? []);
-            next.tools = next.tools.filter((tool) => !removed.has(tool));
-        }
-    }
-    return next;
-}
-function parseConfig(text, file) {
-    let raw;
-    try {
-        raw = (0,dist/* parse */.qg)(text) ?? {};
-    }
-    catch (error) {
-        throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
-    }
-    const result = configSchema.safeParse(raw);
-    if (!result.success)
-        throw configError(file, result.error);
-    return result.data;
-}
-/** Read `.image-hygiene.yml` (or the file given); a missing default file is fine, a missing named one is not. */
-async function loadPolicy(file) {
-    const path = file ?? '.image-hygiene.yml';
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        if (file === undefined && error.code === 'ENOENT')
-            return defaultPolicy();
-        throw new InputError(`--config ${path}: ${describeError(error)}`);
-    }
-    return applyConfig(defaultPolicy(), parseConfig(text, path), path);
-}
-/** Shell-like glob over image paths or references: `*` stays within a segment, `**` crosses them. */
-function globMatches(pattern, text) {
-    const regex = pattern
-        .split('**')
-        .map((part) => part.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
-        .join('.*');
-    return new RegExp(`^${regex}$`).test(text);
-}
-/** `name` turns an override key into what the user typed (`--max-hidden-bytes`, input `max-hidden-bytes`). */
-function applyOverrides(policy, overrides, name) {
-    const next = { ...policy, severity: { ...policy.severity } };
-    if (overrides.failOn)
-        next.failOn = overrides.failOn;
-    if (overrides.maxHiddenBytes !== undefined)
-        next.maxHiddenBytes = parseBytes(overrides.maxHiddenBytes, name('max-hidden-bytes'));
-    if (overrides.maxHiddenRatio !== undefined)
-        next.maxHiddenRatio = parseRatio(overrides.maxHiddenRatio, name('max-hidden-ratio'));
-    if (overrides.tools) {
-        const bad = overrides.tools.find((tool) => !/^[\w.+-]+$/.test(tool));
-        if (bad !== undefined)
-            throw new InputError(`${name('tools')}: "${bad}" is not a tool name like curl`);
-        next.tools = [...overrides.tools];
-    }
-    if (overrides.allowUnpinned)
-        next.allowUnpinned = [...next.allowUnpinned, ...overrides.allowUnpinned];
-    return next;
 }
 
 ;// CONCATENATED MODULE: ./src/rules/image/extra-tool.ts
@@ -102320,12 +102157,14 @@ const SEVERITY_ORDER = { note: 0, warning: 1, error: 2 };
 const IMAGE_RULES = [auditedReferenceTag, unpinnedBaseFromImage, hiddenWaste, extraTool, rootUser, packageCache, secretInEnv];
 /** Every image rule over one analysis, at default severities (see applyPolicy). */
 function imageFindings(analysis, options) {
+    // Compiled once: `ignored` runs for every path a rule looks at.
+    const ignorePatterns = options.policy.ignorePaths.map(glob_globToRegex);
     const context = {
         analysis,
         packages: packageIndex(analysis.filesystem),
         policy: options.policy,
         locateLayer: options.locateLayer ?? (() => undefined),
-        ignored: (path) => options.policy.ignorePaths.some((pattern) => globMatches(pattern, path)),
+        ignored: (path) => ignorePatterns.some((pattern) => pattern.test(path)),
         hasDockerfile: options.hasDockerfile ?? false,
     };
     return IMAGE_RULES.flatMap((rule) => rule(context));
@@ -102358,21 +102197,13 @@ function fails(findings, failOn) {
 
 ;// CONCATENATED MODULE: ./src/sources/digest.ts
 
-
 /**
  * The manifest digest of an image reference as the local engine knows it (RepoDigests of a pulled image),
  * so a message can give the exact `FROM name:tag@sha256:…` line. Undefined when the engine does not know it.
  */
 async function resolveDigestWithDaemon(ref) {
-    const parsed = parseReference(ref);
-    if (!parsed)
-        return undefined;
     try {
-        const info = await connectDocker().getImage(ref).inspect();
-        const repo = parsed.explicitRegistry ? `${parsed.registry}/${parsed.repository}` : parsed.repository;
-        const normal = (name) => name.replace(/^docker\.io\//, '').replace(/^library\//, '');
-        const match = (info.RepoDigests ?? []).find((entry) => normal(entry.split('@')[0]) === normal(repo));
-        return match?.split('@')[1];
+        return repoDigestFor(await connectDocker().getImage(ref).inspect(), ref);
     }
     catch {
         return undefined;
@@ -102638,6 +102469,175 @@ function formatText(report, width = 100) {
         lines.push(...text_table(fileRows, new Set([0])));
     }
     return lines.join('\n') + '\n';
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/rules/units.ts
+
+const BYTE_UNITS = {
+    b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
+    kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+    k: 1e3, m: 1e6, g: 1e9,
+};
+/** "20MB" = 20·10⁶, "20MiB" = 20·2²⁰, a bare number is bytes. `what` names the key or flag in errors. */
+function parseBytes(value, what) {
+    if (typeof value === 'number') {
+        if (!Number.isFinite(value) || value < 0)
+            throw new InputError(`${what}: ${value} is not a size (a non-negative number of bytes, or e.g. 20MB, 20MiB)`);
+        return Math.round(value);
+    }
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+    const unit = match ? BYTE_UNITS[match[2].toLowerCase() || 'b'] : undefined;
+    if (!match || unit === undefined)
+        throw new InputError(`${what}: "${value}" is not a size (e.g. 500kB, 20MB, 20MiB, 1GB)`);
+    return Math.round(Number(match[1]) * unit);
+}
+/** "10%" or 0.1; between 0 and 1. */
+function parseRatio(value, what) {
+    let ratio;
+    if (typeof value === 'number')
+        ratio = value;
+    else {
+        const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+        if (!match)
+            throw new InputError(`${what}: "${value}" is not a ratio (e.g. 10% or 0.1)`);
+        ratio = Number(match[1]) / (match[2] ? 100 : 1);
+    }
+    if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+        throw new InputError(`${what}: ${value} is not a ratio between 0 and 1 (or 0% and 100%)`);
+    return ratio;
+}
+
+;// CONCATENATED MODULE: ./src/rules/config.ts
+
+
+
+
+
+
+const DEFAULT_TOOLS = ['curl', 'wget', 'git', 'telnet', 'nc', 'netcat', 'ncat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'tftp', 'nmap'];
+const DEFAULT_MAX_HIDDEN_BYTES = 10_000_000;
+const DEFAULT_MAX_HIDDEN_RATIO = 0.1;
+const severitySchema = schemas_enum(['error', 'warning', 'note', 'off']);
+const sizeSchema = union([schemas_string(), schemas_number()]);
+const toolsSchema = array(schemas_string().regex(/^[\w.+-]+$/, 'a tool is a file name like curl'));
+const ruleSchema = strictObject({ severity: severitySchema.optional() });
+const configSchema = strictObject({
+    'fail-on': schemas_enum(['error', 'warning', 'never']).optional(),
+    'ignore-paths': array(schemas_string()).optional(),
+    rules: strictObject({
+        'latest-tag': union([severitySchema, ruleSchema]).optional(),
+        'unpinned-base': union([severitySchema, ruleSchema.extend({ allow: array(schemas_string()).optional() })]).optional(),
+        'hidden-waste': union([severitySchema, ruleSchema.extend({ 'max-hidden-bytes': sizeSchema.optional(), 'max-hidden-ratio': sizeSchema.optional() })])
+            .optional(),
+        'extra-tool': union([severitySchema, ruleSchema.extend({ tools: toolsSchema.optional(), add: toolsSchema.optional(), remove: toolsSchema.optional() })])
+            .optional(),
+        'root-user': union([severitySchema, ruleSchema]).optional(),
+        'package-cache': union([severitySchema, ruleSchema]).optional(),
+        'secret-in-env': union([severitySchema, ruleSchema]).optional(),
+    })
+        .optional(),
+});
+function defaultPolicy() {
+    return {
+        failOn: 'error',
+        severity: Object.fromEntries(RULE_IDS.map((id) => [id, ruleInfo(id).defaultSeverity])),
+        allowUnpinned: [],
+        maxHiddenBytes: DEFAULT_MAX_HIDDEN_BYTES,
+        maxHiddenRatio: DEFAULT_MAX_HIDDEN_RATIO,
+        tools: [...DEFAULT_TOOLS],
+        ignorePaths: [],
+    };
+}
+function configError(file, error) {
+    const issue = error.issues[0];
+    const key = issue.path.map(String).join('.') || '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+        const where = issue.path.length > 0 ? `${key}: ` : '';
+        return new InputError(`${file}: ${where}unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+    }
+    return new InputError(`${file}: ${key}: ${issue.message}`);
+}
+/** Apply a parsed config file over a policy. */
+function applyConfig(policy, config, file) {
+    const next = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools] };
+    if (config['fail-on'])
+        next.failOn = config['fail-on'];
+    if (config['ignore-paths'])
+        next.ignorePaths = [...config['ignore-paths']];
+    for (const [id, value] of Object.entries(config.rules ?? {})) {
+        if (value === undefined)
+            continue;
+        const settings = (typeof value === 'string' ? { severity: value } : value);
+        if (settings.severity)
+            next.severity[id] = settings.severity;
+        const key = (name) => `${file}: rules.${id}.${name}`;
+        if (id === 'unpinned-base' && settings.allow)
+            next.allowUnpinned = settings.allow;
+        if (id === 'hidden-waste') {
+            if (settings['max-hidden-bytes'] !== undefined)
+                next.maxHiddenBytes = parseBytes(settings['max-hidden-bytes'], key('max-hidden-bytes'));
+            if (settings['max-hidden-ratio'] !== undefined)
+                next.maxHiddenRatio = parseRatio(settings['max-hidden-ratio'], key('max-hidden-ratio'));
+        }
+        if (id === 'extra-tool') {
+            if (settings.tools)
+                next.tools = [...settings.tools];
+            for (const tool of settings.add ?? [])
+                if (!next.tools.includes(tool))
+                    next.tools.push(tool);
+            const removed = new Set(settings.remove ?? []);
+            next.tools = next.tools.filter((tool) => !removed.has(tool));
+        }
+    }
+    return next;
+}
+function parseConfig(text, file) {
+    let raw;
+    try {
+        raw = (0,dist/* parse */.qg)(text) ?? {};
+    }
+    catch (error) {
+        throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
+    }
+    const result = configSchema.safeParse(raw);
+    if (!result.success)
+        throw configError(file, result.error);
+    return result.data;
+}
+/** Read `.image-hygiene.yml` (or the file given); a missing default file is fine, a missing named one is not. */
+async function loadPolicy(file) {
+    const path = file ?? '.image-hygiene.yml';
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (file === undefined && error.code === 'ENOENT')
+            return defaultPolicy();
+        throw new InputError(`--config ${path}: ${describeError(error)}`);
+    }
+    return applyConfig(defaultPolicy(), parseConfig(text, path), path);
+}
+/** `name` turns an override key into what the user typed (`--max-hidden-bytes`, input `max-hidden-bytes`). */
+function applyOverrides(policy, overrides, name) {
+    const next = { ...policy, severity: { ...policy.severity } };
+    if (overrides.failOn)
+        next.failOn = overrides.failOn;
+    if (overrides.maxHiddenBytes !== undefined)
+        next.maxHiddenBytes = parseBytes(overrides.maxHiddenBytes, name('max-hidden-bytes'));
+    if (overrides.maxHiddenRatio !== undefined)
+        next.maxHiddenRatio = parseRatio(overrides.maxHiddenRatio, name('max-hidden-ratio'));
+    if (overrides.tools) {
+        const bad = overrides.tools.find((tool) => !/^[\w.+-]+$/.test(tool));
+        if (bad !== undefined)
+            throw new InputError(`${name('tools')}: "${bad}" is not a tool name like curl`);
+        next.tools = [...overrides.tools];
+    }
+    if (overrides.allowUnpinned)
+        next.allowUnpinned = [...next.allowUnpinned, ...overrides.allowUnpinned];
+    return next;
 }
 
 ;// CONCATENATED MODULE: external "node:util"

@@ -104,12 +104,17 @@ async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions
   }
 }
 
-function manifestDigest(info: Docker.ImageInspectInfo, ref: string): string | undefined {
+/**
+ * The manifest digest the engine recorded for this reference's repository (RepoDigests of a pulled or pushed
+ * image); undefined when it has none for that repository.
+ */
+export function repoDigestFor(info: Docker.ImageInspectInfo, ref: string): string | undefined {
   const parsed = parseReference(ref);
-  const repo = parsed ? (parsed.explicitRegistry ? `${parsed.registry}/${parsed.repository}` : parsed.repository) : undefined;
-  const repoDigests = info.RepoDigests ?? [];
-  const match = repoDigests.find((entry) => repo !== undefined && entry.split('@')[0]!.replace(/^docker\.io\/(library\/)?/, '') === repo.replace(/^library\//, ''));
-  return (match ?? repoDigests[0])?.split('@')[1];
+  if (!parsed) return undefined;
+  const repo = parsed.explicitRegistry ? `${parsed.registry}/${parsed.repository}` : parsed.repository;
+  const normal = (name: string): string => name.replace(/^docker\.io\//, '').replace(/^library\//, '');
+  const match = (info.RepoDigests ?? []).find((entry) => normal(entry.split('@')[0]!) === normal(repo));
+  return match?.split('@')[1];
 }
 
 /**
@@ -130,7 +135,8 @@ export async function openDaemonImage(ref: string, options: SourceOptions, docke
   }
   // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
   const archive = openArchiveStream(stream as NodeJS.ReadableStream & import('node:stream').Readable, ref, {});
-  const digest = manifestDigest(info, ref);
+  // An image known under another repository still has one manifest digest worth naming.
+  const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
   return {
     ...archive,
     async meta(): Promise<ImageMeta> {
