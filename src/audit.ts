@@ -10,6 +10,8 @@ export interface AuditRequest extends SourceOptions {
   source?: string;
   build?: BuildOptions;
   progress?: ReadProgress;
+  /** false: skip hashing the layers (their digests are then taken on trust). */
+  verify?: boolean;
 }
 
 export async function resolveSource(request: AuditRequest): Promise<SourceSpec> {
@@ -26,7 +28,11 @@ export async function auditImage(request: AuditRequest): Promise<Analysis> {
   const spec = await resolveSource(request);
   const opened = await openSource(spec, request.platform ? { platform: request.platform } : {});
   try {
-    const { meta, layers } = await readImage(opened, request.progress, isPackageDatabasePath);
+    const { meta, layers } = await readImage(opened, {
+      capture: isPackageDatabasePath,
+      ...(request.progress ? { progress: request.progress } : {}),
+      ...(request.verify === false ? { verify: false } : {}),
+    });
     return analyze(meta, layers);
   } finally {
     await opened.close();

@@ -25,6 +25,8 @@ export interface ActionInputs {
   githubToken: string;
   sarifFile?: string;
   resolveDigests: boolean;
+  /** false: an archive's layers are not hashed against their digests (the engine verifies its own either way). */
+  verify: boolean;
 }
 
 const optional = z
@@ -52,6 +54,7 @@ const schema = z.object({
   'github-token': z.string(),
   'sarif-file': optional,
   'resolve-digests': optional.pipe(z.enum(['true', 'false']).optional()),
+  verify: optional.pipe(z.enum(['true', 'false']).optional()),
 });
 
 export type ReadInput = (name: string) => string;
@@ -105,6 +108,7 @@ export function readInputs(read: ReadInput, workspace: string): ActionInputs {
     comment: values.comment ?? 'always',
     githubToken: values['github-token'],
     resolveDigests: values['resolve-digests'] !== 'false',
+    verify: values.verify !== 'false',
   };
   if (values.image) inputs.image = values.image;
   if (values.archive) inputs.archive = inWorkspace(values.archive, workspace, 'archive');

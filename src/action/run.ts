@@ -28,6 +28,7 @@ function header(inputs: ActionInputs, workspace: string): string {
 function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): CheckRequest {
   const request: CheckRequest = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
   if (inputs.platform) request.platform = inputs.platform;
+  if (!inputs.verify) request.verify = false;
   if (inputs.dockerfile) request.dockerfile = inputs.dockerfile;
   if (inputs.archive) request.source = `docker-archive:${inputs.archive}`;
   else if (inputs.image) request.source = inputs.image;

@@ -1,5 +1,5 @@
 import type { LayerContents } from '../model/entry.js';
-import type { ImageMeta } from '../model/image.js';
+import type { ImageMeta, LayerVerification } from '../model/image.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { DiveEfficiency } from './efficiency.js';
 import { historyForLayers } from './history.js';
@@ -27,6 +27,8 @@ export interface Analysis {
     digest: string;
     configDigest: string;
     platform: string;
+    /** Who checked the layers' bytes against their digests (see ImageMeta). */
+    layerVerification: LayerVerification;
     /** Sum of the layers' regular-file bytes. */
     totalBytes: number;
     annotations?: Record<string, string>;
@@ -81,6 +83,7 @@ export function analyze(meta: ImageMeta, layers: readonly LayerContents[]): Anal
       digest: meta.digest,
       configDigest: meta.configDigest,
       platform: meta.platform,
+      layerVerification: meta.layerVerification ?? 'sha256',
       totalBytes,
       ...(meta.annotations ? { annotations: meta.annotations } : {}),
     },

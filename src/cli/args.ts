@@ -31,6 +31,8 @@ Policy (flags override .image-hygiene.yml):
 
 Image:
   --platform OS/ARCH     which image of a multi-platform index (default linux/amd64)
+  --no-verify            do not hash the layers of an archive or OCI layout against their digests
+                         (the Docker engine verifies its own layers as it exports them either way)
   --context DIR          build context (default: the Dockerfile's directory)
   --build-arg K=V        build argument (repeatable); also used to resolve ARGs in the Dockerfile
   --target STAGE         build stage
@@ -68,6 +70,8 @@ export interface AuditArgs extends Common {
   dockerfile?: string;
   platform?: string;
   build?: BuildOptions;
+  /** false with --no-verify. */
+  verify: boolean;
 }
 
 export interface LintArgs extends Common {
@@ -105,6 +109,7 @@ const OPTIONS = {
   tools: { type: 'string' },
   'allow-unpinned': { type: 'string', multiple: true },
   'resolve-digests': { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -150,7 +155,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === 'lint') {
     const dockerfile = target ?? values.dockerfile;
     if (dockerfile === undefined) throw new InputError('lint needs a Dockerfile: image-hygiene lint path/to/Dockerfile');
-    for (const flag of ['platform', 'context', 'target', 'tag', 'network'] as const) {
+    for (const flag of ['platform', 'context', 'target', 'tag', 'network', 'no-verify'] as const) {
       if (values[flag] !== undefined) throw new InputError(`--${flag} does not apply to lint`);
     }
     return { ...common, command: 'lint', dockerfile };
@@ -164,7 +169,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   for (const flag of ['context', 'target', 'tag', 'network'] as const) {
     if (!build && values[flag] !== undefined) throw new InputError(`--${flag} only applies when building (no source given)`);
   }
-  const args: AuditArgs = { ...common, command: 'audit' };
+  const args: AuditArgs = { ...common, command: 'audit', verify: !(values['no-verify'] ?? false) };
   if (source !== undefined) args.source = source;
   if (values.dockerfile !== undefined) args.dockerfile = values.dockerfile;
   if (values.platform !== undefined) {

@@ -1,5 +1,3 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
-// A small young generation keeps peak memory down on images of hundreds of thousands of files (measured in npm run bench).
 import { runCli } from './main.js';
 
 let settled = false;

@@ -3,7 +3,7 @@ import { InputError, describeError } from '../errors.js';
 import type { LayerContents, LayerEntry } from '../model/entry.js';
 import { createDecompressor, detectCompression, type Compression } from './compression.js';
 import { entryFromHeader } from './entries.js';
-import { Sha256Stream } from './sha256-stream.js';
+import { NO_HASH, Sha256Stream, type StreamHash } from './sha256-stream.js';
 import { TarParser, type TarHeader } from './tar-parser.js';
 
 /** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
@@ -27,8 +27,8 @@ const SNIFF_BYTES = 4;
 export class LayerReader extends Writable {
   readonly contents: Promise<LayerContents>;
 
-  private readonly blobHash: Sha256Stream;
-  private tarHash: Sha256Stream | undefined;
+  private readonly blobHash: StreamHash;
+  private tarHash: StreamHash | undefined;
   private blobSize = 0;
   private head: Buffer[] = [];
   private headLength = 0;
@@ -49,14 +49,17 @@ export class LayerReader extends Writable {
    * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
    *   at most MAX_CAPTURE_BYTES each; everything else flows through.
    * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
+   * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
+   *   back empty), which leaves the reading and the entries exactly as they are.
    */
   constructor(
     private readonly blobName: string,
     private readonly capture: (path: string) => boolean = () => false,
     private readonly expectedSize?: number,
+    private readonly hash = true,
   ) {
     super({ highWaterMark: 1024 * 1024 });
-    this.blobHash = new Sha256Stream(expectedSize);
+    this.blobHash = hash ? new Sha256Stream(expectedSize) : NO_HASH;
     this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
     this.parser = new TarParser({
@@ -139,7 +142,7 @@ export class LayerReader extends Writable {
       return;
     }
     // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
-    const tarHash = new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined);
+    const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
     this.tarHash = tarHash;
     const decompressor = createDecompressor(this.compression, this.blobName);
     this.decompressor = decompressor;
@@ -207,8 +210,8 @@ export class LayerReader extends Writable {
   private async complete(): Promise<void> {
     const [blobHex, tarHex] = await Promise.all([this.blobHash.digest(), this.tarHash === this.blobHash ? undefined : this.tarHash!.digest()]);
     if (this.failed) return;
-    const digest = 'sha256:' + blobHex;
-    const diffId = tarHex === undefined ? digest : 'sha256:' + tarHex;
+    const digest = this.hash ? 'sha256:' + blobHex : '';
+    const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
     this.settle.resolve({
       digest,
       diffId,

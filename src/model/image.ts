@@ -13,6 +13,8 @@ export interface LayerRef {
   size?: number;
 }
 
+export type LayerVerification = 'sha256' | 'engine' | 'skipped';
+
 /** Everything about the image except its layer bytes. */
 export interface ImageMeta {
   /** What the user asked for, as they wrote it or as the archive names it. */
@@ -23,6 +25,11 @@ export interface ImageMeta {
   platform: string;
   config: ImageConfig;
   layers: LayerRef[];
+  /**
+   * Who checked the layer bytes against the digests the manifest and config state: we did (sha256), the
+   * source did as it delivered them (engine), or nobody, because the user asked not to (skipped).
+   */
+  layerVerification?: LayerVerification;
   /** The manifest's annotations, when the source has a manifest (OCI layouts). */
   annotations?: Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import { instructionText } from '../analysis/history.js';
 import type { JsonReport } from './json.js';
+import type { LayerVerification } from '../model/image.js';
 import { count } from './markdown.js';
 import { humanBytes, oneLine, percent } from './units.js';
 
@@ -29,12 +30,18 @@ export function formatFindings(report: Pick<JsonReport, 'findings' | 'verdict'>)
   return lines;
 }
 
+const VERIFICATION_NOTE: Record<LayerVerification, string> = {
+  sha256: '',
+  engine: '  (layers verified by the Docker engine as it exported them)',
+  skipped: '  (layers not verified: --no-verify)',
+};
+
 /** The human report: the verdict and findings, the image, the layer table, the largest hidden files. */
 export function formatText(report: JsonReport, width = 100): string {
   const { image, waste } = report;
   const lines: string[] = [...formatFindings(report), ''];
   lines.push(`Image     ${image.ref}  (${image.platform})`);
-  lines.push(`Digest    ${image.digest}`);
+  lines.push(`Digest    ${image.digest}${VERIFICATION_NOTE[image.layerVerification]}`);
   lines.push(`Size      ${humanBytes(image.totalBytes)} in ${image.layerCount} layers`);
   lines.push(`Hidden    ${humanBytes(waste.hiddenBytes)} (${percent(waste.ratio)} of the image) in ${waste.hiddenFileCount} files`);
   lines.push(`dive efficiency score  ${percent(waste.efficiency)}`);

@@ -38,7 +38,8 @@ async function ignoreFilter(build: { context: string }): Promise<(path: string) 
 }
 
 /** Build an image with the engine's classic builder; returns its id (and applies `tag`). */
-export async function buildImage(options: BuildOptions, docker: Docker = connectDocker()): Promise<string> {
+export async function buildImage(options: BuildOptions, client?: Docker): Promise<string> {
+  const docker = client ?? (await connectDocker());
   const context = resolve(options.context);
   const dockerfile = resolve(options.dockerfile ?? resolve(context, 'Dockerfile'));
   const inContext = relative(context, dockerfile);

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { InputError, describeError } from '../errors.js';
 import type { ImageMeta } from '../model/image.js';
 import { parseReference } from '../reference.js';
@@ -7,8 +7,13 @@ import { registryAuth } from './docker-auth.js';
 import { formatPlatform, parsePlatform, platformMatches } from './platform.js';
 import type { OpenedImage, SourceOptions } from './source.js';
 
-export function connectDocker(): Docker {
-  return new Docker();
+/**
+ * Loaded on first use: dockerode and its transports (ssh2, grpc) are most of the bundle's start-up time,
+ * which an audit of an archive or an OCI layout never needs.
+ */
+export async function connectDocker(): Promise<Docker> {
+  const { default: DockerClient } = await import('dockerode');
+  return new DockerClient();
 }
 
 function socketLabel(): string {
@@ -121,7 +126,8 @@ export function repoDigestFor(info: Docker.ImageInspectInfo, ref: string): strin
  * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
  * image export (the same bytes as `docker save`) and read like any archive.
  */
-export async function openDaemonImage(ref: string, options: SourceOptions, docker: Docker = connectDocker()): Promise<OpenedImage> {
+export async function openDaemonImage(ref: string, options: SourceOptions, client?: Docker): Promise<OpenedImage> {
+  const docker = client ?? (await connectDocker());
   const info = await inspectOrPull(docker, ref, options);
   const platform = formatPlatform({ os: info.Os, architecture: info.Architecture, variant: (info as { Variant?: string }).Variant });
   if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
@@ -139,6 +145,8 @@ export async function openDaemonImage(ref: string, options: SourceOptions, docke
   const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
   return {
     ...archive,
+    // The engine streams each layer through a reader that fails unless the bytes hash to the layer's diff id.
+    verifiedBy: 'engine',
     async meta(): Promise<ImageMeta> {
       const meta = await archive.meta();
       return { ...meta, ref, digest: digest ?? meta.configDigest, platform };

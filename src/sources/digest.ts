@@ -6,7 +6,7 @@ import { connectDocker, repoDigestFor } from './daemon.js';
  */
 export async function resolveDigestWithDaemon(ref: string): Promise<string | undefined> {
   try {
-    return repoDigestFor(await connectDocker().getImage(ref).inspect(), ref);
+    return repoDigestFor(await (await connectDocker()).getImage(ref).inspect(), ref);
   } catch {
     return undefined;
   }

@@ -22,6 +22,11 @@ export interface OpenedImage {
   blobs(): AsyncIterable<LayerBlob>;
   /** Complete once `blobs()` is exhausted (a streamed archive names its layers only at the end). */
   meta(): Promise<ImageMeta>;
+  /**
+   * Set when the source itself checks every blob against its digest as it delivers it (the Docker engine
+   * verifies each layer against its diff id while exporting): hashing the bytes again would prove nothing.
+   */
+  verifiedBy?: 'engine';
   /** Release what the source holds (temporary images, sockets). */
   close(): Promise<void>;
 }

@@ -102,6 +102,10 @@ describe('the engine on images built by a real Docker engine', () => {
     }
     const report = await auditJson(source);
     if (kind === 'oci-gzip' || kind === 'oci-zstd') expect(new Set(report.layers.map((l) => l.compression))).toEqual(new Set([kind.slice(4)]));
+    // Archives are hashed here; the daemon's layers were verified by the engine: the same diff ids either way.
+    expect(report.image.layerVerification).toBe('sha256');
+    expect(daemonReport.image.layerVerification).toBe('engine');
+    expect(report.layers.map((layer) => layer.diffId)).toEqual(daemonReport.layers.map((layer) => layer.diffId));
     expectMatchesIndependent(report, truth);
     expect(essence(report)).toEqual(essence(daemonReport));
   });

@@ -62,6 +62,13 @@ describe('bad input ends in exit 2 and one line that names the problem', () => {
     const other = layout.images[0]!.layers[1]!;
     const path = editedArchive('wrong-digest.tar', layout.files, (files) => files.set(layerPath, files.get(`blobs/sha256/${other.digest.slice(7)}`)!));
     await expectInputError(['audit', path], /layer 0 .*digest mismatch: the manifest says sha256:/);
+    // --no-verify reads the same archive without hashing it, and says so in the report.
+    const unverified = await runInProcess(['audit', path, '--no-verify', '--format', 'json', '--fail-on', 'never']);
+    expect(unverified.stderr).toBe('');
+    expect(unverified.code).toBe(0);
+    const report = JSON.parse(unverified.stdout) as { image: { layerVerification: string }; layers: Array<{ digest: string }> };
+    expect(report.image.layerVerification).toBe('skipped');
+    expect(report.layers[0]!.digest).toBe(`sha256:${layerPath.slice('blobs/sha256/'.length)}`);
   });
 
   it('a legacy layer whose tar does not match the config\'s diff id', async () => {
