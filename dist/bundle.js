@@ -57897,8 +57897,11 @@ class LayeredFilesystem {
         const node = this.find(path);
         return node && node !== this.root ? this.describe(node, path) : undefined;
     }
-    /** Every visible path, parents before children, siblings in name order. Iterative: deep trees cannot overflow the stack. */
-    *visibleEntries() {
+    /**
+     * Every visible path below `under` (default: the whole image), parents before children, siblings in name
+     * order. Iterative: deep trees cannot overflow the stack.
+     */
+    *visibleEntries(under = '/') {
         const stack = [];
         const pushChildren = (node, path) => {
             if (!node.children)
@@ -57907,7 +57910,10 @@ class LayeredFilesystem {
             for (const name of names)
                 stack.push({ node: node.children.get(name), path: path === '/' ? '/' + name : path + '/' + name });
         };
-        pushChildren(this.root, '/');
+        const start = this.find(under);
+        if (!start || !isDirNode(start))
+            return;
+        pushChildren(start, under);
         while (stack.length > 0) {
             const { node, path } = stack.pop();
             yield this.describe(node, path);
@@ -58119,7 +58125,7 @@ function analyze(meta, layers) {
     const hidden = filesystem
         .hiddenFiles()
         .filter((file) => file.size > 0)
-        .sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
+        .sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // ties: code-unit order, not locale (ICU per pair is slow)
     const hiddenByLayer = new Array(layers.length).fill(0);
     for (const file of hidden)
         hiddenByLayer[file.addedIn] += file.size;
@@ -58362,10 +58368,12 @@ class HashWorker {
     broken;
     constructor() {
         this.worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
-        this.worker.unref(); // referenced only while it has streams to answer for (see attach/detach)
         this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
         this.worker.on('error', (error) => this.fail(error));
         this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
+        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
+        // "message" listener references the port again.
+        this.worker.unref();
     }
     get failure() {
         return this.broken;
@@ -58407,6 +58415,20 @@ function pickWorker() {
         return worker;
     }
     return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+}
+/**
+ * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
+ * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ */
+function prepareHashWorker() {
+    if (workers.length > 0)
+        return;
+    try {
+        workers.push(new HashWorker());
+    }
+    catch {
+        // no worker threads here: streams hash in place
+    }
 }
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
 class RemoteHash {
@@ -59192,6 +59214,7 @@ async function readLayer(stream, blobName) {
 ;// CONCATENATED MODULE: ./src/engine/read-image.ts
 
 
+
 function read_image_short(digest) {
     return digest.length > 19 ? digest.slice(0, 19) + '…' : digest;
 }
@@ -59203,6 +59226,8 @@ async function readImage(opened, options = {}) {
     const { progress, capture } = options;
     const verification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
     const hash = verification === 'sha256';
+    if (hash)
+        prepareHashWorker();
     const read = new Map();
     const failed = new Map();
     let bytesBefore = 0;
@@ -69069,23 +69094,47 @@ async function resolveDockerArchive(read, label, options) {
 ;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
 
 const FILE_CHUNK = 1024 * 1024;
-/** A file, read front to back into one reused buffer. */
+/**
+ * A file, read front to back into two reused buffers: while the caller works on one chunk, the next is
+ * already being read into the other (a read is a round trip to libuv's thread pool; waiting for each one
+ * left the main thread idle for about a fifth of a headers-bound audit).
+ */
 function fileChunks(path) {
     let handle;
     let closed = false;
-    const buffer = Buffer.allocUnsafeSlow(FILE_CHUNK);
+    let ended = false;
+    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
+    let current = 0;
+    let ahead;
+    const readInto = async (buffer) => {
+        if (closed || ended)
+            return null;
+        handle ??= (0,promises_namespaceObject.open)(path, 'r');
+        const { bytesRead } = await (await handle).read(buffer, 0, FILE_CHUNK, null);
+        if (bytesRead === 0)
+            ended = true;
+        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+    };
     return {
         async next() {
             if (closed)
                 return null;
-            handle ??= await (0,promises_namespaceObject.open)(path, 'r');
-            const { bytesRead } = await handle.read(buffer, 0, FILE_CHUNK, null);
-            return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+            // The chunk handed out last time lives in buffers[current]: only now may it be overwritten.
+            const chunk = await (ahead ?? readInto(buffers[current]));
+            current ^= 1;
+            ahead = chunk === null ? undefined : readInto(buffers[current]);
+            ahead?.catch(() => undefined); // observed by the next call
+            return chunk;
         },
         close() {
             closed = true;
-            handle?.close().catch(() => undefined);
+            const opened = handle;
             handle = undefined;
+            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
+            void Promise.resolve(ahead)
+                .catch(() => undefined)
+                .then(() => opened?.then((h) => h.close()))
+                .catch(() => undefined);
         },
     };
 }
@@ -71165,7 +71214,7 @@ const hiddenWaste = ({ analysis, policy, ignored, locateLayer }) => {
     // The bytes grouped by the pair of layers that stored and hid them: one pair is usually the story.
     const pairs = new Map();
     for (const file of files) {
-        const key = `${file.addedIn}>${file.hiddenIn}`;
+        const key = file.addedIn * 0x10000 + file.hiddenIn; // no string per file: there can be 100,000s
         const pair = pairs.get(key) ?? { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: 0 };
         pair.bytes += file.size;
         pairs.set(key, pair);
@@ -71229,30 +71278,42 @@ const unpinnedBaseFromImage = ({ analysis, hasDockerfile }) => {
 
 
 const HOME = String.raw `(?:/root|/home/[^/]+)`;
+const HOMES = ['/root', '/home/*'];
 function pattern(regex) {
     return (path) => regex.test(path);
 }
 const CACHES = [
-    { name: 'apt package lists', matches: pattern(/^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update' },
-    { name: 'apt package archives', matches: pattern(/^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/), fix: 'run `apt-get clean` in the same RUN' },
-    { name: 'apk cache', matches: pattern(/^\/var\/cache\/apk\/[^/]+$/), fix: 'use `apk add --no-cache`' },
-    { name: 'pip cache', matches: pattern(new RegExp(`^${HOME}/\\.cache/pip/`)), fix: 'use `pip install --no-cache-dir`' },
-    { name: 'npm cache', matches: pattern(new RegExp(`^${HOME}/\\.npm/_cacache/`)), fix: 'run `npm cache clean --force` in the same RUN, or use `npm ci` with a cache mount' },
-    { name: 'yarn cache', matches: pattern(new RegExp(`^(?:${HOME}/\\.cache/yarn/|/usr/local/share/\\.cache/yarn/)`)), fix: 'run `yarn cache clean` in the same RUN' },
+    { name: 'apt package lists', roots: ['/var/lib/apt/lists'], matches: pattern(/^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update' },
+    { name: 'apt package archives', roots: ['/var/cache/apt'], matches: pattern(/^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/), fix: 'run `apt-get clean` in the same RUN' },
+    { name: 'apk cache', roots: ['/var/cache/apk'], matches: pattern(/^\/var\/cache\/apk\/[^/]+$/), fix: 'use `apk add --no-cache`' },
+    { name: 'pip cache', roots: HOMES.map((home) => `${home}/.cache/pip`), matches: pattern(new RegExp(`^${HOME}/\\.cache/pip/`)), fix: 'use `pip install --no-cache-dir`' },
+    { name: 'npm cache', roots: HOMES.map((home) => `${home}/.npm/_cacache`), matches: pattern(new RegExp(`^${HOME}/\\.npm/_cacache/`)), fix: 'run `npm cache clean --force` in the same RUN, or use `npm ci` with a cache mount' },
+    { name: 'yarn cache', roots: [...HOMES.map((home) => `${home}/.cache/yarn`), '/usr/local/share/.cache/yarn'], matches: pattern(new RegExp(`^(?:${HOME}/\\.cache/yarn/|/usr/local/share/\\.cache/yarn/)`)), fix: 'run `yarn cache clean` in the same RUN' },
 ];
+/** A root with `/home/*` in it, for every directory that is there. */
+function expandRoot(root, filesystem) {
+    const star = root.indexOf('/*');
+    if (star < 0)
+        return [root];
+    const rest = root.slice(star + 2);
+    return filesystem.listDirectory(root.slice(0, star)).filter((entry) => entry.kind === 'dir').map((entry) => entry.path + rest);
+}
+// Caches sit in a few known directories: walking those, not the whole image (100,000s of paths), keeps the
+// rule's cost independent of the image's size.
 const packageCache = ({ analysis, policy, ignored, locateLayer }) => {
     const totals = CACHES.map(() => ({ bytes: 0, files: 0, byLayer: new Map() }));
-    for (const entry of analysis.filesystem.visibleEntries()) {
-        if (entry.kind !== 'file' || entry.size === 0)
-            continue;
-        const index = CACHES.findIndex((cache) => cache.matches(entry.path));
-        if (index < 0 || ignored(entry.path))
-            continue;
+    CACHES.forEach((cache, index) => {
         const total = totals[index];
-        total.bytes += entry.size;
-        total.files++;
-        total.byLayer.set(entry.layer, (total.byLayer.get(entry.layer) ?? 0) + entry.size);
-    }
+        for (const root of cache.roots.flatMap((root) => expandRoot(root, analysis.filesystem))) {
+            for (const entry of analysis.filesystem.visibleEntries(root)) {
+                if (entry.kind !== 'file' || entry.size === 0 || !cache.matches(entry.path) || ignored(entry.path))
+                    continue;
+                total.bytes += entry.size;
+                total.files++;
+                total.byLayer.set(entry.layer, (total.byLayer.get(entry.layer) ?? 0) + entry.size);
+            }
+        }
+    });
     const findings = [];
     CACHES.forEach((cache, index) => {
         const total = totals[index];

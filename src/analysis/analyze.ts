@@ -59,7 +59,7 @@ export function analyze(meta: ImageMeta, layers: readonly LayerContents[]): Anal
   const hidden = filesystem
     .hiddenFiles()
     .filter((file) => file.size > 0)
-    .sort((a, b) => b.size - a.size || a.path.localeCompare(b.path));
+    .sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // ties: code-unit order, not locale (ICU per pair is slow)
   const hiddenByLayer = new Array<number>(layers.length).fill(0);
   for (const file of hidden) hiddenByLayer[file.addedIn]! += file.size;
   const history = historyForLayers(meta.config.history, layers.length);

@@ -111,15 +111,20 @@ export class LayeredFilesystem {
     return node && node !== this.root ? this.describe(node, path) : undefined;
   }
 
-  /** Every visible path, parents before children, siblings in name order. Iterative: deep trees cannot overflow the stack. */
-  *visibleEntries(): Generator<VisibleEntry> {
+  /**
+   * Every visible path below `under` (default: the whole image), parents before children, siblings in name
+   * order. Iterative: deep trees cannot overflow the stack.
+   */
+  *visibleEntries(under = '/'): Generator<VisibleEntry> {
     const stack: Array<{ node: Node; path: string }> = [];
     const pushChildren = (node: Node, path: string): void => {
       if (!node.children) return;
       const names = [...node.children.keys()].sort().reverse();
       for (const name of names) stack.push({ node: node.children.get(name)!, path: path === '/' ? '/' + name : path + '/' + name });
     };
-    pushChildren(this.root, '/');
+    const start = this.find(under);
+    if (!start || !isDirNode(start)) return;
+    pushChildren(start, under);
     while (stack.length > 0) {
       const { node, path } = stack.pop()!;
       yield this.describe(node, path);

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { LayerReader } from '../layers/layer-reader.js';
+import { prepareHashWorker } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerVerification } from '../model/image.js';
 import type { LayerBlob, OpenedImage } from '../sources/source.js';
@@ -36,6 +37,7 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
   const { progress, capture } = options;
   const verification: LayerVerification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
   const hash = verification === 'sha256';
+  if (hash) prepareHashWorker();
   const read = new Map<string, LayerContents>();
   const failed = new Map<string, unknown>();
   let bytesBefore = 0;

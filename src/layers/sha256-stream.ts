@@ -54,10 +54,12 @@ class HashWorker {
 
   constructor() {
     this.worker = new Worker(WORKER_SOURCE, { eval: true });
-    this.worker.unref(); // referenced only while it has streams to answer for (see attach/detach)
     this.worker.on('message', (reply: Reply) => this.streams.get(reply.id)?.reply(reply));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
+    // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
+    // "message" listener references the port again.
+    this.worker.unref();
   }
 
   get failure(): Error | undefined {
@@ -99,6 +101,19 @@ function pickWorker(): HashWorker {
     return worker;
   }
   return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+}
+
+/**
+ * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
+ * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ */
+export function prepareHashWorker(): void {
+  if (workers.length > 0) return;
+  try {
+    workers.push(new HashWorker());
+  } catch {
+    // no worker threads here: streams hash in place
+  }
 }
 
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */

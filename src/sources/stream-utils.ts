@@ -14,22 +14,44 @@ export interface ChunkReader {
 
 const FILE_CHUNK = 1024 * 1024;
 
-/** A file, read front to back into one reused buffer. */
+/**
+ * A file, read front to back into two reused buffers: while the caller works on one chunk, the next is
+ * already being read into the other (a read is a round trip to libuv's thread pool; waiting for each one
+ * left the main thread idle for about a fifth of a headers-bound audit).
+ */
 export function fileChunks(path: string): ChunkReader {
-  let handle: FileHandle | undefined;
+  let handle: Promise<FileHandle> | undefined;
   let closed = false;
-  const buffer = Buffer.allocUnsafeSlow(FILE_CHUNK);
+  let ended = false;
+  const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
+  let current = 0;
+  let ahead: Promise<Buffer | null> | undefined;
+  const readInto = async (buffer: Buffer): Promise<Buffer | null> => {
+    if (closed || ended) return null;
+    handle ??= open(path, 'r');
+    const { bytesRead } = await (await handle).read(buffer, 0, FILE_CHUNK, null);
+    if (bytesRead === 0) ended = true;
+    return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+  };
   return {
     async next() {
       if (closed) return null;
-      handle ??= await open(path, 'r');
-      const { bytesRead } = await handle.read(buffer, 0, FILE_CHUNK, null);
-      return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+      // The chunk handed out last time lives in buffers[current]: only now may it be overwritten.
+      const chunk = await (ahead ?? readInto(buffers[current]!));
+      current ^= 1;
+      ahead = chunk === null ? undefined : readInto(buffers[current]!);
+      ahead?.catch(() => undefined); // observed by the next call
+      return chunk;
     },
     close() {
       closed = true;
-      handle?.close().catch(() => undefined);
+      const opened = handle;
       handle = undefined;
+      // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
+      void Promise.resolve(ahead)
+        .catch(() => undefined)
+        .then(() => opened?.then((h) => h.close()))
+        .catch(() => undefined);
     },
   };
 }

@@ -14,9 +14,9 @@ export const hiddenWaste: ImageRule = ({ analysis, policy, ignored, locateLayer 
   if (hidden <= policy.maxHiddenBytes && ratio <= policy.maxHiddenRatio) return [];
 
   // The bytes grouped by the pair of layers that stored and hid them: one pair is usually the story.
-  const pairs = new Map<string, { addedIn: number; hiddenIn: number; bytes: number }>();
+  const pairs = new Map<number, { addedIn: number; hiddenIn: number; bytes: number }>();
   for (const file of files) {
-    const key = `${file.addedIn}>${file.hiddenIn}`;
+    const key = file.addedIn * 0x10000 + file.hiddenIn; // no string per file: there can be 100,000s
     const pair = pairs.get(key) ?? { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: 0 };
     pair.bytes += file.size;
     pairs.set(key, pair);

@@ -1,40 +1,56 @@
 import { humanBytes } from '../../report/units.js';
+import type { LayeredFilesystem } from '../../analysis/layered-filesystem.js';
 import type { ImageRule } from '../context.js';
 import { defaultSeverity } from '../catalog.js';
 import type { Finding } from '../types.js';
 
 interface Cache {
   name: string;
+  /** The directories the cache lives in (`*` stands for one directory level): only these are walked. */
+  roots: string[];
   matches: (path: string) => boolean;
   fix: string;
 }
 
 const HOME = String.raw`(?:/root|/home/[^/]+)`;
+const HOMES = ['/root', '/home/*'];
 
 function pattern(regex: RegExp): (path: string) => boolean {
   return (path) => regex.test(path);
 }
 
 const CACHES: Cache[] = [
-  { name: 'apt package lists', matches: pattern(/^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update' },
-  { name: 'apt package archives', matches: pattern(/^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/), fix: 'run `apt-get clean` in the same RUN' },
-  { name: 'apk cache', matches: pattern(/^\/var\/cache\/apk\/[^/]+$/), fix: 'use `apk add --no-cache`' },
-  { name: 'pip cache', matches: pattern(new RegExp(`^${HOME}/\\.cache/pip/`)), fix: 'use `pip install --no-cache-dir`' },
-  { name: 'npm cache', matches: pattern(new RegExp(`^${HOME}/\\.npm/_cacache/`)), fix: 'run `npm cache clean --force` in the same RUN, or use `npm ci` with a cache mount' },
-  { name: 'yarn cache', matches: pattern(new RegExp(`^(?:${HOME}/\\.cache/yarn/|/usr/local/share/\\.cache/yarn/)`)), fix: 'run `yarn cache clean` in the same RUN' },
+  { name: 'apt package lists', roots: ['/var/lib/apt/lists'], matches: pattern(/^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update' },
+  { name: 'apt package archives', roots: ['/var/cache/apt'], matches: pattern(/^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/), fix: 'run `apt-get clean` in the same RUN' },
+  { name: 'apk cache', roots: ['/var/cache/apk'], matches: pattern(/^\/var\/cache\/apk\/[^/]+$/), fix: 'use `apk add --no-cache`' },
+  { name: 'pip cache', roots: HOMES.map((home) => `${home}/.cache/pip`), matches: pattern(new RegExp(`^${HOME}/\\.cache/pip/`)), fix: 'use `pip install --no-cache-dir`' },
+  { name: 'npm cache', roots: HOMES.map((home) => `${home}/.npm/_cacache`), matches: pattern(new RegExp(`^${HOME}/\\.npm/_cacache/`)), fix: 'run `npm cache clean --force` in the same RUN, or use `npm ci` with a cache mount' },
+  { name: 'yarn cache', roots: [...HOMES.map((home) => `${home}/.cache/yarn`), '/usr/local/share/.cache/yarn'], matches: pattern(new RegExp(`^(?:${HOME}/\\.cache/yarn/|/usr/local/share/\\.cache/yarn/)`)), fix: 'run `yarn cache clean` in the same RUN' },
 ];
 
+/** A root with `/home/*` in it, for every directory that is there. */
+function expandRoot(root: string, filesystem: LayeredFilesystem): string[] {
+  const star = root.indexOf('/*');
+  if (star < 0) return [root];
+  const rest = root.slice(star + 2);
+  return filesystem.listDirectory(root.slice(0, star)).filter((entry) => entry.kind === 'dir').map((entry) => entry.path + rest);
+}
+
+// Caches sit in a few known directories: walking those, not the whole image (100,000s of paths), keeps the
+// rule's cost independent of the image's size.
 export const packageCache: ImageRule = ({ analysis, policy, ignored, locateLayer }) => {
   const totals = CACHES.map(() => ({ bytes: 0, files: 0, byLayer: new Map<number, number>() }));
-  for (const entry of analysis.filesystem.visibleEntries()) {
-    if (entry.kind !== 'file' || entry.size === 0) continue;
-    const index = CACHES.findIndex((cache) => cache.matches(entry.path));
-    if (index < 0 || ignored(entry.path)) continue;
+  CACHES.forEach((cache, index) => {
     const total = totals[index]!;
-    total.bytes += entry.size;
-    total.files++;
-    total.byLayer.set(entry.layer, (total.byLayer.get(entry.layer) ?? 0) + entry.size);
-  }
+    for (const root of cache.roots.flatMap((root) => expandRoot(root, analysis.filesystem))) {
+      for (const entry of analysis.filesystem.visibleEntries(root)) {
+        if (entry.kind !== 'file' || entry.size === 0 || !cache.matches(entry.path) || ignored(entry.path)) continue;
+        total.bytes += entry.size;
+        total.files++;
+        total.byLayer.set(entry.layer, (total.byLayer.get(entry.layer) ?? 0) + entry.size);
+      }
+    }
+  });
   const findings: Finding[] = [];
   CACHES.forEach((cache, index) => {
     const total = totals[index]!;
