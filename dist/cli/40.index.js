@@ -43072,7 +43072,7 @@ var _Object$setPrototypeO;
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var finished = __webpack_require__(9196);
+var finished = __webpack_require__(6815);
 var kLastResolve = Symbol('lastResolve');
 var kLastReject = Symbol('lastReject');
 var kError = Symbol('error');
@@ -43542,7 +43542,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9196:
+/***/ 6815:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43729,7 +43729,7 @@ function destroyer(stream, reading, writing, callback) {
   stream.on('close', function () {
     closed = true;
   });
-  if (eos === undefined) eos = __webpack_require__(9196);
+  if (eos === undefined) eos = __webpack_require__(6815);
   eos(stream, {
     readable: reading,
     writable: writing
@@ -43841,7 +43841,7 @@ if (process.env.READABLE_STREAM === 'disable' && Stream) {
   exports.Duplex = __webpack_require__(2063);
   exports.Transform = __webpack_require__(2337);
   exports.PassThrough = __webpack_require__(5283);
-  exports.finished = __webpack_require__(9196);
+  exports.finished = __webpack_require__(6815);
   exports.pipeline = __webpack_require__(6701);
 }
 

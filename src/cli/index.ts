@@ -1,4 +1,7 @@
+import { silenceDependencyWarnings } from '../dependency-warnings.js';
 import { runCli } from './main.js';
+
+silenceDependencyWarnings();
 
 let settled = false;
 // If a stream ever stalls, Node exits with code 0 once nothing is left to wait for; a CI gate must never pass that way.

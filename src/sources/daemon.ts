@@ -2,7 +2,9 @@ import type Docker from 'dockerode';
 import { InputError, describeError } from '../errors.js';
 import type { ImageMeta } from '../model/image.js';
 import { parseReference } from '../reference.js';
+import type { Readable } from 'node:stream';
 import { openArchiveStream } from './archive-stream.js';
+import { bodyText, engineGet, engineMessage, localEngineSocket } from './engine-socket.js';
 import { registryAuth } from './docker-auth.js';
 import { formatPlatform, parsePlatform, platformMatches } from './platform.js';
 import type { OpenedImage, SourceOptions } from './source.js';
@@ -95,6 +97,34 @@ async function pull(docker: Docker, ref: string, options: SourceOptions, backoff
   }
 }
 
+/** The image as the engine knows it, over its unix socket; undefined when the engine does not have it. */
+async function inspectOnSocket(socket: string, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
+  let response;
+  try {
+    response = await engineGet(socket, `/images/${ref}/json`);
+  } catch (error) {
+    throw daemonError(error, ref);
+  }
+  if (response.statusCode === 404) {
+    response.resume();
+    return undefined;
+  }
+  if (response.statusCode !== 200) throw new InputError(`${ref}: ${await engineMessage(response)}`);
+  return JSON.parse(await bodyText(response)) as Docker.ImageInspectInfo;
+}
+
+/** `docker save` of one image id, over the unix socket. */
+async function exportOnSocket(socket: string, id: string, ref: string): Promise<Readable> {
+  let response;
+  try {
+    response = await engineGet(socket, `/images/${id}/get`);
+  } catch (error) {
+    throw daemonError(error, `cannot export ${ref}`);
+  }
+  if (response.statusCode !== 200) throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
+  return response;
+}
+
 async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions): Promise<Docker.ImageInspectInfo> {
   try {
     return await docker.getImage(ref).inspect();
@@ -127,17 +157,23 @@ export function repoDigestFor(info: Docker.ImageInspectInfo, ref: string): strin
  * image export (the same bytes as `docker save`) and read like any archive.
  */
 export async function openDaemonImage(ref: string, options: SourceOptions, client?: Docker): Promise<OpenedImage> {
-  const docker = client ?? (await connectDocker());
-  const info = await inspectOrPull(docker, ref, options);
+  const socket = client ? undefined : localEngineSocket();
+  // The common case, an image already in a local engine, needs no dockerode at all.
+  const local = socket !== undefined ? await inspectOnSocket(socket, ref) : undefined;
+  const docker = local ? undefined : (client ?? (await connectDocker()));
+  const info = local ?? (await inspectOrPull(docker!, ref, options));
   const platform = formatPlatform({ os: info.Os, architecture: info.Architecture, variant: (info as { Variant?: string }).Variant });
   if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
     throw new InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
   }
   let stream: NodeJS.ReadableStream;
-  try {
-    stream = await docker.getImage(info.Id).get();
-  } catch (error) {
-    throw daemonError(error, `cannot export ${ref}`);
+  if (socket !== undefined) stream = await exportOnSocket(socket, info.Id, ref);
+  else {
+    try {
+      stream = await docker!.getImage(info.Id).get();
+    } catch (error) {
+      throw daemonError(error, `cannot export ${ref}`);
+    }
   }
   // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
   const archive = openArchiveStream(stream as NodeJS.ReadableStream & import('node:stream').Readable, ref, {});

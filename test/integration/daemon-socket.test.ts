@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLE } from '../support/run-cli.js';
+import type { JsonReport } from '../../src/report/json.js';
+import { BASE_BUSYBOX, requireBaseImage, requireDocker } from '../support/docker-env.js';
+import { BUNDLE, runBundle } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-socket-'));
 chmodSync(dir, 0o755);
@@ -27,6 +29,39 @@ describe('a Docker socket the user may not open', () => {
       expect(result.stderr.trim()).toBe(`image-hygiene: permission denied on the Docker socket unix://${socket}: run as a user in the docker group`);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('the Docker engine over another transport than its unix socket', () => {
+  it('DOCKER_HOST=tcp://… goes through dockerode and reads exactly what the unix socket gives', async () => {
+    await requireDocker();
+    await requireBaseImage(BASE_BUSYBOX);
+    // A TCP front for the engine's socket: the audit cannot take the unix-socket fast path through it.
+    const connections: Array<{ destroy(): void }> = [];
+    const proxy = createServer((client) => {
+      const engine = connect('/var/run/docker.sock');
+      connections.push(client, engine);
+      client.pipe(engine).pipe(client);
+      client.on('error', () => engine.destroy());
+      engine.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    try {
+      const args = ['audit', `docker-daemon:${BASE_BUSYBOX}`, '--format', 'json', '--top', '1000', '--fail-on', 'never'];
+      const overTcp = await runBundle(args, { DOCKER_HOST: `tcp://127.0.0.1:${port}` });
+      const overSocket = await runBundle(args, { DOCKER_HOST: '' });
+      expect(overTcp.stderr).toBe('');
+      expect(overTcp.code).toBe(0);
+      expect(overSocket.code).toBe(0);
+      const tcpReport = JSON.parse(overTcp.stdout) as JsonReport;
+      expect(tcpReport.image.layerVerification).toBe('engine');
+      expect(tcpReport.layers.length).toBeGreaterThan(0);
+      expect(tcpReport).toEqual(JSON.parse(overSocket.stdout));
+    } finally {
+      for (const connection of connections) connection.destroy();
+      proxy.close();
     }
   });
 });
