@@ -4,16 +4,17 @@
 // it, in bounded memory"). Runs the bundle users run, dist/cli/index.js (rebuild it first: node scripts/build.mjs).
 //
 //   npm run bench -- [--quick] [--runs N] [--only big,small,many] [--source TEXT] [--cache DIR] [--cli PATH]
-//                    [--json-dir DIR] [--results FILE] [--prepare-only]
+//                    [--json-dir DIR] [--results FILE] [--prepare-only] [--plain-node]
 //
 // --quick       smaller workloads (32 MiB files, ~24k small files), for a fast look
 // --runs N      timed runs of each command (interleaved: ours, baseline, ours, ...), after one warm-up pair
 // --source TEXT only the rows whose source contains TEXT (e.g. daemon, zstd)
 // --cli PATH    another bundle to measure (e.g. a copy of dist/ from before a change)
+// --plain-node  run it as `node PATH` without its shebang's flags (as the Actions runner runs the Action)
 // --json-dir    also write each row's JSON report (--format json --top 100000) there, to compare with
 //               scripts/bench/compare.mjs: results must never change with an optimisation
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasGnuTime, median, timeCommand } from './measure.mjs';
 import { WORKLOADS, dirSize, prepare } from './workloads.mjs';
@@ -29,6 +30,7 @@ const { values: opts } = parseArgs({
     'json-dir': { type: 'string' },
     results: { type: 'string' },
     'prepare-only': { type: 'boolean', default: false },
+    'plain-node': { type: 'boolean', default: false },
   },
 });
 const runs = Number(opts.runs ?? (opts.quick ? 3 : 5));
@@ -64,8 +66,15 @@ const RULES = {
   compressed: { text: 'ours <= 1.2 x decompress once', meets: (r) => r.ours <= 1.2 * r.base },
 };
 
+/**
+ * The CLI as users start it (npx image-hygiene, node_modules/.bin): the file itself, so that the Node flags
+ * of its shebang apply, with this Node first on PATH. --plain-node: `node dist/cli/index.js`, no flags, the
+ * way the Actions runner starts dist/index.js.
+ */
 async function audit(args, options) {
-  return timeCommand(process.execPath, [cli, 'audit', ...args], { okCodes: [0, 1], ...options });
+  if (opts['plain-node']) return timeCommand(process.execPath, [cli, 'audit', ...args], { okCodes: [0, 1], ...options });
+  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+  return timeCommand(cli, ['audit', ...args], { okCodes: [0, 1], env, ...options });
 }
 
 async function measureRow(row) {
@@ -149,7 +158,7 @@ async function main() {
     ];
   });
   const header = ['workload', 'source', 'MiB in', 'files', 'ours s', 'base s', 'ratio', 'files/s', 'MiB/s', 'peak RSS MiB', 'meets time / RSS'];
-  console.log(`\nimage-hygiene bench (${opts.quick ? 'quick' : 'full'} workloads, median of ${runs} interleaved runs; ${cli})`);
+  console.log(`\nimage-hygiene bench (${opts.quick ? 'quick' : 'full'} workloads, median of ${runs} interleaved runs; ${opts['plain-node'] ? 'node ' : ''}${cli})`);
   console.log(`node -e 0 start-up: ${s(start)} s\n`);
   console.log(table(header, body));
   console.log('\nbaselines, measured in the same run:');
