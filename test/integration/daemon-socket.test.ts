@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +64,46 @@ describe('the Docker engine over another transport than its unix socket', () => 
       for (const connection of connections) connection.destroy();
       proxy.close();
     }
+  });
+});
+
+describe('the engine answering the unix-socket requests with an error', () => {
+  /** A stand-in engine on a unix socket: `routes` maps a request path to a status and a JSON body. */
+  async function withEngine(routes: Record<string, [number, unknown]>, run: (host: string) => Promise<void>): Promise<void> {
+    const socket = join(dir, `engine-${Object.keys(routes).length}-${Date.now()}.sock`);
+    const server = createHttpServer((request, response) => {
+      const [status, body] = routes[request.url ?? ''] ?? [404, { message: `no such route ${request.url}` }];
+      response.writeHead(status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      await run(`unix://${socket}`);
+    } finally {
+      server.close();
+    }
+  }
+
+  it('an inspect that fails names the image and says what the engine said', async () => {
+    await withEngine({ '/images/some/image:1/json': [500, { message: 'layer store is broken' }] }, async (host) => {
+      const result = await runBundle(['audit', 'docker-daemon:some/image:1'], { DOCKER_HOST: host });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe('image-hygiene: some/image:1: layer store is broken');
+    });
+  });
+
+  it('an export that fails says so, with the engine\'s words', async () => {
+    const inspect = { Id: 'sha256:' + 'a'.repeat(64), Os: 'linux', Architecture: 'amd64', RepoDigests: [] };
+    await withEngine(
+      {
+        '/images/some/image:1/json': [200, inspect],
+        [`/images/${inspect.Id}/get`]: [500, { message: 'open /var/lib/docker/overlay2/x/diff: no such file or directory' }],
+      },
+      async (host) => {
+        const result = await runBundle(['audit', 'docker-daemon:some/image:1'], { DOCKER_HOST: host });
+        expect(result.code).toBe(2);
+        expect(result.stderr.trim()).toBe('image-hygiene: cannot export some/image:1: open /var/lib/docker/overlay2/x/diff: no such file or directory');
+      },
+    );
   });
 });
