@@ -1,11 +1,11 @@
 import { posix } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { InputError, describeError } from '../errors.js';
 import { TarParser, type TarHeader } from '../layers/tar-parser.js';
 import type { ImageMeta } from '../model/image.js';
 import { resolveDockerArchive, resolveOciLayout, type ReadMember } from './resolve-image.js';
 import type { LayerBlob, OpenedImage, SourceOptions } from './source.js';
-import { SinkWriter, streamChunks, type ChunkReader } from './stream-utils.js';
+import { SinkWriter, type ChunkReader } from './stream-utils.js';
 
 /** JSON members (manifests, configs, indexes) are kept in memory; anything larger is not one of them. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -54,16 +54,10 @@ interface Member {
 }
 
 /**
- * An image archive read as one stream, front to back: `docker save` (both layouts), an OCI archive,
- * or the export stream of the Docker Engine API. Layer blobs are handed on as they pass; JSON members
- * are kept; the image is resolved from them at the end, since archives often put manifest.json last.
- */
-export function openArchiveStream(input: Readable, label: string, options: SourceOptions): OpenedImage {
-  return openArchiveChunks(streamChunks(input), label, options);
-}
-
-/**
- * The same, from a chunk reader (a file is read into one reused buffer). The archive's tar is parsed by
+ * An image archive read front to back, once, from a chunk reader (a file, or the engine's export, read into
+ * reused buffers): `docker save` (both layouts), an OCI archive, or the export stream of the Docker Engine
+ * API. Layer blobs are handed on as they pass; JSON members are kept; the image is resolved from them at the
+ * end, since archives often put manifest.json last. The archive's tar is parsed by
  * the same synchronous parser as the layers: a layer member's body goes straight to the layer reader,
  * each chunk awaited until the reader is done with it, with no stream per member in between.
  */

@@ -3,8 +3,10 @@ import { InputError, describeError } from '../errors.js';
 import type { ImageMeta } from '../model/image.js';
 import { parseReference } from '../reference.js';
 import type { Readable } from 'node:stream';
-import { openArchiveStream } from './archive-stream.js';
-import { bodyText, engineGet, engineMessage, localEngineSocket } from './engine-socket.js';
+import { openArchiveChunks } from './archive-stream.js';
+import { engineMessage, localEngineSocket } from './engine-socket.js';
+import { getOnSocket, readAllText } from './socket-body.js';
+import { streamChunks, type ChunkReader } from './stream-utils.js';
 import { registryAuth } from './docker-auth.js';
 import { formatPlatform, parsePlatform, platformMatches } from './platform.js';
 import type { OpenedImage, SourceOptions } from './source.js';
@@ -101,28 +103,28 @@ async function pull(docker: Docker, ref: string, options: SourceOptions, backoff
 async function inspectOnSocket(socket: string, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
   let response;
   try {
-    response = await engineGet(socket, `/images/${ref}/json`);
+    response = await getOnSocket(socket, `/images/${ref}/json`);
   } catch (error) {
     throw daemonError(error, ref);
   }
-  if (response.statusCode === 404) {
-    response.resume();
+  if (response.status === 404) {
+    response.body.close();
     return undefined;
   }
-  if (response.statusCode !== 200) throw new InputError(`${ref}: ${await engineMessage(response)}`);
-  return JSON.parse(await bodyText(response)) as Docker.ImageInspectInfo;
+  if (response.status !== 200) throw new InputError(`${ref}: ${await engineMessage(response)}`);
+  return JSON.parse(await readAllText(response.body)) as Docker.ImageInspectInfo;
 }
 
-/** `docker save` of one image id, over the unix socket. */
-async function exportOnSocket(socket: string, id: string, ref: string): Promise<Readable> {
+/** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
+async function exportOnSocket(socket: string, id: string, ref: string): Promise<ChunkReader> {
   let response;
   try {
-    response = await engineGet(socket, `/images/${id}/get`);
+    response = await getOnSocket(socket, `/images/${id}/get`);
   } catch (error) {
     throw daemonError(error, `cannot export ${ref}`);
   }
-  if (response.statusCode !== 200) throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
-  return response;
+  if (response.status !== 200) throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
+  return response.body;
 }
 
 async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions): Promise<Docker.ImageInspectInfo> {
@@ -166,17 +168,17 @@ export async function openDaemonImage(ref: string, options: SourceOptions, clien
   if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
     throw new InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
   }
-  let stream: NodeJS.ReadableStream;
-  if (socket !== undefined) stream = await exportOnSocket(socket, info.Id, ref);
+  let chunks: ChunkReader;
+  if (socket !== undefined) chunks = await exportOnSocket(socket, info.Id, ref);
   else {
     try {
-      stream = await docker!.getImage(info.Id).get();
+      chunks = streamChunks((await docker!.getImage(info.Id).get()) as Readable);
     } catch (error) {
       throw daemonError(error, `cannot export ${ref}`);
     }
   }
   // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
-  const archive = openArchiveStream(stream as NodeJS.ReadableStream & import('node:stream').Readable, ref, {});
+  const archive = openArchiveChunks(chunks, ref, {});
   // An image known under another repository still has one manifest digest worth naming.
   const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
   return {
