@@ -69947,7 +69947,13 @@ async function inspectOnSocket(socket, ref) {
     }
     if (response.status !== 200)
         throw new InputError(`${ref}: ${await engineMessage(response)}`);
-    return JSON.parse(await readAllText(response.body));
+    const text = await readAllText(response.body);
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new InputError(`${ref}: the engine's answer to inspect is not JSON (${text.slice(0, 80)})`);
+    }
 }
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
 async function exportOnSocket(socket, id, ref) {

@@ -112,7 +112,12 @@ async function inspectOnSocket(socket: string, ref: string): Promise<Docker.Imag
     return undefined;
   }
   if (response.status !== 200) throw new InputError(`${ref}: ${await engineMessage(response)}`);
-  return JSON.parse(await readAllText(response.body)) as Docker.ImageInspectInfo;
+  const text = await readAllText(response.body);
+  try {
+    return JSON.parse(text) as Docker.ImageInspectInfo;
+  } catch {
+    throw new InputError(`${ref}: the engine's answer to inspect is not JSON (${text.slice(0, 80)})`);
+  }
 }
 
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
