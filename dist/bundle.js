@@ -69755,11 +69755,14 @@ async function readAllText(body) {
  * exporting a small image; it is still what pulls, builds and any non-unix DOCKER_HOST (tcp://, ssh://) go
  * through.
  */
-/** The engine's unix socket when DOCKER_HOST names one or is unset; undefined for any other transport. */
-function localEngineSocket(env = process.env) {
+/**
+ * The engine's unix socket when DOCKER_HOST names one or is unset; undefined for any other transport, and on
+ * Windows, whose engine listens on a named pipe by default (dockerode knows where).
+ */
+function localEngineSocket(env = process.env, platform = process.platform) {
     const host = env.DOCKER_HOST;
     if (host === undefined || host === '')
-        return '/var/run/docker.sock';
+        return platform === 'win32' ? undefined : '/var/run/docker.sock';
     if (host.startsWith('unix://'))
         return host.slice('unix://'.length);
     return undefined;

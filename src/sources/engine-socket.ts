@@ -7,10 +7,13 @@ import { readAllText, type SocketResponse } from './socket-body.js';
  * through.
  */
 
-/** The engine's unix socket when DOCKER_HOST names one or is unset; undefined for any other transport. */
-export function localEngineSocket(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/**
+ * The engine's unix socket when DOCKER_HOST names one or is unset; undefined for any other transport, and on
+ * Windows, whose engine listens on a named pipe by default (dockerode knows where).
+ */
+export function localEngineSocket(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
   const host = env.DOCKER_HOST;
-  if (host === undefined || host === '') return '/var/run/docker.sock';
+  if (host === undefined || host === '') return platform === 'win32' ? undefined : '/var/run/docker.sock';
   if (host.startsWith('unix://')) return host.slice('unix://'.length);
   return undefined;
 }

@@ -3,6 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { localEngineSocket } from '../../src/sources/engine-socket.js';
 import { getOnSocket, readAllText } from '../../src/sources/socket-body.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-socket-body-'));
@@ -106,5 +107,17 @@ describe('an HTTP body read from a unix socket into one reused buffer', () => {
       server.close();
     }
     await expect(getOnSocket(join(dir, 'nobody-listens.sock'), '/x')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('which engines are reached over their unix socket directly', () => {
+  it('an unset DOCKER_HOST or a unix:// one; tcp, ssh and Windows named pipes go through dockerode', () => {
+    expect(localEngineSocket({}, 'linux')).toBe('/var/run/docker.sock');
+    expect(localEngineSocket({ DOCKER_HOST: '' }, 'darwin')).toBe('/var/run/docker.sock');
+    expect(localEngineSocket({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, 'linux')).toBe('/run/user/1000/docker.sock');
+    expect(localEngineSocket({ DOCKER_HOST: 'tcp://127.0.0.1:2375' }, 'linux')).toBeUndefined();
+    expect(localEngineSocket({ DOCKER_HOST: 'ssh://me@host' }, 'linux')).toBeUndefined();
+    expect(localEngineSocket({}, 'win32')).toBeUndefined();
+    expect(localEngineSocket({ DOCKER_HOST: 'npipe:////./pipe/docker_engine' }, 'win32')).toBeUndefined();
   });
 });
