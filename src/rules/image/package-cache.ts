@@ -38,32 +38,30 @@ function expandRoot(root: string, filesystem: LayeredFilesystem): string[] {
 
 // Caches sit in a few known directories: walking those, not the whole image (100,000s of paths), keeps the
 // rule's cost independent of the image's size.
-export const packageCache: ImageRule = ({ analysis, policy, ignored, locateLayer }) => {
-  const totals = CACHES.map(() => ({ bytes: 0, files: 0, byLayer: new Map<number, number>() }));
-  CACHES.forEach((cache, index) => {
-    const total = totals[index]!;
+export const packageCache: ImageRule = ({ analysis, ignored, locateLayer }) => {
+  const findings: Finding[] = [];
+  for (const cache of CACHES) {
+    let bytes = 0;
+    let files = 0;
+    const byLayer = new Map<number, number>();
     for (const root of cache.roots.flatMap((root) => expandRoot(root, analysis.filesystem))) {
       for (const entry of analysis.filesystem.visibleEntries(root)) {
         if (entry.kind !== 'file' || entry.size === 0 || !cache.matches(entry.path) || ignored(entry.path)) continue;
-        total.bytes += entry.size;
-        total.files++;
-        total.byLayer.set(entry.layer, (total.byLayer.get(entry.layer) ?? 0) + entry.size);
+        bytes += entry.size;
+        files++;
+        byLayer.set(entry.layer, (byLayer.get(entry.layer) ?? 0) + entry.size);
       }
     }
-  });
-  const findings: Finding[] = [];
-  CACHES.forEach((cache, index) => {
-    const total = totals[index]!;
-    if (total.bytes === 0) return;
-    const layer = [...total.byLayer].sort((a, b) => b[1] - a[1])[0]![0];
+    if (bytes === 0) continue;
+    const layer = [...byLayer].sort((a, b) => b[1] - a[1])[0]![0];
     const finding: Finding = {
       rule: 'package-cache',
       severity: defaultSeverity('package-cache'),
-      message: `${cache.name}: ${humanBytes(total.bytes)} in ${total.files} files left in the final image (mostly from layer ${layer}); ${cache.fix}.`,
+      message: `${cache.name}: ${humanBytes(bytes)} in ${files} files left in the final image (mostly from layer ${layer}); ${cache.fix}.`,
     };
     const location = locateLayer(layer);
     if (location) finding.location = location;
     findings.push(finding);
-  });
+  }
   return findings;
 };
