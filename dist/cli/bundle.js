@@ -31701,8 +31701,9 @@ function fileChunks(path) {
         async next() {
             if (closed)
                 return null;
-            // The chunk handed out last time lives in buffers[current]: only now may it be overwritten.
             const chunk = await (ahead ?? readInto(buffers[current]));
+            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
+            // that chunk stops being valid now, with this call.
             current ^= 1;
             ahead = chunk === null ? undefined : readInto(buffers[current]);
             ahead?.catch(() => undefined); // observed by the next call
@@ -32499,15 +32500,18 @@ async function pull(docker, ref, options, backoffMs = 1000) {
         }
     }
 }
-/** The image as the engine knows it, over its unix socket; undefined when the engine does not have it. */
-async function inspectOnSocket(socket, ref) {
-    let response;
+/** A GET on the engine's unix socket; a connection that fails is one line, as from dockerode. */
+async function getFromEngine(socket, path, what) {
     try {
-        response = await getOnSocket(socket, `/images/${ref}/json`);
+        return await getOnSocket(socket, path);
     }
     catch (error) {
-        throw daemonError(error, ref);
+        throw daemonError(error, what);
     }
+}
+/** The image as the engine knows it, over its unix socket; undefined when the engine does not have it. */
+async function inspectOnSocket(socket, ref) {
+    const response = await getFromEngine(socket, `/images/${ref}/json`, ref);
     if (response.status === 404) {
         response.body.close();
         return undefined;
@@ -32524,13 +32528,7 @@ async function inspectOnSocket(socket, ref) {
 }
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
 async function exportOnSocket(socket, id, ref) {
-    let response;
-    try {
-        response = await getOnSocket(socket, `/images/${id}/get`);
-    }
-    catch (error) {
-        throw daemonError(error, `cannot export ${ref}`);
-    }
+    const response = await getFromEngine(socket, `/images/${id}/get`, `cannot export ${ref}`);
     if (response.status !== 200)
         throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
     return response.body;
@@ -34175,36 +34173,34 @@ function expandRoot(root, filesystem) {
 }
 // Caches sit in a few known directories: walking those, not the whole image (100,000s of paths), keeps the
 // rule's cost independent of the image's size.
-const packageCache = ({ analysis, policy, ignored, locateLayer }) => {
-    const totals = CACHES.map(() => ({ bytes: 0, files: 0, byLayer: new Map() }));
-    CACHES.forEach((cache, index) => {
-        const total = totals[index];
+const packageCache = ({ analysis, ignored, locateLayer }) => {
+    const findings = [];
+    for (const cache of CACHES) {
+        let bytes = 0;
+        let files = 0;
+        const byLayer = new Map();
         for (const root of cache.roots.flatMap((root) => expandRoot(root, analysis.filesystem))) {
             for (const entry of analysis.filesystem.visibleEntries(root)) {
                 if (entry.kind !== 'file' || entry.size === 0 || !cache.matches(entry.path) || ignored(entry.path))
                     continue;
-                total.bytes += entry.size;
-                total.files++;
-                total.byLayer.set(entry.layer, (total.byLayer.get(entry.layer) ?? 0) + entry.size);
+                bytes += entry.size;
+                files++;
+                byLayer.set(entry.layer, (byLayer.get(entry.layer) ?? 0) + entry.size);
             }
         }
-    });
-    const findings = [];
-    CACHES.forEach((cache, index) => {
-        const total = totals[index];
-        if (total.bytes === 0)
-            return;
-        const layer = [...total.byLayer].sort((a, b) => b[1] - a[1])[0][0];
+        if (bytes === 0)
+            continue;
+        const layer = [...byLayer].sort((a, b) => b[1] - a[1])[0][0];
         const finding = {
             rule: 'package-cache',
             severity: defaultSeverity('package-cache'),
-            message: `${cache.name}: ${humanBytes(total.bytes)} in ${total.files} files left in the final image (mostly from layer ${layer}); ${cache.fix}.`,
+            message: `${cache.name}: ${humanBytes(bytes)} in ${files} files left in the final image (mostly from layer ${layer}); ${cache.fix}.`,
         };
         const location = locateLayer(layer);
         if (location)
             finding.location = location;
         findings.push(finding);
-    });
+    }
     return findings;
 };
 

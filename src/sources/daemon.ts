@@ -5,7 +5,7 @@ import { parseReference } from '../reference.js';
 import type { Readable } from 'node:stream';
 import { openArchiveChunks } from './archive-stream.js';
 import { engineMessage, localEngineSocket } from './engine-socket.js';
-import { getOnSocket, readAllText } from './socket-body.js';
+import { getOnSocket, readAllText, type SocketResponse } from './socket-body.js';
 import { streamChunks, type ChunkReader } from './stream-utils.js';
 import { registryAuth } from './docker-auth.js';
 import { formatPlatform, parsePlatform, platformMatches } from './platform.js';
@@ -99,14 +99,18 @@ async function pull(docker: Docker, ref: string, options: SourceOptions, backoff
   }
 }
 
+/** A GET on the engine's unix socket; a connection that fails is one line, as from dockerode. */
+async function getFromEngine(socket: string, path: string, what: string): Promise<SocketResponse> {
+  try {
+    return await getOnSocket(socket, path);
+  } catch (error) {
+    throw daemonError(error, what);
+  }
+}
+
 /** The image as the engine knows it, over its unix socket; undefined when the engine does not have it. */
 async function inspectOnSocket(socket: string, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
-  let response;
-  try {
-    response = await getOnSocket(socket, `/images/${ref}/json`);
-  } catch (error) {
-    throw daemonError(error, ref);
-  }
+  const response = await getFromEngine(socket, `/images/${ref}/json`, ref);
   if (response.status === 404) {
     response.body.close();
     return undefined;
@@ -122,12 +126,7 @@ async function inspectOnSocket(socket: string, ref: string): Promise<Docker.Imag
 
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
 async function exportOnSocket(socket: string, id: string, ref: string): Promise<ChunkReader> {
-  let response;
-  try {
-    response = await getOnSocket(socket, `/images/${id}/get`);
-  } catch (error) {
-    throw daemonError(error, `cannot export ${ref}`);
-  }
+  const response = await getFromEngine(socket, `/images/${id}/get`, `cannot export ${ref}`);
   if (response.status !== 200) throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
   return response.body;
 }

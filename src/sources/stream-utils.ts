@@ -36,8 +36,9 @@ export function fileChunks(path: string): ChunkReader {
   return {
     async next() {
       if (closed) return null;
-      // The chunk handed out last time lives in buffers[current]: only now may it be overwritten.
       const chunk = await (ahead ?? readInto(buffers[current]!));
+      // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
+      // that chunk stops being valid now, with this call.
       current ^= 1;
       ahead = chunk === null ? undefined : readInto(buffers[current]!);
       ahead?.catch(() => undefined); // observed by the next call
