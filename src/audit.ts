@@ -1,5 +1,5 @@
-import { analyze, type Analysis } from './analysis/analyze.js';
-import { isPackageDatabasePath } from './analysis/packages.js';
+import { LayerStack, type Analysis } from './analysis/analyze.js';
+import { PACKAGE_DATABASES } from './analysis/packages.js';
 import { readImage, type ReadProgress } from './engine/read-image.js';
 import { buildImage, type BuildOptions } from './sources/build.js';
 import { openSource, parseSourceSpec, type SourceSpec } from './sources/index.js';
@@ -28,12 +28,14 @@ export async function auditImage(request: AuditRequest): Promise<Analysis> {
   const spec = await resolveSource(request);
   const opened = await openSource(spec, request.platform ? { platform: request.platform } : {});
   try {
+    const stack = new LayerStack();
     const { meta, layers } = await readImage(opened, {
-      capture: isPackageDatabasePath,
+      capture: PACKAGE_DATABASES,
+      onLayer: (layer) => stack.add(layer),
       ...(request.progress ? { progress: request.progress } : {}),
       ...(request.verify === false ? { verify: false } : {}),
     });
-    return analyze(meta, layers);
+    return stack.analysis(meta, layers);
   } finally {
     await opened.close();
   }

@@ -20697,12 +20697,32 @@ class LayeredFilesystem {
 
 /** Turn an image's metadata and its layers' contents (in stacking order) into the analysis. Pure. */
 function analyze(meta, layers) {
-    const filesystem = new LayeredFilesystem();
-    const efficiency = new DiveEfficiency();
-    for (const layer of layers) {
-        efficiency.addLayer(layer.entries, filesystem);
-        filesystem.applyLayer(layer.entries);
+    const stack = new LayerStack();
+    for (const layer of layers)
+        stack.add(layer);
+    return stack.analysis(meta, layers);
+}
+/**
+ * The analysis built one layer at a time, bottom up, as layers finish reading: the union model of the
+ * first layers is built while later ones are still being read.
+ */
+class LayerStack {
+    filesystem = new LayeredFilesystem();
+    efficiency = new DiveEfficiency();
+    added = 0;
+    add(layer) {
+        this.efficiency.addLayer(layer.entries, this.filesystem);
+        this.filesystem.applyLayer(layer.entries);
+        this.added++;
     }
+    /** Once every layer has been added, in stacking order: `layers` are the same contents. */
+    analysis(meta, layers) {
+        if (this.added !== layers.length)
+            throw new Error(`${this.added} layers were added to the analysis, the image has ${layers.length}`);
+        return summarise(meta, layers, this.filesystem, this.efficiency);
+    }
+}
+function summarise(meta, layers, filesystem, efficiency) {
     // An empty file hides no bytes: it is not waste, however often it is replaced.
     const hidden = filesystem
         .hiddenFiles()
@@ -20745,14 +20765,10 @@ function analyze(meta, layers) {
 ;// CONCATENATED MODULE: ./src/analysis/packages.ts
 
 /** Package-database paths whose bytes the reader keeps, so that files can be traced to packages. */
-function isPackageDatabasePath(path) {
-    return (path === '/var/lib/dpkg/status' ||
-        path.startsWith('/var/lib/dpkg/status.d/') ||
-        (path.startsWith('/var/lib/dpkg/info/') && (path.endsWith('.list') || path.endsWith('.md5sums'))) ||
-        path === '/lib/apk/db/installed' ||
-        path === '/etc/passwd' ||
-        path === '/etc/group');
-}
+const PACKAGE_DATABASES = {
+    paths: ['/var/lib/dpkg/status', '/lib/apk/db/installed', '/etc/passwd', '/etc/group'],
+    under: [{ prefix: '/var/lib/dpkg/status.d/' }, { prefix: '/var/lib/dpkg/info/', suffixes: ['.list', '.md5sums'] }],
+};
 /** Debian control-file stanzas ("Key: value" lines, blank-line separated). */
 function stanzas(text) {
     return text
@@ -20871,6 +20887,22 @@ function describeError(error) {
     if (error instanceof Error)
         return error.message.split('\n')[0] ?? error.name;
     return String(error);
+}
+
+;// CONCATENATED MODULE: ./src/layers/capture.ts
+const CAPTURE_NOTHING = { paths: [], under: [] };
+function capturePredicate(policy) {
+    const paths = new Set(policy.paths);
+    const under = policy.under;
+    return (path) => {
+        if (paths.has(path))
+            return true;
+        for (const { prefix, suffixes } of under) {
+            if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix))))
+                return true;
+        }
+        return false;
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:stream"
@@ -21377,6 +21409,11 @@ class TarParser {
     paxGlobal;
     /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
     paused = false;
+    /**
+     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
+     * consumed); between writes, the sum of what they consumed.
+     */
+    position = 0;
     constructor(handler) {
         this.handler = handler;
     }
@@ -21391,6 +21428,7 @@ class TarParser {
     write(chunk) {
         let offset = 0;
         const length = chunk.length;
+        const before = this.position;
         this.paused = false;
         while (offset < length && !this.paused) {
             switch (this.state) {
@@ -21407,11 +21445,13 @@ class TarParser {
                 }
                 case State.Header: {
                     if (this.partialLength === 0 && length - offset >= BLOCK) {
-                        this.header(chunk.subarray(offset, offset + BLOCK));
                         offset += BLOCK;
+                        this.position = before + offset;
+                        this.header(chunk.subarray(offset - BLOCK, offset));
                     }
                     else {
                         offset += this.gather(chunk, offset, BLOCK);
+                        this.position = before + offset;
                         if (this.partialLength === BLOCK)
                             this.header(this.takePartial());
                     }
@@ -21419,8 +21459,8 @@ class TarParser {
                 }
                 case State.LongHeader: {
                     if (this.partialLength === 0 && length - offset >= this.longSize) {
-                        this.longHeader(chunk.subarray(offset, offset + this.longSize));
                         offset += this.longSize;
+                        this.longHeader(chunk.subarray(offset - this.longSize, offset));
                     }
                     else {
                         offset += this.gather(chunk, offset, this.longSize);
@@ -21431,7 +21471,22 @@ class TarParser {
                 }
             }
         }
+        this.position = before + offset;
         return offset;
+    }
+    /**
+     * Step over the rest of the current entry's body and padding without being given its bytes (the caller
+     * seeks past them); returns how many bytes that is. 0 when no body is pending.
+     */
+    skipBody() {
+        if (this.state !== State.Body && this.state !== State.Skip)
+            return 0;
+        const skipped = this.missing + this.padding;
+        this.missing = 0;
+        this.padding = 0;
+        this.state = State.Header;
+        this.position += skipped;
+        return skipped;
     }
     /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
     end() {
@@ -21793,7 +21848,231 @@ async function readLayer(stream, blobName) {
     return reader.contents;
 }
 
+;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
+
+const FILE_CHUNK = 1024 * 1024;
+/**
+ * A file (or part of one), read front to back into two reused buffers: while the caller works on one chunk,
+ * the next is already being read into the other (a read is a round trip to libuv's thread pool; waiting for
+ * each one left the main thread idle for about a fifth of a headers-bound audit).
+ */
+function fileChunks(path, range) {
+    let handle;
+    let closed = false;
+    let position = range?.start ?? 0;
+    let end = range ? range.start + range.length : Infinity;
+    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
+    let current = 0;
+    let ahead;
+    // Read at the file's own offset until a seek: the file may be a pipe, which has no positions.
+    let positioned = range !== undefined;
+    const readInto = async (buffer) => {
+        const want = Math.min(FILE_CHUNK, end - position);
+        if (closed || want <= 0)
+            return null;
+        handle ??= (0,promises_namespaceObject.open)(path, 'r');
+        const at = position;
+        position += want; // claimed before the read: the next read-ahead starts after it
+        const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
+        // A pipe may return less than asked without being at its end; only an empty read is the end.
+        position = at + bytesRead;
+        if (bytesRead === 0)
+            end = position;
+        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+    };
+    return {
+        async next() {
+            if (closed)
+                return null;
+            const chunk = await (ahead ?? readInto(buffers[current]));
+            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
+            // that chunk stops being valid now, with this call.
+            current ^= 1;
+            ahead = chunk === null ? undefined : readInto(buffers[current]);
+            ahead?.catch(() => undefined); // observed by the next call
+            return chunk;
+        },
+        seek(to) {
+            // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
+            const pending = ahead ?? Promise.resolve(null);
+            ahead = pending.then(() => {
+                positioned = true;
+                position = to;
+                if (!range)
+                    end = Infinity;
+                return readInto(buffers[current]);
+            }, () => {
+                positioned = true;
+                position = to;
+                return readInto(buffers[current]);
+            });
+            ahead.catch(() => undefined);
+        },
+        close() {
+            closed = true;
+            const opened = handle;
+            handle = undefined;
+            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
+            void Promise.resolve(ahead)
+                .catch(() => undefined)
+                .then(() => opened?.then((h) => h.close()))
+                .catch(() => undefined);
+        },
+    };
+}
+/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
+const STREAM_QUEUE = 4 * 1024 * 1024;
+/**
+ * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
+ * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
+ * into a new buffer: a copy of every byte for nothing.
+ */
+function streamChunks(input) {
+    const queue = [];
+    let queued = 0;
+    let ended = false;
+    let failure;
+    let wake;
+    const notify = () => {
+        const waiter = wake;
+        wake = undefined;
+        waiter?.();
+    };
+    input.on('data', (chunk) => {
+        queue.push(chunk);
+        queued += chunk.length;
+        if (queued >= STREAM_QUEUE)
+            input.pause();
+        notify();
+    });
+    input.once('end', () => {
+        ended = true;
+        notify();
+    });
+    input.once('error', (error) => {
+        failure = error;
+        notify();
+    });
+    input.once('close', () => {
+        if (!ended && !failure)
+            failure = new Error('the stream closed before its end');
+        notify();
+    });
+    return {
+        async next() {
+            while (queue.length === 0 && !ended && !failure)
+                await new Promise((resolve) => (wake = resolve));
+            if (failure)
+                throw failure;
+            const chunk = queue.shift();
+            if (chunk === undefined)
+                return null;
+            queued -= chunk.length;
+            if (queued < STREAM_QUEUE && input.isPaused())
+                input.resume();
+            return chunk;
+        },
+        close() {
+            input.destroy();
+        },
+    };
+}
+/**
+ * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
+ * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
+ * end of the blob before it reports them.
+ */
+class SinkWriter {
+    sink;
+    /** The first failure of the sink: an error event, a closed stream, a failed write. */
+    failure;
+    lastWrite = Promise.resolve();
+    failed;
+    constructor(sink) {
+        this.sink = sink;
+        this.failed = new Promise((resolve) => {
+            const fail = (error) => {
+                this.failure ??= error instanceof Error ? error : new Error(String(error));
+                resolve();
+            };
+            sink.once('error', fail);
+            sink.once('close', () => {
+                if (!sink.writableFinished)
+                    fail(new Error('the reader stopped early'));
+            });
+        });
+    }
+    write(chunk) {
+        if (this.failure)
+            return;
+        const written = new Promise((resolve) => {
+            this.sink.write(chunk, (error) => {
+                if (error)
+                    this.failure ??= error;
+                resolve();
+            });
+        });
+        this.lastWrite = Promise.race([written, this.failed]);
+    }
+    /** Until the sink is done with everything written so far (write callbacks come in order). */
+    settled() {
+        return this.lastWrite;
+    }
+    /** End the sink and wait for it to finish; rejects with the first failure. */
+    async end() {
+        await this.lastWrite;
+        if (!this.failure) {
+            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
+            this.sink.end();
+            await Promise.race([finished, this.failed]);
+        }
+        if (this.failure)
+            throw this.failure;
+    }
+}
+/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
+async function pump(reader, sink) {
+    const writer = new SinkWriter(sink);
+    try {
+        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
+            writer.write(chunk);
+            await writer.settled(); // before the reader reuses the buffer
+            if (writer.failure)
+                break;
+        }
+    }
+    catch (error) {
+        sink.destroy(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+    }
+    finally {
+        reader.close();
+    }
+    await writer.end();
+}
+
+;// CONCATENATED MODULE: ./src/engine/read-located.ts
+
+
+
+
+/** Read one layer from its location, on this thread. */
+async function readLocatedLayer(task) {
+    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.location.length, task.hash);
+    try {
+        await pump(fileChunks(task.location.path, task.location), reader);
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
+    }
+    return reader.contents;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/read-image.ts
+
+
 
 
 
@@ -21803,58 +22082,96 @@ function read_image_short(digest) {
 /**
  * Read every layer blob a source offers, once, then match them to the image's layers and verify them:
  * by hashing, unless the source verified them itself or the user asked not to.
+ *
+ * Blobs the source streams are read as they pass. Blobs with a place in a file (archives, layouts) are
+ * stepped over at first; once the image's layers are known, only the ones it uses are read from there,
+ * bottom layer first, each handed to `onLayer` while the next one is being read.
  */
 async function readImage(opened, options = {}) {
-    const { progress, capture } = options;
+    const { progress, onLayer } = options;
     const verification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
     const hash = verification === 'sha256';
-    if (hash)
-        prepareHashWorker();
+    const capture = options.capture ?? CAPTURE_NOTHING;
     const read = new Map();
-    const failed = new Map();
-    let bytesBefore = 0;
-    for await (const blob of opened.blobs()) {
-        // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
-        // whether the blob is worth hashing on a worker thread.
-        const reader = new LayerReader(blob.name, capture, blob.size, hash);
-        const ticker = progress ? setInterval(() => (progress.bytesRead = bytesBefore + reader.bytesRead), 200) : undefined;
-        try {
-            await blob.pipeTo(reader);
-            read.set(blob.key, await reader.contents);
-        }
-        catch (error) {
-            // A blob that is no layer of this image (an attestation, another platform) may fail to parse; only referenced ones matter.
-            failed.set(blob.key, error);
-        }
-        finally {
-            if (ticker)
-                clearInterval(ticker);
-        }
-        bytesBefore += reader.bytesRead;
+    const located = new Map();
+    const layerRead = (layer) => {
         if (progress) {
-            progress.bytesRead = bytesBefore;
+            progress.bytesRead += layer.blobSize;
             progress.layersRead++;
         }
+        return layer;
+    };
+    for await (const blob of opened.blobs()) {
+        if (blob.location) {
+            located.set(blob.key, blob); // the source steps over it
+            continue;
+        }
+        if (hash)
+            prepareHashWorker();
+        const reading = readStreamed(blob, capture, hash, progress).then(layerRead);
+        reading.catch(() => undefined); // observed below, if the image uses this blob
+        await reading.catch(() => undefined);
+        read.set(blob.key, reading);
     }
     const meta = await opened.meta();
-    const layers = meta.layers.map((ref, index) => {
-        const contents = read.get(ref.key);
-        if (!contents) {
-            if (failed.has(ref.key))
-                throw failed.get(ref.key);
-            throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+    // Bottom layer first: the analysis takes them in that order.
+    const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
+        .filter((key) => located.has(key) && !read.has(key))
+        .map((key) => ({ key, name: located.get(key).name, location: located.get(key).location }));
+    let stopped = false;
+    try {
+        // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
+        let inPlace = Promise.resolve();
+        for (const blob of wanted) {
+            const task = { location: blob.location, blobName: blob.name, hash, capture };
+            const readHere = () => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task));
+            const reading = inPlace.catch(() => undefined).then(readHere).then(layerRead);
+            reading.catch(() => undefined); // observed below, in order
+            inPlace = reading;
+            read.set(blob.key, reading);
         }
-        if (!hash)
-            return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
-        if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
-            throw new InputError(`${opened.label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${read_image_short(ref.digest)}, the bytes hash to ${read_image_short(contents.digest)}`);
+        const layers = [];
+        for (const [index, ref] of meta.layers.entries()) {
+            const reading = read.get(ref.key);
+            if (!reading)
+                throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+            const layer = verified(await reading, ref, index, hash, opened.label);
+            layers.push(layer);
+            onLayer?.(layer, index);
         }
-        if (contents.diffId !== ref.diffId) {
-            throw new InputError(`${opened.label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${read_image_short(ref.diffId)}, the uncompressed tar hashes to ${read_image_short(contents.diffId)}`);
-        }
-        return contents;
-    });
-    return { meta: { ...meta, layerVerification: verification }, layers };
+        return { meta: { ...meta, layerVerification: verification }, layers };
+    }
+    finally {
+        stopped = true; // after a failure, the layers not yet started are never read
+    }
+}
+/** Read a blob as the source streams it past; the progress line follows its bytes. */
+async function readStreamed(blob, capture, hash, progress) {
+    // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
+    // whether the blob is worth hashing on a worker thread.
+    const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash);
+    const before = progress?.bytesRead ?? 0;
+    const ticker = progress ? setInterval(() => (progress.bytesRead = before + reader.bytesRead), 200) : undefined;
+    try {
+        await blob.pipeTo(reader);
+        return await reader.contents;
+    }
+    finally {
+        clearInterval(ticker);
+        if (progress)
+            progress.bytesRead = before;
+    }
+}
+function verified(contents, ref, index, hash, label) {
+    if (!hash)
+        return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
+    if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
+        throw new InputError(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${read_image_short(ref.digest)}, the bytes hash to ${read_image_short(contents.digest)}`);
+    }
+    if (contents.diffId !== ref.diffId) {
+        throw new InputError(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${read_image_short(ref.diffId)}, the uncompressed tar hashes to ${read_image_short(contents.diffId)}`);
+    }
+    return contents;
 }
 
 // EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
@@ -31673,185 +31990,6 @@ async function resolveDockerArchive(read, label, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
-
-const FILE_CHUNK = 1024 * 1024;
-/**
- * A file, read front to back into two reused buffers: while the caller works on one chunk, the next is
- * already being read into the other (a read is a round trip to libuv's thread pool; waiting for each one
- * left the main thread idle for about a fifth of a headers-bound audit).
- */
-function fileChunks(path) {
-    let handle;
-    let closed = false;
-    let ended = false;
-    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
-    let current = 0;
-    let ahead;
-    const readInto = async (buffer) => {
-        if (closed || ended)
-            return null;
-        handle ??= (0,promises_namespaceObject.open)(path, 'r');
-        const { bytesRead } = await (await handle).read(buffer, 0, FILE_CHUNK, null);
-        if (bytesRead === 0)
-            ended = true;
-        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
-    };
-    return {
-        async next() {
-            if (closed)
-                return null;
-            const chunk = await (ahead ?? readInto(buffers[current]));
-            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
-            // that chunk stops being valid now, with this call.
-            current ^= 1;
-            ahead = chunk === null ? undefined : readInto(buffers[current]);
-            ahead?.catch(() => undefined); // observed by the next call
-            return chunk;
-        },
-        close() {
-            closed = true;
-            const opened = handle;
-            handle = undefined;
-            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
-            void Promise.resolve(ahead)
-                .catch(() => undefined)
-                .then(() => opened?.then((h) => h.close()))
-                .catch(() => undefined);
-        },
-    };
-}
-/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
-const STREAM_QUEUE = 4 * 1024 * 1024;
-/**
- * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
- * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
- * into a new buffer: a copy of every byte for nothing.
- */
-function streamChunks(input) {
-    const queue = [];
-    let queued = 0;
-    let ended = false;
-    let failure;
-    let wake;
-    const notify = () => {
-        const waiter = wake;
-        wake = undefined;
-        waiter?.();
-    };
-    input.on('data', (chunk) => {
-        queue.push(chunk);
-        queued += chunk.length;
-        if (queued >= STREAM_QUEUE)
-            input.pause();
-        notify();
-    });
-    input.once('end', () => {
-        ended = true;
-        notify();
-    });
-    input.once('error', (error) => {
-        failure = error;
-        notify();
-    });
-    input.once('close', () => {
-        if (!ended && !failure)
-            failure = new Error('the stream closed before its end');
-        notify();
-    });
-    return {
-        async next() {
-            while (queue.length === 0 && !ended && !failure)
-                await new Promise((resolve) => (wake = resolve));
-            if (failure)
-                throw failure;
-            const chunk = queue.shift();
-            if (chunk === undefined)
-                return null;
-            queued -= chunk.length;
-            if (queued < STREAM_QUEUE && input.isPaused())
-                input.resume();
-            return chunk;
-        },
-        close() {
-            input.destroy();
-        },
-    };
-}
-/**
- * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
- * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
- * end of the blob before it reports them.
- */
-class SinkWriter {
-    sink;
-    /** The first failure of the sink: an error event, a closed stream, a failed write. */
-    failure;
-    lastWrite = Promise.resolve();
-    failed;
-    constructor(sink) {
-        this.sink = sink;
-        this.failed = new Promise((resolve) => {
-            const fail = (error) => {
-                this.failure ??= error instanceof Error ? error : new Error(String(error));
-                resolve();
-            };
-            sink.once('error', fail);
-            sink.once('close', () => {
-                if (!sink.writableFinished)
-                    fail(new Error('the reader stopped early'));
-            });
-        });
-    }
-    write(chunk) {
-        if (this.failure)
-            return;
-        const written = new Promise((resolve) => {
-            this.sink.write(chunk, (error) => {
-                if (error)
-                    this.failure ??= error;
-                resolve();
-            });
-        });
-        this.lastWrite = Promise.race([written, this.failed]);
-    }
-    /** Until the sink is done with everything written so far (write callbacks come in order). */
-    settled() {
-        return this.lastWrite;
-    }
-    /** End the sink and wait for it to finish; rejects with the first failure. */
-    async end() {
-        await this.lastWrite;
-        if (!this.failure) {
-            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
-            this.sink.end();
-            await Promise.race([finished, this.failed]);
-        }
-        if (this.failure)
-            throw this.failure;
-    }
-}
-/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
-async function pump(reader, sink) {
-    const writer = new SinkWriter(sink);
-    try {
-        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
-            writer.write(chunk);
-            await writer.settled(); // before the reader reuses the buffer
-            if (writer.failure)
-                break;
-        }
-    }
-    catch (error) {
-        sink.destroy(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-    }
-    finally {
-        reader.close();
-    }
-    await writer.end();
-}
-
 ;// CONCATENATED MODULE: ./src/sources/archive-stream.ts
 
 
@@ -31895,7 +32033,7 @@ function firstNonSpace(bytes) {
  * the same synchronous parser as the layers: a layer member's body goes straight to the layer reader,
  * each chunk awaited until the reader is done with it, with no stream per member in between.
  */
-function openArchiveChunks(reader, label, options) {
+function openArchiveChunks(reader, label, options, file) {
     const json = new Map();
     const aliases = new Map();
     let exhausted = false;
@@ -31926,7 +32064,7 @@ function openArchiveChunks(reader, label, options) {
             const kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : archive_stream_kindOf(path);
             if (kind === 'skip')
                 return false;
-            member = { path: path, kind, size: header.size, chunks: [], length: 0, tooLarge: false, writer: undefined, ended: false };
+            member = { path: path, kind, size: header.size, start: parser.position, chunks: [], length: 0, tooLarge: false, writer: undefined, ended: false };
             if (kind === 'layer')
                 startLayer();
             return true;
@@ -31981,6 +32119,9 @@ function openArchiveChunks(reader, label, options) {
     // The driver: feeds the parser from the reader, waiting for the layer's reader before the buffer is reused.
     let chunk = null;
     let offset = 0;
+    /** Where `chunk` starts in the archive, and where the next one will. */
+    let chunkStart = 0;
+    let nextStart = 0;
     let ended = false;
     let fatal;
     /** One parser step; false at the end of the archive. */
@@ -31994,6 +32135,9 @@ function openArchiveChunks(reader, label, options) {
                     return false;
                 chunk = await reader.next();
                 offset = 0;
+                chunkStart = nextStart;
+                if (chunk !== null)
+                    nextStart += chunk.length;
                 if (chunk === null) {
                     ended = true;
                     parser.end();
@@ -32033,6 +32177,26 @@ function openArchiveChunks(reader, label, options) {
         }
         await writer.end();
     }
+    /** Step over the rest of a member without reading it: within the chunk in hand, or by seeking past it. */
+    function skipMember(layer) {
+        if (layer.ended)
+            return;
+        parser.skipBody();
+        layer.ended = true;
+        const to = parser.position;
+        if (to > file.size) {
+            fatal = new Error('Unexpected end of data');
+            throw fatal;
+        }
+        if (chunk !== null && to <= chunkStart + chunk.length) {
+            offset = to - chunkStart;
+            return;
+        }
+        reader.seek(to);
+        chunk = null;
+        offset = 0;
+        nextStart = to;
+    }
     async function* blobs() {
         try {
             while (await until(() => layerStart)) {
@@ -32040,11 +32204,15 @@ function openArchiveChunks(reader, label, options) {
                 const layer = member;
                 let piped;
                 const blob = { key: layer.path, name: `${label}: ${layer.path}`, size: layer.size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
+                if (file && reader.seek)
+                    blob.location = { path: file.path, start: layer.start, length: layer.size };
                 yield blob;
                 if (!piped) {
-                    layer.writer = null; // not asked for: drop its bytes
+                    layer.writer = null; // not asked for: drop its bytes (read later from its location, or never)
                     layer.chunks = [];
-                    if (!(await until(() => layer.ended)))
+                    if (blob.location)
+                        skipMember(layer);
+                    else if (!(await until(() => layer.ended)))
                         break;
                 }
             }
@@ -32681,9 +32849,14 @@ async function buildImage(options, client) {
 ;// CONCATENATED MODULE: ./src/sources/archive-file.ts
 
 
-/** `docker save` output (either layout) or an OCI archive, read front to back once, into one reused buffer. */
-function openArchiveFile(path, options) {
-    return openArchiveChunks(fileChunks(path), path, options);
+
+/**
+ * `docker save` output (either layout) or an OCI archive, read front to back once, into reused buffers. In a
+ * regular file, layer blobs can be stepped over and read later from their place in it (not in a pipe).
+ */
+async function openArchiveFile(path, options) {
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    return openArchiveChunks(fileChunks(path), path, options, info?.isFile() ? { path, size: info.size } : undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/sources/oci-layout.ts
@@ -32717,7 +32890,7 @@ async function openOciLayout(dir, options) {
             const blob = {
                 key: layer,
                 name: `${label}: ${layer}`,
-                ...(size !== undefined ? { size } : {}),
+                ...(size !== undefined ? { size, location: { path: (0,external_node_path_namespaceObject.join)(dir, layer), start: 0, length: size } } : {}),
                 pipeTo: async (sink) => {
                     try {
                         await pump(fileChunks((0,external_node_path_namespaceObject.join)(dir, layer)), sink);
@@ -32822,12 +32995,14 @@ async function auditImage(request) {
     const spec = await resolveSource(request);
     const opened = await openSource(spec, request.platform ? { platform: request.platform } : {});
     try {
+        const stack = new LayerStack();
         const { meta, layers } = await readImage(opened, {
-            capture: isPackageDatabasePath,
+            capture: PACKAGE_DATABASES,
+            onLayer: (layer) => stack.add(layer),
             ...(request.progress ? { progress: request.progress } : {}),
             ...(request.verify === false ? { verify: false } : {}),
         });
-        return analyze(meta, layers);
+        return stack.analysis(meta, layers);
     }
     finally {
         await opened.close();

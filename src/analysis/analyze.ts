@@ -49,12 +49,34 @@ export interface Analysis {
 
 /** Turn an image's metadata and its layers' contents (in stacking order) into the analysis. Pure. */
 export function analyze(meta: ImageMeta, layers: readonly LayerContents[]): Analysis {
-  const filesystem = new LayeredFilesystem();
-  const efficiency = new DiveEfficiency();
-  for (const layer of layers) {
-    efficiency.addLayer(layer.entries, filesystem);
-    filesystem.applyLayer(layer.entries);
+  const stack = new LayerStack();
+  for (const layer of layers) stack.add(layer);
+  return stack.analysis(meta, layers);
+}
+
+/**
+ * The analysis built one layer at a time, bottom up, as layers finish reading: the union model of the
+ * first layers is built while later ones are still being read.
+ */
+export class LayerStack {
+  private readonly filesystem = new LayeredFilesystem();
+  private readonly efficiency = new DiveEfficiency();
+  private added = 0;
+
+  add(layer: LayerContents): void {
+    this.efficiency.addLayer(layer.entries, this.filesystem);
+    this.filesystem.applyLayer(layer.entries);
+    this.added++;
   }
+
+  /** Once every layer has been added, in stacking order: `layers` are the same contents. */
+  analysis(meta: ImageMeta, layers: readonly LayerContents[]): Analysis {
+    if (this.added !== layers.length) throw new Error(`${this.added} layers were added to the analysis, the image has ${layers.length}`);
+    return summarise(meta, layers, this.filesystem, this.efficiency);
+  }
+}
+
+function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem: LayeredFilesystem, efficiency: DiveEfficiency): Analysis {
   // An empty file hides no bytes: it is not waste, however often it is replaced.
   const hidden = filesystem
     .hiddenFiles()

@@ -1,17 +1,12 @@
 import { posix } from 'node:path';
+import type { CapturePolicy } from '../layers/capture.js';
 import type { LayeredFilesystem } from './layered-filesystem.js';
 
 /** Package-database paths whose bytes the reader keeps, so that files can be traced to packages. */
-export function isPackageDatabasePath(path: string): boolean {
-  return (
-    path === '/var/lib/dpkg/status' ||
-    path.startsWith('/var/lib/dpkg/status.d/') ||
-    (path.startsWith('/var/lib/dpkg/info/') && (path.endsWith('.list') || path.endsWith('.md5sums'))) ||
-    path === '/lib/apk/db/installed' ||
-    path === '/etc/passwd' ||
-    path === '/etc/group'
-  );
-}
+export const PACKAGE_DATABASES: CapturePolicy = {
+  paths: ['/var/lib/dpkg/status', '/lib/apk/db/installed', '/etc/passwd', '/etc/group'],
+  under: [{ prefix: '/var/lib/dpkg/status.d/' }, { prefix: '/var/lib/dpkg/info/', suffixes: ['.list', '.md5sums'] }],
+};
 
 export interface PackageIndex {
   manager: 'dpkg' | 'apk' | undefined;

@@ -1,9 +1,11 @@
 import { InputError } from '../errors.js';
+import { CAPTURE_NOTHING, capturePredicate, type CapturePolicy } from '../layers/capture.js';
 import { LayerReader } from '../layers/layer-reader.js';
 import { prepareHashWorker } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
-import type { ImageMeta, LayerVerification } from '../model/image.js';
+import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
 import type { LayerBlob, OpenedImage } from '../sources/source.js';
+import { readLocatedLayer } from './read-located.js';
 
 /** Updated while reading, for a progress line; never read by the engine itself. */
 export interface ReadProgress {
@@ -24,58 +26,101 @@ function short(digest: string): string {
 export interface ReadOptions {
   progress?: ReadProgress;
   /** Which regular files to keep the bytes of (package databases). */
-  capture?: (path: string) => boolean;
+  capture?: CapturePolicy;
   /** false: do not hash the layers at all (--no-verify); the digests reported are the ones the manifest states. */
   verify?: boolean;
+  /** Each layer, verified, in stacking order, as soon as it and every layer below it are read. */
+  onLayer?: (layer: LayerContents, index: number) => void;
 }
 
 /**
  * Read every layer blob a source offers, once, then match them to the image's layers and verify them:
  * by hashing, unless the source verified them itself or the user asked not to.
+ *
+ * Blobs the source streams are read as they pass. Blobs with a place in a file (archives, layouts) are
+ * stepped over at first; once the image's layers are known, only the ones it uses are read from there,
+ * bottom layer first, each handed to `onLayer` while the next one is being read.
  */
 export async function readImage(opened: OpenedImage, options: ReadOptions = {}): Promise<ImageRead> {
-  const { progress, capture } = options;
+  const { progress, onLayer } = options;
   const verification: LayerVerification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
   const hash = verification === 'sha256';
-  if (hash) prepareHashWorker();
-  const read = new Map<string, LayerContents>();
-  const failed = new Map<string, unknown>();
-  let bytesBefore = 0;
-  for await (const blob of opened.blobs()) {
-    // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
-    // whether the blob is worth hashing on a worker thread.
-    const reader = new LayerReader(blob.name, capture, (blob as LayerBlob & { size?: number }).size, hash);
-    const ticker = progress ? setInterval(() => (progress.bytesRead = bytesBefore + reader.bytesRead), 200) : undefined;
-    try {
-      await blob.pipeTo(reader);
-      read.set(blob.key, await reader.contents);
-    } catch (error) {
-      // A blob that is no layer of this image (an attestation, another platform) may fail to parse; only referenced ones matter.
-      failed.set(blob.key, error);
-    } finally {
-      if (ticker) clearInterval(ticker);
-    }
-    bytesBefore += reader.bytesRead;
+  const capture = options.capture ?? CAPTURE_NOTHING;
+  const read = new Map<string, Promise<LayerContents>>();
+  const located = new Map<string, LayerBlob>();
+  const layerRead = (layer: LayerContents): LayerContents => {
     if (progress) {
-      progress.bytesRead = bytesBefore;
+      progress.bytesRead += layer.blobSize;
       progress.layersRead++;
     }
+    return layer;
+  };
+  for await (const blob of opened.blobs()) {
+    if (blob.location) {
+      located.set(blob.key, blob); // the source steps over it
+      continue;
+    }
+    if (hash) prepareHashWorker();
+    const reading = readStreamed(blob, capture, hash, progress).then(layerRead);
+    reading.catch(() => undefined); // observed below, if the image uses this blob
+    await reading.catch(() => undefined);
+    read.set(blob.key, reading);
   }
   const meta = await opened.meta();
-  const layers = meta.layers.map((ref, index) => {
-    const contents = read.get(ref.key);
-    if (!contents) {
-      if (failed.has(ref.key)) throw failed.get(ref.key);
-      throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+
+  // Bottom layer first: the analysis takes them in that order.
+  const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
+    .filter((key) => located.has(key) && !read.has(key))
+    .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
+  let stopped = false;
+  try {
+    // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
+    let inPlace: Promise<unknown> = Promise.resolve();
+    for (const blob of wanted) {
+      const task = { location: blob.location, blobName: blob.name, hash, capture };
+      const readHere = (): Promise<LayerContents> => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task));
+      const reading = inPlace.catch(() => undefined).then(readHere).then(layerRead);
+      reading.catch(() => undefined); // observed below, in order
+      inPlace = reading;
+      read.set(blob.key, reading);
     }
-    if (!hash) return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
-    if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
-      throw new InputError(`${opened.label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${short(ref.digest)}, the bytes hash to ${short(contents.digest)}`);
+    const layers: LayerContents[] = [];
+    for (const [index, ref] of meta.layers.entries()) {
+      const reading = read.get(ref.key);
+      if (!reading) throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+      const layer = verified(await reading, ref, index, hash, opened.label);
+      layers.push(layer);
+      onLayer?.(layer, index);
     }
-    if (contents.diffId !== ref.diffId) {
-      throw new InputError(`${opened.label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${short(ref.diffId)}, the uncompressed tar hashes to ${short(contents.diffId)}`);
-    }
-    return contents;
-  });
-  return { meta: { ...meta, layerVerification: verification }, layers };
+    return { meta: { ...meta, layerVerification: verification }, layers };
+  } finally {
+    stopped = true; // after a failure, the layers not yet started are never read
+  }
+}
+
+/** Read a blob as the source streams it past; the progress line follows its bytes. */
+async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, progress: ReadProgress | undefined): Promise<LayerContents> {
+  // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
+  // whether the blob is worth hashing on a worker thread.
+  const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash);
+  const before = progress?.bytesRead ?? 0;
+  const ticker = progress ? setInterval(() => (progress.bytesRead = before + reader.bytesRead), 200) : undefined;
+  try {
+    await blob.pipeTo(reader);
+    return await reader.contents;
+  } finally {
+    clearInterval(ticker);
+    if (progress) progress.bytesRead = before;
+  }
+}
+
+function verified(contents: LayerContents, ref: LayerRef, index: number, hash: boolean, label: string): LayerContents {
+  if (!hash) return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
+  if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
+    throw new InputError(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${short(ref.digest)}, the bytes hash to ${short(contents.digest)}`);
+  }
+  if (contents.diffId !== ref.diffId) {
+    throw new InputError(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${short(ref.diffId)}, the uncompressed tar hashes to ${short(contents.diffId)}`);
+  }
+  return contents;
 }

@@ -197,6 +197,11 @@ export class TarParser {
 
   /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
   private paused = false;
+  /**
+   * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
+   * consumed); between writes, the sum of what they consumed.
+   */
+  position = 0;
 
   constructor(private readonly handler: TarHandler) {}
 
@@ -212,6 +217,7 @@ export class TarParser {
   write(chunk: Buffer): number {
     let offset = 0;
     const length = chunk.length;
+    const before = this.position;
     this.paused = false;
     while (offset < length && !this.paused) {
       switch (this.state) {
@@ -226,18 +232,20 @@ export class TarParser {
         }
         case State.Header: {
           if (this.partialLength === 0 && length - offset >= BLOCK) {
-            this.header(chunk.subarray(offset, offset + BLOCK));
             offset += BLOCK;
+            this.position = before + offset;
+            this.header(chunk.subarray(offset - BLOCK, offset));
           } else {
             offset += this.gather(chunk, offset, BLOCK);
+            this.position = before + offset;
             if (this.partialLength === BLOCK) this.header(this.takePartial());
           }
           break;
         }
         case State.LongHeader: {
           if (this.partialLength === 0 && length - offset >= this.longSize) {
-            this.longHeader(chunk.subarray(offset, offset + this.longSize));
             offset += this.longSize;
+            this.longHeader(chunk.subarray(offset - this.longSize, offset));
           } else {
             offset += this.gather(chunk, offset, this.longSize);
             if (this.partialLength === this.longSize) this.longHeader(this.takePartial());
@@ -246,7 +254,22 @@ export class TarParser {
         }
       }
     }
+    this.position = before + offset;
     return offset;
+  }
+
+  /**
+   * Step over the rest of the current entry's body and padding without being given its bytes (the caller
+   * seeks past them); returns how many bytes that is. 0 when no body is pending.
+   */
+  skipBody(): number {
+    if (this.state !== State.Body && this.state !== State.Skip) return 0;
+    const skipped = this.missing + this.padding;
+    this.missing = 0;
+    this.padding = 0;
+    this.state = State.Header;
+    this.position += skipped;
+    return skipped;
   }
 
   /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */

@@ -44,6 +44,8 @@ interface Member {
   kind: 'json' | 'layer' | 'sniff';
   /** The member's size, from its header. */
   size: number;
+  /** Where its body starts in the archive. */
+  start: number;
   /** JSON bytes, or the first bytes of a sniffed blob: copies, since the archive's buffer is reused. */
   chunks: Buffer[];
   length: number;
@@ -51,6 +53,12 @@ interface Member {
   /** A layer's destination once the engine asked for it; null when its bytes are to be dropped. */
   writer: SinkWriter | null | undefined;
   ended: boolean;
+}
+
+/** The regular file an archive is read from, when it is one: its layers can then be stepped over. */
+export interface ArchiveFile {
+  path: string;
+  size: number;
 }
 
 /**
@@ -61,7 +69,7 @@ interface Member {
  * the same synchronous parser as the layers: a layer member's body goes straight to the layer reader,
  * each chunk awaited until the reader is done with it, with no stream per member in between.
  */
-export function openArchiveChunks(reader: ChunkReader, label: string, options: SourceOptions): OpenedImage {
+export function openArchiveChunks(reader: ChunkReader, label: string, options: SourceOptions, file?: ArchiveFile): OpenedImage {
   const json = new Map<string, Buffer>();
   const aliases = new Map<string, string>();
   let exhausted = false;
@@ -90,7 +98,7 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
       }
       const kind: Kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : kindOf(path);
       if (kind === 'skip') return false;
-      member = { path: path!, kind, size: header.size, chunks: [], length: 0, tooLarge: false, writer: undefined, ended: false };
+      member = { path: path!, kind, size: header.size, start: parser.position, chunks: [], length: 0, tooLarge: false, writer: undefined, ended: false };
       if (kind === 'layer') startLayer();
       return true;
     },
@@ -140,6 +148,9 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
   // The driver: feeds the parser from the reader, waiting for the layer's reader before the buffer is reused.
   let chunk: Buffer | null = null;
   let offset = 0;
+  /** Where `chunk` starts in the archive, and where the next one will. */
+  let chunkStart = 0;
+  let nextStart = 0;
   let ended = false;
   let fatal: unknown;
 
@@ -152,6 +163,8 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
         if (ended) return false;
         chunk = await reader.next();
         offset = 0;
+        chunkStart = nextStart;
+        if (chunk !== null) nextStart += chunk.length;
         if (chunk === null) {
           ended = true;
           parser.end();
@@ -188,18 +201,40 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
     await writer.end();
   }
 
+  /** Step over the rest of a member without reading it: within the chunk in hand, or by seeking past it. */
+  function skipMember(layer: Member): void {
+    if (layer.ended) return;
+    parser.skipBody();
+    layer.ended = true;
+    const to = parser.position;
+    if (to > file!.size) {
+      fatal = new Error('Unexpected end of data');
+      throw fatal;
+    }
+    if (chunk !== null && to <= chunkStart + chunk.length) {
+      offset = to - chunkStart;
+      return;
+    }
+    reader.seek!(to);
+    chunk = null;
+    offset = 0;
+    nextStart = to;
+  }
+
   async function* blobs(): AsyncGenerator<LayerBlob> {
     try {
       while (await until(() => layerStart)) {
         layerStart = false;
         const layer = member!;
         let piped: Promise<void> | undefined;
-        const blob: LayerBlob & { size: number } = { key: layer.path, name: `${label}: ${layer.path}`, size: layer.size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
+        const blob: LayerBlob = { key: layer.path, name: `${label}: ${layer.path}`, size: layer.size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
+        if (file && reader.seek) blob.location = { path: file.path, start: layer.start, length: layer.size };
         yield blob;
         if (!piped) {
-          layer.writer = null; // not asked for: drop its bytes
+          layer.writer = null; // not asked for: drop its bytes (read later from its location, or never)
           layer.chunks = [];
-          if (!(await until(() => layer.ended))) break;
+          if (blob.location) skipMember(layer);
+          else if (!(await until(() => layer.ended))) break;
         }
       }
     } catch (error) {

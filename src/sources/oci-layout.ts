@@ -26,10 +26,10 @@ export async function openOciLayout(dir: string, options: SourceOptions): Promis
   async function* blobs(): AsyncGenerator<LayerBlob> {
     for (const layer of new Set(meta.layers.map((ref) => ref.key))) {
       const size = await stat(join(dir, layer)).then((info) => info.size, () => undefined);
-      const blob: LayerBlob & { size?: number } = {
+      const blob: LayerBlob = {
         key: layer,
         name: `${label}: ${layer}`,
-        ...(size !== undefined ? { size } : {}),
+        ...(size !== undefined ? { size, location: { path: join(dir, layer), start: 0, length: size } } : {}),
         pipeTo: async (sink) => {
           try {
             await pump(fileChunks(join(dir, layer)), sink);

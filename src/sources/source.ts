@@ -1,5 +1,11 @@
 import type { Writable } from 'node:stream';
 import type { ImageMeta } from '../model/image.js';
+import type { FileRange } from './stream-utils.js';
+
+/** Where a blob's stored bytes lie in a file the source reads: anyone may read them from there, in any order. */
+export interface BlobLocation extends FileRange {
+  path: string;
+}
 
 /** The stored bytes of one blob that may be a layer. */
 export interface LayerBlob {
@@ -7,6 +13,13 @@ export interface LayerBlob {
   key: string;
   /** For messages: the blob and where it lives. */
   name: string;
+  /** Bytes as stored, when the source knows them before reading. */
+  size?: number;
+  /**
+   * Set when the blob is a range of a regular file. Then the blob may be left unread here (`pipeTo` never
+   * called) and read later from its location, on another thread: the source steps over it.
+   */
+  location?: BlobLocation;
   /** Write the blob's bytes, exactly as stored, into `sink` and end it. */
   pipeTo(sink: Writable): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,18 @@ describe('every archive layout gives the same, exact analysis', () => {
     expect(analysis.filesystem.lookup('/usr/bin/big-link')).toMatchObject({ kind: 'hardlink', size: 20000 });
     expect(analysis.filesystem.lookup('/usr/bin/t')).toMatchObject({ kind: 'symlink', linkTarget: 'tool' });
     expect(analysis.filesystem.lookup('/usr/bin/tool')).toMatchObject({ mode: 0o755, layer: 1 });
+  });
+
+  it.each([
+    ['docker save, legacy layout', () => dockerSaveLegacy(built)],
+    ['OCI archive, gzip, metadata last', () => ociArchive(built, { compression: 'gzip' })],
+  ])('%s, streamed through a pipe (nothing to seek: every layer read as it passes)', async (name, make) => {
+    const fifo = join(dir, `pipe-${name.length}`);
+    execFileSync('mkfifo', [fifo]);
+    const writing = new Promise<void>((resolve, reject) => createWriteStream(fifo).on('error', reject).end(make(), resolve));
+    const [analysis] = await Promise.all([auditImage({ source: fifo }), writing]);
+    expect(comparable(analysis)).toEqual({ totalBytes: richExpected.totalBytes, layers: richExpected.layers, hiddenBytes: richExpected.hiddenBytes, hidden: richExpected.hidden });
+    expect(analysis.layers.map((l) => l.diffId)).toEqual(built.layers.map((l) => l.diffId));
   });
 
   it('names the image by its tag and digest where the archive says them', async () => {

@@ -236,3 +236,46 @@ describe('TarParser reads layer tars exactly as tar-stream does', () => {
     }
   });
 });
+
+describe('TarParser positions, for stepping over bodies without reading them', () => {
+  /** Parse by reading only headers: at each entry, note where its body starts, then skip to the next header. */
+  function skippingEveryBody(bytes: Buffer, window: number): Array<{ name: string; start: number; size: number }> {
+    const seen: Array<{ name: string; start: number; size: number }> = [];
+    const parser = new TarParser({
+      entry: (header) => {
+        seen.push({ name: header.name, start: parser.position, size: header.type === 'directory' ? 0 : header.size });
+        parser.pause();
+        return false;
+      },
+    });
+    while (parser.position < bytes.length) {
+      const at = parser.position;
+      parser.write(bytes.subarray(at, at + window)); // a little at a time, as an archive reader reads
+      parser.skipBody();
+    }
+    parser.end();
+    return seen;
+  }
+
+  it('an entry starts its body at `position`; skipBody lands on the next header', async () => {
+    const bytes = sampleTar();
+    const expected = await withTarStream(bytes);
+    for (const window of [512, 1024, 1536, 700, 10_000]) {
+      const seen = skippingEveryBody(bytes, window);
+      expect(seen.map((entry) => entry.name)).toEqual(expected.entries.map((entry) => entry.header.name));
+      seen.forEach((entry, index) => {
+        expect(bytes.toString('latin1', entry.start, entry.start + entry.size)).toBe(expected.entries[index]!.body);
+      });
+    }
+  });
+
+  it('counts every byte it was given between writes', () => {
+    const bytes = sampleTar();
+    const parser = new TarParser({ entry: () => false });
+    parser.write(bytes.subarray(0, 777));
+    expect(parser.position).toBe(777);
+    parser.write(bytes.subarray(777));
+    expect(parser.position).toBe(bytes.length);
+    expect(parser.skipBody()).toBe(0);
+  });
+});

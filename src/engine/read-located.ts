@@ -1,0 +1,26 @@
+import { InputError, describeError } from '../errors.js';
+import { capturePredicate, type CapturePolicy } from '../layers/capture.js';
+import { LayerReader } from '../layers/layer-reader.js';
+import type { LayerContents } from '../model/entry.js';
+import type { BlobLocation } from '../sources/source.js';
+import { fileChunks, pump } from '../sources/stream-utils.js';
+
+/** A layer blob to read from its place in a file: all data, so that it can be sent to another thread. */
+export interface LayerTask {
+  location: BlobLocation;
+  blobName: string;
+  hash: boolean;
+  capture: CapturePolicy;
+}
+
+/** Read one layer from its location, on this thread. */
+export async function readLocatedLayer(task: LayerTask): Promise<LayerContents> {
+  const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.location.length, task.hash);
+  try {
+    await pump(fileChunks(task.location.path, task.location), reader);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
+  }
+  return reader.contents;
+}
