@@ -49682,8 +49682,1522 @@ function silenceDependencyWarnings() {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = require("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = require("node:os");
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An error the user can act on: one line naming the file, field or image.
+ * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
+ * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
+ */
+class InputError extends Error {
+    name = 'InputError';
+    /** Extra lines worth showing under the message (the tail of a build log). */
+    details;
+    constructor(message, options) {
+        super(message, options);
+        this.details = options?.details ?? [];
+    }
+}
+function describeError(error) {
+    if (error instanceof Error)
+        return error.message.split('\n')[0] ?? error.name;
+    return String(error);
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+;// CONCATENATED MODULE: ./src/layers/compression.ts
+
+
+/** Told apart by magic bytes, never by media type or file name: archives in the wild mislabel both. */
+function detectCompression(head) {
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)
+        return 'gzip';
+    if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+        return 'zstd';
+    return 'none';
+}
+function createDecompressor(compression, blobName) {
+    if (compression === 'gzip')
+        return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
+    const create = (external_node_zlib_default()).createZstdDecompress;
+    if (!create)
+        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
+    return create({ chunkSize: 256 * 1024 });
+}
+
+;// CONCATENATED MODULE: ./src/layers/entry-codec.ts
+/**
+ * Layer entries packed into one buffer, to cross from a reading thread to the main thread. Structured clone
+ * of the entry objects costs several times what parsing them did (measured: ~0.6 s for 370,000 entries);
+ * this costs about one string and one object per entry on the receiving side.
+ *
+ * Per entry: kind (u8), flags (u8: 1 link target, 2 content), mode, uid, gid, size (f64 each: tar numbers
+ * can exceed 32 bits), path length (u32) and UTF-8 bytes, then the link target likewise, then the content's
+ * index in the side list of captured buffers (u32).
+ */
+const KINDS = ['file', 'dir', 'symlink', 'hardlink', 'other', 'whiteout', 'opaque'];
+const KIND_CODE = new Map(KINDS.map((kind, code) => [kind, code]));
+const HAS_LINK = 1;
+const HAS_CONTENT = 2;
+const FIXED = 2 + 4 * 8 + 4;
+function encodeEntries(entries) {
+    let buffer = Buffer.allocUnsafeSlow(Math.max(1024, entries.length * 64));
+    let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    let at = 0;
+    const contents = [];
+    const room = (bytes) => {
+        if (at + bytes <= buffer.length)
+            return;
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, at + bytes));
+        buffer.copy(bigger, 0, 0, at);
+        buffer = bigger;
+        view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    };
+    const writeString = (text) => {
+        room(4 + text.length * 3);
+        const length = buffer.write(text, at + 4, 'utf8');
+        view.setUint32(at, length, true);
+        at += 4 + length;
+    };
+    for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        room(FIXED);
+        buffer[at] = KIND_CODE.get(entry.kind);
+        buffer[at + 1] = (entry.linkTarget !== undefined ? HAS_LINK : 0) | (entry.content !== undefined ? HAS_CONTENT : 0);
+        view.setFloat64(at + 2, entry.mode, true);
+        view.setFloat64(at + 10, entry.uid, true);
+        view.setFloat64(at + 18, entry.gid, true);
+        view.setFloat64(at + 26, entry.size, true);
+        at += FIXED - 4;
+        writeString(entry.path);
+        if (entry.linkTarget !== undefined)
+            writeString(entry.linkTarget);
+        if (entry.content !== undefined) {
+            room(4);
+            view.setUint32(at, contents.length, true);
+            at += 4;
+            contents.push(entry.content);
+        }
+    }
+    return { count: entries.length, bytes: buffer.subarray(0, at), contents };
+}
+function decodeEntries(encoded) {
+    const bytes = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const entries = new Array(encoded.count);
+    let at = 0;
+    const readString = () => {
+        const length = view.getUint32(at, true);
+        const text = bytes.toString('utf8', at + 4, at + 4 + length);
+        at += 4 + length;
+        return text;
+    };
+    for (let i = 0; i < encoded.count; i++) {
+        const kind = KINDS[bytes[at]];
+        const flags = bytes[at + 1];
+        const mode = view.getFloat64(at + 2, true);
+        const uid = view.getFloat64(at + 10, true);
+        const gid = view.getFloat64(at + 18, true);
+        const size = view.getFloat64(at + 26, true);
+        at += FIXED - 4;
+        // The same properties in the same order as the reader builds them: one object shape for all entries.
+        const entry = { mode, uid, gid, size, path: readString(), kind };
+        if (flags & HAS_LINK)
+            entry.linkTarget = readString();
+        if (flags & HAS_CONTENT) {
+            const content = encoded.contents[view.getUint32(at, true)];
+            at += 4;
+            entry.content = Buffer.from(content.buffer, content.byteOffset, content.length);
+        }
+        entries[i] = entry;
+    }
+    return entries;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
+
+
+
+/**
+ * SHA-256 of a stream of chunks, computed off the main thread once the stream is large.
+ *
+ * Hashing is the most expensive thing an audit does (about 1 s per GiB, twice for a compressed layer: the
+ * blob and its tar), and node:crypto has no asynchronous incremental hash. So a large stream's bytes are
+ * copied into a ring of shared memory and hashed by a worker thread from there, while the main thread goes
+ * on reading and parsing. Small streams (most layers of most images) are hashed in place: handing over costs
+ * more than it saves.
+ *
+ * Memory stays bounded and is allocated once: each stream in flight owns a ring of SLOTS x SLOT bytes,
+ * reused from stream to stream. When every slot is waiting for the worker, `update` returns false and
+ * `onDrain` tells when to go on, like a writable stream. (Fresh buffers per chunk would cost more than the
+ * copy: on this kind of machine a page fault on new memory costs ~2 us per 4 KiB, i.e. ~0.5 s per GiB.)
+ */
+/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
+const LOCAL_LIMIT = 4 * 1024 * 1024;
+const SLOT = 1024 * 1024;
+const SLOTS = 8;
+// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const streams = new Map();
+parentPort.on('message', (m) => {
+  if (m.ring) {
+    streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
+  } else if (m.length !== undefined) {
+    const stream = streams.get(m.id);
+    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
+    parentPort.postMessage({ id: m.id, slot: m.slot });
+  } else {
+    const stream = streams.get(m.id);
+    streams.delete(m.id);
+    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
+  }
+});`;
+class HashWorker {
+    worker;
+    streams = new Map();
+    broken;
+    constructor() {
+        this.worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
+        this.worker.on('error', (error) => this.fail(error));
+        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
+        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
+        // "message" listener references the port again.
+        this.worker.unref();
+    }
+    get failure() {
+        return this.broken;
+    }
+    attach(stream) {
+        if (this.streams.size === 0)
+            this.worker.ref();
+        this.streams.set(stream.id, stream);
+    }
+    detach(stream) {
+        this.streams.delete(stream.id);
+        if (this.streams.size === 0)
+            this.worker.unref();
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const stream of this.streams.values())
+            stream.reply({ id: stream.id }, error);
+        this.streams.clear();
+        const index = workers.indexOf(this);
+        if (index >= 0)
+            workers.splice(index, 1);
+    }
+}
+const workers = [];
+/** Rings of finished streams, for the next ones. */
+const freeRings = [];
+let nextId = 1;
+/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
+function pickWorker() {
+    const idle = workers.find((w) => w.streams.size === 0);
+    if (idle)
+        return idle;
+    if (workers.length < Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
+        const worker = new HashWorker();
+        workers.push(worker);
+        return worker;
+    }
+    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+}
+let inPlaceOnly = false;
+/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
+function hashOnThisThread() {
+    inPlaceOnly = true;
+}
+/**
+ * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
+ * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ */
+function prepareHashWorker() {
+    if (workers.length > 0 || inPlaceOnly)
+        return;
+    try {
+        workers.push(new HashWorker());
+    }
+    catch {
+        // no worker threads here: streams hash in place
+    }
+}
+/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
+class RemoteHash {
+    owner;
+    id = nextId++;
+    ring;
+    bytes;
+    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
+    slot = 0;
+    filled = 0;
+    inFlight = 0;
+    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
+    queue = [];
+    drainWaiter;
+    result;
+    digestAsked = false;
+    error;
+    constructor(owner) {
+        this.owner = owner;
+        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
+        this.bytes = new Uint8Array(this.ring);
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, ring: this.ring });
+    }
+    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
+    hasRoom() {
+        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
+    }
+    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
+    update(chunk) {
+        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
+        if (reached < chunk.length)
+            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
+        return this.hasRoom();
+    }
+    onDrain(then) {
+        if (this.hasRoom() || this.error)
+            then();
+        else
+            this.drainWaiter = then;
+    }
+    digest() {
+        if (this.error)
+            return Promise.reject(this.error);
+        return new Promise((resolve, reject) => {
+            this.result = { resolve, reject };
+            this.digestAsked = true;
+            this.finishIfDone();
+        });
+    }
+    reply(reply, error) {
+        if (error) {
+            this.error = error;
+            this.result?.reject(error);
+            this.release();
+            return;
+        }
+        if (reply.slot !== undefined) {
+            this.inFlight--;
+            while (this.queue.length > 0 && this.inFlight < SLOTS) {
+                const chunk = this.queue[0];
+                const reached = this.fill(chunk, 0);
+                if (reached < chunk.length)
+                    this.queue[0] = chunk.subarray(reached);
+                else
+                    this.queue.shift();
+            }
+            this.finishIfDone();
+            if (this.hasRoom())
+                this.release();
+        }
+        if (reply.hex !== undefined) {
+            this.owner.detach(this);
+            freeRings.push(this.ring);
+            this.result?.resolve(reply.hex);
+        }
+    }
+    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
+    fill(chunk, offset) {
+        while (offset < chunk.length && this.inFlight < SLOTS) {
+            const take = Math.min(SLOT - this.filled, chunk.length - offset);
+            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
+            this.filled += take;
+            offset += take;
+            if (this.filled === SLOT)
+                this.send();
+        }
+        return offset;
+    }
+    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
+    finishIfDone() {
+        if (!this.digestAsked || this.queue.length > 0)
+            return;
+        if (this.filled > 0) {
+            if (this.inFlight === SLOTS)
+                return; // wait for a slot
+            this.send();
+        }
+        this.digestAsked = false;
+        this.owner.worker.postMessage({ id: this.id });
+    }
+    release() {
+        const waiter = this.drainWaiter;
+        this.drainWaiter = undefined;
+        waiter?.();
+    }
+    send() {
+        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
+        this.inFlight++;
+        this.slot = (this.slot + 1) % SLOTS;
+        this.filled = 0;
+    }
+}
+/**
+ * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
+ * writable's `write` and "drain"; `digest` resolves to the hex digest.
+ */
+class Sha256Stream {
+    local;
+    remote;
+    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
+    held = [];
+    heldLength = 0;
+    /** @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see. */
+    constructor(expectedSize) {
+        if (expectedSize === undefined)
+            return;
+        if (expectedSize < LOCAL_LIMIT)
+            this.local = (0,external_node_crypto_.createHash)('sha256');
+        else
+            this.goRemote();
+    }
+    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
+    hasRoom() {
+        return this.remote ? this.remote.hasRoom() : true;
+    }
+    update(chunk) {
+        if (this.remote)
+            return this.remote.update(chunk);
+        if (this.local) {
+            this.local.update(chunk);
+            return true;
+        }
+        this.held.push(Buffer.from(chunk));
+        this.heldLength += chunk.length;
+        if (this.heldLength < LOCAL_LIMIT)
+            return true;
+        const held = this.held;
+        this.held = [];
+        this.goRemote();
+        let open = true;
+        for (const part of held)
+            open = this.update(part);
+        return open;
+    }
+    /** Hash on a worker thread from now on; in place when there can be none. */
+    goRemote() {
+        let worker;
+        try {
+            worker = inPlaceOnly ? undefined : pickWorker();
+        }
+        catch {
+            worker = undefined; // no worker threads here
+        }
+        if (!worker || worker.failure)
+            this.local = (0,external_node_crypto_.createHash)('sha256');
+        else
+            this.remote = new RemoteHash(worker);
+    }
+    onDrain(then) {
+        if (this.remote)
+            this.remote.onDrain(then);
+        else
+            then();
+    }
+    async digest() {
+        if (this.remote)
+            return this.remote.digest();
+        const hash = this.local ?? (0,external_node_crypto_.createHash)('sha256');
+        for (const part of this.held)
+            hash.update(part);
+        this.held = [];
+        return hash.digest('hex');
+    }
+}
+/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
+const NO_HASH = {
+    hasRoom: () => true,
+    update: () => true,
+    onDrain: (then) => then(),
+    digest: async () => '',
+};
+
+;// CONCATENATED MODULE: ./src/layers/capture.ts
+const CAPTURE_NOTHING = { paths: [], under: [] };
+function capturePredicate(policy) {
+    const paths = new Set(policy.paths);
+    const under = policy.under;
+    return (path) => {
+        if (paths.has(path))
+            return true;
+        for (const { prefix, suffixes } of under) {
+            if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix))))
+                return true;
+        }
+        return false;
+    };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
+;// CONCATENATED MODULE: ./src/layers/entries.ts
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** Absolute paths that posix.normalize would change: empty, `.` and `..` segments. */
+const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)/;
+/**
+ * Lexical normalisation of a tar member name to an absolute image path. `..` cannot climb above the
+ * root: the result is only ever a key in our model of the image, never a path on the host.
+ */
+function imagePath(name) {
+    // Layer tars name almost every member plainly ("usr/bin/", "usr/bin/env"): skip normalize() for those.
+    const absolute = '/' + name;
+    const normal = NEEDS_NORMALISING.test(absolute) ? external_node_path_namespaceObject.posix.normalize(absolute) : absolute;
+    return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+}
+function parentPath(path) {
+    const slash = path.lastIndexOf('/');
+    return slash <= 0 ? '/' : path.slice(0, slash);
+}
+function joinPath(dir, name) {
+    return dir === '/' ? '/' + name : dir + '/' + name;
+}
+function kindOf(type) {
+    switch (type) {
+        case 'file':
+        case 'contiguous-file':
+            return 'file';
+        case 'directory':
+            return 'dir';
+        case 'symlink':
+            return 'symlink';
+        case 'link':
+            return 'hardlink';
+        default:
+            return 'other';
+    }
+}
+/** Decode one tar header into a layer entry; `undefined` for AUFS bookkeeping entries that are not content. */
+function entryFromHeader(header) {
+    const path = imagePath(header.name);
+    const slash = path.lastIndexOf('/');
+    const mode = header.mode ?? 0;
+    const uid = header.uid ?? 0;
+    const gid = header.gid ?? 0;
+    // Whiteouts are rare: test the basename's prefix in place before cutting it out.
+    if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
+        const base = path.slice(slash + 1);
+        // Every entry is built with the same properties in the same order: one object shape for all of them.
+        if (base === OPAQUE_MARKER)
+            return { mode, uid, gid, size: 0, path: parentPath(path), kind: 'opaque' };
+        // Other `.wh..wh.` names are AUFS metadata (hard-link bookkeeping), not whiteouts of real files.
+        if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
+            return undefined;
+        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), base.slice(WHITEOUT_PREFIX.length)), kind: 'whiteout' };
+    }
+    const kind = kindOf(header.type);
+    const entry = { mode, uid, gid, size: kind === 'file' ? header.size ?? 0 : 0, path, kind };
+    if (kind === 'symlink')
+        entry.linkTarget = header.linkname ?? '';
+    if (kind === 'hardlink')
+        entry.linkTarget = imagePath(header.linkname ?? '');
+    return entry;
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
+/**
+ * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
+ * bodies are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
+ * callback per entry. A layer of 100,000 small files is mostly headers, and tar-stream's per-entry stream
+ * cost more than everything else we do with them.
+ *
+ * Decoding follows tar-stream 3 (which reads the archives around the layers) rule for rule, so both agree on
+ * every name: ustar prefix, GNU long names and links ('L'/'K'), PAX path/linkpath/size (per-file headers
+ * merged over a global one, which on its own applies to nothing), base-256 numbers, checksum, an all-zero
+ * block skipped, a directory's size field ignored, the type from the typeflag alone.
+ */
+const BLOCK = 512;
+const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU long-name record
+const EMPTY_CHECKSUM = 8 * 32;
+/** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
+function isUstar(block) {
+    return block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
+}
+/** Typeflag byte minus '0', as tar-stream computes it ('x' = 72, 'g' = 55, 'L' = 28, 'K' = 27, 'N' = 30). */
+function typeOf(flag) {
+    switch (flag) {
+        case 0: return 'file';
+        case 1: return 'link';
+        case 2: return 'symlink';
+        case 3: return 'character-device';
+        case 4: return 'block-device';
+        case 5: return 'directory';
+        case 6: return 'fifo';
+        case 7: return 'contiguous-file';
+        case 72: return 'pax-header';
+        case 55: return 'pax-global-header';
+        case 27: return 'gnu-long-link-path';
+        case 28:
+        case 30: return 'gnu-long-path';
+        default: return null;
+    }
+}
+function indexOf(block, byte, start, end) {
+    for (let i = start; i < end; i++)
+        if (block[i] === byte)
+            return i;
+    return end;
+}
+function decodeStr(block, start, length) {
+    return block.toString('utf8', start, indexOf(block, 0, start, start + length));
+}
+function parse256(field) {
+    let positive;
+    if (field[0] === 0x80)
+        positive = true;
+    else if (field[0] === 0xff)
+        positive = false;
+    else
+        return null;
+    let sum = 0;
+    let scale = 1;
+    for (let i = field.length - 1; i > 0; i--) {
+        sum += (positive ? field[i] : 0xff - field[i]) * scale;
+        scale *= 256;
+    }
+    return positive ? sum : -sum;
+}
+/** A numeric field: octal digits (leading spaces and NULs skipped, up to a space or NUL), or base-256. */
+function decodeOct(block, start, length) {
+    if (block[start] & 0x80)
+        return parse256(block.subarray(start, start + length));
+    const end = start + length;
+    let offset = start;
+    while (offset < end && block[offset] === 0x20)
+        offset++; // old tars pad with leading spaces
+    while (offset < end && block[offset] === 0)
+        offset++;
+    // Digits by hand, not parseInt(toString()): this runs seven times per header, and headers are most of a
+    // layer of small files. Anything but a digit or a terminator takes tar-stream's own path, to agree exactly.
+    let value = 0;
+    for (let i = offset; i < end; i++) {
+        const byte = block[i];
+        if (byte === 0x20 || byte === 0)
+            break;
+        if (byte < 0x30 || byte > 0x37)
+            return parseInt(block.toString('utf8', offset, indexOf(block, 0x20, offset, end)), 8);
+        value = value * 8 + (byte - 0x30);
+    }
+    return value;
+}
+/** Sum of the header's bytes with the checksum field counted as spaces. Unrolled: a plain loop is 4x slower. */
+function checksum(block) {
+    let sum = EMPTY_CHECKSUM;
+    for (let i = 0; i < 148; i += 4)
+        sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+    for (let i = 156; i < BLOCK; i += 4)
+        sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+    return sum;
+}
+function decodePax(record) {
+    const result = {};
+    let buf = record;
+    while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 0x20)
+            i++;
+        const length = parseInt(buf.toString('utf8', 0, i), 10);
+        if (!length)
+            return result;
+        // A record longer than what is left cannot be right (tar-stream reads on; libarchive and GNU tar refuse).
+        if (length > buf.length)
+            throw new Error(`PAX record length ${length} exceeds the ${buf.length} bytes left of its header`);
+        const line = buf.toString('utf8', i + 1, length - 1);
+        const eq = line.indexOf('=');
+        if (eq === -1)
+            return result;
+        result[line.slice(0, eq)] = line.slice(eq + 1);
+        buf = buf.subarray(length);
+    }
+    return result;
+}
+/** Undefined for an all-zero block (end-of-archive padding, skipped like tar-stream does). */
+function decodeHeader(block) {
+    const sum = checksum(block);
+    if (sum === EMPTY_CHECKSUM)
+        return undefined;
+    if (sum !== decodeOct(block, 148, 8))
+        throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+    let name = decodeStr(block, 0, 100);
+    const ustar = isUstar(block);
+    if (ustar && block[262] === 0) {
+        if (block[345])
+            name = decodeStr(block, 345, 155) + '/' + name;
+    }
+    else if (!(ustar && block[262] === 0x20 && block[263] === 0x20 && block[264] === 0)) {
+        throw new Error('Invalid tar header: unknown format.');
+    }
+    return {
+        name,
+        mode: decodeOct(block, 100, 8) ?? 0,
+        uid: decodeOct(block, 108, 8) ?? 0,
+        gid: decodeOct(block, 116, 8) ?? 0,
+        size: decodeOct(block, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
+        // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
+        // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
+        type: typeOf(block[156] === 0 ? 0 : block[156] - 48),
+        linkname: block[157] === 0 ? null : decodeStr(block, 157, 100),
+    };
+}
+function isPending(type) {
+    return type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
+}
+var State;
+(function (State) {
+    State[State["Header"] = 0] = "Header";
+    State[State["LongHeader"] = 1] = "LongHeader";
+    State[State["Body"] = 2] = "Body";
+    State[State["Skip"] = 3] = "Skip";
+})(State || (State = {}));
+class TarParser {
+    handler;
+    state = State.Header;
+    /** Bytes still to come of the current body, long-header record or padding. */
+    missing = 0;
+    /** Padding after the current body, up to the next 512-byte boundary. */
+    padding = 0;
+    /** A header block or long-header record split across chunks. */
+    partial = [];
+    partialLength = 0;
+    longType;
+    longSize = 0;
+    gnuLongPath;
+    gnuLongLinkPath;
+    pax;
+    paxGlobal;
+    /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
+    paused = false;
+    /**
+     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
+     * consumed); between writes, the sum of what they consumed.
+     */
+    position = 0;
+    constructor(handler) {
+        this.handler = handler;
+    }
+    /**
+     * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
+     * The caller passes the rest of its chunk to the next `write`.
+     */
+    pause() {
+        this.paused = true;
+    }
+    /** Parse `chunk`; returns the bytes consumed: all of them, unless a handler paused the parser. */
+    write(chunk) {
+        let offset = 0;
+        const length = chunk.length;
+        const before = this.position;
+        this.paused = false;
+        while (offset < length && !this.paused) {
+            switch (this.state) {
+                case State.Body:
+                case State.Skip: {
+                    const take = Math.min(this.missing, length - offset);
+                    if (this.state === State.Body && take > 0)
+                        this.handler.body(chunk.subarray(offset, offset + take));
+                    offset += take;
+                    this.missing -= take;
+                    if (this.missing === 0)
+                        this.endBody();
+                    break;
+                }
+                case State.Header: {
+                    if (this.partialLength === 0 && length - offset >= BLOCK) {
+                        offset += BLOCK;
+                        this.position = before + offset;
+                        this.header(chunk.subarray(offset - BLOCK, offset));
+                    }
+                    else {
+                        offset += this.gather(chunk, offset, BLOCK);
+                        this.position = before + offset;
+                        if (this.partialLength === BLOCK)
+                            this.header(this.takePartial());
+                    }
+                    break;
+                }
+                case State.LongHeader: {
+                    if (this.partialLength === 0 && length - offset >= this.longSize) {
+                        offset += this.longSize;
+                        this.longHeader(chunk.subarray(offset - this.longSize, offset));
+                    }
+                    else {
+                        offset += this.gather(chunk, offset, this.longSize);
+                        if (this.partialLength === this.longSize)
+                            this.longHeader(this.takePartial());
+                    }
+                    break;
+                }
+            }
+        }
+        this.position = before + offset;
+        return offset;
+    }
+    /**
+     * Step over the rest of the current entry's body and padding without being given its bytes (the caller
+     * seeks past them); returns how many bytes that is. 0 when no body is pending.
+     */
+    skipBody() {
+        if (this.state !== State.Body && this.state !== State.Skip)
+            return 0;
+        const skipped = this.missing + this.padding;
+        this.missing = 0;
+        this.padding = 0;
+        this.state = State.Header;
+        this.position += skipped;
+        return skipped;
+    }
+    /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
+    end() {
+        if (this.state !== State.Header || this.partialLength !== 0)
+            throw new Error('Unexpected end of data');
+    }
+    gather(chunk, offset, want) {
+        const take = Math.min(want - this.partialLength, chunk.length - offset);
+        // Copied: the caller may reuse its buffer (zlib output is ours to keep, but a fs chunk slice pins a whole 1 MiB).
+        this.partial.push(Buffer.from(chunk.subarray(offset, offset + take)));
+        this.partialLength += take;
+        return take;
+    }
+    takePartial() {
+        const whole = this.partial.length === 1 ? this.partial[0] : Buffer.concat(this.partial, this.partialLength);
+        this.partial = [];
+        this.partialLength = 0;
+        return whole;
+    }
+    header(block) {
+        const raw = decodeHeader(block);
+        if (!raw)
+            return;
+        if (isPending(raw.type)) {
+            if (raw.size > MAX_LONG_HEADER)
+                throw new Error('Header exceeds max size');
+            // tar-stream loses its way in the blocks that follow such a record; an error is the honest answer.
+            if (!(raw.size >= 0))
+                throw new Error('Invalid header');
+            this.longType = raw.type;
+            this.longSize = raw.size;
+            this.padding = padding(raw.size);
+            if (raw.size === 0)
+                this.longHeader(Buffer.alloc(0));
+            else
+                this.state = State.LongHeader;
+            return;
+        }
+        const header = raw;
+        this.applyLongHeaders(header); // a PAX size may replace an unreadable size field
+        if (!(header.size >= 0))
+            throw new Error('Invalid header');
+        // tar-stream (and POSIX) store no data blocks after a directory, whatever its size field says.
+        const size = header.type === 'directory' ? 0 : header.size;
+        const wantsBody = this.handler.entry(header);
+        this.missing = size;
+        this.padding = padding(size);
+        if (size === 0) {
+            if (wantsBody)
+                this.handler.bodyEnd();
+            return;
+        }
+        this.state = wantsBody ? State.Body : State.Skip;
+    }
+    longHeader(record) {
+        switch (this.longType) {
+            case 'gnu-long-path':
+                this.gnuLongPath = decodeStr(record, 0, record.length);
+                break;
+            case 'gnu-long-link-path':
+                this.gnuLongLinkPath = decodeStr(record, 0, record.length);
+                break;
+            case 'pax-global-header':
+                this.paxGlobal = decodePax(record);
+                break;
+            case 'pax-header':
+                this.pax = this.paxGlobal === undefined ? decodePax(record) : { ...this.paxGlobal, ...decodePax(record) };
+                break;
+        }
+        this.skipPadding();
+    }
+    applyLongHeaders(header) {
+        // Empty GNU names are dropped, as tar-stream drops them.
+        if (this.gnuLongPath !== undefined) {
+            if (this.gnuLongPath)
+                header.name = this.gnuLongPath;
+            this.gnuLongPath = undefined;
+        }
+        if (this.gnuLongLinkPath !== undefined) {
+            if (this.gnuLongLinkPath)
+                header.linkname = this.gnuLongLinkPath;
+            this.gnuLongLinkPath = undefined;
+        }
+        if (this.pax !== undefined) {
+            if (this.pax.path)
+                header.name = this.pax.path;
+            if (this.pax.linkpath)
+                header.linkname = this.pax.linkpath;
+            if (this.pax.size)
+                header.size = parseInt(this.pax.size, 10);
+            this.pax = undefined;
+        }
+    }
+    endBody() {
+        if (this.state === State.Body)
+            this.handler.bodyEnd();
+        this.skipPadding();
+    }
+    /** After a body or long-header record: skip to the next block boundary, then expect a header. */
+    skipPadding() {
+        if (this.padding > 0) {
+            this.state = State.Skip;
+            this.missing = this.padding;
+            this.padding = 0;
+        }
+        else {
+            this.state = State.Header;
+        }
+    }
+}
+function padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+
+;// CONCATENATED MODULE: ./src/layers/layer-reader.ts
+
+
+
+
+
+
+/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
+const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+/** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
+const SMALL_BLOB = 4 * 1024 * 1024;
+/** Enough bytes to tell gzip and zstd apart from a plain tar. */
+const SNIFF_BYTES = 4;
+/**
+ * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
+ * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
+ * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
+ *
+ * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
+ * backpressure to manage between the decompressor and the parser. Large blobs are hashed on worker threads
+ * (Sha256Stream), so hashing overlaps with reading, decompressing and parsing; their backpressure is ours.
+ */
+class LayerReader extends external_node_stream_.Writable {
+    blobName;
+    capture;
+    expectedSize;
+    hash;
+    contents;
+    blobHash;
+    tarHash;
+    blobSize = 0;
+    head = [];
+    headLength = 0;
+    compression = 'none';
+    decompressor;
+    parser;
+    entries = [];
+    size = 0;
+    files = 0;
+    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
+    captured;
+    settle;
+    failed = false;
+    /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
+    waiting;
+    /**
+     * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
+     *   at most MAX_CAPTURE_BYTES each; everything else flows through.
+     * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
+     * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
+     *   back empty), which leaves the reading and the entries exactly as they are.
+     */
+    constructor(blobName, capture = () => false, expectedSize, hash = true) {
+        super({ highWaterMark: 1024 * 1024 });
+        this.blobName = blobName;
+        this.capture = capture;
+        this.expectedSize = expectedSize;
+        this.hash = hash;
+        this.blobHash = hash ? new Sha256Stream(expectedSize) : NO_HASH;
+        this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
+        this.parser = new TarParser({
+            entry: (header) => this.onEntry(header),
+            body: (chunk) => {
+                const captured = this.captured;
+                captured.length += chunk.copy(captured.bytes, captured.length);
+            },
+            bodyEnd: () => {
+                const captured = this.captured;
+                captured.entry.content = captured.bytes.subarray(0, captured.length);
+                this.captured = undefined;
+            },
+        });
+    }
+    /** Bytes of the blob received so far, for progress lines. */
+    get bytesRead() {
+        return this.blobSize;
+    }
+    _write(chunk, encoding, callback) {
+        // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
+        if (!this.failed && !this.blobHash.hasRoom())
+            return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
+        this.blobSize += chunk.length;
+        this.blobHash.update(chunk);
+        if (this.tarHash === undefined) {
+            this.head.push(chunk);
+            this.headLength += chunk.length;
+            if (this.headLength < SNIFF_BYTES)
+                return callback();
+            this.start();
+            chunk = Buffer.concat(this.head);
+            this.head = [];
+        }
+        this.forward(chunk, callback);
+    }
+    _final(callback) {
+        if (this.tarHash === undefined) {
+            this.start();
+            const rest = Buffer.concat(this.head);
+            this.head = [];
+            if (rest.length > 0)
+                return this.forward(rest, () => this.finish(callback));
+        }
+        this.finish(callback);
+    }
+    _destroy(error, callback) {
+        if (error)
+            this.fail(error);
+        this.decompressor?.destroy();
+        callback(error);
+    }
+    onEntry(header) {
+        const entry = entryFromHeader(header);
+        if (!entry)
+            return false;
+        this.entries.push(entry);
+        if (entry.kind === 'file')
+            this.size += entry.size;
+        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
+            this.files++;
+        if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
+            this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
+            return true;
+        }
+        return false;
+    }
+    parse(chunk) {
+        if (this.failed)
+            return;
+        try {
+            this.parser.write(chunk);
+        }
+        catch (error) {
+            this.fail(this.tarError(error));
+        }
+    }
+    start() {
+        this.compression = detectCompression(Buffer.concat(this.head));
+        if (this.compression === 'none') {
+            this.tarHash = this.blobHash; // same bytes: hash once
+            return;
+        }
+        // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
+        const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
+        this.tarHash = tarHash;
+        const decompressor = createDecompressor(this.compression, this.blobName);
+        this.decompressor = decompressor;
+        decompressor.on('data', (data) => {
+            if (this.failed)
+                return;
+            if (!tarHash.update(data)) {
+                decompressor.pause();
+                tarHash.onDrain(() => decompressor.resume());
+            }
+            this.parse(data);
+        });
+        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
+    }
+    /**
+     * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
+     * write is called back. The parser and the hashes consume at once (they copy what they keep); the
+     * decompressor when it calls back for that chunk.
+     */
+    forward(chunk, callback) {
+        if (this.failed)
+            return callback();
+        if (!this.decompressor) {
+            this.parse(chunk);
+            return callback();
+        }
+        const release = () => {
+            if (this.waiting !== release)
+                return;
+            this.waiting = undefined;
+            callback();
+        };
+        this.waiting = release;
+        this.decompressor.write(chunk, () => release());
+    }
+    finish(callback) {
+        if (this.failed)
+            return callback();
+        const endTar = () => {
+            if (this.failed)
+                return callback();
+            try {
+                this.parser.end();
+            }
+            catch (error) {
+                this.fail(this.tarError(error));
+                return callback();
+            }
+            callback();
+            this.complete().catch((error) => this.fail(error instanceof Error ? error : new Error(String(error))));
+        };
+        if (!this.decompressor)
+            return endTar();
+        this.waitFor(this.decompressor, 'end', endTar);
+        this.decompressor.end();
+    }
+    waitFor(emitter, event, then) {
+        const release = () => {
+            if (this.waiting !== release)
+                return;
+            this.waiting = undefined;
+            then();
+        };
+        this.waiting = release;
+        emitter.once(event, release);
+    }
+    async complete() {
+        const [blobHex, tarHex] = await Promise.all([this.blobHash.digest(), this.tarHash === this.blobHash ? undefined : this.tarHash.digest()]);
+        if (this.failed)
+            return;
+        const digest = this.hash ? 'sha256:' + blobHex : '';
+        const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
+        this.settle.resolve({
+            digest,
+            diffId,
+            compression: this.compression,
+            blobSize: this.blobSize,
+            size: this.size,
+            files: this.files,
+            entries: this.entries,
+        });
+    }
+    tarError(error) {
+        const detail = describeError(error);
+        const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
+        return new InputError(`${this.blobName}: ${what}`);
+    }
+    fail(error) {
+        if (this.failed)
+            return;
+        this.failed = true;
+        this.settle.reject(error);
+        this.waiting?.();
+    }
+}
+/** Read one layer blob from any readable stream of its stored bytes. */
+async function readLayer(stream, blobName) {
+    const reader = new LayerReader(blobName);
+    stream.on('error', (error) => reader.destroy(error));
+    stream.pipe(reader);
+    return reader.contents;
+}
+
+;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
+
+const FILE_CHUNK = 1024 * 1024;
+/**
+ * A file (or part of one), read front to back into two reused buffers: while the caller works on one chunk,
+ * the next is already being read into the other (a read is a round trip to libuv's thread pool; waiting for
+ * each one left the main thread idle for about a fifth of a headers-bound audit).
+ */
+function fileChunks(path, range) {
+    let handle;
+    let closed = false;
+    let position = range?.start ?? 0;
+    let end = range ? range.start + range.length : Infinity;
+    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
+    let current = 0;
+    let ahead;
+    // Read at the file's own offset until a seek: the file may be a pipe, which has no positions.
+    let positioned = range !== undefined;
+    const readInto = async (buffer) => {
+        const want = Math.min(FILE_CHUNK, end - position);
+        if (closed || want <= 0)
+            return null;
+        handle ??= (0,promises_namespaceObject.open)(path, 'r');
+        const at = position;
+        position += want; // claimed before the read: the next read-ahead starts after it
+        const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
+        // A pipe may return less than asked without being at its end; only an empty read is the end.
+        position = at + bytesRead;
+        if (bytesRead === 0)
+            end = position;
+        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+    };
+    return {
+        async next() {
+            if (closed)
+                return null;
+            const chunk = await (ahead ?? readInto(buffers[current]));
+            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
+            // that chunk stops being valid now, with this call.
+            current ^= 1;
+            ahead = chunk === null ? undefined : readInto(buffers[current]);
+            ahead?.catch(() => undefined); // observed by the next call
+            return chunk;
+        },
+        seek(to) {
+            // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
+            const pending = ahead ?? Promise.resolve(null);
+            ahead = pending.then(() => {
+                positioned = true;
+                position = to;
+                if (!range)
+                    end = Infinity;
+                return readInto(buffers[current]);
+            }, () => {
+                positioned = true;
+                position = to;
+                return readInto(buffers[current]);
+            });
+            ahead.catch(() => undefined);
+        },
+        close() {
+            closed = true;
+            const opened = handle;
+            handle = undefined;
+            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
+            void Promise.resolve(ahead)
+                .catch(() => undefined)
+                .then(() => opened?.then((h) => h.close()))
+                .catch(() => undefined);
+        },
+    };
+}
+/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
+const STREAM_QUEUE = 4 * 1024 * 1024;
+/**
+ * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
+ * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
+ * into a new buffer: a copy of every byte for nothing.
+ */
+function streamChunks(input) {
+    const queue = [];
+    let queued = 0;
+    let ended = false;
+    let failure;
+    let wake;
+    const notify = () => {
+        const waiter = wake;
+        wake = undefined;
+        waiter?.();
+    };
+    input.on('data', (chunk) => {
+        queue.push(chunk);
+        queued += chunk.length;
+        if (queued >= STREAM_QUEUE)
+            input.pause();
+        notify();
+    });
+    input.once('end', () => {
+        ended = true;
+        notify();
+    });
+    input.once('error', (error) => {
+        failure = error;
+        notify();
+    });
+    input.once('close', () => {
+        if (!ended && !failure)
+            failure = new Error('the stream closed before its end');
+        notify();
+    });
+    return {
+        async next() {
+            while (queue.length === 0 && !ended && !failure)
+                await new Promise((resolve) => (wake = resolve));
+            if (failure)
+                throw failure;
+            const chunk = queue.shift();
+            if (chunk === undefined)
+                return null;
+            queued -= chunk.length;
+            if (queued < STREAM_QUEUE && input.isPaused())
+                input.resume();
+            return chunk;
+        },
+        close() {
+            input.destroy();
+        },
+    };
+}
+/**
+ * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
+ * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
+ * end of the blob before it reports them.
+ */
+class SinkWriter {
+    sink;
+    /** The first failure of the sink: an error event, a closed stream, a failed write. */
+    failure;
+    lastWrite = Promise.resolve();
+    failed;
+    constructor(sink) {
+        this.sink = sink;
+        this.failed = new Promise((resolve) => {
+            const fail = (error) => {
+                this.failure ??= error instanceof Error ? error : new Error(String(error));
+                resolve();
+            };
+            sink.once('error', fail);
+            sink.once('close', () => {
+                if (!sink.writableFinished)
+                    fail(new Error('the reader stopped early'));
+            });
+        });
+    }
+    write(chunk) {
+        if (this.failure)
+            return;
+        const written = new Promise((resolve) => {
+            this.sink.write(chunk, (error) => {
+                if (error)
+                    this.failure ??= error;
+                resolve();
+            });
+        });
+        this.lastWrite = Promise.race([written, this.failed]);
+    }
+    /** Until the sink is done with everything written so far (write callbacks come in order). */
+    settled() {
+        return this.lastWrite;
+    }
+    /** End the sink and wait for it to finish; rejects with the first failure. */
+    async end() {
+        await this.lastWrite;
+        if (!this.failure) {
+            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
+            this.sink.end();
+            await Promise.race([finished, this.failed]);
+        }
+        if (this.failure)
+            throw this.failure;
+    }
+}
+/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
+async function pump(reader, sink) {
+    const writer = new SinkWriter(sink);
+    try {
+        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
+            writer.write(chunk);
+            await writer.settled(); // before the reader reuses the buffer
+            if (writer.failure)
+                break;
+        }
+    }
+    catch (error) {
+        sink.destroy(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+    }
+    finally {
+        reader.close();
+    }
+    await writer.end();
+}
+
+;// CONCATENATED MODULE: ./src/engine/read-located.ts
+
+
+
+
+/** Read one layer from its location, on this thread. */
+async function readLocatedLayer(task) {
+    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.location.length, task.hash);
+    try {
+        await pump(fileChunks(task.location.path, task.location), reader);
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
+    }
+    return reader.contents;
+}
+
+;// CONCATENATED MODULE: ./src/engine/layer-threads.ts
+
+
+
+
+
+
+
+
+/**
+ * Layers read on worker threads, several at once, straight from their place in a file: the main thread keeps
+ * only the union model and the rules, which must see the layers in order. A worker is the bundle itself,
+ * started in the reader role (the CLI and the Action are single files: there is no separate script).
+ */
+const ROLE = 'image-hygiene:layer-reader';
+/** True inside a worker started by LayerThreads: the entry point then serves reads instead of running. */
+function isLayerReaderThread() {
+    return !external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === ROLE;
+}
+function serveLayerReads() {
+    hashOnThisThread(); // this thread is already off the main one
+    const port = external_node_worker_threads_.parentPort;
+    port.on('message', (task) => {
+        readLocatedLayer(task).then(({ entries, ...contents }) => {
+            const encoded = encodeEntries(entries);
+            const reply = { id: task.id, contents, entries: encoded };
+            port.postMessage(reply, [encoded.bytes.buffer]);
+        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError }));
+    });
+}
+let script;
+let configuredThreads;
+/**
+ * Called by an entry point with its own file, which can then be started as a worker. Without it (the test
+ * runner loads the sources, which no worker could load) every layer is read on the main thread.
+ * IMAGE_HYGIENE_READ_THREADS=N reads every located layer on N threads (0: none), whatever its size.
+ */
+function enableLayerThreads(entryScript) {
+    script = entryScript;
+    const setting = process.env.IMAGE_HYGIENE_READ_THREADS;
+    configuredThreads = setting !== undefined && /^\d+$/.test(setting) ? Number(setting) : undefined;
+}
+/**
+ * A blob worth a thread of its own: large and stored uncompressed, so that reading it is mostly hashing
+ * (about 0.85 s per GiB on one core). Layers of small files cost more to hand over between threads than
+ * to parse in place, and compressed ones already decompress on libuv's pool and hash on hashing threads.
+ */
+const WORTH_A_THREAD = 128 * 1024 * 1024;
+async function startsCompressed(location) {
+    const head = Buffer.alloc(4);
+    try {
+        const file = await (0,promises_namespaceObject.open)(location.path, 'r');
+        try {
+            await file.read(head, 0, head.length, location.start);
+        }
+        finally {
+            await file.close();
+        }
+    }
+    catch {
+        return true; // unreadable here: leave it to the main thread, which reports it
+    }
+    return detectCompression(head) !== 'none';
+}
+/**
+ * Which located blobs to read on threads: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
+ * otherwise the ones worth a thread, one thread per core, when at least two can run side by side.
+ */
+async function planLayerThreads(blobs) {
+    if (script === undefined || configuredThreads === 0 || blobs.length === 0)
+        return undefined;
+    let chosen = blobs;
+    let count = configuredThreads ?? (0,external_node_os_namespaceObject.availableParallelism)();
+    if (configuredThreads === undefined) {
+        const worth = [];
+        for (const blob of blobs)
+            if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location)))
+                worth.push(blob);
+        if (worth.length < 2 || count < 2)
+            return undefined;
+        chosen = worth;
+    }
+    count = Math.min(count, chosen.length);
+    try {
+        return { threads: new LayerThreads(script, count), keys: new Set(chosen.map((blob) => blob.key)) };
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
+class LayerThreads {
+    idle = [];
+    all = [];
+    queue = [];
+    pending = new Map();
+    nextId = 1;
+    broken;
+    constructor(entryScript, count) {
+        // The compile cache first, as the launchers do: the bundle is a few MB of JavaScript to compile.
+        const source = `try { require('node:module').enableCompileCache?.(); } catch {}\nrequire(${JSON.stringify(entryScript)});`;
+        for (let i = 0; i < count; i++) {
+            const worker = new external_node_worker_threads_.Worker(source, { eval: true, workerData: { role: ROLE } });
+            worker.on('message', (reply) => this.onReply(worker, reply));
+            worker.on('error', (error) => this.fail(error));
+            worker.on('exit', (code) => this.fail(new Error(`a layer reading thread stopped (exit code ${code})`)));
+            this.all.push(worker);
+            this.idle.push(worker);
+        }
+    }
+    read(task) {
+        if (this.broken)
+            return Promise.reject(this.broken);
+        const id = this.nextId++;
+        const result = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+        this.queue.push({ task, id });
+        this.dispatch();
+        return result;
+    }
+    /** Stop the threads; reads still pending fail. */
+    async close() {
+        this.fail(new Error('the layer reading threads were closed'));
+        await Promise.all(this.all.map((worker) => worker.terminate().catch(() => undefined)));
+    }
+    dispatch() {
+        while (this.idle.length > 0 && this.queue.length > 0) {
+            const worker = this.idle.shift();
+            const { task, id } = this.queue.shift();
+            worker.postMessage({ ...task, id });
+        }
+    }
+    onReply(worker, reply) {
+        this.idle.push(worker);
+        const waiter = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        this.dispatch();
+        if (!waiter)
+            return;
+        if ('error' in reply)
+            waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
+        else
+            waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const waiter of this.pending.values())
+            waiter.reject(error);
+        this.pending.clear();
+        this.queue.length = 0;
+    }
+}
+
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -57655,71 +59169,6 @@ function baseLayerCount(analysis, mapsToInstruction) {
     return base;
 }
 
-;// CONCATENATED MODULE: ./src/layers/entries.ts
-
-const WHITEOUT_PREFIX = '.wh.';
-const OPAQUE_MARKER = '.wh..wh..opq';
-/** Absolute paths that posix.normalize would change: empty, `.` and `..` segments. */
-const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)/;
-/**
- * Lexical normalisation of a tar member name to an absolute image path. `..` cannot climb above the
- * root: the result is only ever a key in our model of the image, never a path on the host.
- */
-function imagePath(name) {
-    // Layer tars name almost every member plainly ("usr/bin/", "usr/bin/env"): skip normalize() for those.
-    const absolute = '/' + name;
-    const normal = NEEDS_NORMALISING.test(absolute) ? external_node_path_namespaceObject.posix.normalize(absolute) : absolute;
-    return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
-}
-function parentPath(path) {
-    const slash = path.lastIndexOf('/');
-    return slash <= 0 ? '/' : path.slice(0, slash);
-}
-function joinPath(dir, name) {
-    return dir === '/' ? '/' + name : dir + '/' + name;
-}
-function kindOf(type) {
-    switch (type) {
-        case 'file':
-        case 'contiguous-file':
-            return 'file';
-        case 'directory':
-            return 'dir';
-        case 'symlink':
-            return 'symlink';
-        case 'link':
-            return 'hardlink';
-        default:
-            return 'other';
-    }
-}
-/** Decode one tar header into a layer entry; `undefined` for AUFS bookkeeping entries that are not content. */
-function entryFromHeader(header) {
-    const path = imagePath(header.name);
-    const slash = path.lastIndexOf('/');
-    const mode = header.mode ?? 0;
-    const uid = header.uid ?? 0;
-    const gid = header.gid ?? 0;
-    // Whiteouts are rare: test the basename's prefix in place before cutting it out.
-    if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
-        const base = path.slice(slash + 1);
-        // Every entry is built with the same properties in the same order: one object shape for all of them.
-        if (base === OPAQUE_MARKER)
-            return { mode, uid, gid, size: 0, path: parentPath(path), kind: 'opaque' };
-        // Other `.wh..wh.` names are AUFS metadata (hard-link bookkeeping), not whiteouts of real files.
-        if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
-            return undefined;
-        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), base.slice(WHITEOUT_PREFIX.length)), kind: 'whiteout' };
-    }
-    const kind = kindOf(header.type);
-    const entry = { mode, uid, gid, size: kind === 'file' ? header.size ?? 0 : 0, path, kind };
-    if (kind === 'symlink')
-        entry.linkTarget = header.linkname ?? '';
-    if (kind === 'hardlink')
-        entry.linkTarget = imagePath(header.linkname ?? '');
-    return entry;
-}
-
 ;// CONCATENATED MODULE: ./src/analysis/efficiency.ts
 
 /** Growable columns of numbers, one row per path: no object per path, nothing for the GC to trace. */
@@ -58304,1209 +59753,8 @@ function packageIndex(fs) {
     return dpkgIndex(fs) ?? apkIndex(fs) ?? { manager: undefined, installed: new Map(), owner: () => undefined };
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * An error the user can act on: one line naming the file, field or image.
- * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
- * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
- */
-class InputError extends Error {
-    name = 'InputError';
-    /** Extra lines worth showing under the message (the tail of a build log). */
-    details;
-    constructor(message, options) {
-        super(message, options);
-        this.details = options?.details ?? [];
-    }
-}
-function describeError(error) {
-    if (error instanceof Error)
-        return error.message.split('\n')[0] ?? error.name;
-    return String(error);
-}
-
-;// CONCATENATED MODULE: ./src/layers/capture.ts
-const CAPTURE_NOTHING = { paths: [], under: [] };
-function capturePredicate(policy) {
-    const paths = new Set(policy.paths);
-    const under = policy.under;
-    return (path) => {
-        if (paths.has(path))
-            return true;
-        for (const { prefix, suffixes } of under) {
-            if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix))))
-                return true;
-        }
-        return false;
-    };
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-;// CONCATENATED MODULE: ./src/layers/compression.ts
-
-
-/** Told apart by magic bytes, never by media type or file name: archives in the wild mislabel both. */
-function detectCompression(head) {
-    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)
-        return 'gzip';
-    if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-        return 'zstd';
-    return 'none';
-}
-function createDecompressor(compression, blobName) {
-    if (compression === 'gzip')
-        return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
-    const create = (external_node_zlib_default()).createZstdDecompress;
-    if (!create)
-        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
-    return create({ chunkSize: 256 * 1024 });
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = require("node:os");
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
-
-
-
-/**
- * SHA-256 of a stream of chunks, computed off the main thread once the stream is large.
- *
- * Hashing is the most expensive thing an audit does (about 1 s per GiB, twice for a compressed layer: the
- * blob and its tar), and node:crypto has no asynchronous incremental hash. So a large stream's bytes are
- * copied into a ring of shared memory and hashed by a worker thread from there, while the main thread goes
- * on reading and parsing. Small streams (most layers of most images) are hashed in place: handing over costs
- * more than it saves.
- *
- * Memory stays bounded and is allocated once: each stream in flight owns a ring of SLOTS x SLOT bytes,
- * reused from stream to stream. When every slot is waiting for the worker, `update` returns false and
- * `onDrain` tells when to go on, like a writable stream. (Fresh buffers per chunk would cost more than the
- * copy: on this kind of machine a page fault on new memory costs ~2 us per 4 KiB, i.e. ~0.5 s per GiB.)
- */
-/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
-const LOCAL_LIMIT = 4 * 1024 * 1024;
-const SLOT = 1024 * 1024;
-const SLOTS = 8;
-// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const streams = new Map();
-parentPort.on('message', (m) => {
-  if (m.ring) {
-    streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
-  } else if (m.length !== undefined) {
-    const stream = streams.get(m.id);
-    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
-    parentPort.postMessage({ id: m.id, slot: m.slot });
-  } else {
-    const stream = streams.get(m.id);
-    streams.delete(m.id);
-    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
-  }
-});`;
-class HashWorker {
-    worker;
-    streams = new Map();
-    broken;
-    constructor() {
-        this.worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
-        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
-        this.worker.on('error', (error) => this.fail(error));
-        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
-        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
-        // "message" listener references the port again.
-        this.worker.unref();
-    }
-    get failure() {
-        return this.broken;
-    }
-    attach(stream) {
-        if (this.streams.size === 0)
-            this.worker.ref();
-        this.streams.set(stream.id, stream);
-    }
-    detach(stream) {
-        this.streams.delete(stream.id);
-        if (this.streams.size === 0)
-            this.worker.unref();
-    }
-    fail(error) {
-        if (this.broken)
-            return;
-        this.broken = error;
-        for (const stream of this.streams.values())
-            stream.reply({ id: stream.id }, error);
-        this.streams.clear();
-        const index = workers.indexOf(this);
-        if (index >= 0)
-            workers.splice(index, 1);
-    }
-}
-const workers = [];
-/** Rings of finished streams, for the next ones. */
-const freeRings = [];
-let nextId = 1;
-/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
-function pickWorker() {
-    const idle = workers.find((w) => w.streams.size === 0);
-    if (idle)
-        return idle;
-    if (workers.length < Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
-        const worker = new HashWorker();
-        workers.push(worker);
-        return worker;
-    }
-    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
-}
-/**
- * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
- * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
- */
-function prepareHashWorker() {
-    if (workers.length > 0)
-        return;
-    try {
-        workers.push(new HashWorker());
-    }
-    catch {
-        // no worker threads here: streams hash in place
-    }
-}
-/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
-class RemoteHash {
-    owner;
-    id = nextId++;
-    ring;
-    bytes;
-    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
-    slot = 0;
-    filled = 0;
-    inFlight = 0;
-    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
-    queue = [];
-    drainWaiter;
-    result;
-    digestAsked = false;
-    error;
-    constructor(owner) {
-        this.owner = owner;
-        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
-        this.bytes = new Uint8Array(this.ring);
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, ring: this.ring });
-    }
-    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
-    hasRoom() {
-        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
-    }
-    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
-    update(chunk) {
-        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
-        if (reached < chunk.length)
-            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
-        return this.hasRoom();
-    }
-    onDrain(then) {
-        if (this.hasRoom() || this.error)
-            then();
-        else
-            this.drainWaiter = then;
-    }
-    digest() {
-        if (this.error)
-            return Promise.reject(this.error);
-        return new Promise((resolve, reject) => {
-            this.result = { resolve, reject };
-            this.digestAsked = true;
-            this.finishIfDone();
-        });
-    }
-    reply(reply, error) {
-        if (error) {
-            this.error = error;
-            this.result?.reject(error);
-            this.release();
-            return;
-        }
-        if (reply.slot !== undefined) {
-            this.inFlight--;
-            while (this.queue.length > 0 && this.inFlight < SLOTS) {
-                const chunk = this.queue[0];
-                const reached = this.fill(chunk, 0);
-                if (reached < chunk.length)
-                    this.queue[0] = chunk.subarray(reached);
-                else
-                    this.queue.shift();
-            }
-            this.finishIfDone();
-            if (this.hasRoom())
-                this.release();
-        }
-        if (reply.hex !== undefined) {
-            this.owner.detach(this);
-            freeRings.push(this.ring);
-            this.result?.resolve(reply.hex);
-        }
-    }
-    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
-    fill(chunk, offset) {
-        while (offset < chunk.length && this.inFlight < SLOTS) {
-            const take = Math.min(SLOT - this.filled, chunk.length - offset);
-            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
-            this.filled += take;
-            offset += take;
-            if (this.filled === SLOT)
-                this.send();
-        }
-        return offset;
-    }
-    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
-    finishIfDone() {
-        if (!this.digestAsked || this.queue.length > 0)
-            return;
-        if (this.filled > 0) {
-            if (this.inFlight === SLOTS)
-                return; // wait for a slot
-            this.send();
-        }
-        this.digestAsked = false;
-        this.owner.worker.postMessage({ id: this.id });
-    }
-    release() {
-        const waiter = this.drainWaiter;
-        this.drainWaiter = undefined;
-        waiter?.();
-    }
-    send() {
-        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
-        this.inFlight++;
-        this.slot = (this.slot + 1) % SLOTS;
-        this.filled = 0;
-    }
-}
-/**
- * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
- * writable's `write` and "drain"; `digest` resolves to the hex digest.
- */
-class Sha256Stream {
-    local;
-    remote;
-    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
-    held = [];
-    heldLength = 0;
-    /** @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see. */
-    constructor(expectedSize) {
-        if (expectedSize === undefined)
-            return;
-        if (expectedSize < LOCAL_LIMIT)
-            this.local = (0,external_node_crypto_.createHash)('sha256');
-        else
-            this.goRemote();
-    }
-    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
-    hasRoom() {
-        return this.remote ? this.remote.hasRoom() : true;
-    }
-    update(chunk) {
-        if (this.remote)
-            return this.remote.update(chunk);
-        if (this.local) {
-            this.local.update(chunk);
-            return true;
-        }
-        this.held.push(Buffer.from(chunk));
-        this.heldLength += chunk.length;
-        if (this.heldLength < LOCAL_LIMIT)
-            return true;
-        const held = this.held;
-        this.held = [];
-        this.goRemote();
-        let open = true;
-        for (const part of held)
-            open = this.update(part);
-        return open;
-    }
-    /** Hash on a worker thread from now on; in place when there can be none. */
-    goRemote() {
-        let worker;
-        try {
-            worker = pickWorker();
-        }
-        catch {
-            worker = undefined; // no worker threads here
-        }
-        if (!worker || worker.failure)
-            this.local = (0,external_node_crypto_.createHash)('sha256');
-        else
-            this.remote = new RemoteHash(worker);
-    }
-    onDrain(then) {
-        if (this.remote)
-            this.remote.onDrain(then);
-        else
-            then();
-    }
-    async digest() {
-        if (this.remote)
-            return this.remote.digest();
-        const hash = this.local ?? (0,external_node_crypto_.createHash)('sha256');
-        for (const part of this.held)
-            hash.update(part);
-        this.held = [];
-        return hash.digest('hex');
-    }
-}
-/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
-const NO_HASH = {
-    hasRoom: () => true,
-    update: () => true,
-    onDrain: (then) => then(),
-    digest: async () => '',
-};
-
-;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
-/**
- * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
- * bodies are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
- * callback per entry. A layer of 100,000 small files is mostly headers, and tar-stream's per-entry stream
- * cost more than everything else we do with them.
- *
- * Decoding follows tar-stream 3 (which reads the archives around the layers) rule for rule, so both agree on
- * every name: ustar prefix, GNU long names and links ('L'/'K'), PAX path/linkpath/size (per-file headers
- * merged over a global one, which on its own applies to nothing), base-256 numbers, checksum, an all-zero
- * block skipped, a directory's size field ignored, the type from the typeflag alone.
- */
-const BLOCK = 512;
-const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU long-name record
-const EMPTY_CHECKSUM = 8 * 32;
-/** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
-function isUstar(block) {
-    return block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
-}
-/** Typeflag byte minus '0', as tar-stream computes it ('x' = 72, 'g' = 55, 'L' = 28, 'K' = 27, 'N' = 30). */
-function typeOf(flag) {
-    switch (flag) {
-        case 0: return 'file';
-        case 1: return 'link';
-        case 2: return 'symlink';
-        case 3: return 'character-device';
-        case 4: return 'block-device';
-        case 5: return 'directory';
-        case 6: return 'fifo';
-        case 7: return 'contiguous-file';
-        case 72: return 'pax-header';
-        case 55: return 'pax-global-header';
-        case 27: return 'gnu-long-link-path';
-        case 28:
-        case 30: return 'gnu-long-path';
-        default: return null;
-    }
-}
-function indexOf(block, byte, start, end) {
-    for (let i = start; i < end; i++)
-        if (block[i] === byte)
-            return i;
-    return end;
-}
-function decodeStr(block, start, length) {
-    return block.toString('utf8', start, indexOf(block, 0, start, start + length));
-}
-function parse256(field) {
-    let positive;
-    if (field[0] === 0x80)
-        positive = true;
-    else if (field[0] === 0xff)
-        positive = false;
-    else
-        return null;
-    let sum = 0;
-    let scale = 1;
-    for (let i = field.length - 1; i > 0; i--) {
-        sum += (positive ? field[i] : 0xff - field[i]) * scale;
-        scale *= 256;
-    }
-    return positive ? sum : -sum;
-}
-/** A numeric field: octal digits (leading spaces and NULs skipped, up to a space or NUL), or base-256. */
-function decodeOct(block, start, length) {
-    if (block[start] & 0x80)
-        return parse256(block.subarray(start, start + length));
-    const end = start + length;
-    let offset = start;
-    while (offset < end && block[offset] === 0x20)
-        offset++; // old tars pad with leading spaces
-    while (offset < end && block[offset] === 0)
-        offset++;
-    // Digits by hand, not parseInt(toString()): this runs seven times per header, and headers are most of a
-    // layer of small files. Anything but a digit or a terminator takes tar-stream's own path, to agree exactly.
-    let value = 0;
-    for (let i = offset; i < end; i++) {
-        const byte = block[i];
-        if (byte === 0x20 || byte === 0)
-            break;
-        if (byte < 0x30 || byte > 0x37)
-            return parseInt(block.toString('utf8', offset, indexOf(block, 0x20, offset, end)), 8);
-        value = value * 8 + (byte - 0x30);
-    }
-    return value;
-}
-/** Sum of the header's bytes with the checksum field counted as spaces. Unrolled: a plain loop is 4x slower. */
-function checksum(block) {
-    let sum = EMPTY_CHECKSUM;
-    for (let i = 0; i < 148; i += 4)
-        sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-    for (let i = 156; i < BLOCK; i += 4)
-        sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-    return sum;
-}
-function decodePax(record) {
-    const result = {};
-    let buf = record;
-    while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 0x20)
-            i++;
-        const length = parseInt(buf.toString('utf8', 0, i), 10);
-        if (!length)
-            return result;
-        // A record longer than what is left cannot be right (tar-stream reads on; libarchive and GNU tar refuse).
-        if (length > buf.length)
-            throw new Error(`PAX record length ${length} exceeds the ${buf.length} bytes left of its header`);
-        const line = buf.toString('utf8', i + 1, length - 1);
-        const eq = line.indexOf('=');
-        if (eq === -1)
-            return result;
-        result[line.slice(0, eq)] = line.slice(eq + 1);
-        buf = buf.subarray(length);
-    }
-    return result;
-}
-/** Undefined for an all-zero block (end-of-archive padding, skipped like tar-stream does). */
-function decodeHeader(block) {
-    const sum = checksum(block);
-    if (sum === EMPTY_CHECKSUM)
-        return undefined;
-    if (sum !== decodeOct(block, 148, 8))
-        throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-    let name = decodeStr(block, 0, 100);
-    const ustar = isUstar(block);
-    if (ustar && block[262] === 0) {
-        if (block[345])
-            name = decodeStr(block, 345, 155) + '/' + name;
-    }
-    else if (!(ustar && block[262] === 0x20 && block[263] === 0x20 && block[264] === 0)) {
-        throw new Error('Invalid tar header: unknown format.');
-    }
-    return {
-        name,
-        mode: decodeOct(block, 100, 8) ?? 0,
-        uid: decodeOct(block, 108, 8) ?? 0,
-        gid: decodeOct(block, 116, 8) ?? 0,
-        size: decodeOct(block, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
-        // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
-        // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
-        type: typeOf(block[156] === 0 ? 0 : block[156] - 48),
-        linkname: block[157] === 0 ? null : decodeStr(block, 157, 100),
-    };
-}
-function isPending(type) {
-    return type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
-}
-var State;
-(function (State) {
-    State[State["Header"] = 0] = "Header";
-    State[State["LongHeader"] = 1] = "LongHeader";
-    State[State["Body"] = 2] = "Body";
-    State[State["Skip"] = 3] = "Skip";
-})(State || (State = {}));
-class TarParser {
-    handler;
-    state = State.Header;
-    /** Bytes still to come of the current body, long-header record or padding. */
-    missing = 0;
-    /** Padding after the current body, up to the next 512-byte boundary. */
-    padding = 0;
-    /** A header block or long-header record split across chunks. */
-    partial = [];
-    partialLength = 0;
-    longType;
-    longSize = 0;
-    gnuLongPath;
-    gnuLongLinkPath;
-    pax;
-    paxGlobal;
-    /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
-    paused = false;
-    /**
-     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
-     * consumed); between writes, the sum of what they consumed.
-     */
-    position = 0;
-    constructor(handler) {
-        this.handler = handler;
-    }
-    /**
-     * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
-     * The caller passes the rest of its chunk to the next `write`.
-     */
-    pause() {
-        this.paused = true;
-    }
-    /** Parse `chunk`; returns the bytes consumed: all of them, unless a handler paused the parser. */
-    write(chunk) {
-        let offset = 0;
-        const length = chunk.length;
-        const before = this.position;
-        this.paused = false;
-        while (offset < length && !this.paused) {
-            switch (this.state) {
-                case State.Body:
-                case State.Skip: {
-                    const take = Math.min(this.missing, length - offset);
-                    if (this.state === State.Body && take > 0)
-                        this.handler.body(chunk.subarray(offset, offset + take));
-                    offset += take;
-                    this.missing -= take;
-                    if (this.missing === 0)
-                        this.endBody();
-                    break;
-                }
-                case State.Header: {
-                    if (this.partialLength === 0 && length - offset >= BLOCK) {
-                        offset += BLOCK;
-                        this.position = before + offset;
-                        this.header(chunk.subarray(offset - BLOCK, offset));
-                    }
-                    else {
-                        offset += this.gather(chunk, offset, BLOCK);
-                        this.position = before + offset;
-                        if (this.partialLength === BLOCK)
-                            this.header(this.takePartial());
-                    }
-                    break;
-                }
-                case State.LongHeader: {
-                    if (this.partialLength === 0 && length - offset >= this.longSize) {
-                        offset += this.longSize;
-                        this.longHeader(chunk.subarray(offset - this.longSize, offset));
-                    }
-                    else {
-                        offset += this.gather(chunk, offset, this.longSize);
-                        if (this.partialLength === this.longSize)
-                            this.longHeader(this.takePartial());
-                    }
-                    break;
-                }
-            }
-        }
-        this.position = before + offset;
-        return offset;
-    }
-    /**
-     * Step over the rest of the current entry's body and padding without being given its bytes (the caller
-     * seeks past them); returns how many bytes that is. 0 when no body is pending.
-     */
-    skipBody() {
-        if (this.state !== State.Body && this.state !== State.Skip)
-            return 0;
-        const skipped = this.missing + this.padding;
-        this.missing = 0;
-        this.padding = 0;
-        this.state = State.Header;
-        this.position += skipped;
-        return skipped;
-    }
-    /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
-    end() {
-        if (this.state !== State.Header || this.partialLength !== 0)
-            throw new Error('Unexpected end of data');
-    }
-    gather(chunk, offset, want) {
-        const take = Math.min(want - this.partialLength, chunk.length - offset);
-        // Copied: the caller may reuse its buffer (zlib output is ours to keep, but a fs chunk slice pins a whole 1 MiB).
-        this.partial.push(Buffer.from(chunk.subarray(offset, offset + take)));
-        this.partialLength += take;
-        return take;
-    }
-    takePartial() {
-        const whole = this.partial.length === 1 ? this.partial[0] : Buffer.concat(this.partial, this.partialLength);
-        this.partial = [];
-        this.partialLength = 0;
-        return whole;
-    }
-    header(block) {
-        const raw = decodeHeader(block);
-        if (!raw)
-            return;
-        if (isPending(raw.type)) {
-            if (raw.size > MAX_LONG_HEADER)
-                throw new Error('Header exceeds max size');
-            // tar-stream loses its way in the blocks that follow such a record; an error is the honest answer.
-            if (!(raw.size >= 0))
-                throw new Error('Invalid header');
-            this.longType = raw.type;
-            this.longSize = raw.size;
-            this.padding = padding(raw.size);
-            if (raw.size === 0)
-                this.longHeader(Buffer.alloc(0));
-            else
-                this.state = State.LongHeader;
-            return;
-        }
-        const header = raw;
-        this.applyLongHeaders(header); // a PAX size may replace an unreadable size field
-        if (!(header.size >= 0))
-            throw new Error('Invalid header');
-        // tar-stream (and POSIX) store no data blocks after a directory, whatever its size field says.
-        const size = header.type === 'directory' ? 0 : header.size;
-        const wantsBody = this.handler.entry(header);
-        this.missing = size;
-        this.padding = padding(size);
-        if (size === 0) {
-            if (wantsBody)
-                this.handler.bodyEnd();
-            return;
-        }
-        this.state = wantsBody ? State.Body : State.Skip;
-    }
-    longHeader(record) {
-        switch (this.longType) {
-            case 'gnu-long-path':
-                this.gnuLongPath = decodeStr(record, 0, record.length);
-                break;
-            case 'gnu-long-link-path':
-                this.gnuLongLinkPath = decodeStr(record, 0, record.length);
-                break;
-            case 'pax-global-header':
-                this.paxGlobal = decodePax(record);
-                break;
-            case 'pax-header':
-                this.pax = this.paxGlobal === undefined ? decodePax(record) : { ...this.paxGlobal, ...decodePax(record) };
-                break;
-        }
-        this.skipPadding();
-    }
-    applyLongHeaders(header) {
-        // Empty GNU names are dropped, as tar-stream drops them.
-        if (this.gnuLongPath !== undefined) {
-            if (this.gnuLongPath)
-                header.name = this.gnuLongPath;
-            this.gnuLongPath = undefined;
-        }
-        if (this.gnuLongLinkPath !== undefined) {
-            if (this.gnuLongLinkPath)
-                header.linkname = this.gnuLongLinkPath;
-            this.gnuLongLinkPath = undefined;
-        }
-        if (this.pax !== undefined) {
-            if (this.pax.path)
-                header.name = this.pax.path;
-            if (this.pax.linkpath)
-                header.linkname = this.pax.linkpath;
-            if (this.pax.size)
-                header.size = parseInt(this.pax.size, 10);
-            this.pax = undefined;
-        }
-    }
-    endBody() {
-        if (this.state === State.Body)
-            this.handler.bodyEnd();
-        this.skipPadding();
-    }
-    /** After a body or long-header record: skip to the next block boundary, then expect a header. */
-    skipPadding() {
-        if (this.padding > 0) {
-            this.state = State.Skip;
-            this.missing = this.padding;
-            this.padding = 0;
-        }
-        else {
-            this.state = State.Header;
-        }
-    }
-}
-function padding(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-
-;// CONCATENATED MODULE: ./src/layers/layer-reader.ts
-
-
-
-
-
-
-/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
-const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
-/** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
-const SMALL_BLOB = 4 * 1024 * 1024;
-/** Enough bytes to tell gzip and zstd apart from a plain tar. */
-const SNIFF_BYTES = 4;
-/**
- * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
- * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
- * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
- *
- * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
- * backpressure to manage between the decompressor and the parser. Large blobs are hashed on worker threads
- * (Sha256Stream), so hashing overlaps with reading, decompressing and parsing; their backpressure is ours.
- */
-class LayerReader extends external_node_stream_.Writable {
-    blobName;
-    capture;
-    expectedSize;
-    hash;
-    contents;
-    blobHash;
-    tarHash;
-    blobSize = 0;
-    head = [];
-    headLength = 0;
-    compression = 'none';
-    decompressor;
-    parser;
-    entries = [];
-    size = 0;
-    files = 0;
-    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
-    captured;
-    settle;
-    failed = false;
-    /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
-    waiting;
-    /**
-     * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
-     *   at most MAX_CAPTURE_BYTES each; everything else flows through.
-     * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
-     * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
-     *   back empty), which leaves the reading and the entries exactly as they are.
-     */
-    constructor(blobName, capture = () => false, expectedSize, hash = true) {
-        super({ highWaterMark: 1024 * 1024 });
-        this.blobName = blobName;
-        this.capture = capture;
-        this.expectedSize = expectedSize;
-        this.hash = hash;
-        this.blobHash = hash ? new Sha256Stream(expectedSize) : NO_HASH;
-        this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
-        this.parser = new TarParser({
-            entry: (header) => this.onEntry(header),
-            body: (chunk) => {
-                const captured = this.captured;
-                captured.length += chunk.copy(captured.bytes, captured.length);
-            },
-            bodyEnd: () => {
-                const captured = this.captured;
-                captured.entry.content = captured.bytes.subarray(0, captured.length);
-                this.captured = undefined;
-            },
-        });
-    }
-    /** Bytes of the blob received so far, for progress lines. */
-    get bytesRead() {
-        return this.blobSize;
-    }
-    _write(chunk, encoding, callback) {
-        // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
-        if (!this.failed && !this.blobHash.hasRoom())
-            return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
-        this.blobSize += chunk.length;
-        this.blobHash.update(chunk);
-        if (this.tarHash === undefined) {
-            this.head.push(chunk);
-            this.headLength += chunk.length;
-            if (this.headLength < SNIFF_BYTES)
-                return callback();
-            this.start();
-            chunk = Buffer.concat(this.head);
-            this.head = [];
-        }
-        this.forward(chunk, callback);
-    }
-    _final(callback) {
-        if (this.tarHash === undefined) {
-            this.start();
-            const rest = Buffer.concat(this.head);
-            this.head = [];
-            if (rest.length > 0)
-                return this.forward(rest, () => this.finish(callback));
-        }
-        this.finish(callback);
-    }
-    _destroy(error, callback) {
-        if (error)
-            this.fail(error);
-        this.decompressor?.destroy();
-        callback(error);
-    }
-    onEntry(header) {
-        const entry = entryFromHeader(header);
-        if (!entry)
-            return false;
-        this.entries.push(entry);
-        if (entry.kind === 'file')
-            this.size += entry.size;
-        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
-            this.files++;
-        if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
-            this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
-            return true;
-        }
-        return false;
-    }
-    parse(chunk) {
-        if (this.failed)
-            return;
-        try {
-            this.parser.write(chunk);
-        }
-        catch (error) {
-            this.fail(this.tarError(error));
-        }
-    }
-    start() {
-        this.compression = detectCompression(Buffer.concat(this.head));
-        if (this.compression === 'none') {
-            this.tarHash = this.blobHash; // same bytes: hash once
-            return;
-        }
-        // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
-        const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
-        this.tarHash = tarHash;
-        const decompressor = createDecompressor(this.compression, this.blobName);
-        this.decompressor = decompressor;
-        decompressor.on('data', (data) => {
-            if (this.failed)
-                return;
-            if (!tarHash.update(data)) {
-                decompressor.pause();
-                tarHash.onDrain(() => decompressor.resume());
-            }
-            this.parse(data);
-        });
-        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
-    }
-    /**
-     * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
-     * write is called back. The parser and the hashes consume at once (they copy what they keep); the
-     * decompressor when it calls back for that chunk.
-     */
-    forward(chunk, callback) {
-        if (this.failed)
-            return callback();
-        if (!this.decompressor) {
-            this.parse(chunk);
-            return callback();
-        }
-        const release = () => {
-            if (this.waiting !== release)
-                return;
-            this.waiting = undefined;
-            callback();
-        };
-        this.waiting = release;
-        this.decompressor.write(chunk, () => release());
-    }
-    finish(callback) {
-        if (this.failed)
-            return callback();
-        const endTar = () => {
-            if (this.failed)
-                return callback();
-            try {
-                this.parser.end();
-            }
-            catch (error) {
-                this.fail(this.tarError(error));
-                return callback();
-            }
-            callback();
-            this.complete().catch((error) => this.fail(error instanceof Error ? error : new Error(String(error))));
-        };
-        if (!this.decompressor)
-            return endTar();
-        this.waitFor(this.decompressor, 'end', endTar);
-        this.decompressor.end();
-    }
-    waitFor(emitter, event, then) {
-        const release = () => {
-            if (this.waiting !== release)
-                return;
-            this.waiting = undefined;
-            then();
-        };
-        this.waiting = release;
-        emitter.once(event, release);
-    }
-    async complete() {
-        const [blobHex, tarHex] = await Promise.all([this.blobHash.digest(), this.tarHash === this.blobHash ? undefined : this.tarHash.digest()]);
-        if (this.failed)
-            return;
-        const digest = this.hash ? 'sha256:' + blobHex : '';
-        const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
-        this.settle.resolve({
-            digest,
-            diffId,
-            compression: this.compression,
-            blobSize: this.blobSize,
-            size: this.size,
-            files: this.files,
-            entries: this.entries,
-        });
-    }
-    tarError(error) {
-        const detail = describeError(error);
-        const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
-        return new InputError(`${this.blobName}: ${what}`);
-    }
-    fail(error) {
-        if (this.failed)
-            return;
-        this.failed = true;
-        this.settle.reject(error);
-        this.waiting?.();
-    }
-}
-/** Read one layer blob from any readable stream of its stored bytes. */
-async function readLayer(stream, blobName) {
-    const reader = new LayerReader(blobName);
-    stream.on('error', (error) => reader.destroy(error));
-    stream.pipe(reader);
-    return reader.contents;
-}
-
-;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
-
-const FILE_CHUNK = 1024 * 1024;
-/**
- * A file (or part of one), read front to back into two reused buffers: while the caller works on one chunk,
- * the next is already being read into the other (a read is a round trip to libuv's thread pool; waiting for
- * each one left the main thread idle for about a fifth of a headers-bound audit).
- */
-function fileChunks(path, range) {
-    let handle;
-    let closed = false;
-    let position = range?.start ?? 0;
-    let end = range ? range.start + range.length : Infinity;
-    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
-    let current = 0;
-    let ahead;
-    // Read at the file's own offset until a seek: the file may be a pipe, which has no positions.
-    let positioned = range !== undefined;
-    const readInto = async (buffer) => {
-        const want = Math.min(FILE_CHUNK, end - position);
-        if (closed || want <= 0)
-            return null;
-        handle ??= (0,promises_namespaceObject.open)(path, 'r');
-        const at = position;
-        position += want; // claimed before the read: the next read-ahead starts after it
-        const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
-        // A pipe may return less than asked without being at its end; only an empty read is the end.
-        position = at + bytesRead;
-        if (bytesRead === 0)
-            end = position;
-        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
-    };
-    return {
-        async next() {
-            if (closed)
-                return null;
-            const chunk = await (ahead ?? readInto(buffers[current]));
-            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
-            // that chunk stops being valid now, with this call.
-            current ^= 1;
-            ahead = chunk === null ? undefined : readInto(buffers[current]);
-            ahead?.catch(() => undefined); // observed by the next call
-            return chunk;
-        },
-        seek(to) {
-            // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
-            const pending = ahead ?? Promise.resolve(null);
-            ahead = pending.then(() => {
-                positioned = true;
-                position = to;
-                if (!range)
-                    end = Infinity;
-                return readInto(buffers[current]);
-            }, () => {
-                positioned = true;
-                position = to;
-                return readInto(buffers[current]);
-            });
-            ahead.catch(() => undefined);
-        },
-        close() {
-            closed = true;
-            const opened = handle;
-            handle = undefined;
-            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
-            void Promise.resolve(ahead)
-                .catch(() => undefined)
-                .then(() => opened?.then((h) => h.close()))
-                .catch(() => undefined);
-        },
-    };
-}
-/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
-const STREAM_QUEUE = 4 * 1024 * 1024;
-/**
- * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
- * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
- * into a new buffer: a copy of every byte for nothing.
- */
-function streamChunks(input) {
-    const queue = [];
-    let queued = 0;
-    let ended = false;
-    let failure;
-    let wake;
-    const notify = () => {
-        const waiter = wake;
-        wake = undefined;
-        waiter?.();
-    };
-    input.on('data', (chunk) => {
-        queue.push(chunk);
-        queued += chunk.length;
-        if (queued >= STREAM_QUEUE)
-            input.pause();
-        notify();
-    });
-    input.once('end', () => {
-        ended = true;
-        notify();
-    });
-    input.once('error', (error) => {
-        failure = error;
-        notify();
-    });
-    input.once('close', () => {
-        if (!ended && !failure)
-            failure = new Error('the stream closed before its end');
-        notify();
-    });
-    return {
-        async next() {
-            while (queue.length === 0 && !ended && !failure)
-                await new Promise((resolve) => (wake = resolve));
-            if (failure)
-                throw failure;
-            const chunk = queue.shift();
-            if (chunk === undefined)
-                return null;
-            queued -= chunk.length;
-            if (queued < STREAM_QUEUE && input.isPaused())
-                input.resume();
-            return chunk;
-        },
-        close() {
-            input.destroy();
-        },
-    };
-}
-/**
- * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
- * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
- * end of the blob before it reports them.
- */
-class SinkWriter {
-    sink;
-    /** The first failure of the sink: an error event, a closed stream, a failed write. */
-    failure;
-    lastWrite = Promise.resolve();
-    failed;
-    constructor(sink) {
-        this.sink = sink;
-        this.failed = new Promise((resolve) => {
-            const fail = (error) => {
-                this.failure ??= error instanceof Error ? error : new Error(String(error));
-                resolve();
-            };
-            sink.once('error', fail);
-            sink.once('close', () => {
-                if (!sink.writableFinished)
-                    fail(new Error('the reader stopped early'));
-            });
-        });
-    }
-    write(chunk) {
-        if (this.failure)
-            return;
-        const written = new Promise((resolve) => {
-            this.sink.write(chunk, (error) => {
-                if (error)
-                    this.failure ??= error;
-                resolve();
-            });
-        });
-        this.lastWrite = Promise.race([written, this.failed]);
-    }
-    /** Until the sink is done with everything written so far (write callbacks come in order). */
-    settled() {
-        return this.lastWrite;
-    }
-    /** End the sink and wait for it to finish; rejects with the first failure. */
-    async end() {
-        await this.lastWrite;
-        if (!this.failure) {
-            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
-            this.sink.end();
-            await Promise.race([finished, this.failed]);
-        }
-        if (this.failure)
-            throw this.failure;
-    }
-}
-/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
-async function pump(reader, sink) {
-    const writer = new SinkWriter(sink);
-    try {
-        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
-            writer.write(chunk);
-            await writer.settled(); // before the reader reuses the buffer
-            if (writer.failure)
-                break;
-        }
-    }
-    catch (error) {
-        sink.destroy(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-    }
-    finally {
-        reader.close();
-    }
-    await writer.end();
-}
-
-;// CONCATENATED MODULE: ./src/engine/read-located.ts
-
-
-
-
-/** Read one layer from its location, on this thread. */
-async function readLocatedLayer(task) {
-    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.location.length, task.hash);
-    try {
-        await pump(fileChunks(task.location.path, task.location), reader);
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
-    }
-    return reader.contents;
-}
-
 ;// CONCATENATED MODULE: ./src/engine/read-image.ts
+
 
 
 
@@ -59520,8 +59768,8 @@ function read_image_short(digest) {
  * by hashing, unless the source verified them itself or the user asked not to.
  *
  * Blobs the source streams are read as they pass. Blobs with a place in a file (archives, layouts) are
- * stepped over at first; once the image's layers are known, only the ones it uses are read from there,
- * bottom layer first, each handed to `onLayer` while the next one is being read.
+ * stepped over at first; once the image's layers are known, the ones it uses are read from there on worker
+ * threads, several at once, bottom layer first, and handed to `onLayer` while the rest are still being read.
  */
 async function readImage(opened, options = {}) {
     const { progress, onLayer } = options;
@@ -59554,6 +59802,7 @@ async function readImage(opened, options = {}) {
     const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
         .filter((key) => located.has(key) && !read.has(key))
         .map((key) => ({ key, name: located.get(key).name, location: located.get(key).location }));
+    const plan = await planLayerThreads(wanted);
     let stopped = false;
     try {
         // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
@@ -59561,9 +59810,10 @@ async function readImage(opened, options = {}) {
         for (const blob of wanted) {
             const task = { location: blob.location, blobName: blob.name, hash, capture };
             const readHere = () => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task));
-            const reading = inPlace.catch(() => undefined).then(readHere).then(layerRead);
+            const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
             reading.catch(() => undefined); // observed below, in order
-            inPlace = reading;
+            if (!plan?.keys.has(blob.key))
+                inPlace = reading;
             read.set(blob.key, reading);
         }
         const layers = [];
@@ -59579,6 +59829,7 @@ async function readImage(opened, options = {}) {
     }
     finally {
         stopped = true; // after a failure, the layers not yet started are never read
+        await plan?.threads.close();
     }
 }
 /** Read a blob as the source streams it past; the progress line follows its bytes. */
@@ -72837,8 +73088,16 @@ async function runAction() {
 ;// CONCATENATED MODULE: ./src/action/index.ts
 
 
-silenceDependencyWarnings();
-void runAction();
+
+// This bundle is also what a layer reading thread runs (see engine/layer-threads.ts).
+if (isLayerReaderThread()) {
+    serveLayerReads();
+}
+else {
+    silenceDependencyWarnings();
+    enableLayerThreads(__filename);
+    void runAction();
+}
 
 })();
 

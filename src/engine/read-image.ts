@@ -5,6 +5,7 @@ import { prepareHashWorker } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
 import type { LayerBlob, OpenedImage } from '../sources/source.js';
+import { planLayerThreads } from './layer-threads.js';
 import { readLocatedLayer } from './read-located.js';
 
 /** Updated while reading, for a progress line; never read by the engine itself. */
@@ -38,8 +39,8 @@ export interface ReadOptions {
  * by hashing, unless the source verified them itself or the user asked not to.
  *
  * Blobs the source streams are read as they pass. Blobs with a place in a file (archives, layouts) are
- * stepped over at first; once the image's layers are known, only the ones it uses are read from there,
- * bottom layer first, each handed to `onLayer` while the next one is being read.
+ * stepped over at first; once the image's layers are known, the ones it uses are read from there on worker
+ * threads, several at once, bottom layer first, and handed to `onLayer` while the rest are still being read.
  */
 export async function readImage(opened: OpenedImage, options: ReadOptions = {}): Promise<ImageRead> {
   const { progress, onLayer } = options;
@@ -72,6 +73,7 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
   const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
     .filter((key) => located.has(key) && !read.has(key))
     .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
+  const plan = await planLayerThreads(wanted);
   let stopped = false;
   try {
     // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
@@ -79,9 +81,9 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
     for (const blob of wanted) {
       const task = { location: blob.location, blobName: blob.name, hash, capture };
       const readHere = (): Promise<LayerContents> => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task));
-      const reading = inPlace.catch(() => undefined).then(readHere).then(layerRead);
+      const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
       reading.catch(() => undefined); // observed below, in order
-      inPlace = reading;
+      if (!plan?.keys.has(blob.key)) inPlace = reading;
       read.set(blob.key, reading);
     }
     const layers: LayerContents[] = [];
@@ -95,6 +97,7 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
     return { meta: { ...meta, layerVerification: verification }, layers };
   } finally {
     stopped = true; // after a failure, the layers not yet started are never read
+    await plan?.threads.close();
   }
 }
 

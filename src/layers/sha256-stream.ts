@@ -103,12 +103,19 @@ function pickWorker(): HashWorker {
   return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
 }
 
+let inPlaceOnly = false;
+
+/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
+export function hashOnThisThread(): void {
+  inPlaceOnly = true;
+}
+
 /**
  * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
  * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
  */
 export function prepareHashWorker(): void {
-  if (workers.length > 0) return;
+  if (workers.length > 0 || inPlaceOnly) return;
   try {
     workers.push(new HashWorker());
   } catch {
@@ -271,7 +278,7 @@ export class Sha256Stream {
   private goRemote(): void {
     let worker: HashWorker | undefined;
     try {
-      worker = pickWorker();
+      worker = inPlaceOnly ? undefined : pickWorker();
     } catch {
       worker = undefined; // no worker threads here
     }

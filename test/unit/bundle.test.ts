@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { auditImage } from '../../src/audit.js';
 import type { JsonReport } from '../../src/report/json.js';
 import { buildDemoFixtures, demoImageSpec } from '../../scripts/make-fixtures.js';
+import { buildImage, dockerSaveLegacy, ociArchive, ociLayout, tarMembers, writeOciLayout } from '../support/image-builder.js';
 import { referenceModel } from '../support/reference-model.js';
+import { richExpected, richImage } from '../support/rich-image.js';
 import { runBundle } from '../support/run-cli.js';
 import { specEntries } from '../support/spec-entries.js';
 
@@ -58,5 +61,60 @@ describe('the committed bundle on the demo archive', () => {
   it('runs as `npx image-hygiene` from the repository root', async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no-install', 'image-hygiene', '--version'], { cwd: ROOT });
     expect(stdout.trim()).toBe(JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).version);
+  });
+});
+
+describe('the committed bundle reading layers on worker threads (IMAGE_HYGIENE_READ_THREADS)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-threads-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const built = buildImage(richImage);
+  const write = (name: string, bytes: Buffer): string => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const sources: Array<[string, () => string]> = [
+    ['docker save, legacy layout', () => write('legacy.tar', dockerSaveLegacy(built, { repoTag: 'rich/app:1' }))],
+    ['OCI archive, gzip', () => write('oci-gzip.tar', ociArchive(built, { compression: 'gzip' }))],
+    ['OCI layout directory, zstd', () => (writeOciLayout(join(dir, 'layout'), built, { compression: 'zstd' }), 'oci:' + join(dir, 'layout'))],
+  ];
+
+  it.each(sources)('%s: the same report on 2 threads as on the main thread alone', async (_name, make) => {
+    const source = make();
+    const args = ['audit', source, '--format', 'json', '--top', '1000', '--fail-on', 'never'];
+    const [threads, mainOnly] = await Promise.all([runBundle(args, { IMAGE_HYGIENE_READ_THREADS: '2' }), runBundle(args, { IMAGE_HYGIENE_READ_THREADS: '0' })]);
+    expect(threads.stderr).toBe('');
+    expect(threads.code).toBe(0);
+    expect(threads.stdout).toBe(mainOnly.stdout);
+    const report = JSON.parse(threads.stdout) as JsonReport;
+    expect(report.layers.map((l) => l.diffId)).toEqual(built.layers.map((l) => l.diffId));
+    expect(report.waste.hiddenBytes).toBe(richExpected.hiddenBytes);
+  });
+
+  it('a layer that fails on a thread is one line naming it, exit 2', async () => {
+    const layout = ociLayout(built, { compression: 'gzip' });
+    const files = new Map(layout.files);
+    const [first, second] = layout.images[0]!.layers;
+    const firstPath = `blobs/sha256/${first!.digest.slice(7)}`;
+    files.set(firstPath, files.get(`blobs/sha256/${second!.digest.slice(7)}`)!);
+    const path = write('wrong-digest.tar', tarMembers([...files].map(([name, body]) => ({ header: { name }, body }))));
+    const result = await runBundle(['audit', path], { IMAGE_HYGIENE_READ_THREADS: '2' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`^image-hygiene: .*wrong-digest\\.tar: layer 0 \\(${firstPath}\\): digest mismatch`));
+  });
+
+  it('a corrupt layer tar read on a thread is an input error too', async () => {
+    const layout = ociLayout(built, { compression: 'none' });
+    const files = new Map(layout.files);
+    const firstPath = `blobs/sha256/${layout.images[0]!.layers[0]!.digest.slice(7)}`;
+    const bytes = Buffer.from(files.get(firstPath)!);
+    bytes.fill(0x41, 0, 512); // the first header's checksum no longer matches
+    files.set(firstPath, bytes);
+    const path = write('bad-tar.tar', tarMembers([...files].map(([name, body]) => ({ header: { name }, body }))));
+    const result = await runBundle(['audit', path, '--no-verify'], { IMAGE_HYGIENE_READ_THREADS: '1' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^image-hygiene: .*bad-tar\\.tar: ${firstPath}: not a valid layer tar`));
   });
 });
