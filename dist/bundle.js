@@ -49727,7 +49727,8 @@ function createDecompressor(compression, blobName) {
     const create = (external_node_zlib_default()).createZstdDecompress;
     if (!create)
         throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
-    return create({ chunkSize: 256 * 1024 });
+    // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
+    return create({ chunkSize: 4 * 1024 * 1024 });
 }
 
 ;// CONCATENATED MODULE: ./src/layers/entry-codec.ts

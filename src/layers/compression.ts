@@ -15,5 +15,6 @@ export function createDecompressor(compression: Exclude<Compression, 'none'>, bl
   if (compression === 'gzip') return zlib.createGunzip({ chunkSize: 256 * 1024 });
   const create = (zlib as { createZstdDecompress?: (options?: object) => Transform }).createZstdDecompress;
   if (!create) throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
-  return create({ chunkSize: 256 * 1024 });
+  // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
+  return create({ chunkSize: 4 * 1024 * 1024 });
 }
