@@ -49848,9 +49848,32 @@ const SLOTS = 8;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
 const streams = new Map();
+function hashFile(m) {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(${SLOT});
+  const fd = openSync(m.file, 'r');
+  try {
+    for (let at = m.start, end = m.start + m.length; at < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+      if (read === 0) break; // cut short: the digest of what is there
+      hash.update(buffer.subarray(0, read));
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
 parentPort.on('message', (m) => {
-  if (m.ring) {
+  if (m.file !== undefined) {
+    try {
+      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
+    } catch (error) {
+      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
+    }
+  } else if (m.ring) {
     streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
   } else if (m.length !== undefined) {
     const stream = streams.get(m.id);
@@ -49934,6 +49957,46 @@ function prepareHashWorker() {
     catch {
         // no worker threads here: streams hash in place
     }
+}
+/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
+class FileRangeHash {
+    owner;
+    id = nextId++;
+    digest;
+    settle;
+    constructor(owner, file, start, length) {
+        this.owner = owner;
+        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, file, start, length });
+    }
+    reply(reply, error) {
+        this.owner.detach(this);
+        if (error)
+            this.settle.reject(error);
+        else if (reply.hex !== undefined)
+            this.settle.resolve(reply.hex);
+        else
+            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
+    }
+}
+/**
+ * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
+ * range is small or this thread must hash everything itself (then hash the bytes as they are read).
+ */
+function hashFileRange(file, start, length) {
+    if (inPlaceOnly || length < LOCAL_LIMIT)
+        return undefined;
+    let worker;
+    try {
+        worker = pickWorker();
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+    if (worker.failure)
+        return undefined;
+    return new FileRangeHash(worker, file, start, length).digest;
 }
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
 class RemoteHash {
@@ -50604,6 +50667,7 @@ class LayerReader extends external_node_stream_.Writable {
     capture;
     expectedSize;
     hash;
+    blobDigest;
     contents;
     blobHash;
     tarHash;
@@ -50628,14 +50692,18 @@ class LayerReader extends external_node_stream_.Writable {
      * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
      * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
      *   back empty), which leaves the reading and the entries exactly as they are.
+     * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
+     *   reading them from the file): only a compressed blob's tar is then hashed here.
      */
-    constructor(blobName, capture = () => false, expectedSize, hash = true) {
+    constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest) {
         super({ highWaterMark: 1024 * 1024 });
         this.blobName = blobName;
         this.capture = capture;
         this.expectedSize = expectedSize;
         this.hash = hash;
-        this.blobHash = hash ? new Sha256Stream(expectedSize) : NO_HASH;
+        this.blobDigest = blobDigest;
+        this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize) : NO_HASH;
+        blobDigest?.catch(() => undefined); // observed in complete()
         this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
         this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
         this.parser = new TarParser({
@@ -50788,7 +50856,10 @@ class LayerReader extends external_node_stream_.Writable {
         emitter.once(event, release);
     }
     async complete() {
-        const [blobHex, tarHex] = await Promise.all([this.blobHash.digest(), this.tarHash === this.blobHash ? undefined : this.tarHash.digest()]);
+        const [blobHex, tarHex] = await Promise.all([
+            this.blobDigest ?? this.blobHash.digest(),
+            this.tarHash === this.blobHash ? undefined : this.tarHash.digest(),
+        ]);
         if (this.failed)
             return;
         const digest = this.hash ? 'sha256:' + blobHex : '';
@@ -51032,9 +51103,13 @@ async function pump(reader, sink) {
 
 
 
+
 /** Read one layer from its location, on this thread. */
 async function readLocatedLayer(task) {
-    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.location.length, task.hash);
+    const { path, start, length } = task.location;
+    // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
+    const digest = task.hash ? hashFileRange(path, start, length) : undefined;
+    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
     try {
         await pump(fileChunks(task.location.path, task.location), reader);
     }

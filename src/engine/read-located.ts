@@ -1,6 +1,7 @@
 import { InputError, describeError } from '../errors.js';
 import { capturePredicate, type CapturePolicy } from '../layers/capture.js';
 import { LayerReader } from '../layers/layer-reader.js';
+import { hashFileRange } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { BlobLocation } from '../sources/source.js';
 import { fileChunks, pump } from '../sources/stream-utils.js';
@@ -15,7 +16,10 @@ export interface LayerTask {
 
 /** Read one layer from its location, on this thread. */
 export async function readLocatedLayer(task: LayerTask): Promise<LayerContents> {
-  const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.location.length, task.hash);
+  const { path, start, length } = task.location;
+  // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
+  const digest = task.hash ? hashFileRange(path, start, length) : undefined;
+  const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
   try {
     await pump(fileChunks(task.location.path, task.location), reader);
   } catch (error) {

@@ -51,15 +51,19 @@ export class LayerReader extends Writable {
    * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
    * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
    *   back empty), which leaves the reading and the entries exactly as they are.
+   * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
+   *   reading them from the file): only a compressed blob's tar is then hashed here.
    */
   constructor(
     private readonly blobName: string,
     private readonly capture: (path: string) => boolean = () => false,
     private readonly expectedSize?: number,
     private readonly hash = true,
+    private readonly blobDigest?: Promise<string>,
   ) {
     super({ highWaterMark: 1024 * 1024 });
-    this.blobHash = hash ? new Sha256Stream(expectedSize) : NO_HASH;
+    this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize) : NO_HASH;
+    blobDigest?.catch(() => undefined); // observed in complete()
     this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
     this.parser = new TarParser({
@@ -208,7 +212,10 @@ export class LayerReader extends Writable {
   }
 
   private async complete(): Promise<void> {
-    const [blobHex, tarHex] = await Promise.all([this.blobHash.digest(), this.tarHash === this.blobHash ? undefined : this.tarHash!.digest()]);
+    const [blobHex, tarHex] = await Promise.all([
+      this.blobDigest ?? this.blobHash.digest(),
+      this.tarHash === this.blobHash ? undefined : this.tarHash!.digest(),
+    ]);
     if (this.failed) return;
     const digest = this.hash ? 'sha256:' + blobHex : '';
     const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;

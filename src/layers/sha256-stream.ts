@@ -26,9 +26,32 @@ const SLOTS = 8;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
 const streams = new Map();
+function hashFile(m) {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(${SLOT});
+  const fd = openSync(m.file, 'r');
+  try {
+    for (let at = m.start, end = m.start + m.length; at < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+      if (read === 0) break; // cut short: the digest of what is there
+      hash.update(buffer.subarray(0, read));
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
 parentPort.on('message', (m) => {
-  if (m.ring) {
+  if (m.file !== undefined) {
+    try {
+      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
+    } catch (error) {
+      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
+    }
+  } else if (m.ring) {
     streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
   } else if (m.length !== undefined) {
     const stream = streams.get(m.id);
@@ -45,11 +68,18 @@ interface Reply {
   id: number;
   slot?: number;
   hex?: string;
+  error?: string;
+}
+
+/** What a hashing thread answers to: a stream through a ring, or a range of a file. */
+interface Job {
+  readonly id: number;
+  reply(reply: Reply, error?: Error): void;
 }
 
 class HashWorker {
   readonly worker: Worker;
-  readonly streams = new Map<number, RemoteHash>();
+  readonly streams = new Map<number, Job>();
   private broken: Error | undefined;
 
   constructor() {
@@ -66,12 +96,12 @@ class HashWorker {
     return this.broken;
   }
 
-  attach(stream: RemoteHash): void {
+  attach(stream: Job): void {
     if (this.streams.size === 0) this.worker.ref();
     this.streams.set(stream.id, stream);
   }
 
-  detach(stream: RemoteHash): void {
+  detach(stream: Job): void {
     this.streams.delete(stream.id);
     if (this.streams.size === 0) this.worker.unref();
   }
@@ -123,8 +153,44 @@ export function prepareHashWorker(): void {
   }
 }
 
+/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
+class FileRangeHash implements Job {
+  readonly id = nextId++;
+  readonly digest: Promise<string>;
+  private settle!: { resolve: (hex: string) => void; reject: (error: Error) => void };
+
+  constructor(private readonly owner: HashWorker, file: string, start: number, length: number) {
+    this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    owner.attach(this);
+    owner.worker.postMessage({ id: this.id, file, start, length });
+  }
+
+  reply(reply: Reply, error?: Error): void {
+    this.owner.detach(this);
+    if (error) this.settle.reject(error);
+    else if (reply.hex !== undefined) this.settle.resolve(reply.hex);
+    else this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
+  }
+}
+
+/**
+ * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
+ * range is small or this thread must hash everything itself (then hash the bytes as they are read).
+ */
+export function hashFileRange(file: string, start: number, length: number): Promise<string> | undefined {
+  if (inPlaceOnly || length < LOCAL_LIMIT) return undefined;
+  let worker: HashWorker;
+  try {
+    worker = pickWorker();
+  } catch {
+    return undefined; // no worker threads here
+  }
+  if (worker.failure) return undefined;
+  return new FileRangeHash(worker, file, start, length).digest;
+}
+
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
-class RemoteHash {
+class RemoteHash implements Job {
   readonly id = nextId++;
   private readonly ring: SharedArrayBuffer;
   private readonly bytes: Uint8Array;

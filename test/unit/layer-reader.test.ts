@@ -93,3 +93,27 @@ describe('Sha256Stream', () => {
     expect('sha256:' + (await stream.digest())).toBe(sha(data));
   });
 });
+
+describe('hashFileRange', () => {
+  it('hashes exactly a range of a file on a hashing thread, and what there is of a range cut short', async () => {
+    const { hashFileRange } = await import('../../src/layers/sha256-stream.js');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-hash-'));
+    try {
+      const data = Buffer.alloc(9 * 1024 * 1024 + 124);
+      for (let i = 0; i < data.length; i += 4) data.writeUInt32LE(i >>> 2, i);
+      const file = join(dir, 'blob');
+      writeFileSync(file, data);
+      const range = (start: number, length: number): Promise<string> => hashFileRange(file, start, length)!.then((hex) => 'sha256:' + hex);
+      expect(await range(0, data.length)).toBe(sha(data));
+      expect(await range(1_000_003, 5 * 1024 * 1024)).toBe(sha(data.subarray(1_000_003, 1_000_003 + 5 * 1024 * 1024)));
+      expect(await range(data.length - 4 * 1024 * 1024, 8 * 1024 * 1024)).toBe(sha(data.subarray(data.length - 4 * 1024 * 1024)));
+      await expect(hashFileRange(join(dir, 'absent'), 0, 8 * 1024 * 1024)).rejects.toThrow(/ENOENT/);
+      expect(hashFileRange(file, 0, 1000)).toBeUndefined(); // small: the caller hashes it as it reads
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/analysis/analyze.js';
 import { auditImage } from '../../src/audit.js';
-import { buildImage, dockerSaveLegacy, dockerSaveOci, ociArchive, writeOciLayout } from '../support/image-builder.js';
+import { buildImage, dockerSaveLegacy, dockerSaveOci, ociArchive, ociLayout, tarMembers, writeOciLayout } from '../support/image-builder.js';
 import { LONG_NAME, UNICODE_NAME, richExpected, richImage } from '../support/rich-image.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-sources-'));
@@ -69,6 +69,26 @@ describe('every archive layout gives the same, exact analysis', () => {
     const [analysis] = await Promise.all([auditImage({ source: fifo }), writing]);
     expect(comparable(analysis)).toEqual({ totalBytes: richExpected.totalBytes, layers: richExpected.layers, hiddenBytes: richExpected.hiddenBytes, hidden: richExpected.hidden });
     expect(analysis.layers.map((l) => l.diffId)).toEqual(built.layers.map((l) => l.diffId));
+  });
+
+  it('layers over 4 MiB, whose stored bytes a hashing thread reads from the file itself', async () => {
+    const large = buildImage({
+      layers: [
+        { entries: [{ type: 'file', path: 'big/a', size: 5 * 1024 * 1024 }] },
+        { entries: [{ type: 'file', path: 'big/b', size: 6 * 1024 * 1024 }, { type: 'whiteout', path: 'big/a' }] },
+      ],
+    });
+    for (const path of [write('large-legacy.tar', dockerSaveLegacy(large)), write('large-oci.tar', ociArchive(large, { compression: 'none' }))]) {
+      const analysis = await auditImage({ source: path });
+      expect(analysis.layers.map((l) => l.diffId)).toEqual(large.layers.map((l) => l.diffId));
+      expect(analysis.waste.hiddenBytes).toBe(5 * 1024 * 1024);
+    }
+    const swapped = ociLayout(large, { compression: 'none' });
+    const [first, second] = swapped.images[0]!.layers;
+    const files = new Map(swapped.files);
+    files.set(`blobs/sha256/${first!.digest.slice(7)}`, files.get(`blobs/sha256/${second!.digest.slice(7)}`)!);
+    const bad = write('large-swapped.tar', tarMembers([...files].map(([name, body]) => ({ header: { name }, body }))));
+    await expect(auditImage({ source: bad })).rejects.toThrow(/layer 0 .*digest mismatch/);
   });
 
   it('names the image by its tag and digest where the archive says them', async () => {
