@@ -43,8 +43,8 @@ const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU 
 const EMPTY_CHECKSUM = 8 * 32;
 
 /** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
-function isUstar(block: Buffer): boolean {
-  return block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
+function isUstar(block: Buffer, at: number): boolean {
+  return block[at + 257] === 0x75 && block[at + 258] === 0x73 && block[at + 259] === 0x74 && block[at + 260] === 0x61 && block[at + 261] === 0x72;
 }
 
 type Pending = 'gnu-long-path' | 'gnu-long-link-path' | 'pax-header' | 'pax-global-header';
@@ -112,10 +112,10 @@ function decodeOct(block: Buffer, start: number, length: number): number | null 
 }
 
 /** Sum of the header's bytes with the checksum field counted as spaces. Unrolled: a plain loop is 4x slower. */
-function checksum(block: Buffer): number {
+function checksum(block: Buffer, at: number): number {
   let sum = EMPTY_CHECKSUM;
-  for (let i = 0; i < 148; i += 4) sum += block[i]! + block[i + 1]! + block[i + 2]! + block[i + 3]!;
-  for (let i = 156; i < BLOCK; i += 4) sum += block[i]! + block[i + 1]! + block[i + 2]! + block[i + 3]!;
+  for (let i = at; i < at + 148; i += 4) sum += block[i]! + block[i + 1]! + block[i + 2]! + block[i + 3]!;
+  for (let i = at + 156; i < at + BLOCK; i += 4) sum += block[i]! + block[i + 1]! + block[i + 2]! + block[i + 3]!;
   return sum;
 }
 
@@ -143,28 +143,33 @@ interface RawHeader extends Omit<TarHeader, 'type'> {
   type: TarEntryType | Pending;
 }
 
-/** Undefined for an all-zero block (end-of-archive padding, skipped like tar-stream does). */
-function decodeHeader(block: Buffer): RawHeader | undefined {
-  const sum = checksum(block);
+/**
+ * The header block at `at` of `block` (read in place: a layer of small files is mostly headers, and a
+ * Buffer per header was a measurable share of the garbage). Undefined for an all-zero block
+ * (end-of-archive padding, skipped like tar-stream does).
+ */
+function decodeHeader(block: Buffer, at: number): RawHeader | undefined {
+  const sum = checksum(block, at);
   if (sum === EMPTY_CHECKSUM) return undefined;
-  if (sum !== decodeOct(block, 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-  let name = decodeStr(block, 0, 100);
-  const ustar = isUstar(block);
-  if (ustar && block[262] === 0) {
-    if (block[345]) name = decodeStr(block, 345, 155) + '/' + name;
-  } else if (!(ustar && block[262] === 0x20 && block[263] === 0x20 && block[264] === 0)) {
+  if (sum !== decodeOct(block, at + 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+  let name = decodeStr(block, at, 100);
+  const ustar = isUstar(block, at);
+  if (ustar && block[at + 262] === 0) {
+    if (block[at + 345]) name = decodeStr(block, at + 345, 155) + '/' + name;
+  } else if (!(ustar && block[at + 262] === 0x20 && block[at + 263] === 0x20 && block[at + 264] === 0)) {
     throw new Error('Invalid tar header: unknown format.');
   }
+  const flag = block[at + 156]!;
   return {
     name,
-    mode: decodeOct(block, 100, 8) ?? 0,
-    uid: decodeOct(block, 108, 8) ?? 0,
-    gid: decodeOct(block, 116, 8) ?? 0,
-    size: decodeOct(block, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
+    mode: decodeOct(block, at + 100, 8) ?? 0,
+    uid: decodeOct(block, at + 108, 8) ?? 0,
+    gid: decodeOct(block, at + 116, 8) ?? 0,
+    size: decodeOct(block, at + 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
     // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
     // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
-    type: typeOf(block[156] === 0 ? 0 : block[156]! - 48),
-    linkname: block[157] === 0 ? null : decodeStr(block, 157, 100),
+    type: typeOf(flag === 0 ? 0 : flag - 48),
+    linkname: block[at + 157] === 0 ? null : decodeStr(block, at + 157, 100),
   };
 }
 
@@ -234,11 +239,11 @@ export class TarParser {
           if (this.partialLength === 0 && length - offset >= BLOCK) {
             offset += BLOCK;
             this.position = before + offset;
-            this.header(chunk.subarray(offset - BLOCK, offset));
+            this.header(chunk, offset - BLOCK);
           } else {
             offset += this.gather(chunk, offset, BLOCK);
             this.position = before + offset;
-            if (this.partialLength === BLOCK) this.header(this.takePartial());
+            if (this.partialLength === BLOCK) this.header(this.takePartial(), 0);
           }
           break;
         }
@@ -292,8 +297,8 @@ export class TarParser {
     return whole;
   }
 
-  private header(block: Buffer): void {
-    const raw = decodeHeader(block);
+  private header(block: Buffer, at: number): void {
+    const raw = decodeHeader(block, at);
     if (!raw) return;
     if (isPending(raw.type)) {
       if (raw.size > MAX_LONG_HEADER) throw new Error('Header exceeds max size');
