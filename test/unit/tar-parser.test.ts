@@ -279,3 +279,21 @@ describe('TarParser positions, for stepping over bodies without reading them', (
     expect(parser.skipBody()).toBe(0);
   });
 });
+
+describe('TarParser checksums', () => {
+  it('agree whether a header lies 4-byte aligned in memory or not, and catch a flipped byte either way', async () => {
+    const bytes = sampleTar();
+    const expected = await withTarStream(bytes);
+    for (const shift of [0, 1, 2, 3, 4]) {
+      const memory = Buffer.alloc(bytes.length + 8);
+      bytes.copy(memory, shift);
+      const shifted = memory.subarray(shift, shift + bytes.length);
+      expect(withParser(shifted)).toEqual(expected);
+      for (const flip of [0, 147, 156, 300, 511]) {
+        const corrupt = Buffer.from(memory);
+        corrupt[shift + flip] = corrupt[shift + flip]! ^ 0x01;
+        expect(withParser(corrupt.subarray(shift, shift + bytes.length)).error).toMatch(/Invalid tar header/);
+      }
+    }
+  });
+});
