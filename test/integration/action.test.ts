@@ -133,6 +133,16 @@ describe('the Action bundle, run as the runner runs it', () => {
     }
   });
 
+  it('reads an archive\'s layers on worker threads started from the Action bundle itself, with the same outputs', async () => {
+    const audit = (threads: string) =>
+      runAction({ inputs: { image: 'fixtures/demo/demo.tar' }, event: 'push', apiUrl: github.url, workspace: ROOT, token: TOKEN, extraEnv: { IMAGE_HYGIENE_READ_THREADS: threads } });
+    const [onThreads, mainOnly] = await Promise.all([audit('2'), audit('0')]);
+    expect(onThreads.stderr).toBe(mainOnly.stderr);
+    expect(onThreads.code).toBe(1); // the demo image hides 59 % of its bytes
+    for (const name of ['result', 'total-bytes', 'hidden-bytes', 'findings']) expect(onThreads.outputs[name]).toBe(mainOnly.outputs[name]);
+    expect(Number(onThreads.outputs['hidden-bytes'])).toBeGreaterThan(0);
+  });
+
   it('a push event: no comment, the summary only', async () => {
     github.requests.length = 0;
     const result = await run({ image: FAILING }, 'push');

@@ -20,6 +20,8 @@ export interface ActionEnv {
   workspace: string;
   prNumber?: number;
   token?: string;
+  /** More environment for the step (tuning variables such as IMAGE_HYGIENE_READ_THREADS). */
+  extraEnv?: Record<string, string>;
 }
 
 /** GITHUB_OUTPUT's `name<<delimiter` blocks. */
@@ -65,6 +67,7 @@ export async function runAction(env: ActionEnv): Promise<ActionRun> {
     GITHUB_STEP_SUMMARY: summaryPath,
     GITHUB_WORKSPACE: env.workspace,
     RUNNER_TEMP: dir,
+    ...env.extraEnv,
   };
   for (const [name, value] of Object.entries(inputs)) variables[`INPUT_${name.toUpperCase()}`] = value;
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
