@@ -56,12 +56,13 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
     }
     return layer;
   };
+  // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
+  if (hash) prepareHashWorker();
   for await (const blob of opened.blobs()) {
     if (blob.location) {
       located.set(blob.key, blob); // the source steps over it
       continue;
     }
-    if (hash) prepareHashWorker();
     const reading = readStreamed(blob, capture, hash, progress).then(layerRead);
     reading.catch(() => undefined); // observed below, if the image uses this blob
     await reading.catch(() => undefined);
