@@ -207,6 +207,9 @@ describe('TarParser reads layer tars exactly as tar-stream does', () => {
           // with an error).
           const recordSize = parseInt(mutated.toString('latin1', header + 124, header + 136), 8);
           if ('xgLK'.includes(String.fromCharCode(mutated[header + 156]!)) && !(recordSize > 0)) return;
+          // A PAX record claiming more bytes than its header holds (a shortened size field): tar-stream reads on
+          // into whatever follows; we refuse, as libarchive and GNU tar do (decodePax).
+          if (actual.error !== undefined && /^PAX record length \d+ exceeds/.test(actual.error) && !expected.error) return;
           if (expected.error) {
             expect(actual.error).toBeDefined();
             expect(actual.entries).toEqual(expected.entries.slice(0, actual.entries.length));
@@ -215,7 +218,8 @@ describe('TarParser reads layer tars exactly as tar-stream does', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      // The first: a PAX size field cut short (found by this property in CI).
+      { numRuns: 400, examples: [[8704, 133, 0, true]] },
     );
   });
 
