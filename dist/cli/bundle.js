@@ -22438,8 +22438,9 @@ function read_image_short(digest) {
  * by hashing, unless the source verified them itself or the user asked not to.
  *
  * Blobs the source streams are read as they pass. Blobs with a place in a file (archives, layouts) are
- * stepped over at first; once the image's layers are known, the ones it uses are read from there on worker
- * threads, several at once, bottom layer first, and handed to `onLayer` while the rest are still being read.
+ * stepped over at first; once the image's layers are known, only the ones it uses are read from there,
+ * bottom layer first, and handed to `onLayer` while the next ones are read: on this thread, or on worker
+ * threads for large uncompressed ones (planLayerThreads).
  */
 async function readImage(opened, options = {}) {
     const { progress, onLayer } = options;
