@@ -21669,12 +21669,13 @@ async function pump(reader, sink) {
 
 
 
-/** Read one layer from its location, on this thread. */
-async function readLocatedLayer(task) {
+/** Read one layer from its location, on this thread; `watch` gets the reader, to follow its bytes. */
+async function readLocatedLayer(task, watch) {
     const { path, start, length } = task.location;
     // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
     const digest = task.hash ? hashFileRange(path, start, length) : undefined;
     const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
+    watch?.(reader);
     try {
         await pump(fileChunks(task.location.path, task.location), reader);
     }
@@ -22449,77 +22450,106 @@ async function readImage(opened, options = {}) {
     const capture = options.capture ?? CAPTURE_NOTHING;
     const read = new Map();
     const located = new Map();
-    const layerRead = (layer) => {
-        if (progress) {
-            progress.bytesRead += layer.blobSize;
-            progress.layersRead++;
-        }
-        return layer;
-    };
-    // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
-    if (hash)
-        prepareHashWorker();
-    for await (const blob of opened.blobs()) {
-        if (blob.location) {
-            located.set(blob.key, blob); // the source steps over it
-            continue;
-        }
-        const reading = readStreamed(blob, capture, hash, progress).then(layerRead);
-        reading.catch(() => undefined); // observed below, if the image uses this blob
-        await reading.catch(() => undefined);
-        read.set(blob.key, reading);
-    }
-    const meta = await opened.meta();
-    // Bottom layer first: the analysis takes them in that order.
-    const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
-        .filter((key) => located.has(key) && !read.has(key))
-        .map((key) => ({ key, name: located.get(key).name, location: located.get(key).location }));
-    const plan = await planLayerThreads(wanted);
-    let stopped = false;
+    const counter = new ProgressCounter(progress);
+    const watch = (reader) => counter.watch(reader);
+    const layerRead = (layer) => counter.layerRead(layer);
     try {
-        // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
-        let inPlace = Promise.resolve();
-        for (const blob of wanted) {
-            const task = { location: blob.location, blobName: blob.name, hash, capture };
-            const readHere = () => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task));
-            const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
-            reading.catch(() => undefined); // observed below, in order
-            if (!plan?.keys.has(blob.key))
-                inPlace = reading;
-            read.set(blob.key, reading);
-        }
-        const layers = [];
-        for (const [index, ref] of meta.layers.entries()) {
-            const reading = read.get(ref.key);
-            if (!reading)
-                throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
-            const layer = verified(await reading, ref, index, hash, opened.label);
-            layers.push(layer);
-            onLayer?.(layer, index);
-        }
-        return { meta: { ...meta, layerVerification: verification }, layers };
+        return await readAll();
     }
     finally {
-        stopped = true; // after a failure, the layers not yet started are never read
-        await plan?.threads.close();
+        counter.stop();
+    }
+    async function readAll() {
+        // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
+        if (hash)
+            prepareHashWorker();
+        for await (const blob of opened.blobs()) {
+            if (blob.location) {
+                located.set(blob.key, blob); // the source steps over it
+                continue;
+            }
+            const reading = readStreamed(blob, capture, hash, watch).then(layerRead);
+            reading.catch(() => undefined); // observed below, if the image uses this blob
+            await reading.catch(() => undefined);
+            read.set(blob.key, reading);
+        }
+        const meta = await opened.meta();
+        // Bottom layer first: the analysis takes them in that order.
+        const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
+            .filter((key) => located.has(key) && !read.has(key))
+            .map((key) => ({ key, name: located.get(key).name, location: located.get(key).location }));
+        const plan = await planLayerThreads(wanted);
+        let stopped = false;
+        try {
+            // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
+            let inPlace = Promise.resolve();
+            for (const blob of wanted) {
+                const task = { location: blob.location, blobName: blob.name, hash, capture };
+                const readHere = () => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task, watch));
+                const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
+                reading.catch(() => undefined); // observed below, in order
+                if (!plan?.keys.has(blob.key))
+                    inPlace = reading;
+                read.set(blob.key, reading);
+            }
+            const layers = [];
+            for (const [index, ref] of meta.layers.entries()) {
+                const reading = read.get(ref.key);
+                if (!reading)
+                    throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+                const layer = verified(await reading, ref, index, hash, opened.label);
+                layers.push(layer);
+                onLayer?.(layer, index);
+            }
+            return { meta: { ...meta, layerVerification: verification }, layers };
+        }
+        finally {
+            stopped = true; // after a failure, the layers not yet started are never read
+            await plan?.threads.close();
+        }
     }
 }
-/** Read a blob as the source streams it past; the progress line follows its bytes. */
-async function readStreamed(blob, capture, hash, progress) {
+/** Keeps the progress line's bytes: those of the layers read, plus those of the one being read on this thread. */
+class ProgressCounter {
+    progress;
+    bytesDone = 0;
+    current;
+    ticker;
+    constructor(progress) {
+        this.progress = progress;
+        this.ticker = progress ? setInterval(() => this.show(), 200) : undefined;
+    }
+    watch(reader) {
+        this.current = reader;
+        const done = () => {
+            if (this.current === reader)
+                this.current = undefined;
+        };
+        reader.contents.then(done, done);
+    }
+    layerRead(layer) {
+        this.bytesDone += layer.blobSize;
+        if (this.progress)
+            this.progress.layersRead++;
+        this.show();
+        return layer;
+    }
+    stop() {
+        clearInterval(this.ticker);
+    }
+    show() {
+        if (this.progress)
+            this.progress.bytesRead = this.bytesDone + (this.current?.bytesRead ?? 0);
+    }
+}
+/** Read a blob as the source streams it past. */
+async function readStreamed(blob, capture, hash, watch) {
     // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
     // whether the blob is worth hashing on a worker thread.
     const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash);
-    const before = progress?.bytesRead ?? 0;
-    const ticker = progress ? setInterval(() => (progress.bytesRead = before + reader.bytesRead), 200) : undefined;
-    try {
-        await blob.pipeTo(reader);
-        return await reader.contents;
-    }
-    finally {
-        clearInterval(ticker);
-        if (progress)
-            progress.bytesRead = before;
-    }
+    watch(reader);
+    await blob.pipeTo(reader);
+    return reader.contents;
 }
 function verified(contents, ref, index, hash, label) {
     if (!hash)

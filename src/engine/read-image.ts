@@ -50,73 +50,105 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
   const capture = options.capture ?? CAPTURE_NOTHING;
   const read = new Map<string, Promise<LayerContents>>();
   const located = new Map<string, LayerBlob>();
-  const layerRead = (layer: LayerContents): LayerContents => {
-    if (progress) {
-      progress.bytesRead += layer.blobSize;
-      progress.layersRead++;
-    }
-    return layer;
-  };
-  // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
-  if (hash) prepareHashWorker();
-  for await (const blob of opened.blobs()) {
-    if (blob.location) {
-      located.set(blob.key, blob); // the source steps over it
-      continue;
-    }
-    const reading = readStreamed(blob, capture, hash, progress).then(layerRead);
-    reading.catch(() => undefined); // observed below, if the image uses this blob
-    await reading.catch(() => undefined);
-    read.set(blob.key, reading);
-  }
-  const meta = await opened.meta();
-
-  // Bottom layer first: the analysis takes them in that order.
-  const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
-    .filter((key) => located.has(key) && !read.has(key))
-    .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
-  const plan = await planLayerThreads(wanted);
-  let stopped = false;
+  const counter = new ProgressCounter(progress);
+  const watch = (reader: LayerReader): void => counter.watch(reader);
+  const layerRead = (layer: LayerContents): LayerContents => counter.layerRead(layer);
   try {
-    // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
-    let inPlace: Promise<unknown> = Promise.resolve();
-    for (const blob of wanted) {
-      const task = { location: blob.location, blobName: blob.name, hash, capture };
-      const readHere = (): Promise<LayerContents> => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task));
-      const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
-      reading.catch(() => undefined); // observed below, in order
-      if (!plan?.keys.has(blob.key)) inPlace = reading;
+    return await readAll();
+  } finally {
+    counter.stop();
+  }
+
+  async function readAll(): Promise<ImageRead> {
+    // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
+    if (hash) prepareHashWorker();
+    for await (const blob of opened.blobs()) {
+      if (blob.location) {
+        located.set(blob.key, blob); // the source steps over it
+        continue;
+      }
+      const reading = readStreamed(blob, capture, hash, watch).then(layerRead);
+      reading.catch(() => undefined); // observed below, if the image uses this blob
+      await reading.catch(() => undefined);
       read.set(blob.key, reading);
     }
-    const layers: LayerContents[] = [];
-    for (const [index, ref] of meta.layers.entries()) {
-      const reading = read.get(ref.key);
-      if (!reading) throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
-      const layer = verified(await reading, ref, index, hash, opened.label);
-      layers.push(layer);
-      onLayer?.(layer, index);
+    const meta = await opened.meta();
+
+    // Bottom layer first: the analysis takes them in that order.
+    const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
+      .filter((key) => located.has(key) && !read.has(key))
+      .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
+    const plan = await planLayerThreads(wanted);
+    let stopped = false;
+    try {
+      // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
+      let inPlace: Promise<unknown> = Promise.resolve();
+      for (const blob of wanted) {
+        const task = { location: blob.location, blobName: blob.name, hash, capture };
+        const readHere = (): Promise<LayerContents> => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task, watch));
+        const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
+        reading.catch(() => undefined); // observed below, in order
+        if (!plan?.keys.has(blob.key)) inPlace = reading;
+        read.set(blob.key, reading);
+      }
+      const layers: LayerContents[] = [];
+      for (const [index, ref] of meta.layers.entries()) {
+        const reading = read.get(ref.key);
+        if (!reading) throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+        const layer = verified(await reading, ref, index, hash, opened.label);
+        layers.push(layer);
+        onLayer?.(layer, index);
+      }
+      return { meta: { ...meta, layerVerification: verification }, layers };
+    } finally {
+      stopped = true; // after a failure, the layers not yet started are never read
+      await plan?.threads.close();
     }
-    return { meta: { ...meta, layerVerification: verification }, layers };
-  } finally {
-    stopped = true; // after a failure, the layers not yet started are never read
-    await plan?.threads.close();
   }
 }
 
-/** Read a blob as the source streams it past; the progress line follows its bytes. */
-async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, progress: ReadProgress | undefined): Promise<LayerContents> {
+/** Keeps the progress line's bytes: those of the layers read, plus those of the one being read on this thread. */
+class ProgressCounter {
+  private bytesDone = 0;
+  private current: LayerReader | undefined;
+  private readonly ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly progress: ReadProgress | undefined) {
+    this.ticker = progress ? setInterval(() => this.show(), 200) : undefined;
+  }
+
+  watch(reader: LayerReader): void {
+    this.current = reader;
+    const done = (): void => {
+      if (this.current === reader) this.current = undefined;
+    };
+    reader.contents.then(done, done);
+  }
+
+  layerRead(layer: LayerContents): LayerContents {
+    this.bytesDone += layer.blobSize;
+    if (this.progress) this.progress.layersRead++;
+    this.show();
+    return layer;
+  }
+
+  stop(): void {
+    clearInterval(this.ticker);
+  }
+
+  private show(): void {
+    if (this.progress) this.progress.bytesRead = this.bytesDone + (this.current?.bytesRead ?? 0);
+  }
+}
+
+/** Read a blob as the source streams it past. */
+async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, watch: (reader: LayerReader) => void): Promise<LayerContents> {
   // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
   // whether the blob is worth hashing on a worker thread.
   const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash);
-  const before = progress?.bytesRead ?? 0;
-  const ticker = progress ? setInterval(() => (progress.bytesRead = before + reader.bytesRead), 200) : undefined;
-  try {
-    await blob.pipeTo(reader);
-    return await reader.contents;
-  } finally {
-    clearInterval(ticker);
-    if (progress) progress.bytesRead = before;
-  }
+  watch(reader);
+  await blob.pipeTo(reader);
+  return reader.contents;
 }
 
 function verified(contents: LayerContents, ref: LayerRef, index: number, hash: boolean, label: string): LayerContents {

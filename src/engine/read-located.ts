@@ -14,12 +14,13 @@ export interface LayerTask {
   capture: CapturePolicy;
 }
 
-/** Read one layer from its location, on this thread. */
-export async function readLocatedLayer(task: LayerTask): Promise<LayerContents> {
+/** Read one layer from its location, on this thread; `watch` gets the reader, to follow its bytes. */
+export async function readLocatedLayer(task: LayerTask, watch?: (reader: LayerReader) => void): Promise<LayerContents> {
   const { path, start, length } = task.location;
   // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
   const digest = task.hash ? hashFileRange(path, start, length) : undefined;
   const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
+  watch?.(reader);
   try {
     await pump(fileChunks(task.location.path, task.location), reader);
   } catch (error) {

@@ -79,9 +79,12 @@ describe('every archive layout gives the same, exact analysis', () => {
       ],
     });
     for (const path of [write('large-legacy.tar', dockerSaveLegacy(large)), write('large-oci.tar', ociArchive(large, { compression: 'none' }))]) {
-      const analysis = await auditImage({ source: path });
+      const progress = { layersRead: 0, bytesRead: 0 };
+      const analysis = await auditImage({ source: path, progress });
       expect(analysis.layers.map((l) => l.diffId)).toEqual(large.layers.map((l) => l.diffId));
       expect(analysis.waste.hiddenBytes).toBe(5 * 1024 * 1024);
+      // The progress line ends on exactly the bytes read: each layer counted once, never twice.
+      expect(progress).toEqual({ layersRead: 2, bytesRead: analysis.layers.reduce((sum, l) => sum + l.blobSize, 0) });
     }
     const swapped = ociLayout(large, { compression: 'none' });
     const [first, second] = swapped.images[0]!.layers;
