@@ -4,6 +4,7 @@ import type { ImageConfig } from '../oci/schemas.js';
 import { DiveEfficiency } from './efficiency.js';
 import { historyForLayers } from './history.js';
 import { LayeredFilesystem, type HiddenFile } from './layered-filesystem.js';
+import { byCodeUnits } from '../text-order.js';
 
 export interface LayerSummary {
   index: number;
@@ -81,7 +82,7 @@ function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem
   const hidden = filesystem
     .hiddenFiles()
     .filter((file) => file.size > 0)
-    .sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // ties: code-unit order, not locale (ICU per pair is slow)
+    .sort((a, b) => b.size - a.size || byCodeUnits(a.path, b.path));
   const hiddenByLayer = new Array<number>(layers.length).fill(0);
   for (const file of hidden) hiddenByLayer[file.addedIn]! += file.size;
   const history = historyForLayers(meta.config.history, layers.length);

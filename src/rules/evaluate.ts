@@ -11,6 +11,7 @@ import { packageCache } from './image/package-cache.js';
 import { rootUser } from './image/root-user.js';
 import { secretInEnv } from './image/secret-in-env.js';
 import { SEVERITY_ORDER, type Finding, type Severity, type SourceLocation } from './types.js';
+import { byCodeUnits } from '../text-order.js';
 
 const IMAGE_RULES: ImageRule[] = [auditedReferenceTag, unpinnedBaseFromImage, hiddenWaste, extraTool, rootUser, packageCache, secretInEnv];
 
@@ -52,7 +53,7 @@ export function applyPolicy(findings: readonly Finding[], policy: Policy): Findi
   return result.sort(
     (a, b) =>
       SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] ||
-      a.rule.localeCompare(b.rule) ||
+      byCodeUnits(a.rule, b.rule) ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0),
   );
 }

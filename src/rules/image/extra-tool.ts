@@ -3,6 +3,7 @@ import type { VisibleEntry } from '../../analysis/layered-filesystem.js';
 import type { ImageRule, ImageRuleContext } from '../context.js';
 import { defaultSeverity } from '../catalog.js';
 import type { Finding } from '../types.js';
+import { byCodeUnits } from '../../text-order.js';
 
 /** Where executables live; resolved through symlinks (merged /usr makes /bin a link to usr/bin). */
 const BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin'];
@@ -61,7 +62,7 @@ export const extraTool: ImageRule = (context) => {
       (a, b) =>
         Number(posix.basename(b.path) === b.tool) - Number(posix.basename(a.path) === a.tool) ||
         order(a.tool) - order(b.tool) ||
-        a.path.localeCompare(b.path),
+        byCodeUnits(a.path, b.path),
     );
     const first = seen[0]!;
     const tool = first.tool;
@@ -86,5 +87,5 @@ export const extraTool: ImageRule = (context) => {
     if (location) finding.location = location;
     findings.push(finding);
   }
-  return findings.sort((a, b) => a.tool!.localeCompare(b.tool!) || a.path!.localeCompare(b.path!));
+  return findings.sort((a, b) => byCodeUnits(a.tool!, b.tool!) || byCodeUnits(a.path!, b.path!));
 };
