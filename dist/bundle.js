@@ -50971,18 +50971,14 @@ function fileChunks(path, range) {
         },
         seek(to) {
             // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
-            const pending = ahead ?? Promise.resolve(null);
-            ahead = pending.then(() => {
+            const restart = () => {
                 positioned = true;
                 position = to;
                 if (!range)
-                    end = Infinity;
+                    end = Infinity; // that read may have met the end of the file
                 return readInto(buffers[current]);
-            }, () => {
-                positioned = true;
-                position = to;
-                return readInto(buffers[current]);
-            });
+            };
+            ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);
             ahead.catch(() => undefined);
         },
         close() {

@@ -65,20 +65,13 @@ export function fileChunks(path: string, range?: FileRange): ChunkReader {
     },
     seek(to: number) {
       // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
-      const pending = ahead ?? Promise.resolve(null);
-      ahead = pending.then(
-        () => {
-          positioned = true;
-          position = to;
-          if (!range) end = Infinity;
-          return readInto(buffers[current]!);
-        },
-        () => {
-          positioned = true;
-          position = to;
-          return readInto(buffers[current]!);
-        },
-      );
+      const restart = (): Promise<Buffer | null> => {
+        positioned = true;
+        position = to;
+        if (!range) end = Infinity; // that read may have met the end of the file
+        return readInto(buffers[current]!);
+      };
+      ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);
       ahead.catch(() => undefined);
     },
     close() {
