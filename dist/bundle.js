@@ -50937,7 +50937,8 @@ function fileChunks(path, range) {
     let handle;
     let closed = false;
     let position = range?.start ?? 0;
-    let end = range ? range.start + range.length : Infinity;
+    const rangeEnd = range ? range.start + range.length : Infinity;
+    let end = rangeEnd;
     const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
     let current = 0;
     let ahead;
@@ -50974,8 +50975,7 @@ function fileChunks(path, range) {
             const restart = () => {
                 positioned = true;
                 position = to;
-                if (!range)
-                    end = Infinity; // that read may have met the end of the file
+                end = rangeEnd; // a read before the seek may have met the end of the file
                 return readInto(buffers[current]);
             };
             ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);

@@ -34,7 +34,8 @@ export function fileChunks(path: string, range?: FileRange): ChunkReader {
   let handle: Promise<FileHandle> | undefined;
   let closed = false;
   let position = range?.start ?? 0;
-  let end = range ? range.start + range.length : Infinity;
+  const rangeEnd = range ? range.start + range.length : Infinity;
+  let end = rangeEnd;
   const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
   let current = 0;
   let ahead: Promise<Buffer | null> | undefined;
@@ -68,7 +69,7 @@ export function fileChunks(path: string, range?: FileRange): ChunkReader {
       const restart = (): Promise<Buffer | null> => {
         positioned = true;
         position = to;
-        if (!range) end = Infinity; // that read may have met the end of the file
+        end = rangeEnd; // a read before the seek may have met the end of the file
         return readInto(buffers[current]!);
       };
       ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);
