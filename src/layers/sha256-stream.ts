@@ -153,6 +153,17 @@ export function prepareHashWorker(): void {
   }
 }
 
+/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
+function usableWorker(): HashWorker | undefined {
+  if (inPlaceOnly) return undefined;
+  try {
+    const worker = pickWorker();
+    return worker.failure ? undefined : worker;
+  } catch {
+    return undefined; // no worker threads here
+  }
+}
+
 /** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
 class FileRangeHash implements Job {
   readonly id = nextId++;
@@ -178,15 +189,8 @@ class FileRangeHash implements Job {
  * range is small or this thread must hash everything itself (then hash the bytes as they are read).
  */
 export function hashFileRange(file: string, start: number, length: number): Promise<string> | undefined {
-  if (inPlaceOnly || length < LOCAL_LIMIT) return undefined;
-  let worker: HashWorker;
-  try {
-    worker = pickWorker();
-  } catch {
-    return undefined; // no worker threads here
-  }
-  if (worker.failure) return undefined;
-  return new FileRangeHash(worker, file, start, length).digest;
+  const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
+  return worker && new FileRangeHash(worker, file, start, length).digest;
 }
 
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
@@ -342,14 +346,9 @@ export class Sha256Stream {
 
   /** Hash on a worker thread from now on; in place when there can be none. */
   private goRemote(): void {
-    let worker: HashWorker | undefined;
-    try {
-      worker = inPlaceOnly ? undefined : pickWorker();
-    } catch {
-      worker = undefined; // no worker threads here
-    }
-    if (!worker || worker.failure) this.local = createHash('sha256');
-    else this.remote = new RemoteHash(worker);
+    const worker = usableWorker();
+    if (worker) this.remote = new RemoteHash(worker);
+    else this.local = createHash('sha256');
   }
 
   onDrain(then: () => void): void {
