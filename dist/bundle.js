@@ -49958,6 +49958,18 @@ function prepareHashWorker() {
         // no worker threads here: streams hash in place
     }
 }
+/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
+function usableWorker() {
+    if (inPlaceOnly)
+        return undefined;
+    try {
+        const worker = pickWorker();
+        return worker.failure ? undefined : worker;
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
 /** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
 class FileRangeHash {
     owner;
@@ -49985,18 +49997,8 @@ class FileRangeHash {
  * range is small or this thread must hash everything itself (then hash the bytes as they are read).
  */
 function hashFileRange(file, start, length) {
-    if (inPlaceOnly || length < LOCAL_LIMIT)
-        return undefined;
-    let worker;
-    try {
-        worker = pickWorker();
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-    if (worker.failure)
-        return undefined;
-    return new FileRangeHash(worker, file, start, length).digest;
+    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
+    return worker && new FileRangeHash(worker, file, start, length).digest;
 }
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
 class RemoteHash {
@@ -50154,17 +50156,11 @@ class Sha256Stream {
     }
     /** Hash on a worker thread from now on; in place when there can be none. */
     goRemote() {
-        let worker;
-        try {
-            worker = inPlaceOnly ? undefined : pickWorker();
-        }
-        catch {
-            worker = undefined; // no worker threads here
-        }
-        if (!worker || worker.failure)
-            this.local = (0,external_node_crypto_.createHash)('sha256');
-        else
+        const worker = usableWorker();
+        if (worker)
             this.remote = new RemoteHash(worker);
+        else
+            this.local = (0,external_node_crypto_.createHash)('sha256');
     }
     onDrain(then) {
         if (this.remote)
@@ -50845,13 +50841,7 @@ class LayerReader extends external_node_stream_.Writable {
             this.parse(chunk);
             return callback();
         }
-        const release = () => {
-            if (this.waiting !== release)
-                return;
-            this.waiting = undefined;
-            callback();
-        };
-        this.waiting = release;
+        const release = this.hold(callback);
         this.decompressor.write(chunk, () => release());
     }
     finish(callback) {
@@ -50876,6 +50866,10 @@ class LayerReader extends external_node_stream_.Writable {
         this.decompressor.end();
     }
     waitFor(emitter, event, then) {
+        emitter.once(event, this.hold(then));
+    }
+    /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
+    hold(then) {
         const release = () => {
             if (this.waiting !== release)
                 return;
@@ -50883,7 +50877,7 @@ class LayerReader extends external_node_stream_.Writable {
             then();
         };
         this.waiting = release;
-        emitter.once(event, release);
+        return release;
     }
     async complete() {
         const [blobHex, tarHex] = await Promise.all([

@@ -20493,6 +20493,18 @@ function prepareHashWorker() {
         // no worker threads here: streams hash in place
     }
 }
+/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
+function usableWorker() {
+    if (inPlaceOnly)
+        return undefined;
+    try {
+        const worker = pickWorker();
+        return worker.failure ? undefined : worker;
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
 /** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
 class FileRangeHash {
     owner;
@@ -20520,18 +20532,8 @@ class FileRangeHash {
  * range is small or this thread must hash everything itself (then hash the bytes as they are read).
  */
 function hashFileRange(file, start, length) {
-    if (inPlaceOnly || length < LOCAL_LIMIT)
-        return undefined;
-    let worker;
-    try {
-        worker = pickWorker();
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-    if (worker.failure)
-        return undefined;
-    return new FileRangeHash(worker, file, start, length).digest;
+    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
+    return worker && new FileRangeHash(worker, file, start, length).digest;
 }
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
 class RemoteHash {
@@ -20689,17 +20691,11 @@ class Sha256Stream {
     }
     /** Hash on a worker thread from now on; in place when there can be none. */
     goRemote() {
-        let worker;
-        try {
-            worker = inPlaceOnly ? undefined : pickWorker();
-        }
-        catch {
-            worker = undefined; // no worker threads here
-        }
-        if (!worker || worker.failure)
-            this.local = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-        else
+        const worker = usableWorker();
+        if (worker)
             this.remote = new RemoteHash(worker);
+        else
+            this.local = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     }
     onDrain(then) {
         if (this.remote)
@@ -21380,13 +21376,7 @@ class LayerReader extends external_node_stream_namespaceObject.Writable {
             this.parse(chunk);
             return callback();
         }
-        const release = () => {
-            if (this.waiting !== release)
-                return;
-            this.waiting = undefined;
-            callback();
-        };
-        this.waiting = release;
+        const release = this.hold(callback);
         this.decompressor.write(chunk, () => release());
     }
     finish(callback) {
@@ -21411,6 +21401,10 @@ class LayerReader extends external_node_stream_namespaceObject.Writable {
         this.decompressor.end();
     }
     waitFor(emitter, event, then) {
+        emitter.once(event, this.hold(then));
+    }
+    /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
+    hold(then) {
         const release = () => {
             if (this.waiting !== release)
                 return;
@@ -21418,7 +21412,7 @@ class LayerReader extends external_node_stream_namespaceObject.Writable {
             then();
         };
         this.waiting = release;
-        emitter.once(event, release);
+        return release;
     }
     async complete() {
         const [blobHex, tarHex] = await Promise.all([

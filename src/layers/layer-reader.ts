@@ -174,12 +174,7 @@ export class LayerReader extends Writable {
       this.parse(chunk);
       return callback();
     }
-    const release = (): void => {
-      if (this.waiting !== release) return;
-      this.waiting = undefined;
-      callback();
-    };
-    this.waiting = release;
+    const release = this.hold(callback);
     this.decompressor.write(chunk, () => release());
   }
 
@@ -202,13 +197,18 @@ export class LayerReader extends Writable {
   }
 
   private waitFor(emitter: { once(event: never, listener: () => void): unknown }, event: string, then: () => void): void {
+    (emitter as { once(event: string, listener: () => void): unknown }).once(event, this.hold(then));
+  }
+
+  /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
+  private hold(then: () => void): () => void {
     const release = (): void => {
       if (this.waiting !== release) return;
       this.waiting = undefined;
       then();
     };
     this.waiting = release;
-    (emitter as { once(event: string, listener: () => void): unknown }).once(event, release);
+    return release;
   }
 
   private async complete(): Promise<void> {
