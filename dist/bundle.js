@@ -69944,9 +69944,6 @@ function openArchiveChunks(reader, label, options, file) {
     // The driver: feeds the parser from the reader, waiting for the layer's reader before the buffer is reused.
     let chunk = null;
     let offset = 0;
-    /** Where `chunk` starts in the archive, and where the next one will. */
-    let chunkStart = 0;
-    let nextStart = 0;
     let ended = false;
     let fatal;
     /** One parser step; false at the end of the archive. */
@@ -69960,9 +69957,6 @@ function openArchiveChunks(reader, label, options, file) {
                     return false;
                 chunk = await reader.next();
                 offset = 0;
-                chunkStart = nextStart;
-                if (chunk !== null)
-                    nextStart += chunk.length;
                 if (chunk === null) {
                     ended = true;
                     parser.end();
@@ -70006,6 +70000,8 @@ function openArchiveChunks(reader, label, options, file) {
     function skipMember(layer) {
         if (layer.ended)
             return;
+        // The parser has consumed the archive up to `offset` in the chunk in hand.
+        const chunkStart = parser.position - offset;
         parser.skipBody();
         layer.ended = true;
         const to = parser.position;
@@ -70020,7 +70016,6 @@ function openArchiveChunks(reader, label, options, file) {
         reader.seek(to);
         chunk = null;
         offset = 0;
-        nextStart = to;
     }
     async function* blobs() {
         try {

@@ -148,9 +148,6 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
   // The driver: feeds the parser from the reader, waiting for the layer's reader before the buffer is reused.
   let chunk: Buffer | null = null;
   let offset = 0;
-  /** Where `chunk` starts in the archive, and where the next one will. */
-  let chunkStart = 0;
-  let nextStart = 0;
   let ended = false;
   let fatal: unknown;
 
@@ -163,8 +160,6 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
         if (ended) return false;
         chunk = await reader.next();
         offset = 0;
-        chunkStart = nextStart;
-        if (chunk !== null) nextStart += chunk.length;
         if (chunk === null) {
           ended = true;
           parser.end();
@@ -204,6 +199,8 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
   /** Step over the rest of a member without reading it: within the chunk in hand, or by seeking past it. */
   function skipMember(layer: Member): void {
     if (layer.ended) return;
+    // The parser has consumed the archive up to `offset` in the chunk in hand.
+    const chunkStart = parser.position - offset;
     parser.skipBody();
     layer.ended = true;
     const to = parser.position;
@@ -218,7 +215,6 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
     reader.seek!(to);
     chunk = null;
     offset = 0;
-    nextStart = to;
   }
 
   async function* blobs(): AsyncGenerator<LayerBlob> {
