@@ -59266,116 +59266,6 @@ function baseLayerCount(analysis, mapsToInstruction) {
     return base;
 }
 
-;// CONCATENATED MODULE: ./src/analysis/efficiency.ts
-
-/** Growable columns of numbers, one row per path: no object per path, nothing for the GC to trace. */
-class Columns {
-    cumulative = new Float64Array(1024);
-    minimum = new Float64Array(1024);
-    /** The column values as they were before the layer that last touched the row, for "last entry of a layer wins". */
-    cumulativeBefore = new Float64Array(1024);
-    minimumBefore = new Float64Array(1024);
-    layer = new Int32Array(1024);
-    length = 0;
-    add() {
-        if (this.length === this.layer.length) {
-            const grow = (old) => {
-                const bigger = new old.constructor(old.length * 2);
-                bigger.set(old);
-                return bigger;
-            };
-            this.cumulative = grow(this.cumulative);
-            this.minimum = grow(this.minimum);
-            this.cumulativeBefore = grow(this.cumulativeBefore);
-            this.minimumBefore = grow(this.minimumBefore);
-            this.layer = grow(this.layer);
-        }
-        return this.length++;
-    }
-}
-/** Whether `path` is directly inside directory `dir` (compared in place: no parent path string is made). */
-function isChildOf(path, dir) {
-    if (dir === '/')
-        return path.lastIndexOf('/') === 0 && path.length > 1;
-    return path.length > dir.length + 1 && path.charCodeAt(dir.length) === 0x2f && path.startsWith(dir) && path.indexOf('/', dir.length + 1) === -1;
-}
-/**
- * dive's "efficiency" score, for teams moving from `.dive-ci`: over every path that is a leaf of some
- * layer's tree, (sum of the smallest size seen for the path) / (sum of all sizes seen for it).
- * A whiteout counts the bytes of the directory it deletes (0 for a file). Like dive, an opaque marker
- * is a leaf of its own name and deletes nothing here. The per-path sizes come from our exact union model,
- * so on images with opaque directories the score can differ slightly from dive's own.
- */
-class DiveEfficiency {
-    /** Row of each leaf path ever seen in `columns`. */
-    rows = new Map();
-    columns = new Columns();
-    layers = 0;
-    /** Call before the layer is applied to the filesystem, so whiteouts see what they delete. */
-    addLayer(entries, below) {
-        const layer = ++this.layers;
-        const inner = new Set();
-        // Entries of a directory come one after another in a layer tar: when an entry sits in the directory the
-        // previous one started from, its ancestors are already in `inner`.
-        let lastDir;
-        // Indexed loops: for-of allocates an iterator result per entry until the optimiser steps in.
-        for (let i = 0; i < entries.length; i++) {
-            const entry = entries[i];
-            if (entry.kind !== 'opaque' && lastDir !== undefined && isChildOf(entry.path, lastDir))
-                continue;
-            // The raw tar name of a whiteout sits in the deleted path's directory; an opaque marker inside its directory.
-            let dir = entry.kind === 'opaque' ? entry.path : parentPath(entry.path);
-            lastDir = dir;
-            while (!inner.has(dir)) {
-                inner.add(dir);
-                if (dir === '/')
-                    break;
-                dir = parentPath(dir);
-            }
-        }
-        for (let i = 0; i < entries.length; i++) {
-            const entry = entries[i];
-            if (entry.kind === 'opaque') {
-                this.record(entry.path === '/' ? '/.wh..opq' : entry.path + '/.wh..opq', 0, layer);
-            }
-            else if (!inner.has(entry.path)) {
-                this.record(entry.path, entry.kind === 'whiteout' ? this.deletedDirectoryBytes(entry.path, below) : entry.size, layer);
-            }
-        }
-    }
-    score() {
-        let minimum = 0;
-        let cumulative = 0;
-        const columns = this.columns;
-        for (let row = 0; row < columns.length; row++) {
-            minimum += columns.minimum[row];
-            cumulative += columns.cumulative[row];
-        }
-        return cumulative === 0 ? 1 : minimum / cumulative;
-    }
-    /** One leaf of one layer; a path listed twice in a layer counts once, with its last size. */
-    record(path, size, layer) {
-        const c = this.columns;
-        let row = this.rows.get(path);
-        if (row === undefined) {
-            row = c.add();
-            this.rows.set(path, row);
-            c.cumulativeBefore[row] = 0;
-            c.minimumBefore[row] = Infinity;
-        }
-        else if (c.layer[row] !== layer) {
-            c.cumulativeBefore[row] = c.cumulative[row];
-            c.minimumBefore[row] = c.minimum[row];
-        }
-        c.layer[row] = layer;
-        c.cumulative[row] = c.cumulativeBefore[row] + size;
-        c.minimum[row] = Math.min(c.minimumBefore[row], size);
-    }
-    deletedDirectoryBytes(path, below) {
-        return below.isDirectory(path) ? below.visibleBytesUnder(path) : 0;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/analysis/history.ts
 /**
  * The history entry that made each layer. History also lists instructions that made no layer
@@ -59399,12 +59289,105 @@ function instructionText(createdBy) {
     return createdBy.replace(/ # buildkit$/, '').replace(/^RUN \/bin\/sh -c /, 'RUN ').trim();
 }
 
-;// CONCATENATED MODULE: ./src/analysis/layered-filesystem.ts
-function newNode(name, parent, entry, layer) {
-    return { name, parent, children: undefined, entry, layer, gone: false };
+;// CONCATENATED MODULE: ./src/analysis/efficiency.ts
+/** Growable columns of numbers, one row per path: no object per path, nothing for the GC to trace. */
+class Columns {
+    cumulative = new Float64Array(1024);
+    minimum = new Float64Array(1024);
+    /** The column values as they were before the layer that last touched the row, for "last entry of a layer wins". */
+    cumulativeBefore = new Float64Array(1024);
+    minimumBefore = new Float64Array(1024);
+    /** The layer (counted from 1) that last recorded a size in the row; 0 for none yet. */
+    layer = new Int32Array(1024);
+    length = 0;
+    add() {
+        if (this.length === this.layer.length) {
+            const grow = (old) => {
+                const bigger = new old.constructor(old.length * 2);
+                bigger.set(old);
+                return bigger;
+            };
+            this.cumulative = grow(this.cumulative);
+            this.minimum = grow(this.minimum);
+            this.cumulativeBefore = grow(this.cumulativeBefore);
+            this.minimumBefore = grow(this.minimumBefore);
+            this.layer = grow(this.layer);
+        }
+        return this.length++;
+    }
 }
+/**
+ * dive's "efficiency" score, for teams moving from `.dive-ci`: over every path that is a leaf of some
+ * layer's tree, (sum of the smallest size seen for the path) / (sum of all sizes seen for it).
+ * A whiteout counts the bytes of the directory it deletes (0 for a file). Like dive, an opaque marker
+ * is a leaf of its own name and deletes nothing here. The per-path sizes come from our exact union model,
+ * so on images with opaque directories the score can differ slightly from dive's own.
+ *
+ * Which paths are leaves, and which row is a path's, is the union model's business (LayeredFilesystem
+ * keeps a row on the node of each path it has seen): this class only adds up the sizes.
+ */
+class DiveEfficiency {
+    columns = new Columns();
+    /** A row for a path seen for the first time. */
+    newRow() {
+        return this.columns.add();
+    }
+    /** The size of a leaf in a layer (numbered from 1, in stacking order); a path listed twice in a layer counts once, with its last size. */
+    record(row, size, layer) {
+        const c = this.columns;
+        if (c.layer[row] === 0) {
+            c.cumulativeBefore[row] = 0;
+            c.minimumBefore[row] = Infinity;
+        }
+        else if (c.layer[row] !== layer) {
+            c.cumulativeBefore[row] = c.cumulative[row];
+            c.minimumBefore[row] = c.minimum[row];
+        }
+        c.layer[row] = layer;
+        c.cumulative[row] = c.cumulativeBefore[row] + size;
+        c.minimum[row] = Math.min(c.minimumBefore[row], size);
+    }
+    score() {
+        let minimum = 0;
+        let cumulative = 0;
+        const columns = this.columns;
+        for (let row = 0; row < columns.length; row++) {
+            minimum += columns.minimum[row];
+            cumulative += columns.cumulative[row];
+        }
+        return cumulative === 0 ? 1 : minimum / cumulative;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/analysis/layered-filesystem.ts
+
+function newNode(name, parent, entry, layer, gone = false) {
+    return { name, parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
+}
+function revive(node, entry, layer) {
+    node.entry = entry;
+    node.layer = layer;
+    node.gone = false;
+}
+/** Mark `node` and its ancestors as having something below them in `layer` (stops where an earlier entry of the layer got to). */
+function markInner(node, layer) {
+    while (node !== undefined && node.innerIn !== layer) {
+        node.innerIn = layer;
+        node = node.parent;
+    }
+}
+/** dive names an opaque marker as a leaf of its own; no entry of ours can have this name (it reads as a whiteout). */
+const OPAQUE_LEAF = '.wh..opq';
 function isDirNode(node) {
     return node.entry === undefined || node.entry.kind === 'dir';
+}
+/** Names of the visible children, in name order. */
+function liveNames(children) {
+    const names = [];
+    for (const [name, child] of children)
+        if (!child.gone)
+            names.push(name);
+    return names.sort();
 }
 function components(path) {
     return path === '/' ? [] : path.slice(1).split('/');
@@ -59414,6 +59397,9 @@ function components(path) {
  * Whiteouts and opaque markers of a layer act on the layers below it only, so each layer is applied
  * in two steps: first its deletions, then its additions. Nothing is ever re-stacked: a deletion walks
  * only the subtree it removes.
+ *
+ * dive's efficiency score is kept on the same nodes: a path keeps its node (and so its row of sizes)
+ * through deletions and rewrites, which spares a second map of every path the image ever had.
  */
 class LayeredFilesystem {
     root = newNode('', undefined, undefined, -1);
@@ -59423,6 +59409,7 @@ class LayeredFilesystem {
     hardLinks = new Map();
     /** The file each hard link shares bytes with (resolved when the link is added: tar names an earlier entry). */
     linkTargets = new Map();
+    dive = new DiveEfficiency();
     layers = 0;
     /**
      * The directory the previous addition went into, and its path: entries of a directory come one after
@@ -59436,20 +59423,60 @@ class LayeredFilesystem {
     applyLayer(entries) {
         const layer = this.layers++;
         this.lastDirNode = undefined;
+        // The node each entry acted on, for the dive score once the whole layer is known.
+        const nodes = new Array(entries.length);
+        const deletedBytes = this.bytesEachWhiteoutDeletes(entries);
         // Indexed loops: for-of allocates an iterator result per entry until the optimiser steps in, and a
         // layer can have 100,000 entries (memory per entry is what bounds a large image's audit).
         for (let i = 0; i < entries.length; i++) {
             const entry = entries[i];
             if (entry.kind === 'whiteout')
-                this.delete(entry.path, layer);
+                nodes[i] = this.delete(entry.path, layer);
             else if (entry.kind === 'opaque')
-                this.makeOpaque(entry.path, layer);
+                nodes[i] = this.makeOpaque(entry.path, layer);
         }
         for (let i = 0; i < entries.length; i++) {
             const entry = entries[i];
             if (entry.kind !== 'whiteout' && entry.kind !== 'opaque')
-                this.add(entry, layer);
+                nodes[i] = this.add(entry, layer);
         }
+        this.scoreLeaves(entries, nodes, deletedBytes, layer);
+    }
+    /** dive's efficiency score of the layers applied so far. */
+    efficiency() {
+        return this.dive.score();
+    }
+    /**
+     * What each whiteout deletes, for the dive score: the visible bytes of a directory, 0 for anything else.
+     * Measured before the layer changes anything (an opaque marker earlier in the same layer must not count).
+     */
+    bytesEachWhiteoutDeletes(entries) {
+        let bytes;
+        for (let i = 0; i < entries.length; i++) {
+            if (entries[i].kind !== 'whiteout')
+                continue;
+            const node = this.find(entries[i].path);
+            (bytes ??= new Map()).set(i, node !== undefined && isDirNode(node) ? this.bytesUnder(node) : 0);
+        }
+        return bytes;
+    }
+    /** Record the layer's leaves (entries with nothing of the same layer below them) in the dive score. */
+    scoreLeaves(entries, nodes, deletedBytes, layer) {
+        for (let i = 0; i < entries.length; i++) {
+            const entry = entries[i];
+            const node = nodes[i];
+            if (entry.kind === 'opaque') {
+                this.recordLeaf(node, 0, layer);
+            }
+            else if (node.innerIn !== layer) {
+                this.recordLeaf(node, entry.kind === 'whiteout' ? deletedBytes.get(i) : entry.size, layer);
+            }
+        }
+    }
+    recordLeaf(node, size, layer) {
+        if (node.row === -1)
+            node.row = this.dive.newRow();
+        this.dive.record(node.row, size, layer + 1);
     }
     /** Hidden files, after the hard-link rule: bytes still reachable through a visible hard link of their own layer are not hidden. */
     hiddenFiles() {
@@ -59470,7 +59497,7 @@ class LayeredFilesystem {
         const pushChildren = (node, path) => {
             if (!node.children)
                 return;
-            const names = [...node.children.keys()].sort().reverse();
+            const names = liveNames(node.children).reverse();
             for (const name of names)
                 stack.push({ node: node.children.get(name), path: path === '/' ? '/' + name : path + '/' + name });
         };
@@ -59489,7 +59516,7 @@ class LayeredFilesystem {
         const node = this.find(path);
         if (!node?.children || !isDirNode(node))
             return [];
-        return [...node.children.keys()].sort().map((name) => this.describe(node.children.get(name), path === '/' ? '/' + name : path + '/' + name));
+        return liveNames(node.children).map((name) => this.describe(node.children.get(name), path === '/' ? '/' + name : path + '/' + name));
     }
     /**
      * Follow symbolic links, as the kernel would inside the image (absolute targets from the image's root),
@@ -59527,19 +59554,7 @@ class LayeredFilesystem {
     /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
     visibleBytesUnder(path) {
         const start = this.find(path);
-        if (!start)
-            return 0;
-        let total = 0;
-        const stack = [start];
-        while (stack.length > 0) {
-            const node = stack.pop();
-            if (node.entry?.kind === 'file')
-                total += node.entry.size;
-            if (node.children)
-                for (const child of node.children.values())
-                    stack.push(child);
-        }
-        return total;
+        return start ? this.bytesUnder(start) : 0;
     }
     isDirectory(path) {
         const node = this.find(path);
@@ -59558,47 +59573,85 @@ class LayeredFilesystem {
             visible.size = this.linkTargets.get(entry)?.size ?? 0;
         return visible;
     }
+    bytesUnder(start) {
+        let total = 0;
+        const stack = [start];
+        while (stack.length > 0) {
+            const node = stack.pop();
+            if (node.entry?.kind === 'file')
+                total += node.entry.size;
+            if (node.children)
+                for (const child of node.children.values())
+                    if (!child.gone)
+                        stack.push(child);
+        }
+        return total;
+    }
+    /** The visible node of a path. */
     find(path) {
+        const node = this.node(path, false);
+        return node?.gone ? undefined : node;
+    }
+    node(path, create) {
         if (path === '/')
             return this.root;
         // Component by component without split(): this runs for every deletion and hard link.
         let node = this.root;
         let start = 1;
-        while (node) {
+        for (;;) {
             const end = path.indexOf('/', start);
+            const name = end === -1 ? path.slice(start) : path.slice(start, end);
+            let child = node.children?.get(name);
+            if (child === undefined) {
+                if (!create)
+                    return undefined;
+                child = newNode(name, node, undefined, -1, true);
+                (node.children ??= new Map()).set(name, child);
+            }
             if (end === -1)
-                return node.children?.get(path.slice(start));
-            node = node.children?.get(path.slice(start, end));
+                return child;
+            node = child;
             start = end + 1;
         }
-        return undefined;
     }
+    /** A whiteout: hide what is visible at `path`. Returns the path's node (gone now) for the dive score. */
     delete(path, layer) {
-        const node = this.find(path);
-        if (!node || node === this.root)
-            return;
-        this.hide(node, layer, 'deleted');
-        node.parent.children.delete(node.name);
+        const node = this.node(path, true);
+        if (!node.gone && node !== this.root)
+            this.hide(node, layer, 'deleted');
+        markInner(node === this.root ? node : node.parent, layer); // for dive, "/" is its own parent
+        return node;
     }
+    /** An opaque marker: hide everything below the directory. Returns the node of dive's leaf for the marker. */
     makeOpaque(path, layer) {
-        const node = this.find(path);
-        if (!node || !isDirNode(node) || !node.children)
-            return;
-        for (const child of node.children.values())
-            this.hide(child, layer, 'opaque');
-        node.children = undefined;
+        const dir = this.node(path, true);
+        if (!dir.gone && isDirNode(dir) && dir.children) {
+            for (const child of dir.children.values())
+                if (!child.gone)
+                    this.hide(child, layer, 'opaque');
+        }
+        markInner(dir, layer);
+        let leaf = dir.children?.get(OPAQUE_LEAF);
+        if (leaf === undefined) {
+            leaf = newNode(OPAQUE_LEAF, dir, undefined, -1, true);
+            (dir.children ??= new Map()).set(OPAQUE_LEAF, leaf);
+        }
+        return leaf;
     }
+    /** Write an entry; returns its node. */
     add(entry, layer) {
         const path = entry.path;
         if (path === '/') {
             // The root directory's own entry ("./"): metadata only.
             this.root.entry = entry.kind === 'dir' ? entry : this.root.entry;
-            return;
+            markInner(this.root, layer); // for dive, "/" is its own parent: never a leaf
+            return this.root;
         }
         const slash = path.lastIndexOf('/');
         let parent;
         const last = this.lastDirNode;
-        if (last !== undefined && !last.gone && slash === this.lastDirPath.length && path.startsWith(this.lastDirPath)) {
+        // Gone, or brought back as something else than a directory: walk from the root.
+        if (last !== undefined && !last.gone && isDirNode(last) && slash === this.lastDirPath.length && path.startsWith(this.lastDirPath)) {
             parent = last;
         }
         else {
@@ -59612,19 +59665,23 @@ class LayeredFilesystem {
             this.lastDirNode = parent;
         }
         const name = path.slice(slash + 1);
-        const existing = parent.children?.get(name);
-        let node;
-        if (existing && entry.kind === 'dir' && isDirNode(existing)) {
-            existing.entry = entry; // a directory over a directory merges; only its metadata changes
-            existing.layer = layer;
-            node = existing;
-        }
-        else {
-            if (existing)
-                this.hide(existing, layer, 'overwritten');
+        let node = parent.children?.get(name);
+        if (node === undefined) {
             node = newNode(name, parent, entry, layer);
             (parent.children ??= new Map()).set(name, node);
         }
+        else if (node.gone) {
+            revive(node, entry, layer);
+        }
+        else if (entry.kind === 'dir' && isDirNode(node)) {
+            node.entry = entry; // a directory over a directory merges; only its metadata changes
+            node.layer = layer;
+        }
+        else {
+            this.hide(node, layer, 'overwritten');
+            revive(node, entry, layer);
+        }
+        markInner(parent, layer);
         if (entry.kind === 'hardlink') {
             const target = this.find(entry.linkTarget);
             if (target?.layer === layer && target.entry?.kind === 'file')
@@ -59636,19 +59693,24 @@ class LayeredFilesystem {
             else
                 this.hardLinks.set(key, [{ node, entry }]);
         }
+        return node;
     }
     /** The directory `name` under `parent`, created if missing; a non-directory there is overwritten by it. */
     directoryChild(parent, name, layer) {
         const existing = parent.children?.get(name);
-        if (existing && isDirNode(existing))
+        if (existing === undefined) {
+            const node = newNode(name, parent, undefined, layer);
+            (parent.children ??= new Map()).set(name, node);
+            return node;
+        }
+        if (!existing.gone && isDirNode(existing))
             return existing;
-        if (existing)
+        if (!existing.gone)
             this.hide(existing, layer, 'overwritten');
-        const node = newNode(name, parent, undefined, layer);
-        (parent.children ??= new Map()).set(name, node);
-        return node;
+        revive(existing, undefined, layer);
+        return existing;
     }
-    /** Mark a subtree removed and record every stored file in it as hidden by `layer`. */
+    /** Mark a visible subtree gone and record every stored file in it as hidden by `layer`. */
     hide(top, layer, how) {
         if (!top.children)
             return this.hideOne(top, layer, how); // most often a single file: no stack
@@ -59658,7 +59720,8 @@ class LayeredFilesystem {
             this.hideOne(node, layer, how);
             if (node.children)
                 for (const child of node.children.values())
-                    stack.push(child);
+                    if (!child.gone)
+                        stack.push(child);
         }
     }
     hideOne(node, layer, how) {
@@ -59666,6 +59729,7 @@ class LayeredFilesystem {
         const entry = node.entry;
         if (entry?.kind === 'file')
             this.hidden.push({ path: entry.path, size: entry.size, addedIn: node.layer, hiddenIn: layer, how });
+        node.entry = undefined; // a tombstone keeps its name, not the bytes' description
     }
     reachableThroughHardLink(file) {
         const links = this.hardLinks.get(file.addedIn + '\0' + file.path);
@@ -59686,7 +59750,6 @@ function byCodeUnits(a, b) {
 
 
 
-
 /** Turn an image's metadata and its layers' contents (in stacking order) into the analysis. Pure. */
 function analyze(meta, layers) {
     const stack = new LayerStack();
@@ -59700,10 +59763,8 @@ function analyze(meta, layers) {
  */
 class LayerStack {
     filesystem = new LayeredFilesystem();
-    efficiency = new DiveEfficiency();
     added = 0;
     add(layer) {
-        this.efficiency.addLayer(layer.entries, this.filesystem);
         this.filesystem.applyLayer(layer.entries);
         this.added++;
     }
@@ -59711,10 +59772,10 @@ class LayerStack {
     analysis(meta, layers) {
         if (this.added !== layers.length)
             throw new Error(`${this.added} layers were added to the analysis, the image has ${layers.length}`);
-        return summarise(meta, layers, this.filesystem, this.efficiency);
+        return summarise(meta, layers, this.filesystem);
     }
 }
-function summarise(meta, layers, filesystem, efficiency) {
+function summarise(meta, layers, filesystem) {
     // An empty file hides no bytes: it is not waste, however often it is replaced.
     const hidden = filesystem
         .hiddenFiles()
@@ -59749,7 +59810,7 @@ function summarise(meta, layers, filesystem, efficiency) {
         },
         config: meta.config,
         layers: summaries,
-        waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: efficiency.score(), files: hidden },
+        waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
         filesystem,
     };
 }

@@ -1,7 +1,6 @@
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerVerification } from '../model/image.js';
 import type { ImageConfig } from '../oci/schemas.js';
-import { DiveEfficiency } from './efficiency.js';
 import { historyForLayers } from './history.js';
 import { LayeredFilesystem, type HiddenFile } from './layered-filesystem.js';
 import { byCodeUnits } from '../text-order.js';
@@ -61,11 +60,9 @@ export function analyze(meta: ImageMeta, layers: readonly LayerContents[]): Anal
  */
 export class LayerStack {
   private readonly filesystem = new LayeredFilesystem();
-  private readonly efficiency = new DiveEfficiency();
   private added = 0;
 
   add(layer: LayerContents): void {
-    this.efficiency.addLayer(layer.entries, this.filesystem);
     this.filesystem.applyLayer(layer.entries);
     this.added++;
   }
@@ -73,11 +70,11 @@ export class LayerStack {
   /** Once every layer has been added, in stacking order: `layers` are the same contents. */
   analysis(meta: ImageMeta, layers: readonly LayerContents[]): Analysis {
     if (this.added !== layers.length) throw new Error(`${this.added} layers were added to the analysis, the image has ${layers.length}`);
-    return summarise(meta, layers, this.filesystem, this.efficiency);
+    return summarise(meta, layers, this.filesystem);
   }
 }
 
-function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem: LayeredFilesystem, efficiency: DiveEfficiency): Analysis {
+function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem: LayeredFilesystem): Analysis {
   // An empty file hides no bytes: it is not waste, however often it is replaced.
   const hidden = filesystem
     .hiddenFiles()
@@ -112,7 +109,7 @@ function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem
     },
     config: meta.config,
     layers: summaries,
-    waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: efficiency.score(), files: hidden },
+    waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
     filesystem,
   };
 }

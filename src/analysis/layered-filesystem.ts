@@ -1,4 +1,5 @@
 import type { LayerEntry } from '../model/entry.js';
+import { DiveEfficiency } from './efficiency.js';
 
 export type HiddenHow = 'overwritten' | 'deleted' | 'opaque';
 
@@ -29,15 +30,24 @@ export interface VisibleEntry {
   content?: Buffer;
 }
 
+/**
+ * One path, for as long as the image has any layer naming it: a path that is deleted stays as a gone node
+ * (a tombstone) and comes back to life when a later layer writes it again. Nothing below a gone node is
+ * alive, so a lookup only has to check the node it ends on.
+ */
 interface Node {
   name: string;
   parent: Node | undefined;
   children: Map<string, Node> | undefined;
-  /** Undefined for a directory that exists only because something below it was written. */
+  /** Undefined for a directory that exists only because something below it was written, and once gone. */
   entry: LayerEntry | undefined;
   layer: number;
-  /** Set once the node has been removed from the tree (deleted, overwritten, under an opaque dir). */
+  /** Not part of the visible filesystem now: deleted, overwritten, under an opaque dir, or never written. */
   gone: boolean;
+  /** The path's row in the dive score, -1 until it is first a leaf of a layer. */
+  row: number;
+  /** The last layer that had an entry below this path (or made it opaque): then it is not a leaf of that layer. */
+  innerIn: number;
 }
 
 
@@ -46,12 +56,36 @@ interface HardLink {
   entry: LayerEntry;
 }
 
-function newNode(name: string, parent: Node | undefined, entry: LayerEntry | undefined, layer: number): Node {
-  return { name, parent, children: undefined, entry, layer, gone: false };
+function newNode(name: string, parent: Node | undefined, entry: LayerEntry | undefined, layer: number, gone = false): Node {
+  return { name, parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
 }
+
+function revive(node: Node, entry: LayerEntry | undefined, layer: number): void {
+  node.entry = entry;
+  node.layer = layer;
+  node.gone = false;
+}
+
+/** Mark `node` and its ancestors as having something below them in `layer` (stops where an earlier entry of the layer got to). */
+function markInner(node: Node | undefined, layer: number): void {
+  while (node !== undefined && node.innerIn !== layer) {
+    node.innerIn = layer;
+    node = node.parent;
+  }
+}
+
+/** dive names an opaque marker as a leaf of its own; no entry of ours can have this name (it reads as a whiteout). */
+const OPAQUE_LEAF = '.wh..opq';
 
 function isDirNode(node: Node): boolean {
   return node.entry === undefined || node.entry.kind === 'dir';
+}
+
+/** Names of the visible children, in name order. */
+function liveNames(children: Map<string, Node>): string[] {
+  const names: string[] = [];
+  for (const [name, child] of children) if (!child.gone) names.push(name);
+  return names.sort();
 }
 
 function components(path: string): string[] {
@@ -63,6 +97,9 @@ function components(path: string): string[] {
  * Whiteouts and opaque markers of a layer act on the layers below it only, so each layer is applied
  * in two steps: first its deletions, then its additions. Nothing is ever re-stacked: a deletion walks
  * only the subtree it removes.
+ *
+ * dive's efficiency score is kept on the same nodes: a path keeps its node (and so its row of sizes)
+ * through deletions and rewrites, which spares a second map of every path the image ever had.
  */
 export class LayeredFilesystem {
   private readonly root = newNode('', undefined, undefined, -1);
@@ -72,6 +109,7 @@ export class LayeredFilesystem {
   private readonly hardLinks = new Map<string, HardLink[]>();
   /** The file each hard link shares bytes with (resolved when the link is added: tar names an earlier entry). */
   private readonly linkTargets = new Map<LayerEntry, LayerEntry>();
+  private readonly dive = new DiveEfficiency();
   private layers = 0;
   /**
    * The directory the previous addition went into, and its path: entries of a directory come one after
@@ -87,17 +125,58 @@ export class LayeredFilesystem {
   applyLayer(entries: readonly LayerEntry[]): void {
     const layer = this.layers++;
     this.lastDirNode = undefined;
+    // The node each entry acted on, for the dive score once the whole layer is known.
+    const nodes = new Array<Node>(entries.length);
+    const deletedBytes = this.bytesEachWhiteoutDeletes(entries);
     // Indexed loops: for-of allocates an iterator result per entry until the optimiser steps in, and a
     // layer can have 100,000 entries (memory per entry is what bounds a large image's audit).
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      if (entry.kind === 'whiteout') this.delete(entry.path, layer);
-      else if (entry.kind === 'opaque') this.makeOpaque(entry.path, layer);
+      if (entry.kind === 'whiteout') nodes[i] = this.delete(entry.path, layer);
+      else if (entry.kind === 'opaque') nodes[i] = this.makeOpaque(entry.path, layer);
     }
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      if (entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.add(entry, layer);
+      if (entry.kind !== 'whiteout' && entry.kind !== 'opaque') nodes[i] = this.add(entry, layer);
     }
+    this.scoreLeaves(entries, nodes, deletedBytes, layer);
+  }
+
+  /** dive's efficiency score of the layers applied so far. */
+  efficiency(): number {
+    return this.dive.score();
+  }
+
+  /**
+   * What each whiteout deletes, for the dive score: the visible bytes of a directory, 0 for anything else.
+   * Measured before the layer changes anything (an opaque marker earlier in the same layer must not count).
+   */
+  private bytesEachWhiteoutDeletes(entries: readonly LayerEntry[]): Map<number, number> | undefined {
+    let bytes: Map<number, number> | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      if (entries[i]!.kind !== 'whiteout') continue;
+      const node = this.find(entries[i]!.path);
+      (bytes ??= new Map()).set(i, node !== undefined && isDirNode(node) ? this.bytesUnder(node) : 0);
+    }
+    return bytes;
+  }
+
+  /** Record the layer's leaves (entries with nothing of the same layer below them) in the dive score. */
+  private scoreLeaves(entries: readonly LayerEntry[], nodes: Node[], deletedBytes: Map<number, number> | undefined, layer: number): void {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const node = nodes[i]!;
+      if (entry.kind === 'opaque') {
+        this.recordLeaf(node, 0, layer);
+      } else if (node.innerIn !== layer) {
+        this.recordLeaf(node, entry.kind === 'whiteout' ? deletedBytes!.get(i)! : entry.size, layer);
+      }
+    }
+  }
+
+  private recordLeaf(node: Node, size: number, layer: number): void {
+    if (node.row === -1) node.row = this.dive.newRow();
+    this.dive.record(node.row, size, layer + 1);
   }
 
   /** Hidden files, after the hard-link rule: bytes still reachable through a visible hard link of their own layer are not hidden. */
@@ -119,7 +198,7 @@ export class LayeredFilesystem {
     const stack: Array<{ node: Node; path: string }> = [];
     const pushChildren = (node: Node, path: string): void => {
       if (!node.children) return;
-      const names = [...node.children.keys()].sort().reverse();
+      const names = liveNames(node.children).reverse();
       for (const name of names) stack.push({ node: node.children.get(name)!, path: path === '/' ? '/' + name : path + '/' + name });
     };
     const start = this.find(under);
@@ -136,7 +215,7 @@ export class LayeredFilesystem {
   listDirectory(path: string): VisibleEntry[] {
     const node = this.find(path);
     if (!node?.children || !isDirNode(node)) return [];
-    return [...node.children.keys()].sort().map((name) => this.describe(node.children!.get(name)!, path === '/' ? '/' + name : path + '/' + name));
+    return liveNames(node.children).map((name) => this.describe(node.children!.get(name)!, path === '/' ? '/' + name : path + '/' + name));
   }
 
   /**
@@ -172,15 +251,7 @@ export class LayeredFilesystem {
   /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
   visibleBytesUnder(path: string): number {
     const start = this.find(path);
-    if (!start) return 0;
-    let total = 0;
-    const stack = [start];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node.entry?.kind === 'file') total += node.entry.size;
-      if (node.children) for (const child of node.children.values()) stack.push(child);
-    }
-    return total;
+    return start ? this.bytesUnder(start) : 0;
   }
 
   isDirectory(path: string): boolean {
@@ -199,45 +270,83 @@ export class LayeredFilesystem {
   }
 
 
+  private bytesUnder(start: Node): number {
+    let total = 0;
+    const stack = [start];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.entry?.kind === 'file') total += node.entry.size;
+      if (node.children) for (const child of node.children.values()) if (!child.gone) stack.push(child);
+    }
+    return total;
+  }
+
+  /** The visible node of a path. */
   private find(path: string): Node | undefined {
+    const node = this.node(path, false);
+    return node?.gone ? undefined : node;
+  }
+
+  /** The node of a path, visible or gone; with `create`, gone nodes are made for what the model has never seen. */
+  private node(path: string, create: true): Node;
+  private node(path: string, create: boolean): Node | undefined;
+  private node(path: string, create: boolean): Node | undefined {
     if (path === '/') return this.root;
     // Component by component without split(): this runs for every deletion and hard link.
-    let node: Node | undefined = this.root;
+    let node: Node = this.root;
     let start = 1;
-    while (node) {
+    for (;;) {
       const end = path.indexOf('/', start);
-      if (end === -1) return node.children?.get(path.slice(start));
-      node = node.children?.get(path.slice(start, end));
+      const name = end === -1 ? path.slice(start) : path.slice(start, end);
+      let child = node.children?.get(name);
+      if (child === undefined) {
+        if (!create) return undefined;
+        child = newNode(name, node, undefined, -1, true);
+        (node.children ??= new Map()).set(name, child);
+      }
+      if (end === -1) return child;
+      node = child;
       start = end + 1;
     }
-    return undefined;
   }
 
-  private delete(path: string, layer: number): void {
-    const node = this.find(path);
-    if (!node || node === this.root) return;
-    this.hide(node, layer, 'deleted');
-    node.parent!.children!.delete(node.name);
+  /** A whiteout: hide what is visible at `path`. Returns the path's node (gone now) for the dive score. */
+  private delete(path: string, layer: number): Node {
+    const node = this.node(path, true);
+    if (!node.gone && node !== this.root) this.hide(node, layer, 'deleted');
+    markInner(node === this.root ? node : node.parent, layer); // for dive, "/" is its own parent
+    return node;
   }
 
-  private makeOpaque(path: string, layer: number): void {
-    const node = this.find(path);
-    if (!node || !isDirNode(node) || !node.children) return;
-    for (const child of node.children.values()) this.hide(child, layer, 'opaque');
-    node.children = undefined;
+  /** An opaque marker: hide everything below the directory. Returns the node of dive's leaf for the marker. */
+  private makeOpaque(path: string, layer: number): Node {
+    const dir = this.node(path, true);
+    if (!dir.gone && isDirNode(dir) && dir.children) {
+      for (const child of dir.children.values()) if (!child.gone) this.hide(child, layer, 'opaque');
+    }
+    markInner(dir, layer);
+    let leaf = dir.children?.get(OPAQUE_LEAF);
+    if (leaf === undefined) {
+      leaf = newNode(OPAQUE_LEAF, dir, undefined, -1, true);
+      (dir.children ??= new Map()).set(OPAQUE_LEAF, leaf);
+    }
+    return leaf;
   }
 
-  private add(entry: LayerEntry, layer: number): void {
+  /** Write an entry; returns its node. */
+  private add(entry: LayerEntry, layer: number): Node {
     const path = entry.path;
     if (path === '/') {
       // The root directory's own entry ("./"): metadata only.
       this.root.entry = entry.kind === 'dir' ? entry : this.root.entry;
-      return;
+      markInner(this.root, layer); // for dive, "/" is its own parent: never a leaf
+      return this.root;
     }
     const slash = path.lastIndexOf('/');
     let parent: Node;
     const last = this.lastDirNode;
-    if (last !== undefined && !last.gone && slash === this.lastDirPath.length && path.startsWith(this.lastDirPath)) {
+    // Gone, or brought back as something else than a directory: walk from the root.
+    if (last !== undefined && !last.gone && isDirNode(last) && slash === this.lastDirPath.length && path.startsWith(this.lastDirPath)) {
       parent = last;
     } else {
       parent = this.root;
@@ -250,17 +359,20 @@ export class LayeredFilesystem {
       this.lastDirNode = parent;
     }
     const name = path.slice(slash + 1);
-    const existing = parent.children?.get(name);
-    let node: Node;
-    if (existing && entry.kind === 'dir' && isDirNode(existing)) {
-      existing.entry = entry; // a directory over a directory merges; only its metadata changes
-      existing.layer = layer;
-      node = existing;
-    } else {
-      if (existing) this.hide(existing, layer, 'overwritten');
+    let node = parent.children?.get(name);
+    if (node === undefined) {
       node = newNode(name, parent, entry, layer);
       (parent.children ??= new Map()).set(name, node);
+    } else if (node.gone) {
+      revive(node, entry, layer);
+    } else if (entry.kind === 'dir' && isDirNode(node)) {
+      node.entry = entry; // a directory over a directory merges; only its metadata changes
+      node.layer = layer;
+    } else {
+      this.hide(node, layer, 'overwritten');
+      revive(node, entry, layer);
     }
+    markInner(parent, layer);
     if (entry.kind === 'hardlink') {
       const target = this.find(entry.linkTarget!);
       if (target?.layer === layer && target.entry?.kind === 'file') this.linkTargets.set(entry, target.entry);
@@ -269,26 +381,31 @@ export class LayeredFilesystem {
       if (links) links.push({ node, entry });
       else this.hardLinks.set(key, [{ node, entry }]);
     }
+    return node;
   }
 
   /** The directory `name` under `parent`, created if missing; a non-directory there is overwritten by it. */
   private directoryChild(parent: Node, name: string, layer: number): Node {
     const existing = parent.children?.get(name);
-    if (existing && isDirNode(existing)) return existing;
-    if (existing) this.hide(existing, layer, 'overwritten');
-    const node = newNode(name, parent, undefined, layer);
-    (parent.children ??= new Map()).set(name, node);
-    return node;
+    if (existing === undefined) {
+      const node = newNode(name, parent, undefined, layer);
+      (parent.children ??= new Map()).set(name, node);
+      return node;
+    }
+    if (!existing.gone && isDirNode(existing)) return existing;
+    if (!existing.gone) this.hide(existing, layer, 'overwritten');
+    revive(existing, undefined, layer);
+    return existing;
   }
 
-  /** Mark a subtree removed and record every stored file in it as hidden by `layer`. */
+  /** Mark a visible subtree gone and record every stored file in it as hidden by `layer`. */
   private hide(top: Node, layer: number, how: HiddenHow): void {
     if (!top.children) return this.hideOne(top, layer, how); // most often a single file: no stack
     const stack = [top];
     while (stack.length > 0) {
       const node = stack.pop()!;
       this.hideOne(node, layer, how);
-      if (node.children) for (const child of node.children.values()) stack.push(child);
+      if (node.children) for (const child of node.children.values()) if (!child.gone) stack.push(child);
     }
   }
 
@@ -296,6 +413,7 @@ export class LayeredFilesystem {
     node.gone = true;
     const entry = node.entry;
     if (entry?.kind === 'file') this.hidden.push({ path: entry.path, size: entry.size, addedIn: node.layer, hiddenIn: layer, how });
+    node.entry = undefined; // a tombstone keeps its name, not the bytes' description
   }
 
   private reachableThroughHardLink(file: HiddenFile): boolean {

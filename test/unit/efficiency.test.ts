@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DiveEfficiency } from '../../src/analysis/efficiency.js';
 import { LayeredFilesystem } from '../../src/analysis/layered-filesystem.js';
 import type { LayerEntry } from '../../src/model/entry.js';
 import { dir, file, opaque, whiteout } from '../support/entries.js';
 
 function score(...layers: LayerEntry[][]): number {
   const fs = new LayeredFilesystem();
-  const efficiency = new DiveEfficiency();
-  for (const layer of layers) {
-    efficiency.addLayer(layer, fs);
-    fs.applyLayer(layer);
-  }
-  return efficiency.score();
+  for (const layer of layers) fs.applyLayer(layer);
+  return fs.efficiency();
 }
 
 // Expected values worked out by hand from dive's filetree/efficiency.go:
