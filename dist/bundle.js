@@ -50191,7 +50191,13 @@ const CAPTURE_NOTHING = { paths: [], under: [] };
 function capturePredicate(policy) {
     const paths = new Set(policy.paths);
     const under = policy.under;
+    // This runs for every small file of every layer, and most are in no directory the policy names: the first
+    // letter of the path rules them out before the set and the prefixes are tried.
+    const wanted = [...policy.paths, ...under.map(({ prefix }) => prefix)];
+    const firstLetters = wanted.every((path) => path.length > 1) ? new Set(wanted.map((path) => path.charCodeAt(1))) : undefined;
     return (path) => {
+        if (firstLetters !== undefined && !firstLetters.has(path.charCodeAt(1)))
+            return false;
         if (paths.has(path))
             return true;
         for (const { prefix, suffixes } of under) {
@@ -59361,8 +59367,8 @@ class DiveEfficiency {
 
 ;// CONCATENATED MODULE: ./src/analysis/layered-filesystem.ts
 
-function newNode(name, parent, entry, layer, gone = false) {
-    return { name, parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
+function newNode(parent, entry, layer, gone = false) {
+    return { parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
 }
 function revive(node, entry, layer) {
     node.entry = entry;
@@ -59402,7 +59408,7 @@ function components(path) {
  * through deletions and rewrites, which spares a second map of every path the image ever had.
  */
 class LayeredFilesystem {
-    root = newNode('', undefined, undefined, -1);
+    root = newNode(undefined, undefined, -1);
     /** Hidden files as they are reported (before the hard-link rule). */
     hidden = [];
     /** Hard links by "layer\0target path", to tell whether a hidden file's bytes are still reachable. */
@@ -59605,7 +59611,7 @@ class LayeredFilesystem {
             if (child === undefined) {
                 if (!create)
                     return undefined;
-                child = newNode(name, node, undefined, -1, true);
+                child = newNode(node, undefined, -1, true);
                 (node.children ??= new Map()).set(name, child);
             }
             if (end === -1)
@@ -59633,7 +59639,7 @@ class LayeredFilesystem {
         markInner(dir, layer);
         let leaf = dir.children?.get(OPAQUE_LEAF);
         if (leaf === undefined) {
-            leaf = newNode(OPAQUE_LEAF, dir, undefined, -1, true);
+            leaf = newNode(dir, undefined, -1, true);
             (dir.children ??= new Map()).set(OPAQUE_LEAF, leaf);
         }
         return leaf;
@@ -59667,7 +59673,7 @@ class LayeredFilesystem {
         const name = path.slice(slash + 1);
         let node = parent.children?.get(name);
         if (node === undefined) {
-            node = newNode(name, parent, entry, layer);
+            node = newNode(parent, entry, layer);
             (parent.children ??= new Map()).set(name, node);
         }
         else if (node.gone) {
@@ -59699,7 +59705,7 @@ class LayeredFilesystem {
     directoryChild(parent, name, layer) {
         const existing = parent.children?.get(name);
         if (existing === undefined) {
-            const node = newNode(name, parent, undefined, layer);
+            const node = newNode(parent, undefined, layer);
             (parent.children ??= new Map()).set(name, node);
             return node;
         }

@@ -36,7 +36,6 @@ export interface VisibleEntry {
  * alive, so a lookup only has to check the node it ends on.
  */
 interface Node {
-  name: string;
   parent: Node | undefined;
   children: Map<string, Node> | undefined;
   /** Undefined for a directory that exists only because something below it was written, and once gone. */
@@ -56,8 +55,8 @@ interface HardLink {
   entry: LayerEntry;
 }
 
-function newNode(name: string, parent: Node | undefined, entry: LayerEntry | undefined, layer: number, gone = false): Node {
-  return { name, parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
+function newNode(parent: Node | undefined, entry: LayerEntry | undefined, layer: number, gone = false): Node {
+  return { parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
 }
 
 function revive(node: Node, entry: LayerEntry | undefined, layer: number): void {
@@ -102,7 +101,7 @@ function components(path: string): string[] {
  * through deletions and rewrites, which spares a second map of every path the image ever had.
  */
 export class LayeredFilesystem {
-  private readonly root = newNode('', undefined, undefined, -1);
+  private readonly root = newNode(undefined, undefined, -1);
   /** Hidden files as they are reported (before the hard-link rule). */
   private readonly hidden: HiddenFile[] = [];
   /** Hard links by "layer\0target path", to tell whether a hidden file's bytes are still reachable. */
@@ -301,7 +300,7 @@ export class LayeredFilesystem {
       let child = node.children?.get(name);
       if (child === undefined) {
         if (!create) return undefined;
-        child = newNode(name, node, undefined, -1, true);
+        child = newNode(node, undefined, -1, true);
         (node.children ??= new Map()).set(name, child);
       }
       if (end === -1) return child;
@@ -327,7 +326,7 @@ export class LayeredFilesystem {
     markInner(dir, layer);
     let leaf = dir.children?.get(OPAQUE_LEAF);
     if (leaf === undefined) {
-      leaf = newNode(OPAQUE_LEAF, dir, undefined, -1, true);
+      leaf = newNode(dir, undefined, -1, true);
       (dir.children ??= new Map()).set(OPAQUE_LEAF, leaf);
     }
     return leaf;
@@ -361,7 +360,7 @@ export class LayeredFilesystem {
     const name = path.slice(slash + 1);
     let node = parent.children?.get(name);
     if (node === undefined) {
-      node = newNode(name, parent, entry, layer);
+      node = newNode(parent, entry, layer);
       (parent.children ??= new Map()).set(name, node);
     } else if (node.gone) {
       revive(node, entry, layer);
@@ -388,7 +387,7 @@ export class LayeredFilesystem {
   private directoryChild(parent: Node, name: string, layer: number): Node {
     const existing = parent.children?.get(name);
     if (existing === undefined) {
-      const node = newNode(name, parent, undefined, layer);
+      const node = newNode(parent, undefined, layer);
       (parent.children ??= new Map()).set(name, node);
       return node;
     }

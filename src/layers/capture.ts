@@ -14,7 +14,12 @@ export const CAPTURE_NOTHING: CapturePolicy = { paths: [], under: [] };
 export function capturePredicate(policy: CapturePolicy): (path: string) => boolean {
   const paths = new Set(policy.paths);
   const under = policy.under;
+  // This runs for every small file of every layer, and most are in no directory the policy names: the first
+  // letter of the path rules them out before the set and the prefixes are tried.
+  const wanted = [...policy.paths, ...under.map(({ prefix }) => prefix)];
+  const firstLetters = wanted.every((path) => path.length > 1) ? new Set(wanted.map((path) => path.charCodeAt(1))) : undefined;
   return (path) => {
+    if (firstLetters !== undefined && !firstLetters.has(path.charCodeAt(1))) return false;
     if (paths.has(path)) return true;
     for (const { prefix, suffixes } of under) {
       if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix)))) return true;
