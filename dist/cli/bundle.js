@@ -11389,7 +11389,7 @@ var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockMap = __nccwpck_require__(9484);
 var resolveBlockSeq = __nccwpck_require__(334);
 var resolveFlowCollection = __nccwpck_require__(3142);
 
@@ -11978,7 +11978,7 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 9484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -21859,6 +21859,74 @@ function instructionText(createdBy) {
     return createdBy.replace(/ # buildkit$/, '').replace(/^RUN \/bin\/sh -c /, 'RUN ').trim();
 }
 
+;// CONCATENATED MODULE: ./src/text-order.ts
+/**
+ * Strings in code-unit order: the same on every machine, unlike localeCompare, whose order follows the
+ * locale it runs under (and whose first call loads ICU's collator, ~10 ms).
+ */
+function byCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/hidden-files.ts
+
+/** Largest first, then by path; files equal in both keep the order the layers hid them in. */
+function largerFirst(a, b) {
+    return b.size - a.size || byCodeUnits(a.path, b.path);
+}
+/**
+ * The hidden files of an image, in the order reports show them. An image can hide 100,000 files while a
+ * report shows the largest 20: those are picked without sorting the rest, and the whole list is sorted only
+ * when something asks for all of it.
+ */
+class HiddenFiles {
+    files;
+    sorted;
+    /** `files` in the order the layers hid them. */
+    constructor(files) {
+        this.files = files;
+    }
+    get count() {
+        return this.files.length;
+    }
+    /** Every file, largest first. */
+    all() {
+        this.sorted ??= this.files.slice().sort(largerFirst); // stable: ties stay in the order they were hidden
+        return this.sorted.slice();
+    }
+    /** The `n` largest of the files `keep` accepts, in the order of `all()`. */
+    largest(n, keep = () => true) {
+        if (this.sorted !== undefined || n >= this.files.length)
+            return this.all().filter(keep).slice(0, n);
+        // Kept in order as the files go by: a file enters when it sorts before the smallest kept one. Ties go
+        // after the files already kept, which came earlier: the same order as the stable sort of all().
+        const top = [];
+        for (const file of this.files) {
+            if (top.length === n && (n === 0 || largerFirst(file, top[n - 1]) >= 0))
+                continue;
+            if (!keep(file))
+                continue;
+            let low = 0;
+            let high = top.length;
+            while (low < high) {
+                const middle = (low + high) >>> 1;
+                if (largerFirst(file, top[middle]) < 0)
+                    high = middle;
+                else
+                    low = middle + 1;
+            }
+            top.splice(low, 0, file);
+            if (top.length > n)
+                top.pop();
+        }
+        return top;
+    }
+    /** Every file, in the order the layers hid them (bottom layer first): for sums and groupings. */
+    inHidingOrder() {
+        return this.files;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/efficiency.ts
 /** Growable columns of numbers, one row per path: no object per path, nothing for the GC to trace. */
 class Columns {
@@ -22307,15 +22375,6 @@ class LayeredFilesystem {
     }
 }
 
-;// CONCATENATED MODULE: ./src/text-order.ts
-/**
- * Strings in code-unit order: the same on every machine, unlike localeCompare, whose order follows the
- * locale it runs under (and whose first call loads ICU's collator, ~10 ms).
- */
-function byCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
 ;// CONCATENATED MODULE: ./src/analysis/analyze.ts
 
 
@@ -22347,10 +22406,7 @@ class LayerStack {
 }
 function summarise(meta, layers, filesystem) {
     // An empty file hides no bytes: it is not waste, however often it is replaced.
-    const hidden = filesystem
-        .hiddenFiles()
-        .filter((file) => file.size > 0)
-        .sort((a, b) => b.size - a.size || byCodeUnits(a.path, b.path));
+    const hidden = filesystem.hiddenFiles().filter((file) => file.size > 0);
     const hiddenByLayer = new Array(layers.length).fill(0);
     for (const file of hidden)
         hiddenByLayer[file.addedIn] += file.size;
@@ -22380,7 +22436,7 @@ function summarise(meta, layers, filesystem) {
         },
         config: meta.config,
         layers: summaries,
-        waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
+        waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: new HiddenFiles(hidden) },
         filesystem,
     };
 }
@@ -34705,7 +34761,8 @@ function oneLine(text, width) {
 
 const TOP_FILES = 3;
 const hiddenWaste = ({ analysis, policy, ignored, locateLayer }) => {
-    const files = analysis.waste.files.filter((file) => !ignored(file.path));
+    const counted = (file) => !ignored(file.path);
+    const files = analysis.waste.files.inHidingOrder().filter(counted);
     const hidden = files.reduce((sum, file) => sum + file.size, 0);
     const total = analysis.image.totalBytes;
     const ratio = total === 0 ? 0 : hidden / total;
@@ -34727,7 +34784,7 @@ const hiddenWaste = ({ analysis, policy, ignored, locateLayer }) => {
         severity: defaultSeverity('hidden-waste'),
         message: `${humanBytes(hidden)} (${percent(ratio)} of the image) is stored in layers but hidden by later ones; ${limit}. ` +
             `Most of it (${humanBytes(worst.bytes)}) was added by layer ${worst.addedIn} and hidden by layer ${worst.hiddenIn}. ` +
-            `Largest: ${files.slice(0, TOP_FILES).map(describe).join(', ')}. ` +
+            `Largest: ${analysis.waste.files.largest(TOP_FILES, counted).map(describe).join(', ')}. ` +
             'Clean up in the same RUN that creates the files, or copy the result into a clean final stage.',
     };
     const location = locateLayer(worst.addedIn);
@@ -35084,8 +35141,8 @@ function toJsonReport(analysis, options) {
             hiddenBytes: analysis.waste.hiddenBytes,
             ratio: analysis.waste.ratio,
             efficiency: analysis.waste.efficiency,
-            hiddenFileCount: analysis.waste.files.length,
-            files: analysis.waste.files.slice(0, options.topFiles),
+            hiddenFileCount: analysis.waste.files.count,
+            files: analysis.waste.files.largest(options.topFiles),
         },
     };
 }

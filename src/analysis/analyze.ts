@@ -2,8 +2,8 @@ import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerVerification } from '../model/image.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { historyForLayers } from './history.js';
-import { LayeredFilesystem, type HiddenFile } from './layered-filesystem.js';
-import { byCodeUnits } from '../text-order.js';
+import { HiddenFiles } from './hidden-files.js';
+import { LayeredFilesystem } from './layered-filesystem.js';
 
 export interface LayerSummary {
   index: number;
@@ -41,8 +41,8 @@ export interface Analysis {
     ratio: number;
     /** dive's efficiency score, for comparison with `.dive-ci` thresholds. */
     efficiency: number;
-    /** Every hidden file with at least one byte, largest first. */
-    files: HiddenFile[];
+    /** Every hidden file with at least one byte. */
+    files: HiddenFiles;
   };
   filesystem: LayeredFilesystem;
 }
@@ -76,10 +76,7 @@ export class LayerStack {
 
 function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem: LayeredFilesystem): Analysis {
   // An empty file hides no bytes: it is not waste, however often it is replaced.
-  const hidden = filesystem
-    .hiddenFiles()
-    .filter((file) => file.size > 0)
-    .sort((a, b) => b.size - a.size || byCodeUnits(a.path, b.path));
+  const hidden = filesystem.hiddenFiles().filter((file) => file.size > 0);
   const hiddenByLayer = new Array<number>(layers.length).fill(0);
   for (const file of hidden) hiddenByLayer[file.addedIn]! += file.size;
   const history = historyForLayers(meta.config.history, layers.length);
@@ -109,7 +106,7 @@ function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem
     },
     config: meta.config,
     layers: summaries,
-    waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
+    waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: new HiddenFiles(hidden) },
     filesystem,
   };
 }

@@ -89,8 +89,8 @@ export function toJsonReport(analysis: Analysis, options: ReportOptions): JsonRe
       hiddenBytes: analysis.waste.hiddenBytes,
       ratio: analysis.waste.ratio,
       efficiency: analysis.waste.efficiency,
-      hiddenFileCount: analysis.waste.files.length,
-      files: analysis.waste.files.slice(0, options.topFiles),
+      hiddenFileCount: analysis.waste.files.count,
+      files: analysis.waste.files.largest(options.topFiles),
     },
   };
 }

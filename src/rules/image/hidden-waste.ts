@@ -7,7 +7,8 @@ import type { Finding } from '../types.js';
 const TOP_FILES = 3;
 
 export const hiddenWaste: ImageRule = ({ analysis, policy, ignored, locateLayer }) => {
-  const files = analysis.waste.files.filter((file) => !ignored(file.path));
+  const counted = (file: HiddenFile): boolean => !ignored(file.path);
+  const files = analysis.waste.files.inHidingOrder().filter(counted);
   const hidden = files.reduce((sum, file) => sum + file.size, 0);
   const total = analysis.image.totalBytes;
   const ratio = total === 0 ? 0 : hidden / total;
@@ -30,7 +31,7 @@ export const hiddenWaste: ImageRule = ({ analysis, policy, ignored, locateLayer 
     message:
       `${humanBytes(hidden)} (${percent(ratio)} of the image) is stored in layers but hidden by later ones; ${limit}. ` +
       `Most of it (${humanBytes(worst.bytes)}) was added by layer ${worst.addedIn} and hidden by layer ${worst.hiddenIn}. ` +
-      `Largest: ${files.slice(0, TOP_FILES).map(describe).join(', ')}. ` +
+      `Largest: ${analysis.waste.files.largest(TOP_FILES, counted).map(describe).join(', ')}. ` +
       'Clean up in the same RUN that creates the files, or copy the result into a clean final stage.',
   };
   const location = locateLayer(worst.addedIn);

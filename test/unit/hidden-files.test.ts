@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HiddenFiles } from '../../src/analysis/hidden-files.js';
+import type { HiddenFile } from '../../src/analysis/layered-filesystem.js';
+
+// Few sizes and paths, so that ties (same size, same path, hidden by different layers) are common.
+const hiddenFile: fc.Arbitrary<HiddenFile> = fc.record({
+  path: fc.constantFrom('/a', '/b', '/a/x', '/B', '/é', '/a b'),
+  size: fc.constantFrom(1, 2, 3, 1000),
+  addedIn: fc.integer({ min: 0, max: 3 }),
+  hiddenIn: fc.integer({ min: 1, max: 4 }),
+  how: fc.constantFrom('overwritten' as const, 'deleted' as const, 'opaque' as const),
+});
+
+/** The order as first written: one stable sort of everything. */
+function sortedAll(files: HiddenFile[]): HiddenFile[] {
+  return files.slice().sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+describe('HiddenFiles', () => {
+  it('lists every file largest first, then by path, ties in the order they were hidden', () => {
+    fc.assert(
+      fc.property(fc.array(hiddenFile, { maxLength: 40 }), (files) => {
+        const hidden = new HiddenFiles(files);
+        expect(hidden.all()).toEqual(sortedAll(files));
+        expect(hidden.count).toBe(files.length);
+        expect(hidden.inHidingOrder()).toEqual(files);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('picks the n largest of those kept exactly as the full sort would, before and after it is done', () => {
+    fc.assert(
+      fc.property(fc.array(hiddenFile, { maxLength: 40 }), fc.integer({ min: 0, max: 45 }), fc.constantFrom(undefined, '/a', '/b'), (files, n, ignored) => {
+        const keep = (file: HiddenFile): boolean => file.path !== ignored;
+        const expected = sortedAll(files).filter(keep).slice(0, n);
+        const hidden = new HiddenFiles(files);
+        const picked = hidden.largest(n, keep);
+        expect(picked).toEqual(expected);
+        // Same objects, not copies: the ties are told apart by identity.
+        picked.forEach((file, i) => expect(file).toBe(expected[i]));
+        hidden.all();
+        expect(hidden.largest(n, keep)).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never hands out its own list to be sorted or spliced by a caller', () => {
+    const files: HiddenFile[] = [
+      { path: '/x', size: 1, addedIn: 0, hiddenIn: 1, how: 'deleted' },
+      { path: '/y', size: 2, addedIn: 0, hiddenIn: 1, how: 'deleted' },
+    ];
+    const hidden = new HiddenFiles(files);
+    hidden.all().reverse();
+    expect(hidden.all().map((file) => file.path)).toEqual(['/y', '/x']);
+  });
+});
