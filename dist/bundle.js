@@ -59306,6 +59306,8 @@ function byCodeUnits(a, b) {
 
 ;// CONCATENATED MODULE: ./src/analysis/hidden-files.ts
 
+/** What reports show by default (the JSON report's --top); a first pick takes this many, for later calls to share. */
+const SHOWN_AT_MOST = 100;
 /** Largest first, then by path; files equal in both keep the order the layers hid them in. */
 function largerFirst(a, b) {
     return b.size - a.size || byCodeUnits(a.path, b.path);
@@ -59318,9 +59320,14 @@ function largerFirst(a, b) {
 class HiddenFiles {
     files;
     sorted;
+    /** The largest files, from the first call of `largest` without a filter. */
+    top;
+    /** Their bytes by the pair of layers that stored and hid them, pairs in the order they first occur. */
+    pairs;
     /** `files` in the order the layers hid them. */
     constructor(files) {
         this.files = files;
+        this.pairs = pairsOf(files);
     }
     get count() {
         return this.files.length;
@@ -59330,10 +59337,22 @@ class HiddenFiles {
         this.sorted ??= this.files.slice().sort(largerFirst); // stable: ties stay in the order they were hidden
         return this.sorted.slice();
     }
-    /** The `n` largest of the files `keep` accepts, in the order of `all()`. */
-    largest(n, keep = () => true) {
+    /** The `n` largest of the files `keep` accepts (default: all), in the order of `all()`. */
+    largest(n, keep) {
         if (this.sorted !== undefined || n >= this.files.length)
-            return this.all().filter(keep).slice(0, n);
+            return this.all().filter(keep ?? (() => true)).slice(0, n);
+        if (keep !== undefined)
+            return this.pick(n, keep);
+        // Reports and rules ask for a few each: one pass serves them all.
+        if (this.top === undefined || this.top.length < n)
+            this.top = this.pick(Math.max(n, SHOWN_AT_MOST), () => true);
+        return this.top.slice(0, n);
+    }
+    /** Every file, in the order the layers hid them (bottom layer first): for sums and groupings. */
+    inHidingOrder() {
+        return this.files;
+    }
+    pick(n, keep) {
         // Kept in order as the files go by: a file enters when it sorts before the smallest kept one. Ties go
         // after the files already kept, which came earlier: the same order as the stable sort of all().
         const top = [];
@@ -59357,10 +59376,20 @@ class HiddenFiles {
         }
         return top;
     }
-    /** Every file, in the order the layers hid them (bottom layer first): for sums and groupings. */
-    inHidingOrder() {
-        return this.files;
+}
+/** Hidden bytes by (layer that stored them, layer that hid them), pairs in the order they first occur. */
+function pairsOf(files) {
+    const pairs = new Map();
+    for (let i = 0; i < files.length; i++) {
+        const file = files[i];
+        const key = file.addedIn * 0x10000 + file.hiddenIn; // no string per file: there can be 100,000s
+        const pair = pairs.get(key);
+        if (pair)
+            pair.bytes += file.size;
+        else
+            pairs.set(key, { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: file.size });
     }
+    return [...pairs.values()];
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/efficiency.ts
@@ -59842,10 +59871,10 @@ class LayerStack {
 }
 function summarise(meta, layers, filesystem) {
     // An empty file hides no bytes: it is not waste, however often it is replaced.
-    const hidden = filesystem.hiddenFiles().filter((file) => file.size > 0);
+    const hidden = new HiddenFiles(filesystem.hiddenFiles().filter((file) => file.size > 0));
     const hiddenByLayer = new Array(layers.length).fill(0);
-    for (const file of hidden)
-        hiddenByLayer[file.addedIn] += file.size;
+    for (const pair of hidden.pairs)
+        hiddenByLayer[pair.addedIn] += pair.bytes;
     const history = historyForLayers(meta.config.history, layers.length);
     const summaries = layers.map((layer, index) => ({
         index,
@@ -59872,7 +59901,7 @@ function summarise(meta, layers, filesystem) {
         },
         config: meta.config,
         layers: summaries,
-        waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: new HiddenFiles(hidden) },
+        waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
         filesystem,
     };
 }
@@ -72195,24 +72224,19 @@ function oneLine(text, width) {
 ;// CONCATENATED MODULE: ./src/rules/image/hidden-waste.ts
 
 
+
 const TOP_FILES = 3;
 const hiddenWaste = ({ analysis, policy, ignored, locateLayer }) => {
-    const counted = (file) => !ignored(file.path);
-    const files = analysis.waste.files.inHidingOrder().filter(counted);
-    const hidden = files.reduce((sum, file) => sum + file.size, 0);
+    // Without ignored paths, the analysis has the sums already (an image can hide 100,000s of files).
+    const counted = policy.ignorePaths.length === 0 ? undefined : (file) => !ignored(file.path);
+    // The bytes grouped by the pair of layers that stored and hid them: one pair is usually the story.
+    const pairs = counted ? pairsOf(analysis.waste.files.inHidingOrder().filter(counted)) : analysis.waste.files.pairs;
+    const hidden = pairs.reduce((sum, pair) => sum + pair.bytes, 0);
     const total = analysis.image.totalBytes;
     const ratio = total === 0 ? 0 : hidden / total;
     if (hidden <= policy.maxHiddenBytes && ratio <= policy.maxHiddenRatio)
         return [];
-    // The bytes grouped by the pair of layers that stored and hid them: one pair is usually the story.
-    const pairs = new Map();
-    for (const file of files) {
-        const key = file.addedIn * 0x10000 + file.hiddenIn; // no string per file: there can be 100,000s
-        const pair = pairs.get(key) ?? { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: 0 };
-        pair.bytes += file.size;
-        pairs.set(key, pair);
-    }
-    const worst = [...pairs.values()].sort((a, b) => b.bytes - a.bytes)[0];
+    const worst = [...pairs].sort((a, b) => b.bytes - a.bytes)[0];
     const describe = (file) => `${file.path} (${humanBytes(file.size)}, ${file.how})`;
     const limit = hidden > policy.maxHiddenBytes ? `the limit is ${humanBytes(policy.maxHiddenBytes)}` : `the limit is ${percent(policy.maxHiddenRatio)}`;
     const finding = {
@@ -72435,7 +72459,8 @@ function imageFindings(analysis, options) {
         packages: packageIndex(analysis.filesystem),
         policy: options.policy,
         locateLayer: options.locateLayer ?? (() => undefined),
-        ignored: (path) => ignorePatterns.some((pattern) => pattern.test(path)),
+        // Without patterns, a constant: some rules ask it about every hidden file (there can be 100,000s).
+        ignored: ignorePatterns.length === 0 ? () => false : (path) => ignorePatterns.some((pattern) => pattern.test(path)),
         hasDockerfile: options.hasDockerfile ?? false,
     };
     return IMAGE_RULES.flatMap((rule) => rule(context));

@@ -76,9 +76,9 @@ export class LayerStack {
 
 function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem: LayeredFilesystem): Analysis {
   // An empty file hides no bytes: it is not waste, however often it is replaced.
-  const hidden = filesystem.hiddenFiles().filter((file) => file.size > 0);
+  const hidden = new HiddenFiles(filesystem.hiddenFiles().filter((file) => file.size > 0));
   const hiddenByLayer = new Array<number>(layers.length).fill(0);
-  for (const file of hidden) hiddenByLayer[file.addedIn]! += file.size;
+  for (const pair of hidden.pairs) hiddenByLayer[pair.addedIn]! += pair.bytes;
   const history = historyForLayers(meta.config.history, layers.length);
 
   const summaries = layers.map((layer, index): LayerSummary => ({
@@ -106,7 +106,7 @@ function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem
     },
     config: meta.config,
     layers: summaries,
-    waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: new HiddenFiles(hidden) },
+    waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
     filesystem,
   };
 }

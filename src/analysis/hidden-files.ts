@@ -1,9 +1,19 @@
 import { byCodeUnits } from '../text-order.js';
 import type { HiddenFile } from './layered-filesystem.js';
 
+/** What reports show by default (the JSON report's --top); a first pick takes this many, for later calls to share. */
+const SHOWN_AT_MOST = 100;
+
 /** Largest first, then by path; files equal in both keep the order the layers hid them in. */
 function largerFirst(a: HiddenFile, b: HiddenFile): number {
   return b.size - a.size || byCodeUnits(a.path, b.path);
+}
+
+/** Bytes stored by one layer and hidden by another. */
+export interface LayerPair {
+  addedIn: number;
+  hiddenIn: number;
+  bytes: number;
 }
 
 /**
@@ -13,9 +23,15 @@ function largerFirst(a: HiddenFile, b: HiddenFile): number {
  */
 export class HiddenFiles {
   private sorted: HiddenFile[] | undefined;
+  /** The largest files, from the first call of `largest` without a filter. */
+  private top: HiddenFile[] | undefined;
+  /** Their bytes by the pair of layers that stored and hid them, pairs in the order they first occur. */
+  readonly pairs: LayerPair[];
 
   /** `files` in the order the layers hid them. */
-  constructor(private readonly files: readonly HiddenFile[]) {}
+  constructor(private readonly files: readonly HiddenFile[]) {
+    this.pairs = pairsOf(files);
+  }
 
   get count(): number {
     return this.files.length;
@@ -27,9 +43,21 @@ export class HiddenFiles {
     return this.sorted.slice();
   }
 
-  /** The `n` largest of the files `keep` accepts, in the order of `all()`. */
-  largest(n: number, keep: (file: HiddenFile) => boolean = () => true): HiddenFile[] {
-    if (this.sorted !== undefined || n >= this.files.length) return this.all().filter(keep).slice(0, n);
+  /** The `n` largest of the files `keep` accepts (default: all), in the order of `all()`. */
+  largest(n: number, keep?: (file: HiddenFile) => boolean): HiddenFile[] {
+    if (this.sorted !== undefined || n >= this.files.length) return this.all().filter(keep ?? (() => true)).slice(0, n);
+    if (keep !== undefined) return this.pick(n, keep);
+    // Reports and rules ask for a few each: one pass serves them all.
+    if (this.top === undefined || this.top.length < n) this.top = this.pick(Math.max(n, SHOWN_AT_MOST), () => true);
+    return this.top.slice(0, n);
+  }
+
+  /** Every file, in the order the layers hid them (bottom layer first): for sums and groupings. */
+  inHidingOrder(): readonly HiddenFile[] {
+    return this.files;
+  }
+
+  private pick(n: number, keep: (file: HiddenFile) => boolean): HiddenFile[] {
     // Kept in order as the files go by: a file enters when it sorts before the smallest kept one. Ties go
     // after the files already kept, which came earlier: the same order as the stable sort of all().
     const top: HiddenFile[] = [];
@@ -48,9 +76,17 @@ export class HiddenFiles {
     }
     return top;
   }
+}
 
-  /** Every file, in the order the layers hid them (bottom layer first): for sums and groupings. */
-  inHidingOrder(): readonly HiddenFile[] {
-    return this.files;
+/** Hidden bytes by (layer that stored them, layer that hid them), pairs in the order they first occur. */
+export function pairsOf(files: readonly HiddenFile[]): LayerPair[] {
+  const pairs = new Map<number, LayerPair>();
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const key = file.addedIn * 0x10000 + file.hiddenIn; // no string per file: there can be 100,000s
+    const pair = pairs.get(key);
+    if (pair) pair.bytes += file.size;
+    else pairs.set(key, { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: file.size });
   }
+  return [...pairs.values()];
 }

@@ -30,7 +30,8 @@ export function imageFindings(analysis: Analysis, options: ImageEvaluation): Fin
     packages: packageIndex(analysis.filesystem),
     policy: options.policy,
     locateLayer: options.locateLayer ?? (() => undefined),
-    ignored: (path: string) => ignorePatterns.some((pattern) => pattern.test(path)),
+    // Without patterns, a constant: some rules ask it about every hidden file (there can be 100,000s).
+    ignored: ignorePatterns.length === 0 ? () => false : (path: string) => ignorePatterns.some((pattern) => pattern.test(path)),
     hasDockerfile: options.hasDockerfile ?? false,
   };
   return IMAGE_RULES.flatMap((rule) => rule(context));

@@ -47,6 +47,31 @@ describe('HiddenFiles', () => {
     );
   });
 
+  it('serves repeated picks without a filter from its first one, in any order of sizes asked', () => {
+    fc.assert(
+      fc.property(fc.array(hiddenFile, { minLength: 1, maxLength: 150 }), fc.array(fc.integer({ min: 0, max: 160 }), { minLength: 1, maxLength: 4 }), (files, asks) => {
+        const hidden = new HiddenFiles(files);
+        for (const n of asks) expect(hidden.largest(n)).toEqual(sortedAll(files).slice(0, n));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('sums bytes by the pair of layers that stored and hid them, pairs in the order they first occur', () => {
+    fc.assert(
+      fc.property(fc.array(hiddenFile, { maxLength: 40 }), (files) => {
+        const expected: Array<{ addedIn: number; hiddenIn: number; bytes: number }> = [];
+        for (const file of files) {
+          const pair = expected.find((p) => p.addedIn === file.addedIn && p.hiddenIn === file.hiddenIn);
+          if (pair) pair.bytes += file.size;
+          else expected.push({ addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: file.size });
+        }
+        expect(new HiddenFiles(files).pairs).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('never hands out its own list to be sorted or spliced by a caller', () => {
     const files: HiddenFile[] = [
       { path: '/x', size: 1, addedIn: 0, hiddenIn: 1, how: 'deleted' },

@@ -1,3 +1,4 @@
+import { pairsOf } from '../../analysis/hidden-files.js';
 import type { HiddenFile } from '../../analysis/layered-filesystem.js';
 import { humanBytes, percent } from '../../report/units.js';
 import type { ImageRule } from '../context.js';
@@ -7,22 +8,16 @@ import type { Finding } from '../types.js';
 const TOP_FILES = 3;
 
 export const hiddenWaste: ImageRule = ({ analysis, policy, ignored, locateLayer }) => {
-  const counted = (file: HiddenFile): boolean => !ignored(file.path);
-  const files = analysis.waste.files.inHidingOrder().filter(counted);
-  const hidden = files.reduce((sum, file) => sum + file.size, 0);
+  // Without ignored paths, the analysis has the sums already (an image can hide 100,000s of files).
+  const counted = policy.ignorePaths.length === 0 ? undefined : (file: HiddenFile): boolean => !ignored(file.path);
+  // The bytes grouped by the pair of layers that stored and hid them: one pair is usually the story.
+  const pairs = counted ? pairsOf(analysis.waste.files.inHidingOrder().filter(counted)) : analysis.waste.files.pairs;
+  const hidden = pairs.reduce((sum, pair) => sum + pair.bytes, 0);
   const total = analysis.image.totalBytes;
   const ratio = total === 0 ? 0 : hidden / total;
   if (hidden <= policy.maxHiddenBytes && ratio <= policy.maxHiddenRatio) return [];
 
-  // The bytes grouped by the pair of layers that stored and hid them: one pair is usually the story.
-  const pairs = new Map<number, { addedIn: number; hiddenIn: number; bytes: number }>();
-  for (const file of files) {
-    const key = file.addedIn * 0x10000 + file.hiddenIn; // no string per file: there can be 100,000s
-    const pair = pairs.get(key) ?? { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: 0 };
-    pair.bytes += file.size;
-    pairs.set(key, pair);
-  }
-  const worst = [...pairs.values()].sort((a, b) => b.bytes - a.bytes)[0]!;
+  const worst = [...pairs].sort((a, b) => b.bytes - a.bytes)[0]!;
   const describe = (file: HiddenFile): string => `${file.path} (${humanBytes(file.size)}, ${file.how})`;
   const limit = hidden > policy.maxHiddenBytes ? `the limit is ${humanBytes(policy.maxHiddenBytes)}` : `the limit is ${percent(policy.maxHiddenRatio)}`;
   const finding: Finding = {
