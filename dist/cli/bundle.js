@@ -21667,20 +21667,25 @@ async function pump(reader, sink) {
 
 /** Read one layer from its location, on this thread; `watch` gets the reader, to follow its bytes. */
 async function readLocatedLayer(task, watch) {
+    return startLocatedLayer(task, watch).contents;
+}
+/**
+ * Start reading one layer on this thread. `parsed` settles once every byte has gone through the reader:
+ * this thread is then free for the next layer, while a hashing thread may still be finishing the digest
+ * that `contents` waits for.
+ */
+function startLocatedLayer(task, watch) {
     const { path, start, length } = task.location;
     // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
     const digest = task.hash ? hashFileRange(path, start, length) : undefined;
     const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
     watch?.(reader);
-    try {
-        await pump(fileChunks(task.location.path, task.location), reader);
-    }
-    catch (error) {
+    const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
         if (error instanceof InputError)
             throw error;
         throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
-    }
-    return reader.contents;
+    });
+    return { parsed, contents: parsed.then(() => reader.contents) };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/layer-threads.ts
@@ -22633,15 +22638,25 @@ async function readImage(opened, options = {}) {
         const plan = await planLayerThreads(wanted);
         let stopped = false;
         try {
-            // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
+            // On this thread, one at a time: a read holds much of the event loop while it runs. The next starts when
+            // this one has gone through the parser, not when its digest is done (a hashing thread finishes that).
             let inPlace = Promise.resolve();
             for (const blob of wanted) {
                 const task = { location: blob.location, blobName: blob.name, hash, capture };
-                const readHere = () => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task, watch));
-                const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
+                let reading;
+                if (plan?.keys.has(blob.key)) {
+                    reading = plan.threads.read(task).then(layerRead);
+                }
+                else {
+                    const started = inPlace.then(() => {
+                        if (stopped)
+                            throw new Error('not read: an earlier layer failed');
+                        return startLocatedLayer(task, watch);
+                    });
+                    inPlace = started.then((layer) => layer.parsed).catch(() => undefined);
+                    reading = started.then((layer) => layer.contents).then(layerRead);
+                }
                 reading.catch(() => undefined); // observed below, in order
-                if (!plan?.keys.has(blob.key))
-                    inPlace = reading;
                 read.set(blob.key, reading);
             }
             const layers = [];

@@ -6,7 +6,7 @@ import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
 import type { LayerBlob, OpenedImage } from '../sources/source.js';
 import { planLayerThreads } from './layer-threads.js';
-import { readLocatedLayer } from './read-located.js';
+import { startLocatedLayer } from './read-located.js';
 
 /** Updated while reading, for a progress line; never read by the engine itself. */
 export interface ReadProgress {
@@ -81,14 +81,23 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
     const plan = await planLayerThreads(wanted);
     let stopped = false;
     try {
-      // On this thread, one at a time: a read holds the hashing threads and much of the event loop while it runs.
+      // On this thread, one at a time: a read holds much of the event loop while it runs. The next starts when
+      // this one has gone through the parser, not when its digest is done (a hashing thread finishes that).
       let inPlace: Promise<unknown> = Promise.resolve();
       for (const blob of wanted) {
         const task = { location: blob.location, blobName: blob.name, hash, capture };
-        const readHere = (): Promise<LayerContents> => (stopped ? Promise.reject(new Error('not read: an earlier layer failed')) : readLocatedLayer(task, watch));
-        const reading = (plan?.keys.has(blob.key) ? plan.threads.read(task) : inPlace.catch(() => undefined).then(readHere)).then(layerRead);
+        let reading: Promise<LayerContents>;
+        if (plan?.keys.has(blob.key)) {
+          reading = plan.threads.read(task).then(layerRead);
+        } else {
+          const started = inPlace.then(() => {
+            if (stopped) throw new Error('not read: an earlier layer failed');
+            return startLocatedLayer(task, watch);
+          });
+          inPlace = started.then((layer) => layer.parsed).catch(() => undefined);
+          reading = started.then((layer) => layer.contents).then(layerRead);
+        }
         reading.catch(() => undefined); // observed below, in order
-        if (!plan?.keys.has(blob.key)) inPlace = reading;
         read.set(blob.key, reading);
       }
       const layers: LayerContents[] = [];

@@ -16,16 +16,23 @@ export interface LayerTask {
 
 /** Read one layer from its location, on this thread; `watch` gets the reader, to follow its bytes. */
 export async function readLocatedLayer(task: LayerTask, watch?: (reader: LayerReader) => void): Promise<LayerContents> {
+  return startLocatedLayer(task, watch).contents;
+}
+
+/**
+ * Start reading one layer on this thread. `parsed` settles once every byte has gone through the reader:
+ * this thread is then free for the next layer, while a hashing thread may still be finishing the digest
+ * that `contents` waits for.
+ */
+export function startLocatedLayer(task: LayerTask, watch?: (reader: LayerReader) => void): { parsed: Promise<void>; contents: Promise<LayerContents> } {
   const { path, start, length } = task.location;
   // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
   const digest = task.hash ? hashFileRange(path, start, length) : undefined;
   const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
   watch?.(reader);
-  try {
-    await pump(fileChunks(task.location.path, task.location), reader);
-  } catch (error) {
+  const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error: unknown) => {
     if (error instanceof InputError) throw error;
     throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
-  }
-  return reader.contents;
+  });
+  return { parsed, contents: parsed.then(() => reader.contents) };
 }
