@@ -22053,13 +22053,13 @@ const OPAQUE_LEAF = '.wh..opq';
 function isDirNode(node) {
     return node.entry === undefined || node.entry.kind === 'dir';
 }
-/** Names of the visible children, in name order. */
-function liveNames(children) {
-    const names = [];
-    for (const [name, child] of children)
+/** Paths of the visible children, in name order (they share their directory's prefix). */
+function livePaths(children) {
+    const paths = [];
+    for (const [path, child] of children)
         if (!child.gone)
-            names.push(name);
-    return names.sort();
+            paths.push(path);
+    return paths.sort();
 }
 function components(path) {
     return path === '/' ? [] : path.slice(1).split('/');
@@ -22169,9 +22169,9 @@ class LayeredFilesystem {
         const pushChildren = (node, path) => {
             if (!node.children)
                 return;
-            const names = liveNames(node.children).reverse();
-            for (const name of names)
-                stack.push({ node: node.children.get(name), path: path === '/' ? '/' + name : path + '/' + name });
+            const paths = livePaths(node.children).reverse();
+            for (const child of paths)
+                stack.push({ node: node.children.get(child), path: child });
         };
         const start = this.find(under);
         if (!start || !isDirNode(start))
@@ -22188,7 +22188,7 @@ class LayeredFilesystem {
         const node = this.find(path);
         if (!node?.children || !isDirNode(node))
             return [];
-        return liveNames(node.children).map((name) => this.describe(node.children.get(name), path === '/' ? '/' + name : path + '/' + name));
+        return livePaths(node.children).map((child) => this.describe(node.children.get(child), child));
     }
     /**
      * Follow symbolic links, as the kernel would inside the image (absolute targets from the image's root),
@@ -22272,13 +22272,13 @@ class LayeredFilesystem {
         let start = 1;
         for (;;) {
             const end = path.indexOf('/', start);
-            const name = end === -1 ? path.slice(start) : path.slice(start, end);
-            let child = node.children?.get(name);
+            const key = end === -1 ? path : path.slice(0, end);
+            let child = node.children?.get(key);
             if (child === undefined) {
                 if (!create)
                     return undefined;
                 child = newNode(node, undefined, -1, true);
-                (node.children ??= new Map()).set(name, child);
+                (node.children ??= new Map()).set(key, child);
             }
             if (end === -1)
                 return child;
@@ -22303,10 +22303,11 @@ class LayeredFilesystem {
                     this.hide(child, layer, 'opaque');
         }
         markInner(dir, layer);
-        let leaf = dir.children?.get(OPAQUE_LEAF);
+        const key = (path === '/' ? '' : path) + '/' + OPAQUE_LEAF;
+        let leaf = dir.children?.get(key);
         if (leaf === undefined) {
             leaf = newNode(dir, undefined, -1, true);
-            (dir.children ??= new Map()).set(OPAQUE_LEAF, leaf);
+            (dir.children ??= new Map()).set(key, leaf);
         }
         return leaf;
     }
@@ -22330,17 +22331,16 @@ class LayeredFilesystem {
             parent = this.root;
             for (let start = 1; start <= slash;) {
                 const end = path.indexOf('/', start);
-                parent = this.directoryChild(parent, path.slice(start, end), layer);
+                parent = this.directoryChild(parent, path.slice(0, end), layer);
                 start = end + 1;
             }
             this.lastDirPath = path.slice(0, Math.max(slash, 0));
             this.lastDirNode = parent;
         }
-        const name = path.slice(slash + 1);
-        let node = parent.children?.get(name);
+        let node = parent.children?.get(path);
         if (node === undefined) {
             node = newNode(parent, entry, layer);
-            (parent.children ??= new Map()).set(name, node);
+            (parent.children ??= new Map()).set(path, node);
         }
         else if (node.gone) {
             revive(node, entry, layer);
@@ -22367,12 +22367,12 @@ class LayeredFilesystem {
         }
         return node;
     }
-    /** The directory `name` under `parent`, created if missing; a non-directory there is overwritten by it. */
-    directoryChild(parent, name, layer) {
-        const existing = parent.children?.get(name);
+    /** The directory at `path` under `parent`, created if missing; a non-directory there is overwritten by it. */
+    directoryChild(parent, path, layer) {
+        const existing = parent.children?.get(path);
         if (existing === undefined) {
             const node = newNode(parent, undefined, layer);
-            (parent.children ??= new Map()).set(name, node);
+            (parent.children ??= new Map()).set(path, node);
             return node;
         }
         if (!existing.gone && isDirNode(existing))

@@ -37,6 +37,7 @@ export interface VisibleEntry {
  */
 interface Node {
   parent: Node | undefined;
+  /** By the child's whole path (the entry's own path string: no name string is cut out per entry). */
   children: Map<string, Node> | undefined;
   /** Undefined for a directory that exists only because something below it was written, and once gone. */
   entry: LayerEntry | undefined;
@@ -80,11 +81,11 @@ function isDirNode(node: Node): boolean {
   return node.entry === undefined || node.entry.kind === 'dir';
 }
 
-/** Names of the visible children, in name order. */
-function liveNames(children: Map<string, Node>): string[] {
-  const names: string[] = [];
-  for (const [name, child] of children) if (!child.gone) names.push(name);
-  return names.sort();
+/** Paths of the visible children, in name order (they share their directory's prefix). */
+function livePaths(children: Map<string, Node>): string[] {
+  const paths: string[] = [];
+  for (const [path, child] of children) if (!child.gone) paths.push(path);
+  return paths.sort();
 }
 
 function components(path: string): string[] {
@@ -197,8 +198,8 @@ export class LayeredFilesystem {
     const stack: Array<{ node: Node; path: string }> = [];
     const pushChildren = (node: Node, path: string): void => {
       if (!node.children) return;
-      const names = liveNames(node.children).reverse();
-      for (const name of names) stack.push({ node: node.children.get(name)!, path: path === '/' ? '/' + name : path + '/' + name });
+      const paths = livePaths(node.children).reverse();
+      for (const child of paths) stack.push({ node: node.children.get(child)!, path: child });
     };
     const start = this.find(under);
     if (!start || !isDirNode(start)) return;
@@ -214,7 +215,7 @@ export class LayeredFilesystem {
   listDirectory(path: string): VisibleEntry[] {
     const node = this.find(path);
     if (!node?.children || !isDirNode(node)) return [];
-    return liveNames(node.children).map((name) => this.describe(node.children!.get(name)!, path === '/' ? '/' + name : path + '/' + name));
+    return livePaths(node.children).map((child) => this.describe(node.children!.get(child)!, child));
   }
 
   /**
@@ -296,12 +297,12 @@ export class LayeredFilesystem {
     let start = 1;
     for (;;) {
       const end = path.indexOf('/', start);
-      const name = end === -1 ? path.slice(start) : path.slice(start, end);
-      let child = node.children?.get(name);
+      const key = end === -1 ? path : path.slice(0, end);
+      let child = node.children?.get(key);
       if (child === undefined) {
         if (!create) return undefined;
         child = newNode(node, undefined, -1, true);
-        (node.children ??= new Map()).set(name, child);
+        (node.children ??= new Map()).set(key, child);
       }
       if (end === -1) return child;
       node = child;
@@ -324,10 +325,11 @@ export class LayeredFilesystem {
       for (const child of dir.children.values()) if (!child.gone) this.hide(child, layer, 'opaque');
     }
     markInner(dir, layer);
-    let leaf = dir.children?.get(OPAQUE_LEAF);
+    const key = (path === '/' ? '' : path) + '/' + OPAQUE_LEAF;
+    let leaf = dir.children?.get(key);
     if (leaf === undefined) {
       leaf = newNode(dir, undefined, -1, true);
-      (dir.children ??= new Map()).set(OPAQUE_LEAF, leaf);
+      (dir.children ??= new Map()).set(key, leaf);
     }
     return leaf;
   }
@@ -351,17 +353,16 @@ export class LayeredFilesystem {
       parent = this.root;
       for (let start = 1; start <= slash; ) {
         const end = path.indexOf('/', start);
-        parent = this.directoryChild(parent, path.slice(start, end), layer);
+        parent = this.directoryChild(parent, path.slice(0, end), layer);
         start = end + 1;
       }
       this.lastDirPath = path.slice(0, Math.max(slash, 0));
       this.lastDirNode = parent;
     }
-    const name = path.slice(slash + 1);
-    let node = parent.children?.get(name);
+    let node = parent.children?.get(path);
     if (node === undefined) {
       node = newNode(parent, entry, layer);
-      (parent.children ??= new Map()).set(name, node);
+      (parent.children ??= new Map()).set(path, node);
     } else if (node.gone) {
       revive(node, entry, layer);
     } else if (entry.kind === 'dir' && isDirNode(node)) {
@@ -383,12 +384,12 @@ export class LayeredFilesystem {
     return node;
   }
 
-  /** The directory `name` under `parent`, created if missing; a non-directory there is overwritten by it. */
-  private directoryChild(parent: Node, name: string, layer: number): Node {
-    const existing = parent.children?.get(name);
+  /** The directory at `path` under `parent`, created if missing; a non-directory there is overwritten by it. */
+  private directoryChild(parent: Node, path: string, layer: number): Node {
+    const existing = parent.children?.get(path);
     if (existing === undefined) {
       const node = newNode(parent, undefined, layer);
-      (parent.children ??= new Map()).set(name, node);
+      (parent.children ??= new Map()).set(path, node);
       return node;
     }
     if (!existing.gone && isDirNode(existing)) return existing;
