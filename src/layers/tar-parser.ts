@@ -117,8 +117,8 @@ let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
 /**
  * Sum of the header's bytes with the checksum field (bytes 148-155) counted as spaces. This touches every
- * byte of every header, so when the block is 4-byte aligned it adds two bytes at a time per 16-bit lane of
- * each 32-bit word (126 words of at most 2 x 255 per lane stay below 65536): about 2.5x faster than by byte.
+ * byte of every header, so when the block is 4-byte aligned it adds its words' even and odd bytes into two
+ * 16-bit lanes each (126 words of at most 255 per lane stay below 65536): about 3x faster than by byte.
  */
 function checksum(block: Buffer, at: number): number {
   const start = block.byteOffset + at;
@@ -132,17 +132,27 @@ function checksum(block: Buffer, at: number): number {
     wordsOf = block.buffer;
     words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
   }
+  const w = words;
   const first = start >>> 2;
-  let lanes = 0;
-  for (let i = first; i < first + 37; i++) {
-    const word = words[i]!;
-    lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
+  // Four words a round, even and odd bytes in two sums: fewer dependent additions per word.
+  let even = 0;
+  let odd = 0;
+  for (let i = first; i < first + 36; i += 4) {
+    const a = w[i]!, b = w[i + 1]!, c = w[i + 2]!, d = w[i + 3]!;
+    even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
+    odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
   }
-  for (let i = first + 39; i < first + 128; i++) {
-    const word = words[i]!;
-    lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
+  // Word 36 (bytes 144-147) alone; words 37-38 are the checksum field.
+  even += w[first + 36]! & 0x00ff00ff;
+  odd += (w[first + 36]! >>> 8) & 0x00ff00ff;
+  for (let i = first + 39; i < first + 127; i += 4) {
+    const a = w[i]!, b = w[i + 1]!, c = w[i + 2]!, d = w[i + 3]!;
+    even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
+    odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
   }
-  return EMPTY_CHECKSUM + (lanes & 0xffff) + (lanes >>> 16);
+  even += w[first + 127]! & 0x00ff00ff;
+  odd += (w[first + 127]! >>> 8) & 0x00ff00ff;
+  return EMPTY_CHECKSUM + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
 }
 
 function decodePax(record: Buffer): Record<string, string> {
