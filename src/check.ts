@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Analysis } from './analysis/analyze.js';
 import { auditImage, type AuditRequest } from './audit.js';
-import { dockerfileFindings } from './dockerfile/rules.js';
 import type { DockerfileModel } from './dockerfile/parse.js';
-import { mapHistoryToInstructions, parseDockerfile } from './dockerfile/parse.js';
 import { InputError, describeError } from './errors.js';
 import type { Policy } from './rules/config.js';
 import { applyPolicy, fails, imageFindings } from './rules/evaluate.js';
@@ -34,10 +32,13 @@ async function readDockerfile(path: string, buildArgs: Record<string, string> | 
   } catch (error) {
     throw new InputError(`--dockerfile ${path}: ${describeError(error)}`);
   }
+  // Loaded only when there is a Dockerfile: the parser and its dependencies are a third of the bundle's start-up.
+  const { parseDockerfile } = await import('./dockerfile/parse.js');
   return parseDockerfile(text, path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}) });
 }
 
 async function checkDockerfile(model: DockerfileModel, request: CheckRequest): Promise<Finding[]> {
+  const { dockerfileFindings } = await import('./dockerfile/rules.js');
   return dockerfileFindings(model, {
     allow: request.policy.allowUnpinned,
     ...(request.resolveDigests ? { resolveDigest: resolveDigestWithDaemon } : {}),
@@ -58,7 +59,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     : undefined;
   const analysis = await auditImage(request);
   // Mapped in order over all layers, so that two identical RUN lines land on their own instructions.
-  const instructions = model ? mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
+  const instructions = model ? (await import('./dockerfile/parse.js')).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
   const locateLayer = (layer: number): SourceLocation | undefined => {
     const instruction = instructions[layer];
     return model && instruction ? { path: model.path, line: instruction.line } : undefined;

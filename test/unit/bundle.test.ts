@@ -118,3 +118,16 @@ describe('the committed bundle reading layers on worker threads (IMAGE_HYGIENE_R
     expect(result.stderr).toMatch(new RegExp(`^image-hygiene: .*bad-tar\\.tar: ${firstPath}: not a valid layer tar`));
   });
 });
+
+describe('the committed bundle with a Dockerfile (its parser is a chunk of its own, loaded on demand)', () => {
+  it('lints one and traces image findings to its lines', async () => {
+    const dockerfile = 'fixtures/rules/apt-tools/Dockerfile';
+    const lint = await runBundle(['lint', dockerfile, '--format', 'json']);
+    expect(lint.stderr).toBe('');
+    expect((JSON.parse(lint.stdout) as JsonReport).findings.map((f) => f.rule)).toContain('unpinned-base');
+    const audit = await runBundle(['audit', DEMO, '--dockerfile', dockerfile, '--format', 'json']);
+    expect(audit.stderr).toBe('');
+    const report = JSON.parse(audit.stdout) as JsonReport;
+    expect(report.findings.some((f) => f.rule === 'unpinned-base' && f.location?.path === dockerfile)).toBe(true);
+  });
+});
