@@ -62766,69 +62766,75 @@ function preprocess(fn, schema) {
 
 
 // Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
-const digestSchema = schemas_string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest');
-const sha256Digest = schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest');
-const platformSchema = looseObject({
+// Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
+function schemas_lazy(build) {
+    let schema;
+    return () => (schema ??= build());
+}
+const digestSchema = schemas_lazy(() => schemas_string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
+const sha256Digest = schemas_lazy(() => schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
+const platformSchema = schemas_lazy(() => looseObject({
     architecture: schemas_string(),
     os: schemas_string(),
     variant: schemas_string().optional(),
     'os.version': schemas_string().optional(),
-});
-const descriptorSchema = looseObject({
+}));
+const descriptorSchema = schemas_lazy(() => looseObject({
     mediaType: schemas_string(),
-    digest: digestSchema,
+    digest: digestSchema(),
     size: schemas_number().int().nonnegative(),
-    platform: platformSchema.optional(),
+    platform: platformSchema().optional(),
     annotations: record(schemas_string(), schemas_string()).optional(),
-});
-const imageIndexSchema = looseObject({
+}));
+const imageIndexSchema = schemas_lazy(() => looseObject({
     schemaVersion: literal(2),
     mediaType: schemas_string().optional(),
-    manifests: array(descriptorSchema),
+    manifests: array(descriptorSchema()),
     annotations: record(schemas_string(), schemas_string()).optional(),
-});
-const imageManifestSchema = looseObject({
+}));
+const imageManifestSchema = schemas_lazy(() => looseObject({
     schemaVersion: literal(2),
     mediaType: schemas_string().optional(),
-    config: descriptorSchema,
-    layers: array(descriptorSchema),
+    config: descriptorSchema(),
+    layers: array(descriptorSchema()),
     annotations: record(schemas_string(), schemas_string()).optional(),
-});
-const historySchema = looseObject({
+}));
+const historySchema = schemas_lazy(() => looseObject({
     created: schemas_string().optional(),
     created_by: schemas_string().optional(),
     author: schemas_string().optional(),
     comment: schemas_string().optional(),
     empty_layer: schemas_boolean().optional(),
-});
-const nullableStrings = array(schemas_string()).nullish();
-const imageConfigSchema = looseObject({
+}));
+const nullableStrings = schemas_lazy(() => array(schemas_string()).nullish());
+const imageConfigSchema = schemas_lazy(() => looseObject({
     architecture: schemas_string(),
     os: schemas_string(),
     variant: schemas_string().optional(),
     created: schemas_string().optional(),
     config: looseObject({
         User: schemas_string().optional(),
-        Env: nullableStrings,
-        Entrypoint: nullableStrings,
-        Cmd: nullableStrings,
+        Env: nullableStrings(),
+        Entrypoint: nullableStrings(),
+        Cmd: nullableStrings(),
         WorkingDir: schemas_string().optional(),
         Labels: record(schemas_string(), schemas_string()).nullish(),
     })
         .nullish(),
     rootfs: looseObject({
         type: literal('layers'),
-        diff_ids: array(sha256Digest),
+        diff_ids: array(sha256Digest()),
     }),
-    history: array(historySchema).optional(),
-});
+    history: array(historySchema()).optional(),
+}));
 /** `manifest.json` of a `docker save` archive (both the legacy and the Docker 25+ layout have it). */
-const dockerArchiveManifestSchema = array(looseObject({
+const dockerArchiveManifestSchema = schemas_lazy(() => array(looseObject({
     Config: schemas_string(),
     RepoTags: array(schemas_string()).nullish(),
     Layers: array(schemas_string()),
-})).min(1, 'lists no image');
-const ociLayoutSchema = looseObject({ imageLayoutVersion: schemas_string() });
+}))
+    .min(1, 'lists no image'));
+const ociLayoutSchema = schemas_lazy(() => looseObject({ imageLayoutVersion: schemas_string() }));
 /** Parse JSON bytes against a schema; any failure names the file and the field. */
 function parseJson(schema, bytes, file) {
     let value;
@@ -62926,7 +62932,7 @@ async function selectManifest(read, label, manifests, options, depth, where) {
     if (depth >= MAX_INDEX_DEPTH)
         throw new InputError(`${label}: image indexes nested more than ${MAX_INDEX_DEPTH} deep`);
     const nestedPath = blobPath(chosen.digest);
-    const nested = parseJson(imageIndexSchema, await readBlob(read, chosen, label, 'image index'), `${label}: ${nestedPath}`);
+    const nested = parseJson(imageIndexSchema(), await readBlob(read, chosen, label, 'image index'), `${label}: ${nestedPath}`);
     return selectManifest(read, label, nested.manifests, options, depth + 1, nestedPath);
 }
 function checkPlatform(config, options, label) {
@@ -62938,12 +62944,12 @@ function checkPlatform(config, options, label) {
 }
 /** An OCI image layout (a directory, an OCI archive, or the `index.json` inside a Docker 25+ `docker save`). */
 async function resolveOciLayout(read, label, options) {
-    const index = parseJson(imageIndexSchema, await read('index.json'), `${label}: index.json`);
+    const index = parseJson(imageIndexSchema(), await read('index.json'), `${label}: index.json`);
     const { descriptor, refName } = await selectManifest(read, label, index.manifests, options, 0, 'index.json');
     const manifestPath = blobPath(descriptor.digest);
-    const manifest = parseJson(imageManifestSchema, await readBlob(read, descriptor, label, 'manifest'), `${label}: ${manifestPath}`);
+    const manifest = parseJson(imageManifestSchema(), await readBlob(read, descriptor, label, 'manifest'), `${label}: ${manifestPath}`);
     const configPath = blobPath(manifest.config.digest);
-    const config = parseJson(imageConfigSchema, await readBlob(read, manifest.config, label, 'config'), `${label}: ${configPath}`);
+    const config = parseJson(imageConfigSchema(), await readBlob(read, manifest.config, label, 'config'), `${label}: ${configPath}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
         throw new InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
@@ -62967,7 +62973,7 @@ async function resolveOciLayout(read, label, options) {
 }
 /** The `manifest.json` of `docker save` (Docker ≤ 24 layout, also present in Docker 25+ and skopeo docker-archive). */
 async function resolveDockerArchive(read, label, options) {
-    const manifest = parseJson(dockerArchiveManifestSchema, await read('manifest.json'), `${label}: manifest.json`);
+    const manifest = parseJson(dockerArchiveManifestSchema(), await read('manifest.json'), `${label}: manifest.json`);
     if (manifest.length > 1) {
         // `docker save a b` holds several images; auditing one silently would be a lie about the others.
         const names = manifest.map((image) => image.RepoTags?.[0] ?? image.Config).join(', ');
@@ -62975,7 +62981,7 @@ async function resolveDockerArchive(read, label, options) {
     }
     const image = manifest[0];
     const configBytes = await read(external_node_path_.posix.normalize(image.Config));
-    const config = parseJson(imageConfigSchema, configBytes, `${label}: ${image.Config}`);
+    const config = parseJson(imageConfigSchema(), configBytes, `${label}: ${image.Config}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== image.Layers.length) {
         throw new InputError(`${label}: manifest.json lists ${image.Layers.length} layers but ${image.Config} has ${diffIds.length} diff_ids`);
@@ -63878,7 +63884,7 @@ async function openOciLayout(dir, options) {
             throw new InputError(`${label}: cannot read ${path} (${describeError(error)})`);
         }
     };
-    parseJson(ociLayoutSchema, await read('oci-layout'), `${label}: oci-layout`);
+    parseJson(ociLayoutSchema(), await read('oci-layout'), `${label}: oci-layout`);
     const meta = await resolveOciLayout(read, label, options);
     async function* blobs() {
         for (const layer of new Set(meta.layers.map((ref) => ref.key))) {
@@ -64830,26 +64836,30 @@ function parseRatio(value, what) {
 const DEFAULT_TOOLS = ['curl', 'wget', 'git', 'telnet', 'nc', 'netcat', 'ncat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'tftp', 'nmap'];
 const DEFAULT_MAX_HIDDEN_BYTES = 10_000_000;
 const DEFAULT_MAX_HIDDEN_RATIO = 0.1;
-const severitySchema = schemas_enum(['error', 'warning', 'note', 'off']);
-const sizeSchema = union([schemas_string(), schemas_number()]);
-const toolsSchema = array(schemas_string().regex(/^[\w.+-]+$/, 'a tool is a file name like curl'));
-const ruleSchema = strictObject({ severity: severitySchema.optional() });
-const configSchema = strictObject({
-    'fail-on': schemas_enum(['error', 'warning', 'never']).optional(),
-    'ignore-paths': array(schemas_string()).optional(),
-    rules: strictObject({
-        'latest-tag': union([severitySchema, ruleSchema]).optional(),
-        'unpinned-base': union([severitySchema, ruleSchema.extend({ allow: array(schemas_string()).optional() })]).optional(),
-        'hidden-waste': union([severitySchema, ruleSchema.extend({ 'max-hidden-bytes': sizeSchema.optional(), 'max-hidden-ratio': sizeSchema.optional() })])
+/** The policy file's schema, built when a policy file is read (zod takes milliseconds to build one). */
+function buildConfigSchema() {
+    const severitySchema = schemas_enum(['error', 'warning', 'note', 'off']);
+    const sizeSchema = union([schemas_string(), schemas_number()]);
+    const toolsSchema = array(schemas_string().regex(/^[\w.+-]+$/, 'a tool is a file name like curl'));
+    const ruleSchema = strictObject({ severity: severitySchema.optional() });
+    return strictObject({
+        'fail-on': schemas_enum(['error', 'warning', 'never']).optional(),
+        'ignore-paths': array(schemas_string()).optional(),
+        rules: strictObject({
+            'latest-tag': union([severitySchema, ruleSchema]).optional(),
+            'unpinned-base': union([severitySchema, ruleSchema.extend({ allow: array(schemas_string()).optional() })]).optional(),
+            'hidden-waste': union([severitySchema, ruleSchema.extend({ 'max-hidden-bytes': sizeSchema.optional(), 'max-hidden-ratio': sizeSchema.optional() })])
+                .optional(),
+            'extra-tool': union([severitySchema, ruleSchema.extend({ tools: toolsSchema.optional(), add: toolsSchema.optional(), remove: toolsSchema.optional() })])
+                .optional(),
+            'root-user': union([severitySchema, ruleSchema]).optional(),
+            'package-cache': union([severitySchema, ruleSchema]).optional(),
+            'secret-in-env': union([severitySchema, ruleSchema]).optional(),
+        })
             .optional(),
-        'extra-tool': union([severitySchema, ruleSchema.extend({ tools: toolsSchema.optional(), add: toolsSchema.optional(), remove: toolsSchema.optional() })])
-            .optional(),
-        'root-user': union([severitySchema, ruleSchema]).optional(),
-        'package-cache': union([severitySchema, ruleSchema]).optional(),
-        'secret-in-env': union([severitySchema, ruleSchema]).optional(),
-    })
-        .optional(),
-});
+    });
+}
+let configSchema;
 function defaultPolicy() {
     return {
         failOn: 'error',
@@ -64912,7 +64922,7 @@ function parseConfig(text, file) {
     catch (error) {
         throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
     }
-    const result = configSchema.safeParse(raw);
+    const result = (configSchema ??= buildConfigSchema()).safeParse(raw);
     if (!result.success)
         throw configError(file, result.error);
     return result.data;

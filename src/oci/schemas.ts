@@ -2,89 +2,111 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 
 // Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
+// Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
 
-export const digestSchema = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest');
-const sha256Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest');
+function lazy<T>(build: () => T): () => T {
+  let schema: T | undefined;
+  return () => (schema ??= build());
+}
 
-export const platformSchema = z.looseObject({
-  architecture: z.string(),
-  os: z.string(),
-  variant: z.string().optional(),
-  'os.version': z.string().optional(),
-});
-export type Platform = z.infer<typeof platformSchema>;
+const digestSchema = lazy(() => z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
+const sha256Digest = lazy(() => z.string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
 
-export const descriptorSchema = z.looseObject({
-  mediaType: z.string(),
-  digest: digestSchema,
-  size: z.number().int().nonnegative(),
-  platform: platformSchema.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-});
-export type Descriptor = z.infer<typeof descriptorSchema>;
-
-export const imageIndexSchema = z.looseObject({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  manifests: z.array(descriptorSchema),
-  annotations: z.record(z.string(), z.string()).optional(),
-});
-export type ImageIndex = z.infer<typeof imageIndexSchema>;
-
-export const imageManifestSchema = z.looseObject({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  config: descriptorSchema,
-  layers: z.array(descriptorSchema),
-  annotations: z.record(z.string(), z.string()).optional(),
-});
-export type ImageManifest = z.infer<typeof imageManifestSchema>;
-
-const historySchema = z.looseObject({
-  created: z.string().optional(),
-  created_by: z.string().optional(),
-  author: z.string().optional(),
-  comment: z.string().optional(),
-  empty_layer: z.boolean().optional(),
-});
-export type HistoryEntry = z.infer<typeof historySchema>;
-
-const nullableStrings = z.array(z.string()).nullish();
-
-export const imageConfigSchema = z.looseObject({
-  architecture: z.string(),
-  os: z.string(),
-  variant: z.string().optional(),
-  created: z.string().optional(),
-  config: z
-    .looseObject({
-      User: z.string().optional(),
-      Env: nullableStrings,
-      Entrypoint: nullableStrings,
-      Cmd: nullableStrings,
-      WorkingDir: z.string().optional(),
-      Labels: z.record(z.string(), z.string()).nullish(),
-    })
-    .nullish(),
-  rootfs: z.looseObject({
-    type: z.literal('layers'),
-    diff_ids: z.array(sha256Digest),
+export const platformSchema = lazy(() =>
+  z.looseObject({
+    architecture: z.string(),
+    os: z.string(),
+    variant: z.string().optional(),
+    'os.version': z.string().optional(),
   }),
-  history: z.array(historySchema).optional(),
-});
-export type ImageConfig = z.infer<typeof imageConfigSchema>;
+);
+export type Platform = z.infer<ReturnType<typeof platformSchema>>;
+
+export const descriptorSchema = lazy(() =>
+  z.looseObject({
+    mediaType: z.string(),
+    digest: digestSchema(),
+    size: z.number().int().nonnegative(),
+    platform: platformSchema().optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  }),
+);
+export type Descriptor = z.infer<ReturnType<typeof descriptorSchema>>;
+
+export const imageIndexSchema = lazy(() =>
+  z.looseObject({
+    schemaVersion: z.literal(2),
+    mediaType: z.string().optional(),
+    manifests: z.array(descriptorSchema()),
+    annotations: z.record(z.string(), z.string()).optional(),
+  }),
+);
+export type ImageIndex = z.infer<ReturnType<typeof imageIndexSchema>>;
+
+export const imageManifestSchema = lazy(() =>
+  z.looseObject({
+    schemaVersion: z.literal(2),
+    mediaType: z.string().optional(),
+    config: descriptorSchema(),
+    layers: z.array(descriptorSchema()),
+    annotations: z.record(z.string(), z.string()).optional(),
+  }),
+);
+export type ImageManifest = z.infer<ReturnType<typeof imageManifestSchema>>;
+
+const historySchema = lazy(() =>
+  z.looseObject({
+    created: z.string().optional(),
+    created_by: z.string().optional(),
+    author: z.string().optional(),
+    comment: z.string().optional(),
+    empty_layer: z.boolean().optional(),
+  }),
+);
+export type HistoryEntry = z.infer<ReturnType<typeof historySchema>>;
+
+const nullableStrings = lazy(() => z.array(z.string()).nullish());
+
+export const imageConfigSchema = lazy(() =>
+  z.looseObject({
+    architecture: z.string(),
+    os: z.string(),
+    variant: z.string().optional(),
+    created: z.string().optional(),
+    config: z
+      .looseObject({
+        User: z.string().optional(),
+        Env: nullableStrings(),
+        Entrypoint: nullableStrings(),
+        Cmd: nullableStrings(),
+        WorkingDir: z.string().optional(),
+        Labels: z.record(z.string(), z.string()).nullish(),
+      })
+      .nullish(),
+    rootfs: z.looseObject({
+      type: z.literal('layers'),
+      diff_ids: z.array(sha256Digest()),
+    }),
+    history: z.array(historySchema()).optional(),
+  }),
+);
+export type ImageConfig = z.infer<ReturnType<typeof imageConfigSchema>>;
 
 /** `manifest.json` of a `docker save` archive (both the legacy and the Docker 25+ layout have it). */
-export const dockerArchiveManifestSchema = z.array(
-  z.looseObject({
-    Config: z.string(),
-    RepoTags: z.array(z.string()).nullish(),
-    Layers: z.array(z.string()),
-  }),
-).min(1, 'lists no image');
-export type DockerArchiveManifest = z.infer<typeof dockerArchiveManifestSchema>;
+export const dockerArchiveManifestSchema = lazy(() =>
+  z
+    .array(
+      z.looseObject({
+        Config: z.string(),
+        RepoTags: z.array(z.string()).nullish(),
+        Layers: z.array(z.string()),
+      }),
+    )
+    .min(1, 'lists no image'),
+);
+export type DockerArchiveManifest = z.infer<ReturnType<typeof dockerArchiveManifestSchema>>;
 
-export const ociLayoutSchema = z.looseObject({ imageLayoutVersion: z.string() });
+export const ociLayoutSchema = lazy(() => z.looseObject({ imageLayoutVersion: z.string() }));
 
 /** Parse JSON bytes against a schema; any failure names the file and the field. */
 export function parseJson<T>(schema: z.ZodType<T>, bytes: Buffer | string, file: string): T {

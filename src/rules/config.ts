@@ -25,31 +25,35 @@ export interface Policy {
   ignorePaths: string[];
 }
 
-const severitySchema = z.enum(['error', 'warning', 'note', 'off']);
-const sizeSchema = z.union([z.string(), z.number()]);
-const toolsSchema = z.array(z.string().regex(/^[\w.+-]+$/, 'a tool is a file name like curl'));
+/** The policy file's schema, built when a policy file is read (zod takes milliseconds to build one). */
+function buildConfigSchema() {
+  const severitySchema = z.enum(['error', 'warning', 'note', 'off']);
+  const sizeSchema = z.union([z.string(), z.number()]);
+  const toolsSchema = z.array(z.string().regex(/^[\w.+-]+$/, 'a tool is a file name like curl'));
 
-const ruleSchema = z.strictObject({ severity: severitySchema.optional() });
-const configSchema = z.strictObject({
-  'fail-on': z.enum(['error', 'warning', 'never']).optional(),
-  'ignore-paths': z.array(z.string()).optional(),
-  rules: z
-    .strictObject({
-      'latest-tag': z.union([severitySchema, ruleSchema]).optional(),
-      'unpinned-base': z.union([severitySchema, ruleSchema.extend({ allow: z.array(z.string()).optional() })]).optional(),
-      'hidden-waste': z
-        .union([severitySchema, ruleSchema.extend({ 'max-hidden-bytes': sizeSchema.optional(), 'max-hidden-ratio': sizeSchema.optional() })])
-        .optional(),
-      'extra-tool': z
-        .union([severitySchema, ruleSchema.extend({ tools: toolsSchema.optional(), add: toolsSchema.optional(), remove: toolsSchema.optional() })])
-        .optional(),
-      'root-user': z.union([severitySchema, ruleSchema]).optional(),
-      'package-cache': z.union([severitySchema, ruleSchema]).optional(),
-      'secret-in-env': z.union([severitySchema, ruleSchema]).optional(),
-    })
-    .optional(),
-});
-export type ConfigFile = z.infer<typeof configSchema>;
+  const ruleSchema = z.strictObject({ severity: severitySchema.optional() });
+  return z.strictObject({
+    'fail-on': z.enum(['error', 'warning', 'never']).optional(),
+    'ignore-paths': z.array(z.string()).optional(),
+    rules: z
+      .strictObject({
+        'latest-tag': z.union([severitySchema, ruleSchema]).optional(),
+        'unpinned-base': z.union([severitySchema, ruleSchema.extend({ allow: z.array(z.string()).optional() })]).optional(),
+        'hidden-waste': z
+          .union([severitySchema, ruleSchema.extend({ 'max-hidden-bytes': sizeSchema.optional(), 'max-hidden-ratio': sizeSchema.optional() })])
+          .optional(),
+        'extra-tool': z
+          .union([severitySchema, ruleSchema.extend({ tools: toolsSchema.optional(), add: toolsSchema.optional(), remove: toolsSchema.optional() })])
+          .optional(),
+        'root-user': z.union([severitySchema, ruleSchema]).optional(),
+        'package-cache': z.union([severitySchema, ruleSchema]).optional(),
+        'secret-in-env': z.union([severitySchema, ruleSchema]).optional(),
+      })
+      .optional(),
+  });
+}
+let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
+export type ConfigFile = z.infer<ReturnType<typeof buildConfigSchema>>;
 
 export function defaultPolicy(): Policy {
   return {
@@ -105,7 +109,7 @@ export function parseConfig(text: string, file: string): ConfigFile {
   } catch (error) {
     throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
   }
-  const result = configSchema.safeParse(raw);
+  const result = (configSchema ??= buildConfigSchema()).safeParse(raw);
   if (!result.success) throw configError(file, result.error);
   return result.data;
 }

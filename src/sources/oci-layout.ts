@@ -21,7 +21,7 @@ export async function openOciLayout(dir: string, options: SourceOptions): Promis
       throw new InputError(`${label}: cannot read ${path} (${describeError(error)})`);
     }
   };
-  parseJson(ociLayoutSchema, await read('oci-layout'), `${label}: oci-layout`);
+  parseJson(ociLayoutSchema(), await read('oci-layout'), `${label}: oci-layout`);
   const meta = await resolveOciLayout(read, label, options);
   async function* blobs(): AsyncGenerator<LayerBlob> {
     for (const layer of new Set(meta.layers.map((ref) => ref.key))) {

@@ -74,7 +74,7 @@ async function selectManifest(
   }
   if (depth >= MAX_INDEX_DEPTH) throw new InputError(`${label}: image indexes nested more than ${MAX_INDEX_DEPTH} deep`);
   const nestedPath = blobPath(chosen.digest);
-  const nested = parseJson(imageIndexSchema, await readBlob(read, chosen, label, 'image index'), `${label}: ${nestedPath}`);
+  const nested = parseJson(imageIndexSchema(), await readBlob(read, chosen, label, 'image index'), `${label}: ${nestedPath}`);
   return selectManifest(read, label, nested.manifests, options, depth + 1, nestedPath);
 }
 
@@ -88,12 +88,12 @@ function checkPlatform(config: ImageConfig, options: SourceOptions, label: strin
 
 /** An OCI image layout (a directory, an OCI archive, or the `index.json` inside a Docker 25+ `docker save`). */
 export async function resolveOciLayout(read: ReadMember, label: string, options: SourceOptions): Promise<ImageMeta> {
-  const index = parseJson(imageIndexSchema, await read('index.json'), `${label}: index.json`);
+  const index = parseJson(imageIndexSchema(), await read('index.json'), `${label}: index.json`);
   const { descriptor, refName } = await selectManifest(read, label, index.manifests, options, 0, 'index.json');
   const manifestPath = blobPath(descriptor.digest);
-  const manifest = parseJson(imageManifestSchema, await readBlob(read, descriptor, label, 'manifest'), `${label}: ${manifestPath}`);
+  const manifest = parseJson(imageManifestSchema(), await readBlob(read, descriptor, label, 'manifest'), `${label}: ${manifestPath}`);
   const configPath = blobPath(manifest.config.digest);
-  const config = parseJson(imageConfigSchema, await readBlob(read, manifest.config, label, 'config'), `${label}: ${configPath}`);
+  const config = parseJson(imageConfigSchema(), await readBlob(read, manifest.config, label, 'config'), `${label}: ${configPath}`);
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length) {
     throw new InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
@@ -118,7 +118,7 @@ export async function resolveOciLayout(read: ReadMember, label: string, options:
 
 /** The `manifest.json` of `docker save` (Docker ≤ 24 layout, also present in Docker 25+ and skopeo docker-archive). */
 export async function resolveDockerArchive(read: ReadMember, label: string, options: SourceOptions): Promise<ImageMeta> {
-  const manifest = parseJson(dockerArchiveManifestSchema, await read('manifest.json'), `${label}: manifest.json`);
+  const manifest = parseJson(dockerArchiveManifestSchema(), await read('manifest.json'), `${label}: manifest.json`);
   if (manifest.length > 1) {
     // `docker save a b` holds several images; auditing one silently would be a lie about the others.
     const names = manifest.map((image) => image.RepoTags?.[0] ?? image.Config).join(', ');
@@ -126,7 +126,7 @@ export async function resolveDockerArchive(read: ReadMember, label: string, opti
   }
   const image = manifest[0]!;
   const configBytes = await read(posix.normalize(image.Config));
-  const config = parseJson(imageConfigSchema, configBytes, `${label}: ${image.Config}`);
+  const config = parseJson(imageConfigSchema(), configBytes, `${label}: ${image.Config}`);
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== image.Layers.length) {
     throw new InputError(`${label}: manifest.json lists ${image.Layers.length} layers but ${image.Config} has ${diffIds.length} diff_ids`);
