@@ -1,5 +1,6 @@
 import type { LayerEntry } from '../model/entry.js';
 import { DiveEfficiency } from './efficiency.js';
+import { parentPath } from '../layers/entries.js';
 
 export type HiddenHow = 'overwritten' | 'deleted' | 'opaque';
 
@@ -127,13 +128,28 @@ export class LayeredFilesystem {
     this.lastDirNode = undefined;
     // The node each entry acted on, for the dive score once the whole layer is known.
     const nodes = new Array<Node>(entries.length);
-    const deletedBytes = this.bytesEachWhiteoutDeletes(entries);
     // Indexed loops: for-of allocates an iterator result per entry until the optimiser steps in, and a
     // layer can have 100,000 entries (memory per entry is what bounds a large image's audit).
+    const deletions: number[] = [];
     for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      if (entry.kind === 'whiteout') nodes[i] = this.delete(entry.path, layer);
-      else if (entry.kind === 'opaque') nodes[i] = this.makeOpaque(entry.path, layer);
+      const kind = entries[i]!.kind;
+      if (kind === 'whiteout' || kind === 'opaque') deletions.push(i);
+    }
+    const deletedBytes = new Map<number, number>();
+    if (deletions.length > 0) {
+      // dive counts what a whiteout deletes as the layers below show it. Deletions of one layer that touch
+      // each other would change that for one another: then it is measured for all of them first.
+      const below = this.deletionsOverlap(entries, deletions) ? this.bytesEachWhiteoutDeletes(entries, deletions) : undefined;
+      for (const i of deletions) {
+        const entry = entries[i]!;
+        if (entry.kind === 'opaque') {
+          nodes[i] = this.makeOpaque(entry.path, layer);
+          continue;
+        }
+        const { node, bytes } = this.delete(entry.path, layer);
+        nodes[i] = node;
+        deletedBytes.set(i, below ? below.get(i)! : bytes);
+      }
     }
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
@@ -151,25 +167,42 @@ export class LayeredFilesystem {
    * What each whiteout deletes, for the dive score: the visible bytes of a directory, 0 for anything else.
    * Measured before the layer changes anything (an opaque marker earlier in the same layer must not count).
    */
-  private bytesEachWhiteoutDeletes(entries: readonly LayerEntry[]): Map<number, number> | undefined {
-    let bytes: Map<number, number> | undefined;
-    for (let i = 0; i < entries.length; i++) {
+  private bytesEachWhiteoutDeletes(entries: readonly LayerEntry[], deletions: readonly number[]): Map<number, number> {
+    const bytes = new Map<number, number>();
+    for (const i of deletions) {
       if (entries[i]!.kind !== 'whiteout') continue;
       const node = this.find(entries[i]!.path);
-      (bytes ??= new Map()).set(i, node !== undefined && isDirNode(node) ? this.bytesUnder(node) : 0);
+      bytes.set(i, node !== undefined && isDirNode(node) ? this.bytesUnder(node) : 0);
     }
     return bytes;
   }
 
+  /** Whether one of the layer's deletions (whiteouts, opaque markers) names a path another one names or is below. */
+  private deletionsOverlap(entries: readonly LayerEntry[], deletions: readonly number[]): boolean {
+    const paths = new Set<string>();
+    for (const i of deletions) {
+      const path = entries[i]!.path;
+      if (paths.has(path)) return true;
+      paths.add(path);
+    }
+    for (const path of paths) {
+      for (let at = path; at !== '/'; ) {
+        at = parentPath(at);
+        if (paths.has(at)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Record the layer's leaves (entries with nothing of the same layer below them) in the dive score. */
-  private scoreLeaves(entries: readonly LayerEntry[], nodes: Node[], deletedBytes: Map<number, number> | undefined, layer: number): void {
+  private scoreLeaves(entries: readonly LayerEntry[], nodes: Node[], deletedBytes: Map<number, number>, layer: number): void {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       const node = nodes[i]!;
       if (entry.kind === 'opaque') {
         this.recordLeaf(node, 0, layer);
       } else if (node.innerIn !== layer) {
-        this.recordLeaf(node, entry.kind === 'whiteout' ? deletedBytes!.get(i)! : entry.size, layer);
+        this.recordLeaf(node, entry.kind === 'whiteout' ? deletedBytes.get(i)! : entry.size, layer);
       }
     }
   }
@@ -310,12 +343,21 @@ export class LayeredFilesystem {
     }
   }
 
-  /** A whiteout: hide what is visible at `path`. Returns the path's node (gone now) for the dive score. */
-  private delete(path: string, layer: number): Node {
+  /**
+   * A whiteout: hide what is visible at `path`. Returns the path's node (gone now) for the dive score, and
+   * what dive counts for it: the bytes of the directory it deleted, 0 for anything else.
+   */
+  private delete(path: string, layer: number): { node: Node; bytes: number } {
     const node = this.node(path, true);
-    if (!node.gone && node !== this.root) this.hide(node, layer, 'deleted');
+    let bytes = 0;
+    if (node === this.root) bytes = this.bytesUnder(node); // a member named ".wh." at the top: nothing is deleted
+    else if (!node.gone) {
+      const directory = isDirNode(node);
+      const hidden = this.hide(node, layer, 'deleted');
+      if (directory) bytes = hidden;
+    }
     markInner(node === this.root ? node : node.parent, layer); // for dive, "/" is its own parent
-    return node;
+    return { node, bytes };
   }
 
   /** An opaque marker: hide everything below the directory. Returns the node of dive's leaf for the marker. */
@@ -398,22 +440,26 @@ export class LayeredFilesystem {
     return existing;
   }
 
-  /** Mark a visible subtree gone and record every stored file in it as hidden by `layer`. */
-  private hide(top: Node, layer: number, how: HiddenHow): void {
+  /** Mark a visible subtree gone and record every stored file in it as hidden by `layer`; returns their bytes. */
+  private hide(top: Node, layer: number, how: HiddenHow): number {
     if (!top.children) return this.hideOne(top, layer, how); // most often a single file: no stack
+    let bytes = 0;
     const stack = [top];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      this.hideOne(node, layer, how);
+      bytes += this.hideOne(node, layer, how);
       if (node.children) for (const child of node.children.values()) if (!child.gone) stack.push(child);
     }
+    return bytes;
   }
 
-  private hideOne(node: Node, layer: number, how: HiddenHow): void {
+  private hideOne(node: Node, layer: number, how: HiddenHow): number {
     node.gone = true;
     const entry = node.entry;
-    if (entry?.kind === 'file') this.hidden.push({ path: entry.path, size: entry.size, addedIn: node.layer, hiddenIn: layer, how });
-    node.entry = undefined; // a tombstone keeps its name, not the bytes' description
+    node.entry = undefined; // a tombstone keeps its place, not the bytes' description
+    if (entry?.kind !== 'file') return 0;
+    this.hidden.push({ path: entry.path, size: entry.size, addedIn: node.layer, hiddenIn: layer, how });
+    return entry.size;
   }
 
   private reachableThroughHardLink(file: HiddenFile): boolean {
