@@ -13803,7 +13803,9 @@ const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)/;
  */
 function imagePath(name) {
     // Layer tars name almost every member plainly ("usr/bin/", "usr/bin/env"): skip normalize() for those.
-    const absolute = '/' + name;
+    // A base layer made with `tar -C rootfs .` names every member "./usr/bin/env": the same path, and no
+    // reason to normalise each of them either.
+    const absolute = '/' + (name.charCodeAt(0) === 0x2e && name.charCodeAt(1) === 0x2f ? name.slice(2) : name);
     const normal = NEEDS_NORMALISING.test(absolute) ? external_node_path_.posix.normalize(absolute) : absolute;
     return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
