@@ -52523,9 +52523,7 @@ class DiveEfficiency {
     }
 }
 
-;// CONCATENATED MODULE: ./src/analysis/layered-filesystem.ts
-
-
+;// CONCATENATED MODULE: ./src/analysis/path-tree.ts
 function newNode(parent, entry, layer, gone = false) {
     return { parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
 }
@@ -52541,8 +52539,6 @@ function markInner(node, layer) {
         node = node.parent;
     }
 }
-/** dive names an opaque marker as a leaf of its own; no entry of ours can have this name (it reads as a whiteout). */
-const OPAQUE_LEAF = '.wh..opq';
 function isDirNode(node) {
     return node.entry === undefined || node.entry.kind === 'dir';
 }
@@ -52554,6 +52550,50 @@ function livePaths(children) {
             paths.push(path);
     return paths.sort();
 }
+/** Bytes of the visible regular files at and below `start`. */
+function bytesUnder(start) {
+    let total = 0;
+    const stack = [start];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (node.entry?.kind === 'file')
+            total += node.entry.size;
+        if (node.children)
+            for (const child of node.children.values())
+                if (!child.gone)
+                    stack.push(child);
+    }
+    return total;
+}
+function nodeAt(root, path, create) {
+    if (path === '/')
+        return root;
+    // Component by component without split(): this runs for every deletion and hard link.
+    let node = root;
+    let start = 1;
+    for (;;) {
+        const end = path.indexOf('/', start);
+        const key = end === -1 ? path : path.slice(0, end);
+        let child = node.children?.get(key);
+        if (child === undefined) {
+            if (!create)
+                return undefined;
+            child = newNode(node, undefined, -1, true);
+            (node.children ??= new Map()).set(key, child);
+        }
+        if (end === -1)
+            return child;
+        node = child;
+        start = end + 1;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/analysis/layered-filesystem.ts
+
+
+
+/** dive names an opaque marker as a leaf of its own; no entry of ours can have this name (it reads as a whiteout). */
+const OPAQUE_LEAF = '.wh..opq';
 function components(path) {
     return path === '/' ? [] : path.slice(1).split('/');
 }
@@ -52635,7 +52675,7 @@ class LayeredFilesystem {
             if (entries[i].kind !== 'whiteout')
                 continue;
             const node = this.find(entries[i].path);
-            bytes.set(i, node !== undefined && isDirNode(node) ? this.bytesUnder(node) : 0);
+            bytes.set(i, node !== undefined && isDirNode(node) ? bytesUnder(node) : 0);
         }
         return bytes;
     }
@@ -52751,7 +52791,7 @@ class LayeredFilesystem {
     /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
     visibleBytesUnder(path) {
         const start = this.find(path);
-        return start ? this.bytesUnder(start) : 0;
+        return start ? bytesUnder(start) : 0;
     }
     isDirectory(path) {
         const node = this.find(path);
@@ -52770,56 +52810,20 @@ class LayeredFilesystem {
             visible.size = this.linkTargets.get(entry)?.size ?? 0;
         return visible;
     }
-    bytesUnder(start) {
-        let total = 0;
-        const stack = [start];
-        while (stack.length > 0) {
-            const node = stack.pop();
-            if (node.entry?.kind === 'file')
-                total += node.entry.size;
-            if (node.children)
-                for (const child of node.children.values())
-                    if (!child.gone)
-                        stack.push(child);
-        }
-        return total;
-    }
     /** The visible node of a path. */
     find(path) {
-        const node = this.node(path, false);
+        const node = nodeAt(this.root, path, false);
         return node?.gone ? undefined : node;
-    }
-    node(path, create) {
-        if (path === '/')
-            return this.root;
-        // Component by component without split(): this runs for every deletion and hard link.
-        let node = this.root;
-        let start = 1;
-        for (;;) {
-            const end = path.indexOf('/', start);
-            const key = end === -1 ? path : path.slice(0, end);
-            let child = node.children?.get(key);
-            if (child === undefined) {
-                if (!create)
-                    return undefined;
-                child = newNode(node, undefined, -1, true);
-                (node.children ??= new Map()).set(key, child);
-            }
-            if (end === -1)
-                return child;
-            node = child;
-            start = end + 1;
-        }
     }
     /**
      * A whiteout: hide what is visible at `path`. Returns the path's node (gone now) for the dive score, and
      * what dive counts for it: the bytes of the directory it deleted, 0 for anything else.
      */
     delete(path, layer) {
-        const node = this.node(path, true);
+        const node = nodeAt(this.root, path, true);
         let bytes = 0;
         if (node === this.root)
-            bytes = this.bytesUnder(node); // a member named ".wh." at the top: nothing is deleted
+            bytes = bytesUnder(node); // a member named ".wh." at the top: nothing is deleted
         else if (!node.gone) {
             const directory = isDirNode(node);
             const hidden = this.hide(node, layer, 'deleted');
@@ -52831,7 +52835,7 @@ class LayeredFilesystem {
     }
     /** An opaque marker: hide everything below the directory. Returns the node of dive's leaf for the marker. */
     makeOpaque(path, layer) {
-        const dir = this.node(path, true);
+        const dir = nodeAt(this.root, path, true);
         if (!dir.gone && isDirNode(dir) && dir.children) {
             for (const child of dir.children.values())
                 if (!child.gone)

@@ -1,6 +1,7 @@
 import type { LayerEntry } from '../model/entry.js';
 import { DiveEfficiency } from './efficiency.js';
 import { parentPath } from '../layers/entries.js';
+import { bytesUnder, isDirNode, livePaths, markInner, newNode, nodeAt, revive, type Node } from './path-tree.js';
 
 export type HiddenHow = 'overwritten' | 'deleted' | 'opaque';
 
@@ -31,63 +32,13 @@ export interface VisibleEntry {
   content?: Buffer;
 }
 
-/**
- * One path, for as long as the image has any layer naming it: a path that is deleted stays as a gone node
- * (a tombstone) and comes back to life when a later layer writes it again. Nothing below a gone node is
- * alive, so a lookup only has to check the node it ends on.
- */
-interface Node {
-  parent: Node | undefined;
-  /** By the child's whole path (the entry's own path string: no name string is cut out per entry). */
-  children: Map<string, Node> | undefined;
-  /** Undefined for a directory that exists only because something below it was written, and once gone. */
-  entry: LayerEntry | undefined;
-  layer: number;
-  /** Not part of the visible filesystem now: deleted, overwritten, under an opaque dir, or never written. */
-  gone: boolean;
-  /** The path's row in the dive score, -1 until it is first a leaf of a layer. */
-  row: number;
-  /** The last layer that had an entry below this path (or made it opaque): then it is not a leaf of that layer. */
-  innerIn: number;
-}
-
-
 interface HardLink {
   node: Node;
   entry: LayerEntry;
 }
 
-function newNode(parent: Node | undefined, entry: LayerEntry | undefined, layer: number, gone = false): Node {
-  return { parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
-}
-
-function revive(node: Node, entry: LayerEntry | undefined, layer: number): void {
-  node.entry = entry;
-  node.layer = layer;
-  node.gone = false;
-}
-
-/** Mark `node` and its ancestors as having something below them in `layer` (stops where an earlier entry of the layer got to). */
-function markInner(node: Node | undefined, layer: number): void {
-  while (node !== undefined && node.innerIn !== layer) {
-    node.innerIn = layer;
-    node = node.parent;
-  }
-}
-
 /** dive names an opaque marker as a leaf of its own; no entry of ours can have this name (it reads as a whiteout). */
 const OPAQUE_LEAF = '.wh..opq';
-
-function isDirNode(node: Node): boolean {
-  return node.entry === undefined || node.entry.kind === 'dir';
-}
-
-/** Paths of the visible children, in name order (they share their directory's prefix). */
-function livePaths(children: Map<string, Node>): string[] {
-  const paths: string[] = [];
-  for (const [path, child] of children) if (!child.gone) paths.push(path);
-  return paths.sort();
-}
 
 function components(path: string): string[] {
   return path === '/' ? [] : path.slice(1).split('/');
@@ -172,7 +123,7 @@ export class LayeredFilesystem {
     for (const i of deletions) {
       if (entries[i]!.kind !== 'whiteout') continue;
       const node = this.find(entries[i]!.path);
-      bytes.set(i, node !== undefined && isDirNode(node) ? this.bytesUnder(node) : 0);
+      bytes.set(i, node !== undefined && isDirNode(node) ? bytesUnder(node) : 0);
     }
     return bytes;
   }
@@ -284,7 +235,7 @@ export class LayeredFilesystem {
   /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
   visibleBytesUnder(path: string): number {
     const start = this.find(path);
-    return start ? this.bytesUnder(start) : 0;
+    return start ? bytesUnder(start) : 0;
   }
 
   isDirectory(path: string): boolean {
@@ -303,44 +254,10 @@ export class LayeredFilesystem {
   }
 
 
-  private bytesUnder(start: Node): number {
-    let total = 0;
-    const stack = [start];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node.entry?.kind === 'file') total += node.entry.size;
-      if (node.children) for (const child of node.children.values()) if (!child.gone) stack.push(child);
-    }
-    return total;
-  }
-
   /** The visible node of a path. */
   private find(path: string): Node | undefined {
-    const node = this.node(path, false);
+    const node = nodeAt(this.root, path, false);
     return node?.gone ? undefined : node;
-  }
-
-  /** The node of a path, visible or gone; with `create`, gone nodes are made for what the model has never seen. */
-  private node(path: string, create: true): Node;
-  private node(path: string, create: boolean): Node | undefined;
-  private node(path: string, create: boolean): Node | undefined {
-    if (path === '/') return this.root;
-    // Component by component without split(): this runs for every deletion and hard link.
-    let node: Node = this.root;
-    let start = 1;
-    for (;;) {
-      const end = path.indexOf('/', start);
-      const key = end === -1 ? path : path.slice(0, end);
-      let child = node.children?.get(key);
-      if (child === undefined) {
-        if (!create) return undefined;
-        child = newNode(node, undefined, -1, true);
-        (node.children ??= new Map()).set(key, child);
-      }
-      if (end === -1) return child;
-      node = child;
-      start = end + 1;
-    }
   }
 
   /**
@@ -348,9 +265,9 @@ export class LayeredFilesystem {
    * what dive counts for it: the bytes of the directory it deleted, 0 for anything else.
    */
   private delete(path: string, layer: number): { node: Node; bytes: number } {
-    const node = this.node(path, true);
+    const node = nodeAt(this.root, path, true);
     let bytes = 0;
-    if (node === this.root) bytes = this.bytesUnder(node); // a member named ".wh." at the top: nothing is deleted
+    if (node === this.root) bytes = bytesUnder(node); // a member named ".wh." at the top: nothing is deleted
     else if (!node.gone) {
       const directory = isDirNode(node);
       const hidden = this.hide(node, layer, 'deleted');
@@ -362,7 +279,7 @@ export class LayeredFilesystem {
 
   /** An opaque marker: hide everything below the directory. Returns the node of dive's leaf for the marker. */
   private makeOpaque(path: string, layer: number): Node {
-    const dir = this.node(path, true);
+    const dir = nodeAt(this.root, path, true);
     if (!dir.gone && isDirNode(dir) && dir.children) {
       for (const child of dir.children.values()) if (!child.gone) this.hide(child, layer, 'opaque');
     }
