@@ -64527,11 +64527,11 @@ async function readDockerfile(path, buildArgs, target, platform) {
         throw new InputError(`--dockerfile ${path}: ${describeError(error)}`);
     }
     // Loaded only when there is a Dockerfile: the parser and its dependencies are a third of the bundle's start-up.
-    const { parseDockerfile } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(475)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1475));
+    const { parseDockerfile } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5575));
     return parseDockerfile(text, path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}) });
 }
 async function checkDockerfile(model, request) {
-    const { dockerfileFindings } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(665)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8665));
+    const { dockerfileFindings } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5575));
     return dockerfileFindings(model, {
         allow: request.policy.allowUnpinned,
         ...(request.resolveDigests ? { resolveDigest: resolveDigestWithDaemon } : {}),
@@ -64550,7 +64550,7 @@ async function runCheck(request) {
         : undefined;
     const analysis = await auditImage(request);
     // Mapped in order over all layers, so that two identical RUN lines land on their own instructions.
-    const instructions = model ? (await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(475)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1475))).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
+    const instructions = model ? (await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5575))).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
     const locateLayer = (layer) => {
         const instruction = instructions[layer];
         return model && instruction ? { path: model.path, line: instruction.line } : undefined;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Analysis } from './analysis/analyze.js';
 import { auditImage, type AuditRequest } from './audit.js';
-import type { DockerfileModel } from './dockerfile/parse.js';
+import type { DockerfileModel } from './dockerfile/index.js';
 import { InputError, describeError } from './errors.js';
 import type { Policy } from './rules/config.js';
 import { applyPolicy, fails, imageFindings } from './rules/evaluate.js';
@@ -33,12 +33,12 @@ async function readDockerfile(path: string, buildArgs: Record<string, string> | 
     throw new InputError(`--dockerfile ${path}: ${describeError(error)}`);
   }
   // Loaded only when there is a Dockerfile: the parser and its dependencies are a third of the bundle's start-up.
-  const { parseDockerfile } = await import('./dockerfile/parse.js');
+  const { parseDockerfile } = await import('./dockerfile/index.js');
   return parseDockerfile(text, path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}) });
 }
 
 async function checkDockerfile(model: DockerfileModel, request: CheckRequest): Promise<Finding[]> {
-  const { dockerfileFindings } = await import('./dockerfile/rules.js');
+  const { dockerfileFindings } = await import('./dockerfile/index.js');
   return dockerfileFindings(model, {
     allow: request.policy.allowUnpinned,
     ...(request.resolveDigests ? { resolveDigest: resolveDigestWithDaemon } : {}),
@@ -59,7 +59,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     : undefined;
   const analysis = await auditImage(request);
   // Mapped in order over all layers, so that two identical RUN lines land on their own instructions.
-  const instructions = model ? (await import('./dockerfile/parse.js')).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
+  const instructions = model ? (await import('./dockerfile/index.js')).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
   const locateLayer = (layer: number): SourceLocation | undefined => {
     const instruction = instructions[layer];
     return model && instruction ? { path: model.path, line: instruction.line } : undefined;
