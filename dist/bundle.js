@@ -52527,6 +52527,12 @@ class DiveEfficiency {
 function newNode(parent, entry, layer, gone = false) {
     return { parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
 }
+/** A new node under `parent`, at `path` (its key there). */
+function addChild(parent, path, entry, layer, gone = false) {
+    const node = newNode(parent, entry, layer, gone);
+    (parent.children ??= new Map()).set(path, node);
+    return node;
+}
 function revive(node, entry, layer) {
     node.entry = entry;
     node.layer = layer;
@@ -52578,8 +52584,7 @@ function nodeAt(root, path, create) {
         if (child === undefined) {
             if (!create)
                 return undefined;
-            child = newNode(node, undefined, -1, true);
-            (node.children ??= new Map()).set(key, child);
+            child = addChild(node, key, undefined, -1, true);
         }
         if (end === -1)
             return child;
@@ -52842,13 +52847,7 @@ class LayeredFilesystem {
                     this.hide(child, layer, 'opaque');
         }
         markInner(dir, layer);
-        const key = (path === '/' ? '' : path) + '/' + OPAQUE_LEAF;
-        let leaf = dir.children?.get(key);
-        if (leaf === undefined) {
-            leaf = newNode(dir, undefined, -1, true);
-            (dir.children ??= new Map()).set(key, leaf);
-        }
-        return leaf;
+        return nodeAt(this.root, (path === '/' ? '' : path) + '/' + OPAQUE_LEAF, true);
     }
     /** Write an entry; returns its node. */
     add(entry, layer) {
@@ -52878,8 +52877,7 @@ class LayeredFilesystem {
         }
         let node = parent.children?.get(path);
         if (node === undefined) {
-            node = newNode(parent, entry, layer);
-            (parent.children ??= new Map()).set(path, node);
+            node = addChild(parent, path, entry, layer);
         }
         else if (node.gone) {
             revive(node, entry, layer);
@@ -52909,11 +52907,8 @@ class LayeredFilesystem {
     /** The directory at `path` under `parent`, created if missing; a non-directory there is overwritten by it. */
     directoryChild(parent, path, layer) {
         const existing = parent.children?.get(path);
-        if (existing === undefined) {
-            const node = newNode(parent, undefined, layer);
-            (parent.children ??= new Map()).set(path, node);
-            return node;
-        }
+        if (existing === undefined)
+            return addChild(parent, path, undefined, layer);
         if (!existing.gone && isDirNode(existing))
             return existing;
         if (!existing.gone)

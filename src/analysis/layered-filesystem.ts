@@ -1,7 +1,7 @@
 import type { LayerEntry } from '../model/entry.js';
 import { DiveEfficiency } from './efficiency.js';
 import { parentPath } from '../layers/entries.js';
-import { bytesUnder, isDirNode, livePaths, markInner, newNode, nodeAt, revive, type Node } from './path-tree.js';
+import { addChild, bytesUnder, isDirNode, livePaths, markInner, newNode, nodeAt, revive, type Node } from './path-tree.js';
 
 export type HiddenHow = 'overwritten' | 'deleted' | 'opaque';
 
@@ -284,13 +284,7 @@ export class LayeredFilesystem {
       for (const child of dir.children.values()) if (!child.gone) this.hide(child, layer, 'opaque');
     }
     markInner(dir, layer);
-    const key = (path === '/' ? '' : path) + '/' + OPAQUE_LEAF;
-    let leaf = dir.children?.get(key);
-    if (leaf === undefined) {
-      leaf = newNode(dir, undefined, -1, true);
-      (dir.children ??= new Map()).set(key, leaf);
-    }
-    return leaf;
+    return nodeAt(this.root, (path === '/' ? '' : path) + '/' + OPAQUE_LEAF, true);
   }
 
   /** Write an entry; returns its node. */
@@ -320,8 +314,7 @@ export class LayeredFilesystem {
     }
     let node = parent.children?.get(path);
     if (node === undefined) {
-      node = newNode(parent, entry, layer);
-      (parent.children ??= new Map()).set(path, node);
+      node = addChild(parent, path, entry, layer);
     } else if (node.gone) {
       revive(node, entry, layer);
     } else if (entry.kind === 'dir' && isDirNode(node)) {
@@ -346,11 +339,7 @@ export class LayeredFilesystem {
   /** The directory at `path` under `parent`, created if missing; a non-directory there is overwritten by it. */
   private directoryChild(parent: Node, path: string, layer: number): Node {
     const existing = parent.children?.get(path);
-    if (existing === undefined) {
-      const node = newNode(parent, undefined, layer);
-      (parent.children ??= new Map()).set(path, node);
-      return node;
-    }
+    if (existing === undefined) return addChild(parent, path, undefined, layer);
     if (!existing.gone && isDirNode(existing)) return existing;
     if (!existing.gone) this.hide(existing, layer, 'overwritten');
     revive(existing, undefined, layer);

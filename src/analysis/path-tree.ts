@@ -24,6 +24,13 @@ export function newNode(parent: Node | undefined, entry: LayerEntry | undefined,
   return { parent, children: undefined, entry, layer, gone, row: -1, innerIn: -1 };
 }
 
+/** A new node under `parent`, at `path` (its key there). */
+export function addChild(parent: Node, path: string, entry: LayerEntry | undefined, layer: number, gone = false): Node {
+  const node = newNode(parent, entry, layer, gone);
+  (parent.children ??= new Map()).set(path, node);
+  return node;
+}
+
 export function revive(node: Node, entry: LayerEntry | undefined, layer: number): void {
   node.entry = entry;
   node.layer = layer;
@@ -75,8 +82,7 @@ export function nodeAt(root: Node, path: string, create: boolean): Node | undefi
     let child = node.children?.get(key);
     if (child === undefined) {
       if (!create) return undefined;
-      child = newNode(node, undefined, -1, true);
-      (node.children ??= new Map()).set(key, child);
+      child = addChild(node, key, undefined, -1, true);
     }
     if (end === -1) return child;
     node = child;
