@@ -62815,47 +62815,48 @@ function preprocess(fn, schema) {
 
 // Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
 // Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
-function schemas_lazy(build) {
+/** A schema built on its first use. */
+function lazySchema(build) {
     let schema;
     return () => (schema ??= build());
 }
-const digestSchema = schemas_lazy(() => schemas_string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
-const sha256Digest = schemas_lazy(() => schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
-const platformSchema = schemas_lazy(() => looseObject({
+const digestSchema = lazySchema(() => schemas_string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
+const sha256Digest = lazySchema(() => schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
+const platformSchema = lazySchema(() => looseObject({
     architecture: schemas_string(),
     os: schemas_string(),
     variant: schemas_string().optional(),
     'os.version': schemas_string().optional(),
 }));
-const descriptorSchema = schemas_lazy(() => looseObject({
+const descriptorSchema = lazySchema(() => looseObject({
     mediaType: schemas_string(),
     digest: digestSchema(),
     size: schemas_number().int().nonnegative(),
     platform: platformSchema().optional(),
     annotations: record(schemas_string(), schemas_string()).optional(),
 }));
-const imageIndexSchema = schemas_lazy(() => looseObject({
+const imageIndexSchema = lazySchema(() => looseObject({
     schemaVersion: literal(2),
     mediaType: schemas_string().optional(),
     manifests: array(descriptorSchema()),
     annotations: record(schemas_string(), schemas_string()).optional(),
 }));
-const imageManifestSchema = schemas_lazy(() => looseObject({
+const imageManifestSchema = lazySchema(() => looseObject({
     schemaVersion: literal(2),
     mediaType: schemas_string().optional(),
     config: descriptorSchema(),
     layers: array(descriptorSchema()),
     annotations: record(schemas_string(), schemas_string()).optional(),
 }));
-const historySchema = schemas_lazy(() => looseObject({
+const historySchema = lazySchema(() => looseObject({
     created: schemas_string().optional(),
     created_by: schemas_string().optional(),
     author: schemas_string().optional(),
     comment: schemas_string().optional(),
     empty_layer: schemas_boolean().optional(),
 }));
-const nullableStrings = schemas_lazy(() => array(schemas_string()).nullish());
-const imageConfigSchema = schemas_lazy(() => looseObject({
+const nullableStrings = lazySchema(() => array(schemas_string()).nullish());
+const imageConfigSchema = lazySchema(() => looseObject({
     architecture: schemas_string(),
     os: schemas_string(),
     variant: schemas_string().optional(),
@@ -62876,13 +62877,13 @@ const imageConfigSchema = schemas_lazy(() => looseObject({
     history: array(historySchema()).optional(),
 }));
 /** `manifest.json` of a `docker save` archive (both the legacy and the Docker 25+ layout have it). */
-const dockerArchiveManifestSchema = schemas_lazy(() => array(looseObject({
+const dockerArchiveManifestSchema = lazySchema(() => array(looseObject({
     Config: schemas_string(),
     RepoTags: array(schemas_string()).nullish(),
     Layers: array(schemas_string()),
 }))
     .min(1, 'lists no image'));
-const ociLayoutSchema = schemas_lazy(() => looseObject({ imageLayoutVersion: schemas_string() }));
+const ociLayoutSchema = lazySchema(() => looseObject({ imageLayoutVersion: schemas_string() }));
 /** Parse JSON bytes against a schema; any failure names the file and the field. */
 function parseJson(schema, bytes, file) {
     let value;
@@ -64881,6 +64882,7 @@ function parseRatio(value, what) {
 
 
 
+
 const DEFAULT_TOOLS = ['curl', 'wget', 'git', 'telnet', 'nc', 'netcat', 'ncat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'tftp', 'nmap'];
 const DEFAULT_MAX_HIDDEN_BYTES = 10_000_000;
 const DEFAULT_MAX_HIDDEN_RATIO = 0.1;
@@ -64907,7 +64909,7 @@ function buildConfigSchema() {
             .optional(),
     });
 }
-let configSchema;
+const configSchema = lazySchema(buildConfigSchema);
 function defaultPolicy() {
     return {
         failOn: 'error',
@@ -64970,7 +64972,7 @@ function parseConfig(text, file) {
     catch (error) {
         throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
     }
-    const result = (configSchema ??= buildConfigSchema()).safeParse(raw);
+    const result = configSchema().safeParse(raw);
     if (!result.success)
         throw configError(file, result.error);
     return result.data;

@@ -4,15 +4,16 @@ import { InputError } from '../errors.js';
 // Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
 // Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
 
-function lazy<T>(build: () => T): () => T {
+/** A schema built on its first use. */
+export function lazySchema<T>(build: () => T): () => T {
   let schema: T | undefined;
   return () => (schema ??= build());
 }
 
-const digestSchema = lazy(() => z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
-const sha256Digest = lazy(() => z.string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
+const digestSchema = lazySchema(() => z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
+const sha256Digest = lazySchema(() => z.string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
 
-export const platformSchema = lazy(() =>
+export const platformSchema = lazySchema(() =>
   z.looseObject({
     architecture: z.string(),
     os: z.string(),
@@ -22,7 +23,7 @@ export const platformSchema = lazy(() =>
 );
 export type Platform = z.infer<ReturnType<typeof platformSchema>>;
 
-export const descriptorSchema = lazy(() =>
+export const descriptorSchema = lazySchema(() =>
   z.looseObject({
     mediaType: z.string(),
     digest: digestSchema(),
@@ -33,7 +34,7 @@ export const descriptorSchema = lazy(() =>
 );
 export type Descriptor = z.infer<ReturnType<typeof descriptorSchema>>;
 
-export const imageIndexSchema = lazy(() =>
+export const imageIndexSchema = lazySchema(() =>
   z.looseObject({
     schemaVersion: z.literal(2),
     mediaType: z.string().optional(),
@@ -43,7 +44,7 @@ export const imageIndexSchema = lazy(() =>
 );
 export type ImageIndex = z.infer<ReturnType<typeof imageIndexSchema>>;
 
-export const imageManifestSchema = lazy(() =>
+export const imageManifestSchema = lazySchema(() =>
   z.looseObject({
     schemaVersion: z.literal(2),
     mediaType: z.string().optional(),
@@ -54,7 +55,7 @@ export const imageManifestSchema = lazy(() =>
 );
 export type ImageManifest = z.infer<ReturnType<typeof imageManifestSchema>>;
 
-const historySchema = lazy(() =>
+const historySchema = lazySchema(() =>
   z.looseObject({
     created: z.string().optional(),
     created_by: z.string().optional(),
@@ -65,9 +66,9 @@ const historySchema = lazy(() =>
 );
 export type HistoryEntry = z.infer<ReturnType<typeof historySchema>>;
 
-const nullableStrings = lazy(() => z.array(z.string()).nullish());
+const nullableStrings = lazySchema(() => z.array(z.string()).nullish());
 
-export const imageConfigSchema = lazy(() =>
+export const imageConfigSchema = lazySchema(() =>
   z.looseObject({
     architecture: z.string(),
     os: z.string(),
@@ -93,7 +94,7 @@ export const imageConfigSchema = lazy(() =>
 export type ImageConfig = z.infer<ReturnType<typeof imageConfigSchema>>;
 
 /** `manifest.json` of a `docker save` archive (both the legacy and the Docker 25+ layout have it). */
-export const dockerArchiveManifestSchema = lazy(() =>
+export const dockerArchiveManifestSchema = lazySchema(() =>
   z
     .array(
       z.looseObject({
@@ -106,7 +107,7 @@ export const dockerArchiveManifestSchema = lazy(() =>
 );
 export type DockerArchiveManifest = z.infer<ReturnType<typeof dockerArchiveManifestSchema>>;
 
-export const ociLayoutSchema = lazy(() => z.looseObject({ imageLayoutVersion: z.string() }));
+export const ociLayoutSchema = lazySchema(() => z.looseObject({ imageLayoutVersion: z.string() }));
 
 /** Parse JSON bytes against a schema; any failure names the file and the field. */
 export function parseJson<T>(schema: z.ZodType<T>, bytes: Buffer | string, file: string): T {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError, describeError } from '../errors.js';
+import { lazySchema } from '../oci/schemas.js';
 import { RULE_IDS, ruleInfo } from './catalog.js';
 import type { RuleId, Severity } from './types.js';
 import { parseBytes, parseRatio } from './units.js';
@@ -52,7 +53,7 @@ function buildConfigSchema() {
       .optional(),
   });
 }
-let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
+const configSchema = lazySchema(buildConfigSchema);
 export type ConfigFile = z.infer<ReturnType<typeof buildConfigSchema>>;
 
 export function defaultPolicy(): Policy {
@@ -109,7 +110,7 @@ export function parseConfig(text: string, file: string): ConfigFile {
   } catch (error) {
     throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
   }
-  const result = (configSchema ??= buildConfigSchema()).safeParse(raw);
+  const result = configSchema().safeParse(raw);
   if (!result.success) throw configError(file, result.error);
   return result.data;
 }
