@@ -15163,6 +15163,16 @@ function nodeAt(root, path, create) {
 
 /** dive names an opaque marker as a leaf of its own; no entry of ours can have this name (it reads as a whiteout). */
 const OPAQUE_LEAF = '.wh..opq';
+/** Indexes of the whiteouts and opaque markers among a layer's entries. */
+function deletionsOf(entries) {
+    const deletions = [];
+    for (let i = 0; i < entries.length; i++) {
+        const kind = entries[i].kind;
+        if (kind === 'whiteout' || kind === 'opaque')
+            deletions.push(i);
+    }
+    return deletions;
+}
 function components(path) {
     return path === '/' ? [] : path.slice(1).split('/');
 }
@@ -15199,36 +15209,42 @@ class LayeredFilesystem {
         this.lastDirNode = undefined;
         // The node each entry acted on, for the dive score once the whole layer is known.
         const nodes = new Array(entries.length);
+        // Each pass over the entries is a function of its own: the optimiser compiles each loop on its own,
+        // and a branch first taken in a later layer (deletions) only throws away the code of its own pass.
+        const deletions = deletionsOf(entries);
+        const deletedBytes = deletions.length > 0 ? this.applyDeletions(entries, deletions, nodes, layer) : undefined;
+        this.applyAdditions(entries, nodes, layer);
+        this.scoreLeaves(entries, nodes, deletedBytes, layer);
+    }
+    /**
+     * A layer's whiteouts and opaque markers, which act on the layers below it only: applied before its
+     * additions. Returns what dive counts for each whiteout.
+     */
+    applyDeletions(entries, deletions, nodes, layer) {
+        const deletedBytes = new Map();
+        // dive counts what a whiteout deletes as the layers below show it. Deletions of one layer that touch
+        // each other would change that for one another: then it is measured for all of them first.
+        const below = this.deletionsOverlap(entries, deletions) ? this.bytesEachWhiteoutDeletes(entries, deletions) : undefined;
+        for (const i of deletions) {
+            const entry = entries[i];
+            if (entry.kind === 'opaque') {
+                nodes[i] = this.makeOpaque(entry.path, layer);
+                continue;
+            }
+            const { node, bytes } = this.delete(entry.path, layer);
+            nodes[i] = node;
+            deletedBytes.set(i, below ? below.get(i) : bytes);
+        }
+        return deletedBytes;
+    }
+    applyAdditions(entries, nodes, layer) {
         // Indexed loops: for-of allocates an iterator result per entry until the optimiser steps in, and a
         // layer can have 100,000 entries (memory per entry is what bounds a large image's audit).
-        const deletions = [];
-        for (let i = 0; i < entries.length; i++) {
-            const kind = entries[i].kind;
-            if (kind === 'whiteout' || kind === 'opaque')
-                deletions.push(i);
-        }
-        const deletedBytes = new Map();
-        if (deletions.length > 0) {
-            // dive counts what a whiteout deletes as the layers below show it. Deletions of one layer that touch
-            // each other would change that for one another: then it is measured for all of them first.
-            const below = this.deletionsOverlap(entries, deletions) ? this.bytesEachWhiteoutDeletes(entries, deletions) : undefined;
-            for (const i of deletions) {
-                const entry = entries[i];
-                if (entry.kind === 'opaque') {
-                    nodes[i] = this.makeOpaque(entry.path, layer);
-                    continue;
-                }
-                const { node, bytes } = this.delete(entry.path, layer);
-                nodes[i] = node;
-                deletedBytes.set(i, below ? below.get(i) : bytes);
-            }
-        }
         for (let i = 0; i < entries.length; i++) {
             const entry = entries[i];
             if (entry.kind !== 'whiteout' && entry.kind !== 'opaque')
                 nodes[i] = this.add(entry, layer);
         }
-        this.scoreLeaves(entries, nodes, deletedBytes, layer);
     }
     /** dive's efficiency score of the layers applied so far. */
     efficiency() {

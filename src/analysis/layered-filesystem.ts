@@ -40,6 +40,16 @@ interface HardLink {
 /** dive names an opaque marker as a leaf of its own; no entry of ours can have this name (it reads as a whiteout). */
 const OPAQUE_LEAF = '.wh..opq';
 
+/** Indexes of the whiteouts and opaque markers among a layer's entries. */
+function deletionsOf(entries: readonly LayerEntry[]): number[] {
+  const deletions: number[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const kind = entries[i]!.kind;
+    if (kind === 'whiteout' || kind === 'opaque') deletions.push(i);
+  }
+  return deletions;
+}
+
 function components(path: string): string[] {
   return path === '/' ? [] : path.slice(1).split('/');
 }
@@ -79,34 +89,43 @@ export class LayeredFilesystem {
     this.lastDirNode = undefined;
     // The node each entry acted on, for the dive score once the whole layer is known.
     const nodes = new Array<Node>(entries.length);
+    // Each pass over the entries is a function of its own: the optimiser compiles each loop on its own,
+    // and a branch first taken in a later layer (deletions) only throws away the code of its own pass.
+    const deletions = deletionsOf(entries);
+    const deletedBytes = deletions.length > 0 ? this.applyDeletions(entries, deletions, nodes, layer) : undefined;
+    this.applyAdditions(entries, nodes, layer);
+    this.scoreLeaves(entries, nodes, deletedBytes, layer);
+  }
+
+  /**
+   * A layer's whiteouts and opaque markers, which act on the layers below it only: applied before its
+   * additions. Returns what dive counts for each whiteout.
+   */
+  private applyDeletions(entries: readonly LayerEntry[], deletions: readonly number[], nodes: Node[], layer: number): Map<number, number> {
+    const deletedBytes = new Map<number, number>();
+    // dive counts what a whiteout deletes as the layers below show it. Deletions of one layer that touch
+    // each other would change that for one another: then it is measured for all of them first.
+    const below = this.deletionsOverlap(entries, deletions) ? this.bytesEachWhiteoutDeletes(entries, deletions) : undefined;
+    for (const i of deletions) {
+      const entry = entries[i]!;
+      if (entry.kind === 'opaque') {
+        nodes[i] = this.makeOpaque(entry.path, layer);
+        continue;
+      }
+      const { node, bytes } = this.delete(entry.path, layer);
+      nodes[i] = node;
+      deletedBytes.set(i, below ? below.get(i)! : bytes);
+    }
+    return deletedBytes;
+  }
+
+  private applyAdditions(entries: readonly LayerEntry[], nodes: Node[], layer: number): void {
     // Indexed loops: for-of allocates an iterator result per entry until the optimiser steps in, and a
     // layer can have 100,000 entries (memory per entry is what bounds a large image's audit).
-    const deletions: number[] = [];
-    for (let i = 0; i < entries.length; i++) {
-      const kind = entries[i]!.kind;
-      if (kind === 'whiteout' || kind === 'opaque') deletions.push(i);
-    }
-    const deletedBytes = new Map<number, number>();
-    if (deletions.length > 0) {
-      // dive counts what a whiteout deletes as the layers below show it. Deletions of one layer that touch
-      // each other would change that for one another: then it is measured for all of them first.
-      const below = this.deletionsOverlap(entries, deletions) ? this.bytesEachWhiteoutDeletes(entries, deletions) : undefined;
-      for (const i of deletions) {
-        const entry = entries[i]!;
-        if (entry.kind === 'opaque') {
-          nodes[i] = this.makeOpaque(entry.path, layer);
-          continue;
-        }
-        const { node, bytes } = this.delete(entry.path, layer);
-        nodes[i] = node;
-        deletedBytes.set(i, below ? below.get(i)! : bytes);
-      }
-    }
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (entry.kind !== 'whiteout' && entry.kind !== 'opaque') nodes[i] = this.add(entry, layer);
     }
-    this.scoreLeaves(entries, nodes, deletedBytes, layer);
   }
 
   /** dive's efficiency score of the layers applied so far. */
@@ -146,14 +165,14 @@ export class LayeredFilesystem {
   }
 
   /** Record the layer's leaves (entries with nothing of the same layer below them) in the dive score. */
-  private scoreLeaves(entries: readonly LayerEntry[], nodes: Node[], deletedBytes: Map<number, number>, layer: number): void {
+  private scoreLeaves(entries: readonly LayerEntry[], nodes: Node[], deletedBytes: Map<number, number> | undefined, layer: number): void {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       const node = nodes[i]!;
       if (entry.kind === 'opaque') {
         this.recordLeaf(node, 0, layer);
       } else if (node.innerIn !== layer) {
-        this.recordLeaf(node, entry.kind === 'whiteout' ? deletedBytes.get(i)! : entry.size, layer);
+        this.recordLeaf(node, entry.kind === 'whiteout' ? deletedBytes!.get(i)! : entry.size, layer);
       }
     }
   }
