@@ -43323,6 +43323,50 @@ function entryFromHeader(header) {
     return entry;
 }
 
+;// CONCATENATED MODULE: ./src/layers/entry-collector.ts
+
+/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
+const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+/**
+ * The tar parser's handler for one layer: turns headers into entries, counts files and bytes, and keeps the
+ * bytes of the few files the capture asks for. The parser calls it directly, with no closure in between.
+ */
+class EntryCollector {
+    capture;
+    entries = [];
+    size = 0;
+    files = 0;
+    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
+    captured;
+    constructor(capture) {
+        this.capture = capture;
+    }
+    entry(header) {
+        const entry = entryFromHeader(header);
+        if (!entry)
+            return false;
+        this.entries.push(entry);
+        if (entry.kind === 'file')
+            this.size += entry.size;
+        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
+            this.files++;
+        if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
+            this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
+            return true;
+        }
+        return false;
+    }
+    body(chunk) {
+        const captured = this.captured;
+        captured.length += chunk.copy(captured.bytes, captured.length);
+    }
+    bodyEnd() {
+        const captured = this.captured;
+        captured.entry.content = captured.bytes.subarray(0, captured.length);
+        this.captured = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
 /**
  * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
@@ -43735,8 +43779,6 @@ function padding(size) {
 
 
 
-/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
-const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
 /** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
 const SMALL_BLOB = 4 * 1024 * 1024;
 /** Enough bytes to tell gzip and zstd apart from a plain tar. */
@@ -43752,7 +43794,6 @@ const SNIFF_BYTES = 4;
  */
 class LayerReader extends external_node_stream_.Writable {
     blobName;
-    capture;
     expectedSize;
     hash;
     blobDigest;
@@ -43765,11 +43806,7 @@ class LayerReader extends external_node_stream_.Writable {
     compression = 'none';
     decompressor;
     parser;
-    entries = [];
-    size = 0;
-    files = 0;
-    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
-    captured;
+    collector;
     settle;
     failed = false;
     /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
@@ -43786,7 +43823,6 @@ class LayerReader extends external_node_stream_.Writable {
     constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest) {
         super({ highWaterMark: 1024 * 1024 });
         this.blobName = blobName;
-        this.capture = capture;
         this.expectedSize = expectedSize;
         this.hash = hash;
         this.blobDigest = blobDigest;
@@ -43794,18 +43830,8 @@ class LayerReader extends external_node_stream_.Writable {
         blobDigest?.catch(() => undefined); // observed in complete()
         this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
         this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
-        this.parser = new TarParser({
-            entry: (header) => this.onEntry(header),
-            body: (chunk) => {
-                const captured = this.captured;
-                captured.length += chunk.copy(captured.bytes, captured.length);
-            },
-            bodyEnd: () => {
-                const captured = this.captured;
-                captured.entry.content = captured.bytes.subarray(0, captured.length);
-                this.captured = undefined;
-            },
-        });
+        this.collector = new EntryCollector(capture);
+        this.parser = new TarParser(this.collector);
     }
     /** Bytes of the blob received so far, for progress lines. */
     get bytesRead() {
@@ -43843,21 +43869,6 @@ class LayerReader extends external_node_stream_.Writable {
             this.fail(error);
         this.decompressor?.destroy();
         callback(error);
-    }
-    onEntry(header) {
-        const entry = entryFromHeader(header);
-        if (!entry)
-            return false;
-        this.entries.push(entry);
-        if (entry.kind === 'file')
-            this.size += entry.size;
-        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
-            this.files++;
-        if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
-            this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
-            return true;
-        }
-        return false;
     }
     parse(chunk) {
         if (this.failed)
@@ -43955,9 +43966,9 @@ class LayerReader extends external_node_stream_.Writable {
             diffId,
             compression: this.compression,
             blobSize: this.blobSize,
-            size: this.size,
-            files: this.files,
-            entries: this.entries,
+            size: this.collector.size,
+            files: this.collector.files,
+            entries: this.collector.entries,
         });
     }
     tarError(error) {

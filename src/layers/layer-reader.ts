@@ -1,13 +1,10 @@
 import { Writable, type Transform } from 'node:stream';
 import { InputError, describeError } from '../errors.js';
-import type { LayerContents, LayerEntry } from '../model/entry.js';
+import type { LayerContents } from '../model/entry.js';
 import { createDecompressor, detectCompression, type Compression } from './compression.js';
-import { entryFromHeader } from './entries.js';
+import { EntryCollector } from './entry-collector.js';
 import { NO_HASH, Sha256Stream, type StreamHash } from './sha256-stream.js';
-import { TarParser, type TarHeader } from './tar-parser.js';
-
-/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
-export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+import { TarParser } from './tar-parser.js';
 
 /** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
 const SMALL_BLOB = 4 * 1024 * 1024;
@@ -35,11 +32,7 @@ export class LayerReader extends Writable {
   private compression: Compression = 'none';
   private decompressor: Transform | undefined;
   private readonly parser: TarParser;
-  private readonly entries: LayerEntry[] = [];
-  private size = 0;
-  private files = 0;
-  /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
-  private captured: { entry: LayerEntry; bytes: Buffer; length: number } | undefined;
+  private readonly collector: EntryCollector;
   private settle!: { resolve: (c: LayerContents) => void; reject: (e: Error) => void };
   private failed = false;
   /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
@@ -56,7 +49,7 @@ export class LayerReader extends Writable {
    */
   constructor(
     private readonly blobName: string,
-    private readonly capture: (path: string) => boolean = () => false,
+    capture: (path: string) => boolean = () => false,
     private readonly expectedSize?: number,
     private readonly hash = true,
     private readonly blobDigest?: Promise<string>,
@@ -66,18 +59,8 @@ export class LayerReader extends Writable {
     blobDigest?.catch(() => undefined); // observed in complete()
     this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
-    this.parser = new TarParser({
-      entry: (header) => this.onEntry(header),
-      body: (chunk) => {
-        const captured = this.captured!;
-        captured.length += chunk.copy(captured.bytes, captured.length);
-      },
-      bodyEnd: () => {
-        const captured = this.captured!;
-        captured.entry.content = captured.bytes.subarray(0, captured.length);
-        this.captured = undefined;
-      },
-    });
+    this.collector = new EntryCollector(capture);
+    this.parser = new TarParser(this.collector);
   }
 
   /** Bytes of the blob received so far, for progress lines. */
@@ -115,19 +98,6 @@ export class LayerReader extends Writable {
     if (error) this.fail(error);
     this.decompressor?.destroy();
     callback(error);
-  }
-
-  private onEntry(header: TarHeader): boolean {
-    const entry = entryFromHeader(header);
-    if (!entry) return false;
-    this.entries.push(entry);
-    if (entry.kind === 'file') this.size += entry.size;
-    if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque') this.files++;
-    if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
-      this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
-      return true;
-    }
-    return false;
   }
 
   private parse(chunk: Buffer): void {
@@ -224,9 +194,9 @@ export class LayerReader extends Writable {
       diffId,
       compression: this.compression,
       blobSize: this.blobSize,
-      size: this.size,
-      files: this.files,
-      entries: this.entries,
+      size: this.collector.size,
+      files: this.collector.files,
+      entries: this.collector.entries,
     });
   }
 
