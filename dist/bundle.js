@@ -43456,14 +43456,81 @@ function decodeOct(block, start, length) {
 /** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused, so this is one view per buffer). */
 let wordsOf;
 let words = new Uint32Array(0);
+/*
+ * Numeric fields as tar writers fill them (GNU tar, Go's archive/tar): zero-padded octal digits and a
+ * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for the size. Those
+ * forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte); anything
+ * else gives -1, and decodeOct reads the field byte by byte.
+ */
+/** Whether each byte of `word` under `mask` is an octal digit. */
+function octalDigits(word, mask) {
+    return (word & (0xf8f8f8f8 & mask)) === (0x30303030 & mask);
+}
+function isTerminator(byte) {
+    return byte === 0 || byte === 0x20;
+}
+/** The value of the four digits of a word that octalDigits() accepted. */
+function fourDigits(word) {
+    const d = word - 0x30303030;
+    return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
+}
+function octal8(w, at) {
+    const first = w[at];
+    const second = w[at + 1];
+    if (!octalDigits(first, 0xffffffff))
+        return -1;
+    // Seven digits and a terminator.
+    if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24)) {
+        const d = second - 0x303030;
+        return fourDigits(first) * 512 + (((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | ((d >>> 16) & 0xff));
+    }
+    // Six digits and a terminator (the checksum's form).
+    if (octalDigits(second, 0x0000ffff) && isTerminator((second >>> 16) & 0xff)) {
+        const d = second - 0x3030;
+        return fourDigits(first) * 64 + (((d & 0xff) << 3) | ((d >>> 8) & 0xff));
+    }
+    return -1;
+}
+/** Eleven digits and a terminator (the size). */
+function octal12(w, at) {
+    const first = w[at];
+    const second = w[at + 1];
+    const third = w[at + 2];
+    if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24))
+        return -1;
+    const d = third - 0x303030;
+    return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + (((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | ((d >>> 16) & 0xff));
+}
+/**
+ * The index in `words` of the header block at `at`, after making `words` the view of its memory (chunks are
+ * reused, so that is one view per buffer); -1 when the block is not 4-byte aligned.
+ */
+function wordIndex(block, at) {
+    const address = block.byteOffset + at;
+    if ((address & 3) !== 0)
+        return -1;
+    if (wordsOf !== block.buffer) {
+        wordsOf = block.buffer;
+        words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
+    }
+    return address >>> 2;
+}
+/** A numeric field at `offset` (a multiple of 4) of the header at `at`, whose word index is `word` (-1: unaligned). */
+function numberField(block, at, word, offset, length) {
+    if (word >= 0) {
+        const value = length === 8 ? octal8(words, word + (offset >>> 2)) : octal12(words, word + (offset >>> 2));
+        if (value >= 0)
+            return value;
+    }
+    return decodeOct(block, at + offset, length);
+}
 /**
  * Sum of the header's bytes with the checksum field (bytes 148-155) counted as spaces. This touches every
  * byte of every header, so when the block is 4-byte aligned it adds its words' even and odd bytes into two
  * 16-bit lanes each (126 words of at most 255 per lane stay below 65536): about 3x faster than by byte.
  */
-function checksum(block, at) {
-    const start = block.byteOffset + at;
-    if ((start & 3) !== 0) {
+function checksum(block, at, word) {
+    if (word < 0) {
         let sum = EMPTY_CHECKSUM;
         for (let i = at; i < at + 148; i += 4)
             sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
@@ -43471,12 +43538,8 @@ function checksum(block, at) {
             sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
         return sum;
     }
-    if (wordsOf !== block.buffer) {
-        wordsOf = block.buffer;
-        words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
-    }
     const w = words;
-    const first = start >>> 2;
+    const first = word;
     // Four words a round, even and odd bytes in two sums: fewer dependent additions per word.
     let even = 0;
     let odd = 0;
@@ -43525,10 +43588,11 @@ function decodePax(record) {
  * (end-of-archive padding, skipped like tar-stream does).
  */
 function decodeHeader(block, at) {
-    const sum = checksum(block, at);
+    const word = wordIndex(block, at);
+    const sum = checksum(block, at, word);
     if (sum === EMPTY_CHECKSUM)
         return undefined;
-    if (sum !== decodeOct(block, at + 148, 8))
+    if (sum !== numberField(block, at, word, 148, 8))
         throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
     let name = decodeStr(block, at, 100);
     const ustar = isUstar(block, at);
@@ -43542,10 +43606,10 @@ function decodeHeader(block, at) {
     const flag = block[at + 156];
     return {
         name,
-        mode: decodeOct(block, at + 100, 8) ?? 0,
-        uid: decodeOct(block, at + 108, 8) ?? 0,
-        gid: decodeOct(block, at + 116, 8) ?? 0,
-        size: decodeOct(block, at + 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
+        mode: numberField(block, at, word, 100, 8) ?? 0,
+        uid: numberField(block, at, word, 108, 8) ?? 0,
+        gid: numberField(block, at, word, 116, 8) ?? 0,
+        size: numberField(block, at, word, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
         // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
         // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
         type: typeOf(flag === 0 ? 0 : flag - 48),

@@ -301,3 +301,70 @@ describe('TarParser checksums', () => {
     }
   });
 });
+
+describe('TarParser numeric fields', () => {
+  // The usual forms ("%07o\0", "%06o\0 ", "%011o\0") are read a word at a time when the header is 4-byte
+  // aligned in memory; everything else byte by byte. Both must read every field as tar-stream does.
+  const digits = (count: number): fc.Arbitrary<string> => fc.array(fc.constantFrom(...'01234567'), { minLength: count, maxLength: count }).map((d) => d.join(''));
+  const odd = fc.constantFrom(...'01234567 \0\x08\x7f89+-xA\x80\xff');
+  const field = (width: number): fc.Arbitrary<string> =>
+    fc.oneof(
+      digits(width - 1).map((d) => d + '\0'),
+      digits(width - 1).map((d) => d + ' '),
+      digits(width - 2).map((d) => d + '\0 '),
+      digits(width - 2).map((d) => d + ' \0'),
+      digits(width - 3).map((d) => ' ' + d + ' \0'),
+      fc.tuple(digits(width - 1), fc.nat(width - 1), odd).map(([d, at, c]) => d.slice(0, at) + c + d.slice(at + 1) + '\0'),
+      fc.array(odd, { minLength: width, maxLength: width }).map((c) => c.join('')),
+    );
+
+  /** A size field for `size` bytes, in one of the forms writers use or a broken one. */
+  const sizeField = (size: number): fc.Arbitrary<string> => {
+    const octalSize = (width: number): string => size.toString(8).padStart(width, '0');
+    return fc.oneof(
+      fc.constantFrom(octalSize(11) + '\0', octalSize(11) + ' ', octalSize(10) + '\0 ', octalSize(12), ' ' + octalSize(10) + '\0', octalSize(11) + '7'),
+      fc.tuple(fc.nat(11), odd).map(([at, c]) => {
+        const text = octalSize(11) + '\0';
+        return text.slice(0, at) + c + text.slice(at + 1);
+      }),
+    );
+  };
+
+  it('mode, uid, gid, size and checksum read alike in every form, aligned or not', async () => {
+    const sized = fc.nat(600).chain((size) => fc.tuple(fc.constant(size), sizeField(size)));
+    await fc.assert(
+      fc.asyncProperty(field(8), field(8), field(8), sized, fc.boolean(), fc.constantFrom(0, 1, 2, 3), async (mode, uid, gid, [size, sizeText], sixDigitChecksum, shift) => {
+        const header = block({ name: 'f', type: '0', size });
+        header.write(mode, 100, 8, 'latin1');
+        header.write(uid, 108, 8, 'latin1');
+        header.write(gid, 116, 8, 'latin1');
+        header.write(sizeText, 124, 12, 'latin1');
+        if (!sixDigitChecksum) {
+          header.fill(0x20, 148, 156);
+          let sum = 0;
+          for (const byte of header) sum += byte;
+          header.write(sum.toString(8).padStart(7, '0') + '\0', 148, 'latin1');
+        }
+        const bytes = Buffer.concat([record(header, Buffer.alloc(size, 0x61)), Buffer.alloc(1024)]);
+        const memory = Buffer.alloc(bytes.length + 4);
+        bytes.copy(memory, shift);
+        const expected = await withTarStream(bytes);
+        if (expected.hung) return;
+        const actual = withParser(memory.subarray(shift, shift + bytes.length));
+        if (expected.error) expect(actual.error).toBeDefined();
+        else expect(actual).toEqual(expected);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('reads eleven-digit sizes and seven-digit ids as tar writers put them', () => {
+    const header = block({ name: 'f', type: '0', size: 0 });
+    header.write('7654321\0', 108, 'latin1');
+    header.write('0000017\0', 116, 'latin1');
+    header.write('00000000005\0', 124, 'latin1');
+    const bytes = Buffer.concat([record(withChecksum(header), Buffer.from('hello')), Buffer.alloc(1024)]);
+    const { entries } = withParser(bytes);
+    expect(entries.map((e) => [e.header.uid, e.header.gid, e.header.size, e.body])).toEqual([[0o7654321, 0o17, 5, 'hello']]);
+  });
+});
