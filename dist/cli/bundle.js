@@ -14796,9 +14796,9 @@ async function pump(reader, sink) {
 
 
 
-/** Read one layer from its location, on this thread; `watch` gets the reader, to follow its bytes. */
-async function readLocatedLayer(task, watch) {
-    return startLocatedLayer(task, watch).contents;
+/** Read one layer from its location, on this thread. */
+async function readLocatedLayer(task) {
+    return startLocatedLayer(task).contents;
 }
 /**
  * Start reading one layer on this thread. `parsed` settles once every byte has gone through the reader:

@@ -14,9 +14,9 @@ export interface LayerTask {
   capture: CapturePolicy;
 }
 
-/** Read one layer from its location, on this thread; `watch` gets the reader, to follow its bytes. */
-export async function readLocatedLayer(task: LayerTask, watch?: (reader: LayerReader) => void): Promise<LayerContents> {
-  return startLocatedLayer(task, watch).contents;
+/** Read one layer from its location, on this thread. */
+export async function readLocatedLayer(task: LayerTask): Promise<LayerContents> {
+  return startLocatedLayer(task).contents;
 }
 
 /**
