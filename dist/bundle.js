@@ -52884,15 +52884,6 @@ class LayeredFilesystem {
         }
         return resolved.length === 0 ? undefined : this.lookup('/' + resolved.join('/'));
     }
-    /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
-    visibleBytesUnder(path) {
-        const start = this.find(path);
-        return start ? bytesUnder(start) : 0;
-    }
-    isDirectory(path) {
-        const node = this.find(path);
-        return node !== undefined && isDirNode(node);
-    }
     describe(node, path) {
         const entry = node.entry;
         if (!entry)

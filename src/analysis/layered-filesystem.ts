@@ -251,17 +251,6 @@ export class LayeredFilesystem {
     return resolved.length === 0 ? undefined : this.lookup('/' + resolved.join('/'));
   }
 
-  /** Bytes of regular files under a visible path (the path itself if it is a file); 0 if absent. */
-  visibleBytesUnder(path: string): number {
-    const start = this.find(path);
-    return start ? bytesUnder(start) : 0;
-  }
-
-  isDirectory(path: string): boolean {
-    const node = this.find(path);
-    return node !== undefined && isDirNode(node);
-  }
-
   private describe(node: Node, path: string): VisibleEntry {
     const entry = node.entry;
     if (!entry) return { path, kind: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, layer: node.layer };

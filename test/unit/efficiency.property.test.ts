@@ -5,6 +5,14 @@ import { parentPath } from '../../src/layers/entries.js';
 import type { LayerEntry } from '../../src/model/entry.js';
 import { dir, file, hardlink, opaque, symlink, whiteout } from '../support/entries.js';
 
+/** What dive counts for a whiteout: the visible file bytes of the directory it deletes, 0 for anything else. */
+function deletedBytes(fs: LayeredFilesystem, path: string): number {
+  if (path !== '/' && fs.lookup(path)?.kind !== 'dir') return 0;
+  let bytes = 0;
+  for (const entry of fs.visibleEntries(path)) if (entry.kind === 'file') bytes += entry.size;
+  return bytes;
+}
+
 /** The score as first written: plain maps of path strings, one pass per question. The fast one must agree. */
 function naiveScore(stack: LayerEntry[][]): number {
   const fs = new LayeredFilesystem();
@@ -23,7 +31,7 @@ function naiveScore(stack: LayerEntry[][]): number {
     for (const entry of entries) {
       if (entry.kind === 'opaque') leaves.set(entry.path === '/' ? '/.wh..opq' : entry.path + '/.wh..opq', 0);
       else if (!inner.has(entry.path)) {
-        leaves.set(entry.path, entry.kind === 'whiteout' ? (fs.isDirectory(entry.path) ? fs.visibleBytesUnder(entry.path) : 0) : entry.size);
+        leaves.set(entry.path, entry.kind === 'whiteout' ? deletedBytes(fs, entry.path) : entry.size);
       }
     }
     for (const [path, size] of leaves) {
