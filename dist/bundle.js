@@ -52771,7 +52771,7 @@ class LayeredFilesystem {
             if (entries[i].kind !== 'whiteout')
                 continue;
             const node = this.find(entries[i].path);
-            bytes.set(i, node !== undefined && isDirNode(node) ? bytesUnder(node) : 0);
+            bytes.set(i, node !== undefined && node !== this.root && isDirNode(node) ? bytesUnder(node) : 0);
         }
         return bytes;
     }
@@ -52909,9 +52909,8 @@ class LayeredFilesystem {
     delete(path, layer) {
         const node = nodeAt(this.root, path, true);
         let bytes = 0;
-        if (node === this.root)
-            bytes = bytesUnder(node); // a member named ".wh." at the top: nothing is deleted
-        else if (!node.gone) {
+        // A member named ".wh." at the top names the root: nothing is deleted, and dive never counts it as a leaf.
+        if (node !== this.root && !node.gone) {
             const directory = isDirNode(node);
             const hidden = this.hide(node, layer, 'deleted');
             if (directory)

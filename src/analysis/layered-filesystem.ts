@@ -142,7 +142,7 @@ export class LayeredFilesystem {
     for (const i of deletions) {
       if (entries[i]!.kind !== 'whiteout') continue;
       const node = this.find(entries[i]!.path);
-      bytes.set(i, node !== undefined && isDirNode(node) ? bytesUnder(node) : 0);
+      bytes.set(i, node !== undefined && node !== this.root && isDirNode(node) ? bytesUnder(node) : 0);
     }
     return bytes;
   }
@@ -275,8 +275,8 @@ export class LayeredFilesystem {
   private delete(path: string, layer: number): { node: Node; bytes: number } {
     const node = nodeAt(this.root, path, true);
     let bytes = 0;
-    if (node === this.root) bytes = bytesUnder(node); // a member named ".wh." at the top: nothing is deleted
-    else if (!node.gone) {
+    // A member named ".wh." at the top names the root: nothing is deleted, and dive never counts it as a leaf.
+    if (node !== this.root && !node.gone) {
       const directory = isDirNode(node);
       const hidden = this.hide(node, layer, 'deleted');
       if (directory) bytes = hidden;
