@@ -62891,16 +62891,19 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/oci/schemas.ts
-
-
-// Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
-// Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
-/** A schema built on its first use. */
+;// CONCATENATED MODULE: ./src/lazy-schema.ts
+/** A schema built on its first use: zod takes about a millisecond to build one, and a run needs only some. */
 function lazySchema(build) {
     let schema;
     return () => (schema ??= build());
 }
+
+;// CONCATENATED MODULE: ./src/oci/schemas.ts
+
+
+
+// Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
+// Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
 const digestSchema = lazySchema(() => schemas_string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
 const sha256Digest = lazySchema(() => schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
 const platformSchema = lazySchema(() => looseObject({

@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { lazySchema } from '../lazy-schema.js';
 
 // Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
 // Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
-
-/** A schema built on its first use. */
-export function lazySchema<T>(build: () => T): () => T {
-  let schema: T | undefined;
-  return () => (schema ??= build());
-}
 
 const digestSchema = lazySchema(() => z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
 const sha256Digest = lazySchema(() => z.string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError, describeError } from '../errors.js';
-import { lazySchema } from '../oci/schemas.js';
+import { lazySchema } from '../lazy-schema.js';
 import { RULE_IDS, ruleInfo } from './catalog.js';
 import type { RuleId, Severity } from './types.js';
 import { parseBytes, parseRatio } from './units.js';
