@@ -43474,16 +43474,19 @@ function fourDigits(word) {
     const d = word - 0x30303030;
     return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
 }
+/** The value of the three digits in the low bytes of a word that octalDigits() accepted under 0x00ffffff. */
+function threeDigits(word) {
+    const d = (word & 0x00ffffff) - 0x303030;
+    return ((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | (d >>> 16);
+}
 function octal8(w, at) {
     const first = w[at];
     const second = w[at + 1];
     if (!octalDigits(first, 0xffffffff))
         return -1;
     // Seven digits and a terminator.
-    if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24)) {
-        const d = second - 0x303030;
-        return fourDigits(first) * 512 + (((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | ((d >>> 16) & 0xff));
-    }
+    if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24))
+        return fourDigits(first) * 512 + threeDigits(second);
     // Six digits and a terminator (the checksum's form).
     if (octalDigits(second, 0x0000ffff) && isTerminator((second >>> 16) & 0xff)) {
         const d = second - 0x3030;
@@ -43498,8 +43501,7 @@ function octal12(w, at) {
     const third = w[at + 2];
     if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24))
         return -1;
-    const d = third - 0x303030;
-    return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + (((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | ((d >>> 16) & 0xff));
+    return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
 }
 /**
  * The index in `words` of the header block at `at`, after making `words` the view of its memory (chunks are

@@ -137,15 +137,18 @@ function fourDigits(word: number): number {
   return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
 }
 
+/** The value of the three digits in the low bytes of a word that octalDigits() accepted under 0x00ffffff. */
+function threeDigits(word: number): number {
+  const d = (word & 0x00ffffff) - 0x303030;
+  return ((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | (d >>> 16);
+}
+
 function octal8(w: Uint32Array<ArrayBufferLike>, at: number): number {
   const first = w[at]!;
   const second = w[at + 1]!;
   if (!octalDigits(first, 0xffffffff)) return -1;
   // Seven digits and a terminator.
-  if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24)) {
-    const d = second - 0x303030;
-    return fourDigits(first) * 512 + (((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | ((d >>> 16) & 0xff));
-  }
+  if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24)) return fourDigits(first) * 512 + threeDigits(second);
   // Six digits and a terminator (the checksum's form).
   if (octalDigits(second, 0x0000ffff) && isTerminator((second >>> 16) & 0xff)) {
     const d = second - 0x3030;
@@ -160,8 +163,7 @@ function octal12(w: Uint32Array<ArrayBufferLike>, at: number): number {
   const second = w[at + 1]!;
   const third = w[at + 2]!;
   if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24)) return -1;
-  const d = third - 0x303030;
-  return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + (((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | ((d >>> 16) & 0xff));
+  return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
 }
 
 /**
