@@ -1,9 +1,11 @@
 /**
  * Helpers for integration tests that need a real Docker engine.
  *
- * The environment (engine, registry on 127.0.0.1:5000, base images) is prepared by
- * `scripts/test-env.sh`. Integration tests must FAIL, never skip, when it is missing: call
- * `requireDocker()` / `requireBaseImage()` / `registryAvailable()` in `beforeAll`.
+ * The environment (two engines, registry on 127.0.0.1:5000, base images) is prepared by
+ * `scripts/test-env.sh`. vitest.config.mts runs test/integration once per engine it lists, with that
+ * engine's DOCKER_HOST, PATH and DOCKER_CONFIG: everything here talks to whichever engine this leg is for.
+ * Integration tests must FAIL, never skip, when it is missing: call `requireDocker()` /
+ * `requireBaseImage()` / `registryAvailable()` in `beforeAll`.
  *
  * Only erasable TypeScript syntax is used so that this file also runs under
  * `node --experimental-strip-types` (e.g. from scripts).
@@ -107,6 +109,8 @@ let engineVersion: Promise<string> | undefined;
  * Resolves to the server version (the successful probe is cached per test file).
  */
 export function requireDocker(): Promise<string> {
+  const missing = process.env.IMAGE_HYGIENE_TEST_ENGINE_MISSING;
+  if (missing) return Promise.reject(new Error(`No Docker engines to test against: ${missing}`));
   engineVersion ??= (async () => {
     let version = '';
     try {
@@ -161,12 +165,31 @@ export interface BuildOptions {
   timeoutMs?: number;
 }
 
+let buildxAvailable: Promise<boolean> | undefined;
+
+/** Whether this leg's docker CLI has buildx (the modern engine's leg): builds then go through BuildKit. */
+export function hasBuildx(): Promise<boolean> {
+  buildxAvailable ??= docker(['buildx', 'version'], { timeoutMs: PROBE_TIMEOUT_MS }).then(
+    () => true,
+    () => false,
+  );
+  return buildxAvailable;
+}
+
+/** The engine's image store: `containerd` (Docker 25+ with the containerd snapshotter) or `graphdriver`. */
+export async function imageStore(): Promise<'containerd' | 'graphdriver'> {
+  const { stdout } = await docker(['info', '--format', '{{json .DriverStatus}}'], { timeoutMs: PROBE_TIMEOUT_MS });
+  return stdout.includes('io.containerd.snapshotter') ? 'containerd' : 'graphdriver';
+}
+
 /**
- * `docker build --network host --force-rm -t TAG` with the classic builder (DOCKER_BUILDKIT=0; BuildKit is not
- * available in the test environment). Resolves to the image id ("sha256:...").
+ * Build as the engine's own leg builds: `docker buildx build --load` (BuildKit) where the CLI has buildx, as on
+ * GitHub's runners; the classic builder (DOCKER_BUILDKIT=0) where it has not (Debian 12's Docker 20.10). Always
+ * `--network host` (the engines run without a bridge). Resolves to the image id ("sha256:...").
  */
 export async function buildImage(tag: string, contextDir: string, opts: BuildOptions = {}): Promise<string> {
-  const args = ['build', '--network', 'host', '--force-rm', '-t', tag];
+  const buildkit = await hasBuildx();
+  const args = buildkit ? ['buildx', 'build', '--load', '--progress', 'plain', '--network', 'host', '-t', tag] : ['build', '--network', 'host', '--force-rm', '-t', tag];
   if (opts.dockerfile !== undefined) {
     args.push('-f', path.resolve(contextDir, opts.dockerfile));
   }
@@ -175,7 +198,7 @@ export async function buildImage(tag: string, contextDir: string, opts: BuildOpt
   }
   if (opts.noCache) args.push('--no-cache');
   args.push(contextDir);
-  const buildOpts: DockerOptions = { env: { DOCKER_BUILDKIT: '0' } };
+  const buildOpts: DockerOptions = buildkit ? {} : { env: { DOCKER_BUILDKIT: '0' } };
   if (opts.timeoutMs !== undefined) buildOpts.timeoutMs = opts.timeoutMs;
   await docker(args, buildOpts);
   const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}}', tag], { timeoutMs: PROBE_TIMEOUT_MS });

@@ -35,11 +35,15 @@ export async function independentImage(tag: string, workDir: string): Promise<In
   });
 }
 
-/** The instructions of a Dockerfile that make layers (RUN, COPY, ADD), continuation lines joined. */
-export function layerInstructions(dockerfile: string): string[] {
+/**
+ * The instructions of a Dockerfile that make layers (RUN, COPY, ADD; WORKDIR too under BuildKit, which commits
+ * the directory it makes as a layer of its own), continuation lines joined.
+ */
+export function layerInstructions(dockerfile: string, options: { workdirMakesLayer?: boolean } = {}): string[] {
   const joined = dockerfile.replace(/\\\n/g, ' ').split('\n');
+  const makesLayer = options.workdirMakesLayer ? /^(RUN|COPY|ADD|WORKDIR)\s/i : /^(RUN|COPY|ADD)\s/i;
   return joined
     .map((line) => line.trim())
-    .filter((line) => /^(RUN|COPY|ADD)\s/i.test(line))
+    .filter((line) => makesLayer.test(line))
     .map((line) => line.replace(/\s+/g, ' '));
 }

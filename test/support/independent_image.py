@@ -37,7 +37,7 @@ def layer_table(save_path):
             files = 0
             copies = {}
             init_copies.append(copies)
-            with tarfile.open(fileobj=save.extractfile(member), mode="r:") as layer:
+            with tarfile.open(fileobj=save.extractfile(member), mode="r:*") as layer:  # r:* for gzip layers (containerd store)
                 for entry in layer:
                     path = norm(entry.name)
                     base = posixpath.basename(path)
