@@ -4,7 +4,7 @@
 // it, in bounded memory"). Runs the bundle users run, dist/cli/index.js (rebuild it first: node scripts/build.mjs).
 //
 //   npm run bench -- [--quick] [--runs N] [--only big,small,many] [--source TEXT] [--cache DIR] [--cli PATH]
-//                    [--json-dir DIR] [--results FILE] [--prepare-only] [--plain-node]
+//                    [--json-dir DIR] [--results FILE] [--prepare-only] [--plain-node] [--engine primary|modern]
 //
 // --quick       smaller workloads (32 MiB files, ~24k small files), for a fast look
 // --runs N      timed runs of each command (interleaved: ours, baseline, ours, ...), after one warm-up pair
@@ -13,10 +13,13 @@
 // --plain-node  run it as `node PATH` without its shebang's flags (as the Actions runner runs the Action)
 // --json-dir    also write each row's JSON report (--format json --top 100000) there, to compare with
 //               scripts/bench/compare.mjs: results must never change with an optimisation
+// --engine      only the primary engine's rows, or only the modern engine's (Docker 28, containerd image store,
+//               BuildKit: the engines scripts/test-env.sh lists in /var/lib/image-hygiene/engines.json); default both
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasGnuTime, median, timeCommand } from './measure.mjs';
+import { benchEngines } from './engines.mjs';
 import { WORKLOADS, dirSize, prepare } from './workloads.mjs';
 
 const { values: opts } = parseArgs({
@@ -31,6 +34,7 @@ const { values: opts } = parseArgs({
     results: { type: 'string' },
     'prepare-only': { type: 'boolean', default: false },
     'plain-node': { type: 'boolean', default: false },
+    engine: { type: 'string' },
   },
 });
 const runs = Number(opts.runs ?? (opts.quick ? 3 : 5));
@@ -44,20 +48,27 @@ const TARGET_RSS_MIB = 256;
  * The sources of one workload, each with the baseline it is held to: the daemon against `docker save`,
  * an uncompressed archive against hashing it once, compressed OCI against decompressing each layer blob once.
  */
-function rowsFor(workload, paths) {
-  const rows = [
-    { source: 'daemon', arg: `docker-daemon:${paths.tag}`, bytes: statSync(paths.dockerArchive).size, baseline: ['docker', ['save', paths.tag]], baselineName: 'docker save >/dev/null', rule: 'daemon' },
-    { source: 'docker save archive', arg: paths.dockerArchive, bytes: statSync(paths.dockerArchive).size, baseline: ['openssl', ['sha256', paths.dockerArchive]], baselineName: 'openssl sha256', rule: 'archive' },
-  ];
+function decompressEach(tool, blobs) {
+  return ['sh', ['-c', `for f; do ${tool} -dc "$f" >/dev/null || exit 1; done`, 'sh', ...blobs]];
+}
+
+function rowsFor(workload, paths, engine) {
+  const bytes = statSync(paths.dockerArchive).size;
+  const daemon = { source: 'daemon', arg: `docker-daemon:${paths.tag}`, bytes, baseline: ['docker', ['save', paths.tag]], baselineName: 'docker save >/dev/null', rule: 'daemon' };
+  if (engine.store === 'containerd') {
+    const saved = { source: 'docker save archive (gzip)', arg: paths.dockerArchive, bytes, baseline: decompressEach('gzip', paths.savedBlobs), baselineName: 'gzip -dc each layer', rule: 'compressed' };
+    return [daemon, saved].map((row) => ({ workload: workload.id, engine, ...row, source: `${row.source} · ${engine.label}` }));
+  }
+  const rows = [daemon, { source: 'docker save archive', arg: paths.dockerArchive, bytes, baseline: ['openssl', ['sha256', paths.dockerArchive]], baselineName: 'openssl sha256', rule: 'archive' }];
   for (const format of ['gzip', 'zstd']) {
     const compressed = paths[format];
     if (!compressed) continue;
     const tool = format === 'gzip' ? 'gzip' : 'zstd';
-    const decompress = ['sh', ['-c', `for f; do ${tool} -dc "$f" >/dev/null || exit 1; done`, 'sh', ...compressed.blobs]];
+    const decompress = decompressEach(tool, compressed.blobs);
     rows.push({ source: `OCI archive, ${format}`, arg: compressed.archive, bytes: statSync(compressed.archive).size, baseline: decompress, baselineName: `${tool} -dc each layer`, rule: 'compressed' });
     rows.push({ source: `OCI layout dir, ${format}`, arg: `oci:${compressed.layout}`, bytes: dirSize(compressed.layout), baseline: decompress, baselineName: `${tool} -dc each layer`, rule: 'compressed' });
   }
-  return rows.map((row) => ({ workload: workload.id, ...row }));
+  return rows.map((row) => ({ workload: workload.id, engine, ...row }));
 }
 
 const RULES = {
@@ -71,31 +82,33 @@ const RULES = {
  * of its shebang apply, with this Node first on PATH. --plain-node: `node dist/cli/index.js`, no flags, the
  * way the Actions runner starts dist/index.js.
  */
-async function audit(args, options) {
-  if (opts['plain-node']) return timeCommand(process.execPath, [cli, 'audit', ...args], { okCodes: [0, 1], ...options });
-  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+async function audit(engine, args, options) {
+  if (opts['plain-node']) return timeCommand(process.execPath, [cli, 'audit', ...args], { okCodes: [0, 1], env: engine.env, ...options });
+  const env = { ...engine.env, PATH: `${dirname(process.execPath)}:${engine.env.PATH ?? ''}` };
   return timeCommand(cli, ['audit', ...args], { okCodes: [0, 1], env, ...options });
 }
 
 async function measureRow(row) {
   // The report, once, untimed: how many files the image has, and what an optimisation must not change.
   const jsonPath = opts['json-dir'] ? join(opts['json-dir'], `${row.workload}--${row.source.replace(/[^a-z0-9]+/gi, '-')}.json`) : join(scratchDir(), 'report.json');
-  await audit([row.arg, '--format', 'json', '--top', '100000', '--output', jsonPath]);
+  const baseline = () => timeCommand(row.baseline[0], row.baseline[1], { env: row.engine.env });
+  await audit(row.engine, [row.arg, '--format', 'json', '--top', '100000', '--output', jsonPath]);
   const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
   const files = report.layers.reduce((sum, layer) => sum + layer.files, 0);
 
   const ours = [];
   const base = [];
   const peaks = [];
-  await audit([row.arg]); // warm-up pair: page cache, daemon caches
-  await timeCommand(...row.baseline);
+  await audit(row.engine, [row.arg]); // warm-up pair: page cache, daemon caches
+  await baseline();
   for (let i = 0; i < runs; i++) {
-    const mine = await audit([row.arg], { rss: true });
+    const mine = await audit(row.engine, [row.arg], { rss: true });
     ours.push(mine.seconds);
     if (mine.peakKiB !== undefined) peaks.push(mine.peakKiB);
-    base.push((await timeCommand(...row.baseline)).seconds);
+    base.push((await baseline()).seconds);
   }
-  return { ...row, files, ours: median(ours), base: median(base), oursRuns: ours, baseRuns: base, peakMiB: peaks.length ? Math.max(...peaks) / 1024 : undefined };
+  const { engine, ...rest } = row;
+  return { ...rest, engine: engine.label, files, ours: median(ours), base: median(base), oursRuns: ours, baseRuns: base, peakMiB: peaks.length ? Math.max(...peaks) / 1024 : undefined };
 }
 
 let scratch;
@@ -121,7 +134,10 @@ function table(header, rows) {
 async function main() {
   if (opts['json-dir']) mkdirSync(opts['json-dir'], { recursive: true });
   const selected = opts.only ? WORKLOADS.filter((w) => opts.only.split(',').includes(w.id)) : WORKLOADS;
-  const prepared = selected.map((workload) => ({ workload, paths: prepare(workload, { cacheDir: opts.cache, quick: opts.quick, log }) }));
+  const engines = benchEngines(opts.engine);
+  const prepared = engines.flatMap((engine) =>
+    selected.map((workload) => ({ workload, engine, paths: prepare(workload, { cacheDir: opts.cache, quick: opts.quick, log, engine }) })),
+  );
   if (opts['prepare-only']) return;
   if (!hasGnuTime) log('no /usr/bin/time (Debian package `time`): peak RSS is not measured');
 
@@ -130,8 +146,8 @@ async function main() {
   const start = median(starts);
 
   const results = [];
-  for (const { workload, paths } of prepared) {
-    for (const row of rowsFor(workload, paths).filter((r) => !opts.source || r.source.includes(opts.source))) {
+  for (const { workload, paths, engine } of prepared) {
+    for (const row of rowsFor(workload, paths, engine).filter((r) => !opts.source || r.source.includes(opts.source))) {
       log(`${workload.id} / ${row.source}`);
       results.push(await measureRow(row));
     }

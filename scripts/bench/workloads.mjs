@@ -1,5 +1,6 @@
-// The benchmark's workloads: images built locally through the Docker engine (classic builder, no registry),
-// and the archives made from them. Everything is cached under one directory and rebuilt only when missing.
+// The benchmark's workloads: images built locally through a Docker engine (the primary engine's classic builder,
+// or BuildKit through buildx on the modern engine, as GitHub's runners build; no registry), and the archives made
+// from them. Everything is cached under one directory per engine and rebuilt only when missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,17 +85,31 @@ function run(command, args, options = {}) {
   return result;
 }
 
-function imageId(tag) {
-  const result = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' });
+function imageId(tag, engine) {
+  const result = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8', env: engine.env });
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
-/** The layer blobs of an OCI layout directory, in order, as paths. */
+/**
+ * The layer blobs of an OCI layout directory, in order, as paths: the first image manifest of index.json,
+ * through nested indexes (the containerd store saves an index of the platform's manifest and its attestation).
+ */
 export function layoutLayers(dir) {
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
   const blob = (digest) => join(dir, 'blobs', ...digest.split(':'));
-  const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
-  return manifest.layers.map((layer) => blob(layer.digest));
+  let document = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+  while (document.manifests) {
+    const image = document.manifests.find((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
+    document = JSON.parse(readFileSync(blob(image.digest), 'utf8'));
+  }
+  return document.layers.map((layer) => blob(layer.digest));
+}
+
+function build(tag, context, engine) {
+  const args = engine.buildkit
+    ? ['buildx', 'build', '--load', '--network', 'host', '-q', '-t', tag, context]
+    : ['build', '--network', 'host', '-q', '-t', tag, context];
+  const env = engine.buildkit ? engine.env : { ...engine.env, DOCKER_BUILDKIT: '0' };
+  run('docker', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export function dirSize(dir) {
@@ -110,18 +125,18 @@ export function dirSize(dir) {
  * Make sure the workload's image and archives exist; returns their paths. A stamp file records the image id
  * the archives were made from: a rebuilt image (new layer digests) invalidates them.
  */
-export function prepare(workload, { cacheDir, quick, log }) {
+export function prepare(workload, { cacheDir, quick, log, engine }) {
   const tag = `image-hygiene-bench/${workload.id}${quick ? '-quick' : ''}:1`;
-  const dir = join(cacheDir, quick ? 'quick' : 'full', workload.id);
+  const dir = join(cacheDir, ...(engine.id === 'primary' ? [] : [engine.id]), quick ? 'quick' : 'full', workload.id);
   mkdirSync(dir, { recursive: true });
-  let id = imageId(tag);
+  let id = imageId(tag, engine);
   if (!id) {
-    log(`building ${tag} (${workload.what}); this takes a while once`);
+    log(`building ${tag} (${workload.what}) on the ${engine.id} engine; this takes a while once`);
     const context = join(dir, 'context');
     mkdirSync(context, { recursive: true });
     writeFileSync(join(context, 'Dockerfile'), workload.dockerfile(quick));
-    run('docker', ['build', '--network', 'host', '-q', '-t', tag, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    id = imageId(tag);
+    build(tag, context, engine);
+    id = imageId(tag, engine);
   }
   const stampPath = join(dir, 'image-id');
   if (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== id) {
@@ -131,7 +146,18 @@ export function prepare(workload, { cacheDir, quick, log }) {
   const paths = { tag, dockerArchive: join(dir, 'docker-save.tar') };
   if (!existsSync(paths.dockerArchive)) {
     log(`docker save ${tag}`);
-    run('sh', ['-c', `docker save "$1" > "$2.tmp" && mv "$2.tmp" "$2"`, 'sh', tag, paths.dockerArchive]);
+    run('sh', ['-c', `docker save "$1" > "$2.tmp" && mv "$2.tmp" "$2"`, 'sh', tag, paths.dockerArchive], { env: engine.env });
+  }
+  if (engine.store === 'containerd') {
+    // Its `docker save` is an OCI layout of the gzip blobs BuildKit made: the unavoidable read is decompressing them.
+    const unpacked = join(dir, 'docker-save');
+    if (!existsSync(join(unpacked, 'index.json'))) {
+      rmSync(unpacked, { recursive: true, force: true });
+      mkdirSync(unpacked);
+      execFileSync('tar', ['-xf', paths.dockerArchive, '-C', unpacked]);
+    }
+    paths.savedBlobs = layoutLayers(unpacked);
+    return paths;
   }
   if (workload.compressed) {
     for (const format of ['gzip', 'zstd']) {
