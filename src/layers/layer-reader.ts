@@ -4,7 +4,7 @@ import type { LayerContents } from '../model/entry.js';
 import { SNIFF_BYTES, ZstdFraming, createDecompressor, detectCompression, unsupportedCompression, type Compression } from './compression.js';
 import { LayerRefusal } from './entries.js';
 import { EntryCollector } from './entry-collector.js';
-import { NO_HASH, Sha256Stream, type StreamHash } from './sha256-stream.js';
+import { NO_HASH, Sha256Stream, type DigestAlgorithm, type StreamHash } from './sha256-stream.js';
 import { TarFormatError, TarParser } from './tar-parser.js';
 
 /** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
@@ -55,6 +55,8 @@ export class LayerReader extends Writable {
    * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
    *   reading them from the file): only a compressed blob's tar is then hashed here.
    * @param maxLayerBytes the most uncompressed bytes the layer may have: past it, the read stops with one line.
+   * @param digestAlgorithm what the blob's digest is computed with (its manifest descriptor's algorithm); the
+   *   diff id is always sha256, the only one the engines compute (moby and containerd use digest.Canonical).
    */
   constructor(
     private readonly blobName: string,
@@ -63,9 +65,10 @@ export class LayerReader extends Writable {
     private readonly hash = true,
     private readonly blobDigest?: Promise<string>,
     private readonly maxLayerBytes = DEFAULT_MAX_LAYER_BYTES,
+    private readonly digestAlgorithm: DigestAlgorithm = 'sha256',
   ) {
     super({ highWaterMark: 1024 * 1024 });
-    this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize) : NO_HASH;
+    this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize, digestAlgorithm) : NO_HASH;
     blobDigest?.catch(() => undefined); // observed in complete()
     this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
@@ -81,6 +84,7 @@ export class LayerReader extends Writable {
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
     if (!this.failed && !this.blobHash.hasRoom()) return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
+    if (!this.failed && !this.decompressor && this.tarHash && !this.tarHash.hasRoom()) return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
     this.blobSize += chunk.length;
     this.blobHash.update(chunk);
     if (this.zstdFraming) this.checkFraming(chunk);
@@ -142,8 +146,12 @@ export class LayerReader extends Writable {
     if (unsupported !== undefined) {
       this.fail(new InputError(`${this.blobName}: the layer is ${unsupported}-compressed, which Docker reads but this tool cannot (gzip, zstd and plain tar only)`));
     }
-    if (this.compression === 'none') {
+    if (this.compression === 'none' && this.digestAlgorithm === 'sha256') {
       this.tarHash = this.blobHash; // same bytes: hash once
+      return;
+    }
+    if (this.compression === 'none') {
+      this.tarHash = this.hash ? new Sha256Stream(this.expectedSize) : NO_HASH; // the blob's digest is not sha256
       return;
     }
     if (this.compression === 'zstd') this.zstdFraming = new ZstdFraming();
@@ -190,6 +198,7 @@ export class LayerReader extends Writable {
   private forward(chunk: Buffer, callback: (error?: Error | null) => void): void {
     if (this.failed || this.inflated) return callback();
     if (!this.decompressor) {
+      if (this.tarHash !== this.blobHash) this.tarHash!.update(chunk); // a plain tar under a non-sha256 digest
       this.parse(chunk);
       return callback();
     }
@@ -234,7 +243,7 @@ export class LayerReader extends Writable {
       this.tarHash === this.blobHash ? undefined : this.tarHash!.digest(),
     ]);
     if (this.failed) return;
-    const digest = this.hash ? 'sha256:' + blobHex : '';
+    const digest = this.hash ? `${this.digestAlgorithm}:${blobHex}` : '';
     const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
     this.settle.resolve({
       digest,
