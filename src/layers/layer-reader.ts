@@ -269,6 +269,10 @@ export class LayerReader extends Writable {
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
+    // Finish the hashes nobody will read: a stream left open on a hashing thread keeps that thread (and so the
+    // process) alive after the error is reported.
+    this.blobHash.digest().catch(() => undefined);
+    if (this.tarHash !== undefined && this.tarHash !== this.blobHash) this.tarHash.digest().catch(() => undefined);
     this.settle.reject(error);
     this.waiting?.();
   }
