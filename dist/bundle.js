@@ -42757,13 +42757,31 @@ var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: ./src/layers/compression.ts
 
 
-/** Told apart by magic bytes, never by media type or file name: archives in the wild mislabel both. */
+/** Enough bytes to tell the compressions apart (moby's DecompressStream peeks 10). */
+const SNIFF_BYTES = 10;
+/**
+ * Told apart by magic bytes as moby's DetectCompression does, never by media type or file name (archives in
+ * the wild mislabel both): gzip is 1f 8b 08 (a tar whose first name starts 1f 8b with another method byte is
+ * a tar to Docker); zstd a frame (28 b5 2f fd) or a skippable frame first (50-5f 2a 4d 18, moby's
+ * zstdMatcher; Node's zstd skips it). bzip2 and xz, which Docker also reads, are refused by
+ * `unsupportedCompression`.
+ */
 function detectCompression(head) {
-    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)
+    if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
         return 'gzip';
     if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
         return 'zstd';
+    if (head.length >= 8 && (head.readUInt32LE(0) & 0xfffffff0) >>> 0 === 0x184d2a50)
+        return 'zstd';
     return 'none';
+}
+/** bzip2 ("BZh") and xz, which Docker decompresses and Node cannot: a name for the one-line refusal. */
+function unsupportedCompression(head) {
+    if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68)
+        return 'bzip2';
+    if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])))
+        return 'xz';
+    return undefined;
 }
 function createDecompressor(compression, blobName) {
     if (compression === 'gzip')
@@ -42774,6 +42792,103 @@ function createDecompressor(compression, blobName) {
     // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
     return create({ chunkSize: 4 * 1024 * 1024 });
 }
+/**
+ * Walks zstd framing over the compressed bytes, without decompressing, to refuse what Go's zstd reader
+ * (klauspost/compress, which Docker 23+ and containerd use) refuses and Node's decoder lets pass: after a
+ * frame, the next four bytes must open a frame or a skippable frame (ErrMagicMismatch), though fewer than
+ * four bytes at the very end are taken as the end of the stream.
+ */
+class ZstdFraming {
+    /** Bytes to skip before the next thing to look at. */
+    skip = 0;
+    head = [];
+    step = 'magic';
+    need = 4;
+    checksum = false;
+    error;
+    /** Feed the next compressed bytes; returns an error message once the framing is broken. */
+    update(chunk) {
+        let at = 0;
+        while (at < chunk.length && this.error === undefined) {
+            if (this.skip > 0) {
+                const take = Math.min(this.skip, chunk.length - at);
+                this.skip -= take;
+                at += take;
+                continue;
+            }
+            this.head.push(chunk[at++]);
+            if (this.head.length === this.need)
+                this.advance();
+        }
+        return this.error;
+    }
+    /** At the end of the stream: whether it stopped inside a frame (Node reports that itself). */
+    end() {
+        return this.error;
+    }
+    advance() {
+        const bytes = Buffer.from(this.head);
+        this.head = [];
+        switch (this.step) {
+            case 'magic': {
+                const magic = bytes.readUInt32LE(0);
+                if (magic === 0xfd2fb528) {
+                    this.step = 'frame-header';
+                    this.need = 1;
+                }
+                else if ((magic & 0xfffffff0) >>> 0 === 0x184d2a50) {
+                    this.step = 'skippable-size';
+                    this.need = 4;
+                }
+                else {
+                    this.error = 'data after the last zstd frame that is not a frame (Docker refuses it: magic number mismatch)';
+                }
+                return;
+            }
+            case 'skippable-size':
+                this.skip = bytes.readUInt32LE(0);
+                this.toMagic();
+                return;
+            case 'frame-header': {
+                // The descriptor byte, then the window descriptor, dictionary id and content size it announces.
+                const descriptor = bytes[0];
+                const singleSegment = (descriptor >>> 5) & 1;
+                this.checksum = ((descriptor >>> 2) & 1) === 1;
+                this.skip = (singleSegment ? 0 : 1) + [0, 1, 2, 4][descriptor & 3] + [singleSegment, 2, 4, 8][descriptor >>> 6];
+                this.step = 'block-header';
+                this.need = 3;
+                return;
+            }
+            case 'block-header': {
+                const header = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16);
+                const last = (header & 1) === 1;
+                const type = (header >>> 1) & 3;
+                const size = header >>> 3;
+                if (type === 3) {
+                    this.error = 'a zstd block of the reserved type';
+                    return;
+                }
+                this.skip = type === 1 ? 1 : size; // an RLE block stores one byte
+                if (last) {
+                    if (this.checksum) {
+                        this.step = 'checksum';
+                        this.need = 4;
+                    }
+                    else
+                        this.toMagic();
+                }
+                return;
+            }
+            case 'checksum':
+                this.toMagic();
+                return;
+        }
+    }
+    toMagic() {
+        this.step = 'magic';
+        this.need = 4;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/layers/entry-codec.ts
 /**
@@ -42782,7 +42897,7 @@ function createDecompressor(compression, blobName) {
  * this costs about one string and one object per entry on the receiving side.
  *
  * Per entry: kind (u8), flags (u8: 1 link target, 2 content), mode, uid, gid, size (f64 each: tar numbers
- * can exceed 32 bits), path length (u32) and UTF-8 bytes, then the link target likewise, then the content's
+ * can exceed 32 bits), path length (u32; its top bit set for UTF-16) and UTF-8 bytes, then the link target likewise, then the content's
  * index in the side list of captured buffers (u32).
  */
 const KINDS = ['file', 'dir', 'symlink', 'hardlink', 'other', 'whiteout', 'opaque'];
@@ -42790,6 +42905,8 @@ const KIND_CODE = new Map(KINDS.map((kind, code) => [kind, code]));
 const HAS_LINK = 1;
 const HAS_CONTENT = 2;
 const FIXED = 2 + 4 * 8 + 4;
+/** Set in a string's length word when it is stored as UTF-16. */
+const UTF16 = 0x80000000;
 function encodeEntries(entries) {
     let buffer = Buffer.allocUnsafeSlow(Math.max(1024, entries.length * 64));
     let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
@@ -42805,8 +42922,10 @@ function encodeEntries(entries) {
     };
     const writeString = (text) => {
         room(4 + text.length * 3);
-        const length = buffer.write(text, at + 4, 'utf8');
-        view.setUint32(at, length, true);
+        // A name holding escaped bytes (lone surrogates, tar-names.ts) would not survive UTF-8: UTF-16 does.
+        const wide = !text.isWellFormed();
+        const length = buffer.write(text, at + 4, wide ? 'utf16le' : 'utf8');
+        view.setUint32(at, wide ? (length | UTF16) >>> 0 : length, true);
         at += 4 + length;
     };
     for (let i = 0; i < entries.length; i++) {
@@ -42837,8 +42956,9 @@ function decodeEntries(encoded) {
     const entries = new Array(encoded.count);
     let at = 0;
     const readString = () => {
-        const length = view.getUint32(at, true);
-        const text = bytes.toString('utf8', at + 4, at + 4 + length);
+        const word = view.getUint32(at, true);
+        const length = word & ~UTF16;
+        const text = bytes.toString(word & UTF16 ? 'utf16le' : 'utf8', at + 4, at + 4 + length);
         at += 4 + length;
         return text;
     };
@@ -42870,20 +42990,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
-/**
- * SHA-256 of a stream of chunks, computed off the main thread once the stream is large.
- *
- * Hashing is the most expensive thing an audit does (about 1 s per GiB, twice for a compressed layer: the
- * blob and its tar), and node:crypto has no asynchronous incremental hash. So a large stream's bytes are
- * copied into a ring of shared memory and hashed by a worker thread from there, while the main thread goes
- * on reading and parsing. Small streams (most layers of most images) are hashed in place: handing over costs
- * more than it saves.
- *
- * Memory stays bounded and is allocated once: each stream in flight owns a ring of SLOTS x SLOT bytes,
- * reused from stream to stream. When every slot is waiting for the worker, `update` returns false and
- * `onDrain` tells when to go on, like a writable stream. (Fresh buffers per chunk would cost more than the
- * copy: on this kind of machine a page fault on new memory costs ~2 us per 4 KiB, i.e. ~0.5 s per GiB.)
- */
+function isDigestAlgorithm(name) {
+    return name === 'sha256' || name === 'sha512';
+}
 /** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
 const LOCAL_LIMIT = 4 * 1024 * 1024;
 const SLOT = 1024 * 1024;
@@ -42895,7 +43004,7 @@ const { createHash } = require('node:crypto');
 const { closeSync, openSync, readSync } = require('node:fs');
 const streams = new Map();
 function hashFile(m) {
-  const hash = createHash('sha256');
+  const hash = createHash(m.algorithm);
   const buffer = Buffer.allocUnsafe(${SLOT});
   const fd = openSync(m.file, 'r');
   try {
@@ -42918,7 +43027,7 @@ parentPort.on('message', (m) => {
       parentPort.postMessage({ id: m.id, error: String(error && error.message) });
     }
   } else if (m.ring) {
-    streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
+    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
   } else if (m.length !== undefined) {
     const stream = streams.get(m.id);
     stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
@@ -43020,11 +43129,11 @@ class FileRangeHash {
     id = nextId++;
     digest;
     settle;
-    constructor(owner, file, start, length) {
+    constructor(owner, file, start, length, algorithm) {
         this.owner = owner;
         this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
         owner.attach(this);
-        owner.worker.postMessage({ id: this.id, file, start, length });
+        owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
     }
     reply(reply, error) {
         this.owner.detach(this);
@@ -43040,9 +43149,9 @@ class FileRangeHash {
  * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
  * range is small or this thread must hash everything itself (then hash the bytes as they are read).
  */
-function hashFileRange(file, start, length) {
+function hashFileRange(file, start, length, algorithm = 'sha256') {
     const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
-    return worker && new FileRangeHash(worker, file, start, length).digest;
+    return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
 }
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
 class RemoteHash {
@@ -43060,12 +43169,12 @@ class RemoteHash {
     result;
     digestAsked = false;
     error;
-    constructor(owner) {
+    constructor(owner, algorithm) {
         this.owner = owner;
         this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
         this.bytes = new Uint8Array(this.ring);
         owner.attach(this);
-        owner.worker.postMessage({ id: this.id, ring: this.ring });
+        owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
     }
     /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
     hasRoom() {
@@ -43161,17 +43270,22 @@ class RemoteHash {
  * writable's `write` and "drain"; `digest` resolves to the hex digest.
  */
 class Sha256Stream {
+    algorithm;
     local;
     remote;
     /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
     held = [];
     heldLength = 0;
-    /** @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see. */
-    constructor(expectedSize) {
+    /**
+     * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
+     * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
+     */
+    constructor(expectedSize, algorithm = 'sha256') {
+        this.algorithm = algorithm;
         if (expectedSize === undefined)
             return;
         if (expectedSize < LOCAL_LIMIT)
-            this.local = (0,external_node_crypto_.createHash)('sha256');
+            this.local = (0,external_node_crypto_.createHash)(algorithm);
         else
             this.goRemote();
     }
@@ -43202,9 +43316,9 @@ class Sha256Stream {
     goRemote() {
         const worker = usableWorker();
         if (worker)
-            this.remote = new RemoteHash(worker);
+            this.remote = new RemoteHash(worker, this.algorithm);
         else
-            this.local = (0,external_node_crypto_.createHash)('sha256');
+            this.local = (0,external_node_crypto_.createHash)(this.algorithm);
     }
     onDrain(then) {
         if (this.remote)
@@ -43215,7 +43329,7 @@ class Sha256Stream {
     async digest() {
         if (this.remote)
             return this.remote.digest();
-        const hash = this.local ?? (0,external_node_crypto_.createHash)('sha256');
+        const hash = this.local ?? (0,external_node_crypto_.createHash)(this.algorithm);
         for (const part of this.held)
             hash.update(part);
         this.held = [];
@@ -43256,8 +43370,125 @@ function capturePredicate(policy) {
 var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/layers/tar-names.ts
+/**
+ * Tar names are bytes, and so are the paths Docker creates from them (Go strings are bytes; the kernel
+ * compares bytes). Decoding them as UTF-8 the usual way turns every invalid byte into U+FFFD, so two
+ * different names ("a\xff", "a\xfe") would become one path in our model: a file hidden that Docker keeps.
+ *
+ * So names are decoded losslessly: valid UTF-8 as usual (the fast path, almost every name), and each byte
+ * that is not part of a valid sequence as the lone surrogate U+DC80 + (byte - 0x80), as Python's
+ * "surrogateescape" does. Valid UTF-8 never decodes to a lone surrogate, so the mapping is one to one and
+ * strings compare exactly as the bytes do. `displayName` shows such bytes as `\xNN`.
+ */
+const REPLACEMENT = 0xfffd;
+/** String.prototype.isWellFormed (ES2024; Node 20+), which this project's TypeScript lib does not declare yet. */
+function isWellFormed(text) {
+    return text.isWellFormed();
+}
+/** Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, surrogates or > U+10FFFF), or 0. */
+function sequenceLength(bytes, i, end) {
+    const lead = bytes[i];
+    const cont = (at) => at < end && (bytes[at] & 0xc0) === 0x80;
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return cont(i + 1) ? 2 : 0;
+    if (lead >= 0xe0 && lead <= 0xef) {
+        const second = bytes[i + 1];
+        if (second === undefined || i + 1 >= end)
+            return 0;
+        if (lead === 0xe0 && second < 0xa0)
+            return 0; // overlong
+        if (lead === 0xed && second > 0x9f)
+            return 0; // a surrogate
+        return cont(i + 1) && cont(i + 2) ? 3 : 0;
+    }
+    if (lead >= 0xf0 && lead <= 0xf4) {
+        const second = bytes[i + 1];
+        if (second === undefined || i + 1 >= end)
+            return 0;
+        if (lead === 0xf0 && second < 0x90)
+            return 0; // overlong
+        if (lead === 0xf4 && second > 0x8f)
+            return 0; // above U+10FFFF
+        return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    }
+    return 0;
+}
+function decodeEscaping(bytes, start, end) {
+    let out = '';
+    let run = start; // start of the valid run not yet decoded
+    for (let i = start; i < end;) {
+        if (bytes[i] < 0x80) {
+            i++;
+            continue;
+        }
+        const length = sequenceLength(bytes, i, end);
+        if (length > 0) {
+            i += length;
+            continue;
+        }
+        out += bytes.toString('utf8', run, i) + String.fromCharCode(0xdc00 + bytes[i]);
+        i++;
+        run = i;
+    }
+    return out + bytes.toString('utf8', run, end);
+}
+/** The bytes `start..end` as a string, one to one (see above). */
+function decodeName(bytes, start, end) {
+    const text = bytes.toString('utf8', start, end);
+    // Only a name with a replacement character can hold an invalid byte (or a genuine U+FFFD, decoded alike).
+    for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) === REPLACEMENT)
+            return decodeEscaping(bytes, start, end);
+    return text;
+}
+/** The bytes a decoded name came from (the inverse of decodeName). */
+function encodeName(name) {
+    if (isWellFormed(name))
+        return Buffer.from(name, 'utf8');
+    const parts = [];
+    let run = 0;
+    for (let i = 0; i < name.length; i++) {
+        const code = name.charCodeAt(i);
+        if (code >= 0xd800 && code <= 0xdbff && (name.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            i++; // a pair: one valid astral character, whose low half may look like an escape
+            continue;
+        }
+        if (code >= 0xdc80 && code <= 0xdcff) {
+            parts.push(Buffer.from(name.slice(run, i), 'utf8'), Buffer.of(code - 0xdc00));
+            run = i + 1;
+        }
+    }
+    parts.push(Buffer.from(name.slice(run), 'utf8'));
+    return Buffer.concat(parts);
+}
+/** Bytes of a decoded name: what the kernel counts against PATH_MAX and NAME_MAX. */
+function nameByteLength(name) {
+    if (isWellFormed(name))
+        return Buffer.byteLength(name, 'utf8');
+    return encodeName(name).length;
+}
+/** A decoded name for people: escaped invalid bytes shown as `\xNN` (anything else is the reporter's to escape). */
+function displayName(name) {
+    if (isWellFormed(name))
+        return name;
+    return name.replace(/[\udc80-\udcff]/gu, (c) => '\\x' + (c.charCodeAt(0) - 0xdc00).toString(16).padStart(2, '0'));
+}
+
 ;// CONCATENATED MODULE: ./src/layers/entries.ts
 
+
+/**
+ * A tar entry the engine would refuse to apply (so `docker load` fails): the layer is refused with one line.
+ * Only what the engine refuses whatever else the image holds; the message says why.
+ */
+class LayerRefusal extends Error {
+    name = 'LayerRefusal';
+}
+/** Linux's PATH_MAX, with its terminating NUL: a longer path is ENAMETOOLONG for every call moby makes. */
+const PATH_MAX = 4096;
+/** NAME_MAX of ext4, xfs and overlayfs: the longest name one directory entry can have. */
+const NAME_MAX = 255;
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 /** Absolute paths that posix.normalize would change: empty, `.` and `..` segments. */
@@ -43281,10 +43512,15 @@ function parentPath(path) {
 function joinPath(dir, name) {
     return dir === '/' ? '/' + name : dir + '/' + name;
 }
-function kindOf(type) {
-    switch (type) {
+/**
+ * What moby's createTarFile (pkg/archive/archive.go; containerd's archive/tar.go alike) does with each type:
+ * regular files ('0', and '\0' which Go already rewrote), directories, links, symlinks, devices and FIFOs
+ * are applied; a PAX global header is ignored; anything else ('7' contiguous, 'S' GNU sparse, unknown
+ * letters) is "unhandled tar header type": the load fails.
+ */
+function kindOf(header) {
+    switch (header.type) {
         case 'file':
-        case 'contiguous-file':
             return 'file';
         case 'directory':
             return 'dir';
@@ -43292,13 +43528,58 @@ function kindOf(type) {
             return 'symlink';
         case 'link':
             return 'hardlink';
-        default:
+        case 'character-device':
+        case 'block-device':
+        case 'fifo':
             return 'other';
+        case 'pax-global-header':
+            return 'ignored';
+        default:
+            throw new LayerRefusal(`entry ${quoted(header.name)} has tar type ${typeName(header.typeflag)}, which Docker cannot apply ("unhandled tar header type")`);
     }
 }
-/** Decode one tar header into a layer entry; `undefined` for AUFS bookkeeping entries that are not content. */
+function typeName(typeflag) {
+    return typeflag >= 0x21 && typeflag < 0x7f ? `'${String.fromCharCode(typeflag)}'` : `0x${typeflag.toString(16).padStart(2, '0')}`;
+}
+function quoted(name) {
+    const shown = displayName(name);
+    return JSON.stringify(shown.length > 200 ? shown.slice(0, 200) + '…' : shown);
+}
+/**
+ * The kernel refuses a path over PATH_MAX - 1 bytes, or with a component over NAME_MAX, with ENAMETOOLONG:
+ * moby cannot create the entry and the load fails. Go's reader itself does not refuse such names.
+ */
+function checkLength(path, what, entryName) {
+    if (path.length < 256)
+        return; // at most 3 bytes per UTF-16 unit: short enough on both counts
+    if (nameByteLength(path) >= PATH_MAX)
+        throw new LayerRefusal(`entry ${quoted(entryName)}: its ${what} is longer than the ${PATH_MAX - 1} bytes Linux allows (PATH_MAX)`);
+    for (const part of path.split('/')) {
+        if (part.length > NAME_MAX / 3 && nameByteLength(part) > NAME_MAX)
+            throw new LayerRefusal(`entry ${quoted(entryName)}: its ${what} has a name longer than the ${NAME_MAX} bytes Linux allows (NAME_MAX)`);
+    }
+}
+/** `filepath.Clean` of the name is "." ("", ".", "./", "a/.."): moby skips such an entry whatever its type. */
+function namesTheRootAsDot(name) {
+    return external_node_path_.posix.normalize(name === '' ? '.' : name).replace(/\/+$/, '') === '.';
+}
+/**
+ * Decode one tar header into a layer entry as moby's Unpack applies it (in a chroot of the layer directory,
+ * so `..` and absolute names stay inside: imagePath); `undefined` for what it skips: PAX global headers,
+ * entries naming the root as ".", AUFS bookkeeping. Throws LayerRefusal for what makes the load fail.
+ */
 function entryFromHeader(header) {
+    const kind = kindOf(header);
+    if (kind === 'ignored')
+        return undefined;
     const path = imagePath(header.name);
+    if (path === '/' && kind !== 'dir') {
+        if (namesTheRootAsDot(header.name))
+            return undefined; // "if fi.IsDir() && hdr.Name == "." { continue }"
+        // Anything else at the root is RemoveAll("/") then a create that fails: the load fails.
+        throw new LayerRefusal(`entry ${quoted(header.name)} would replace the root directory, which Docker refuses`);
+    }
+    checkLength(path, 'path', header.name);
     const slash = path.lastIndexOf('/');
     const mode = header.mode ?? 0;
     const uid = header.uid ?? 0;
@@ -43312,48 +43593,82 @@ function entryFromHeader(header) {
         // Other `.wh..wh.` names are AUFS metadata (hard-link bookkeeping), not whiteouts of real files.
         if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
             return undefined;
-        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), base.slice(WHITEOUT_PREFIX.length)), kind: 'whiteout' };
+        const target = base.slice(WHITEOUT_PREFIX.length);
+        // overlay's ConvertRead makes a whiteout device at Join(dir, target): for "." or ".." that path exists
+        // (the directory or its parent) and mknod fails.
+        if (target === '.' || target === '..' || target === '')
+            throw new LayerRefusal(`entry ${quoted(header.name)} is a whiteout of "${target}", which Docker cannot apply`);
+        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), target), kind: 'whiteout' };
     }
-    const kind = kindOf(header.type);
-    const entry = { mode, uid, gid, size: kind === 'file' ? header.size ?? 0 : 0, path, kind };
-    if (kind === 'symlink')
-        entry.linkTarget = header.linkname ?? '';
-    if (kind === 'hardlink')
-        entry.linkTarget = imagePath(header.linkname ?? '');
+    const entry = { mode, uid, gid, size: kind === 'file' ? header.size : 0, path, kind };
+    if (kind === 'symlink') {
+        // symlink(2) takes a target of at most PATH_MAX - 1 bytes.
+        if (header.linkname.length >= PATH_MAX / 3 && nameByteLength(header.linkname) >= PATH_MAX) {
+            throw new LayerRefusal(`entry ${quoted(header.name)}: its symlink target is longer than the ${PATH_MAX - 1} bytes Linux allows (PATH_MAX)`);
+        }
+        entry.linkTarget = header.linkname;
+    }
+    if (kind === 'hardlink') {
+        entry.linkTarget = imagePath(header.linkname);
+        checkLength(entry.linkTarget, 'hard link target', header.name);
+    }
     return entry;
 }
 
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = require("node:v8");
 ;// CONCATENATED MODULE: ./src/layers/entry-collector.ts
+
 
 /** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
 const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+/** The most captured bytes one layer keeps, all files together (a texlive image's dpkg lists are ~20 MB). */
+const MAX_CAPTURE_BYTES_PER_LAYER = 64 * 1024 * 1024;
+/** How many over-cap paths a layer names in its note. */
+const UNCAPTURED_PATHS = 5;
+/** Entries between two looks at the heap: each look costs about a microsecond. */
+const HEAP_CHECK_EVERY = 65536;
+/** Past this share of V8's heap limit, the layer is refused with one line rather than V8 dying with a dump. */
+const HEAP_SHARE = 0.9;
+const v8Heap = () => {
+    const stats = (0,external_node_v8_namespaceObject.getHeapStatistics)();
+    return { used: stats.used_heap_size, limit: stats.heap_size_limit };
+};
 /**
  * The tar parser's handler for one layer: turns headers into entries, counts files and bytes, and keeps the
- * bytes of the few files the capture asks for. The parser calls it directly, with no closure in between.
+ * bytes of the few files the capture asks for, within caps (a file over MAX_CAPTURE_BYTES, or past the
+ * layer's MAX_CAPTURE_BYTES_PER_LAYER, is noted in `uncaptured` instead). The parser calls it directly.
  */
 class EntryCollector {
     capture;
+    heap;
+    captureBudget;
     entries = [];
     size = 0;
     files = 0;
+    uncaptured;
+    capturedBytes = 0;
     /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
     captured;
-    constructor(capture) {
+    constructor(capture, heap = v8Heap, captureBudget = MAX_CAPTURE_BYTES_PER_LAYER) {
         this.capture = capture;
+        this.heap = heap;
+        this.captureBudget = captureBudget;
     }
     entry(header) {
         const entry = entryFromHeader(header);
         if (!entry)
             return false;
-        this.entries.push(entry);
+        const entries = this.entries;
+        entries.push(entry);
+        if (entries.length % HEAP_CHECK_EVERY === 0)
+            this.checkHeap();
         if (entry.kind === 'file')
             this.size += entry.size;
         if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
             this.files++;
-        if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
-            this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
-            return true;
-        }
+        if (entry.kind === 'file' && !header.sparse && this.capture(entry.path))
+            return this.startCapture(entry);
         return false;
     }
     body(chunk) {
@@ -43365,102 +43680,88 @@ class EntryCollector {
         captured.entry.content = captured.bytes.subarray(0, captured.length);
         this.captured = undefined;
     }
+    startCapture(entry) {
+        if (entry.size > MAX_CAPTURE_BYTES || this.capturedBytes + entry.size > this.captureBudget) {
+            const note = (this.uncaptured ??= { files: 0, bytes: 0, paths: [] });
+            note.files++;
+            note.bytes += entry.size;
+            if (note.paths.length < UNCAPTURED_PATHS)
+                note.paths.push(entry.path);
+            return false;
+        }
+        this.capturedBytes += entry.size;
+        this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
+        return true;
+    }
+    /** Memory grows with the entries only; where even that would run V8 out of heap, stop with one line. */
+    checkHeap() {
+        const { used, limit } = this.heap();
+        if (used <= limit * HEAP_SHARE)
+            return;
+        const mib = (bytes) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+        throw new LayerRefusal(`${this.entries.length} entries read and the heap is nearly full (${mib(used)} of ${mib(limit)}): too many entries for this process (raise Node's --max-old-space-size)`);
+    }
 }
 
-;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
+;// CONCATENATED MODULE: ./src/layers/tar-numbers.ts
 /**
- * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
- * bodies are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
- * callback per entry. A layer of 100,000 small files is mostly headers, and tar-stream's per-entry stream
- * cost more than everything else we do with them.
- *
- * Decoding follows tar-stream 3 (which reads the archives around the layers) rule for rule, so both agree on
- * every name: ustar prefix, GNU long names and links ('L'/'K'), PAX path/linkpath/size (per-file headers
- * merged over a global one, which on its own applies to nothing), base-256 numbers, checksum, an all-zero
- * block skipped, a directory's size field ignored, the type from the typeflag alone.
+ * The numeric fields of a tar header and its checksum, read as Go's archive/tar reads them
+ * (strconv.go `parseNumeric`, `parseOctal`; format.go `getFormat`, `computeChecksum`), with fast paths for
+ * the forms tar writers actually use. Every function returns NaN where Go sets `p.err` (ErrHeader).
  */
 const BLOCK = 512;
-const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU long-name record
-const EMPTY_CHECKSUM = 8 * 32;
-/** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
-function isUstar(block, at) {
-    return block[at + 257] === 0x75 && block[at + 258] === 0x73 && block[at + 259] === 0x74 && block[at + 260] === 0x61 && block[at + 261] === 0x72;
-}
-/** Typeflag byte minus '0', as tar-stream computes it ('x' = 72, 'g' = 55, 'L' = 28, 'K' = 27, 'N' = 30). */
-function typeOf(flag) {
-    switch (flag) {
-        case 0: return 'file';
-        case 1: return 'link';
-        case 2: return 'symlink';
-        case 3: return 'character-device';
-        case 4: return 'block-device';
-        case 5: return 'directory';
-        case 6: return 'fifo';
-        case 7: return 'contiguous-file';
-        case 72: return 'pax-header';
-        case 55: return 'pax-global-header';
-        case 27: return 'gnu-long-link-path';
-        case 28:
-        case 30: return 'gnu-long-path';
-        default: return null;
+/**
+ * Go's parseNumeric: base-256 when the first byte's high bit is set (two's complement, big-endian, the sign
+ * in bit 6 of the first byte; more than 63 bits is an error), else parseOctal.
+ */
+function parseNumeric(block, start, length) {
+    if ((block[start] & 0x80) === 0)
+        return parseOctal(block, start, length);
+    const invert = (block[start] & 0x40) !== 0 ? 0xff : 0;
+    let value = 0n;
+    for (let i = 0; i < length; i++) {
+        let byte = block[start + i] ^ invert;
+        if (i === 0)
+            byte &= 0x7f;
+        if (value >> 56n > 0n)
+            return NaN; // overflow
+        value = (value << 8n) | BigInt(byte);
     }
+    if (value >> 63n > 0n)
+        return NaN;
+    // Go returns ^x for a negative number: -x - 1. Number() of the exact integer rounds as JSON would.
+    return invert ? Number(-value - 1n) : Number(value);
 }
-function indexOf(block, byte, start, end) {
-    for (let i = start; i < end; i++)
-        if (block[i] === byte)
-            return i;
-    return end;
-}
-function decodeStr(block, start, length) {
-    return block.toString('utf8', start, indexOf(block, 0, start, start + length));
-}
-function parse256(field) {
-    let positive;
-    if (field[0] === 0x80)
-        positive = true;
-    else if (field[0] === 0xff)
-        positive = false;
-    else
-        return null;
-    let sum = 0;
-    let scale = 1;
-    for (let i = field.length - 1; i > 0; i--) {
-        sum += (positive ? field[i] : 0xff - field[i]) * scale;
-        scale *= 256;
-    }
-    return positive ? sum : -sum;
-}
-/** A numeric field: octal digits (leading spaces and NULs skipped, up to a space or NUL), or base-256. */
-function decodeOct(block, start, length) {
-    if (block[start] & 0x80)
-        return parse256(block.subarray(start, start + length));
-    const end = start + length;
-    let offset = start;
-    while (offset < end && block[offset] === 0x20)
-        offset++; // old tars pad with leading spaces
-    while (offset < end && block[offset] === 0)
-        offset++;
-    // Digits by hand, not parseInt(toString()): this runs seven times per header, and headers are most of a
-    // layer of small files. Anything but a digit or a terminator takes tar-stream's own path, to agree exactly.
+/**
+ * Go's parseOctal: trim spaces and NULs at both ends; empty is 0; else the text up to the first NUL must be
+ * octal digits only (strconv.ParseUint(s, 8, 64)): "12 34" and "+7" are errors, "12\0junk" is 12.
+ */
+function parseOctal(block, start, length) {
+    let from = start;
+    let to = start + length;
+    while (from < to && (block[from] === 0x20 || block[from] === 0))
+        from++;
+    while (to > from && (block[to - 1] === 0x20 || block[to - 1] === 0))
+        to--;
+    if (from === to)
+        return 0;
     let value = 0;
-    for (let i = offset; i < end; i++) {
+    for (let i = from; i < to; i++) {
         const byte = block[i];
-        if (byte === 0x20 || byte === 0)
+        if (byte === 0)
             break;
         if (byte < 0x30 || byte > 0x37)
-            return parseInt(block.toString('utf8', offset, indexOf(block, 0x20, offset, end)), 8);
+            return NaN;
         value = value * 8 + (byte - 0x30);
     }
+    // At most 12 digits (36 bits) fit in any field: no uint64 overflow to check.
     return value;
 }
-/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused, so this is one view per buffer). */
-let wordsOf;
-let words = new Uint32Array(0);
 /*
  * Numeric fields as tar writers fill them (GNU tar, Go's archive/tar): zero-padded octal digits and a
- * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for the size. Those
- * forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte); anything
- * else gives -1, and decodeOct reads the field byte by byte.
+ * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for size and mtime.
+ * Those forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte);
+ * anything else gives -1 and is read byte by byte (every form below reads the same either way).
  */
 /** Whether each byte of `word` under `mask` is an octal digit. */
 function octalDigits(word, mask) {
@@ -43487,14 +43788,14 @@ function octal8(w, at) {
     // Seven digits and a terminator.
     if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24))
         return fourDigits(first) * 512 + threeDigits(second);
-    // Six digits and a terminator (the checksum's form).
-    if (octalDigits(second, 0x0000ffff) && isTerminator((second >>> 16) & 0xff)) {
+    // Six digits, then NUL and a space or NUL (the checksum's form): Go trims both.
+    if (octalDigits(second, 0x0000ffff) && ((second >>> 16) & 0xff) === 0 && isTerminator(second >>> 24)) {
         const d = second - 0x3030;
         return fourDigits(first) * 64 + (((d & 0xff) << 3) | ((d >>> 8) & 0xff));
     }
     return -1;
 }
-/** Eleven digits and a terminator (the size). */
+/** Eleven digits and a terminator (size, mtime). */
 function octal12(w, at) {
     const first = w[at];
     const second = w[at + 1];
@@ -43503,9 +43804,12 @@ function octal12(w, at) {
         return -1;
     return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
 }
+/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused: one view per buffer). */
+let wordsOf;
+let words = new Uint32Array(0);
 /**
- * The index in `words` of the header block at `at`, after making `words` the view of its memory (chunks are
- * reused, so that is one view per buffer); -1 when the block is not 4-byte aligned.
+ * The index in `words` of the header block at `at`, after making `words` the view of its memory; -1 when the
+ * block is not 4-byte aligned.
  */
 function wordIndex(block, at) {
     const address = block.byteOffset + at;
@@ -43524,25 +43828,22 @@ function numberField(block, at, word, offset, length) {
         if (value >= 0)
             return value;
     }
-    return decodeOct(block, at + offset, length);
+    return parseNumeric(block, at + offset, length);
 }
-/**
- * Sum of the header's bytes with the checksum field (bytes 148-155) counted as spaces. This touches every
- * byte of every header, so when the block is 4-byte aligned it adds its words' even and odd bytes into two
- * 16-bit lanes each (126 words of at most 255 per lane stay below 65536): about 3x faster than by byte.
- */
-function checksum(block, at, word) {
+/** Sum of every byte but the checksum field (148-155), which counts as eight spaces: Go's unsigned sum. */
+function unsignedChecksum(block, at, word) {
     if (word < 0) {
-        let sum = EMPTY_CHECKSUM;
+        let sum = 8 * 0x20;
         for (let i = at; i < at + 148; i += 4)
             sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
         for (let i = at + 156; i < at + BLOCK; i += 4)
             sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
         return sum;
     }
+    // This touches every byte of every header: the words' even and odd bytes are added in two 16-bit lanes each
+    // (126 words of at most 255 per lane stay below 65536), four words a round: about 3x faster than by byte.
     const w = words;
     const first = word;
-    // Four words a round, even and odd bytes in two sums: fewer dependent additions per word.
     let even = 0;
     let odd = 0;
     for (let i = first; i < first + 36; i += 4) {
@@ -43560,99 +43861,479 @@ function checksum(block, at, word) {
     }
     even += w[first + 127] & 0x00ff00ff;
     odd += (w[first + 127] >>> 8) & 0x00ff00ff;
-    return EMPTY_CHECKSUM + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
+    return 8 * 0x20 + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
 }
-function decodePax(record) {
-    const result = {};
-    let buf = record;
-    while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 0x20)
-            i++;
-        const length = parseInt(buf.toString('utf8', 0, i), 10);
-        if (!length)
-            return result;
-        // A record longer than what is left cannot be right (tar-stream reads on; libarchive and GNU tar refuse).
-        if (length > buf.length)
-            throw new Error(`PAX record length ${length} exceeds the ${buf.length} bytes left of its header`);
-        const line = buf.toString('utf8', i + 1, length - 1);
-        const eq = line.indexOf('=');
-        if (eq === -1)
-            return result;
-        result[line.slice(0, eq)] = line.slice(eq + 1);
-        buf = buf.subarray(length);
+/** Go's signed sum (Sun tar summed signed bytes): the unsigned sum less 256 for every byte >= 0x80. */
+function signedChecksum(block, at, unsigned) {
+    let high = 0;
+    for (let i = at; i < at + BLOCK; i++)
+        if (i - at < 148 || i - at >= 156)
+            high += block[i] >>> 7;
+    return unsigned - 256 * high;
+}
+/** Every byte zero: what Go compares with `zeroBlock` (a block whose checksum field alone is set is not one). */
+function isZeroBlock(block, at, unsigned) {
+    if (unsigned !== 8 * 0x20)
+        return false; // some byte outside the checksum field is set
+    for (let i = at + 148; i < at + 156; i++)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-pax.ts
+/**
+ * PAX extended headers as Go's archive/tar reads them (reader.go `parsePAX`, `mergePAX`; strconv.go
+ * `parsePAXRecord`, `validPAXRecord`, `parsePAXTime`). Any record Go refuses is an error here too: Go
+ * returns ErrHeader, and Docker cannot load the layer.
+ */
+
+class TarFormatError extends Error {
+    name = 'TarFormatError';
+}
+/** Go's strconv.ParseInt(s, 10, 64): an optional sign, then decimal digits only; out of int64 range is an error. */
+function parseGoInt(text) {
+    if (!/^[+-]?[0-9]+$/.test(text))
+        return NaN;
+    const sign = text[0] === '-' || text[0] === '+' ? 1 : 0;
+    let first = sign;
+    while (first < text.length - 1 && text.charCodeAt(first) === 0x30)
+        first++; // leading zeros are fine
+    const digits = text.length - first;
+    if (digits > 19)
+        return NaN;
+    if (digits < 16)
+        return Number(text);
+    const big = BigInt(text);
+    if (big > 9223372036854775807n || big < -9223372036854775808n)
+        return NaN;
+    return Number(big);
+}
+/** Go's parsePAXTime accepts "%d" or "%d.%d" (digits after the dot only); the value itself is not needed. */
+function validPaxTime(text) {
+    const dot = text.indexOf('.');
+    const seconds = dot === -1 ? text : text.slice(0, dot);
+    if (Number.isNaN(parseGoInt(seconds)))
+        return false;
+    return dot === -1 || /^[0-9]*$/.test(text.slice(dot + 1));
+}
+/** Keys whose value Go reads as a name: a NUL in it makes the record invalid (validPAXRecord). */
+const NAME_KEYS = new Set(['path', 'linkpath', 'uname', 'gname']);
+const GNU_SPARSE_MAP = 'GNU.sparse.map';
+/**
+ * The records of one PAX header, in Go's order of precedence: a later record with the same key replaces an
+ * earlier one. GNU sparse 0.0's repeated `GNU.sparse.offset` / `GNU.sparse.numbytes` pairs are joined into
+ * `GNU.sparse.map` as Go does, in order and strictly alternating. Keys are Latin-1 (they are only compared
+ * with ASCII keys); values decoded one to one (tar-names.ts).
+ */
+function parsePax(record) {
+    const records = new Map();
+    const sparseMap = [];
+    let at = 0;
+    while (at < record.length) {
+        // "%d %s=%s\n": the length counts the whole record, its own digits included.
+        let space = at;
+        while (space < record.length && record[space] !== 0x20)
+            space++;
+        if (space === record.length)
+            throw new TarFormatError('a PAX record has no length');
+        const length = parseGoInt(record.toString('latin1', at, space));
+        if (!(length >= 5) || length > record.length - at)
+            throw new TarFormatError(`a PAX record's length (${record.toString('latin1', at, Math.min(space, at + 20))}) is invalid`);
+        const end = at + length;
+        if (end - (space + 1) <= 0 || record[end - 1] !== 0x0a)
+            throw new TarFormatError('a PAX record does not end in a newline where its length says');
+        let equals = space + 1;
+        while (equals < end - 1 && record[equals] !== 0x3d)
+            equals++;
+        if (equals === end - 1)
+            throw new TarFormatError('a PAX record has no "="');
+        const key = record.toString('latin1', space + 1, equals);
+        const valueStart = equals + 1;
+        const valueEnd = end - 1;
+        if (key === '')
+            throw new TarFormatError('a PAX record has an empty key');
+        const checkNul = NAME_KEYS.has(key) ? record.subarray(valueStart, valueEnd) : record.subarray(space + 1, equals);
+        if (checkNul.includes(0))
+            throw new TarFormatError(`the PAX record ${key} holds a NUL byte`);
+        if (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes') {
+            const value = record.toString('latin1', valueStart, valueEnd);
+            const expected = sparseMap.length % 2 === 0 ? 'GNU.sparse.offset' : 'GNU.sparse.numbytes';
+            if (key !== expected || value.includes(','))
+                throw new TarFormatError('GNU sparse 0.0 records are out of order');
+            sparseMap.push(value);
+        }
+        else {
+            records.set(key, decodeName(record, valueStart, valueEnd));
+        }
+        at = end;
     }
-    return result;
+    if (sparseMap.length > 0)
+        records.set(GNU_SPARSE_MAP, sparseMap.join(','));
+    return records;
 }
 /**
- * The header block at `at` of `block` (read in place: a layer of small files is mostly headers, and a
- * Buffer per header was a measurable share of the garbage). Undefined for an all-zero block
- * (end-of-archive padding, skipped like tar-stream does).
+ * Go's mergePAX: a record with an empty value keeps the header's field; path, linkpath, size, uid and gid
+ * replace it; uid, gid and size must be decimal int64s and the times valid, or the header is invalid.
+ * Other records (comment, charset, SCHILY.xattr.*, GNU.sparse.*) change no field we read.
  */
-function decodeHeader(block, at) {
-    const word = wordIndex(block, at);
-    const sum = checksum(block, at, word);
-    if (sum === EMPTY_CHECKSUM)
-        return undefined;
-    if (sum !== numberField(block, at, word, 148, 8))
-        throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-    let name = decodeStr(block, at, 100);
-    const ustar = isUstar(block, at);
-    if (ustar && block[at + 262] === 0) {
-        if (block[at + 345])
-            name = decodeStr(block, at + 345, 155) + '/' + name;
+function mergePax(fields, records) {
+    for (const [key, value] of records) {
+        if (value === '')
+            continue;
+        switch (key) {
+            case 'path':
+                fields.name = value;
+                break;
+            case 'linkpath':
+                fields.linkname = value;
+                break;
+            case 'size':
+            case 'uid':
+            case 'gid': {
+                const number = parseGoInt(value);
+                if (Number.isNaN(number))
+                    throw new TarFormatError(`the PAX record ${key}=${value.slice(0, 40)} is not a decimal integer`);
+                fields[key] = number;
+                break;
+            }
+            case 'atime':
+            case 'mtime':
+            case 'ctime':
+                if (!validPaxTime(value))
+                    throw new TarFormatError(`the PAX record ${key}=${value.slice(0, 40)} is not a time`);
+                break;
+        }
     }
-    else if (!(ustar && block[at + 262] === 0x20 && block[at + 263] === 0x20 && block[at + 264] === 0)) {
-        throw new Error('Invalid tar header: unknown format.');
-    }
-    const flag = block[at + 156];
-    return {
-        name,
-        mode: numberField(block, at, word, 100, 8) ?? 0,
-        uid: numberField(block, at, word, 108, 8) ?? 0,
-        gid: numberField(block, at, word, 116, 8) ?? 0,
-        size: numberField(block, at, word, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
-        // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
-        // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
-        type: typeOf(flag === 0 ? 0 : flag - 48),
-        linkname: block[at + 157] === 0 ? null : decodeStr(block, at + 157, 100),
-    };
 }
-function isPending(type) {
-    return type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
+
+;// CONCATENATED MODULE: ./src/layers/tar-sparse.ts
+/**
+ * GNU sparse files as Go's archive/tar reads them (reader.go `handleSparseFile`, `readOldGNUSparseMap`,
+ * `readGNUSparsePAXHeaders`, `readGNUSparseMap1x0`, `readGNUSparseMap0x1`; common.go
+ * `validateSparseEntries`). A sparse entry's size is its real (logical) size; the archive stores only its
+ * data fragments. Go reads the fragments and fills the holes with NULs, and fails when the stored bytes are
+ * more or fewer than the fragments (errUnrefData, errMissData): we check that sum instead of reading.
+ *
+ * Limits are the current Go's (1.25: errSparseTooLong): at most 1 MiB of sparse map and 1 << 20
+ * fragments. Go 1.19 had none and read maps of any length; the 1 MiB bound is ours on purpose.
+ */
+
+
+const MAX_SPARSE_MAP_BYTES = 1 << 20;
+const MAX_SPARSE_ENTRIES = 1 << 20;
+/** Old GNU ('S'): the fragments in a header (4 at 386) or an extension block (21 at 0); whether another block follows. */
+function oldGnuFragments(block, at, extension, into) {
+    const base = at + (extension ? 0 : 386);
+    const count = extension ? 21 : 4;
+    for (let i = 0; i < count; i++) {
+        const entry = base + i * 24;
+        if (block[entry] === 0)
+            break; // GNU and BSD tar stop at an offset starting with NUL; so does Go
+        const offset = parseNumeric(block, entry, 12);
+        const length = parseNumeric(block, entry + 12, 12);
+        if (Number.isNaN(offset) || Number.isNaN(length))
+            throw new TarFormatError('a GNU sparse map entry is not a number');
+        if (into.length >= MAX_SPARSE_ENTRIES)
+            throw new TarFormatError('the GNU sparse map is too long');
+        into.push({ offset, length });
+    }
+    return block[base + count * 24] > 0;
+}
+/** Which GNU PAX sparse version the records describe (Go's readGNUSparsePAXHeaders), or undefined: not sparse. */
+function paxSparseVersion(records) {
+    if (records === undefined)
+        return undefined;
+    const major = records.get('GNU.sparse.major') ?? '';
+    const minor = records.get('GNU.sparse.minor') ?? '';
+    if (major === '0' && (minor === '0' || minor === '1'))
+        return '0.1';
+    if (major === '1' && minor === '0')
+        return '1.0';
+    if (major !== '' || minor !== '')
+        return undefined; // an unknown version: Go reads a regular file
+    return (records.get(GNU_SPARSE_MAP) ?? '') !== '' ? '0.1' : undefined;
+}
+/** GNU.sparse.name and the real size (GNU.sparse.size, else GNU.sparse.realsize), as Go applies them. */
+function paxSparseHeader(records, fields) {
+    const name = records.get('GNU.sparse.name') ?? '';
+    if (name !== '')
+        fields.name = name;
+    const size = records.get('GNU.sparse.size') || records.get('GNU.sparse.realsize') || '';
+    if (size !== '') {
+        const value = parseGoInt(size);
+        if (Number.isNaN(value))
+            throw new TarFormatError('the GNU sparse size is not a decimal integer');
+        fields.size = value;
+    }
+}
+function countOf(text) {
+    const count = parseGoInt(text ?? '');
+    if (!(count >= 0))
+        throw new TarFormatError('the GNU sparse map has an invalid entry count');
+    return count;
+}
+function pairs(numbers, count) {
+    if (count > MAX_SPARSE_ENTRIES)
+        throw new TarFormatError('the GNU sparse map is too long');
+    const fragments = [];
+    for (let i = 0; i < count; i++) {
+        const offset = parseGoInt(numbers[2 * i]);
+        const length = parseGoInt(numbers[2 * i + 1]);
+        if (Number.isNaN(offset) || Number.isNaN(length))
+            throw new TarFormatError('a GNU sparse map entry is not a decimal integer');
+        fragments.push({ offset, length });
+    }
+    return fragments;
+}
+/** Version 0.0 / 0.1: the map lies in the records ("offset,length,..."), GNU.sparse.numblocks pairs of it. */
+function sparseMap0x1(records) {
+    const count = countOf(records.get('GNU.sparse.numblocks'));
+    const text = records.get(GNU_SPARSE_MAP) ?? '';
+    const numbers = text === '' ? [] : text.split(',');
+    if (numbers.length !== 2 * count)
+        throw new TarFormatError('the GNU sparse map does not hold GNU.sparse.numblocks entries');
+    return pairs(numbers, count);
+}
+/**
+ * Version 1.0: the map opens the entry's data, in whole blocks: "count\n" then "offset\nlength\n" per
+ * fragment (decimal, as GNU tar writes it). Fed one block at a time; `done` once enough newlines arrived.
+ */
+class SparseMap1x0 {
+    blocks = [];
+    newlines = 0;
+    wanted = 1;
+    count = -1;
+    fragments;
+    /** Take one data block; true when the map is complete (then `fragments` is set). */
+    add(block) {
+        if ((this.blocks.length + 1) * BLOCK > MAX_SPARSE_MAP_BYTES)
+            throw new TarFormatError('the GNU sparse map is too long');
+        this.blocks.push(Buffer.from(block));
+        for (const byte of block)
+            if (byte === 0x0a)
+                this.newlines++;
+        if (this.newlines < this.wanted)
+            return false;
+        const tokens = Buffer.concat(this.blocks).toString('latin1').split('\n');
+        if (this.count < 0) {
+            this.count = countOf(tokens[0]);
+            this.wanted = 1 + 2 * this.count;
+            if (this.newlines < this.wanted)
+                return false;
+        }
+        this.fragments = pairs(tokens.slice(1), this.count);
+        return true;
+    }
+}
+/**
+ * Go's validateSparseEntries: fragments in order, not overlapping, inside the real size; then the bytes the
+ * archive must store for them (their sum, which must equal what the entry stores).
+ */
+function sparseDataBytes(fragments, size) {
+    if (size < 0)
+        throw new TarFormatError('a sparse file has a negative size');
+    let previousEnd = 0;
+    let total = 0;
+    for (const { offset, length } of fragments) {
+        if (offset < 0 || length < 0 || offset > Number.MAX_SAFE_INTEGER - length || offset + length > size || previousEnd > offset) {
+            throw new TarFormatError('the GNU sparse map is not valid (fragments out of order, overlapping or past the size)');
+        }
+        previousEnd = offset + length;
+        total += length;
+    }
+    return total;
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
+/**
+ * A push parser for one tar stream that reads it exactly as Go's archive/tar reads it: the reader Docker
+ * applies layers with (moby pkg/archive and containerd's archive package both call tar.NewReader), and
+ * the one `docker load` unpacks its input with. Headers are decoded synchronously as bytes arrive; bodies
+ * are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
+ * callback per entry: a layer of 100,000 small files is mostly headers.
+ *
+ * Every rule below names the Go code it follows (reader.go, format.go, strconv.go, common.go of Go 1.19,
+ * which Debian's Docker 20.10 is built with, and of Go 1.25; where they differ it says so). Rules about what
+ * the engine then does with an entry (types it refuses, whiteouts, `..`) are moby's, in entries.ts.
+ */
+
+
+
+
+
+/** Go's maxSpecialFileSize (format.go): the most a PAX header or a GNU long name/link may hold (ErrFieldTooLong). */
+const MAX_SPECIAL_FILE_BYTES = 1 << 20;
+const TYPE_REG = 0x30; // '0'
+const TYPE_REG_A = 0x00; // '\0', deprecated
+const TYPE_DIR = 0x35; // '5'
+const TYPE_PAX = 0x78; // 'x'
+const TYPE_PAX_GLOBAL = 0x67; // 'g'
+const TYPE_GNU_LONG_NAME = 0x4c; // 'L'
+const TYPE_GNU_LONG_LINK = 0x4b; // 'K'
+const TYPE_GNU_SPARSE = 0x53; // 'S'
+/** Types '1'-'6' (link, symlink, char, block, dir, fifo): Go never reads a body for them, whatever the size field says (isHeaderOnlyType). */
+function isHeaderOnly(typeflag) {
+    return typeflag >= 0x31 && typeflag <= 0x36;
+}
+function typeOf(typeflag) {
+    switch (typeflag) {
+        case 0x30: return 'file';
+        case 0x31: return 'link';
+        case 0x32: return 'symlink';
+        case 0x33: return 'character-device';
+        case 0x34: return 'block-device';
+        case 0x35: return 'directory';
+        case 0x36: return 'fifo';
+        case 0x37: return 'contiguous-file';
+        case TYPE_GNU_SPARSE: return 'gnu-sparse';
+        case TYPE_PAX_GLOBAL: return 'pax-global-header';
+        default: return null;
+    }
+}
+/** Go's getFormat (format.go), after the checksum: which layout the block's magic says it has. */
+var Format;
+(function (Format) {
+    Format[Format["V7"] = 0] = "V7";
+    /** USTAR or PAX: magic "ustar\0", any version. */
+    Format[Format["Ustar"] = 1] = "Ustar";
+    /** Magic "ustar\0" and the trailer "tar\0" at 508. */
+    Format[Format["Star"] = 2] = "Star";
+    /** Magic "ustar " and version " \0". */
+    Format[Format["Gnu"] = 3] = "Gnu";
+})(Format || (Format = {}));
+function formatOf(block, at) {
+    const m = at + 257;
+    if (block[m] !== 0x75 || block[m + 1] !== 0x73 || block[m + 2] !== 0x74 || block[m + 3] !== 0x61 || block[m + 4] !== 0x72)
+        return Format.V7;
+    if (block[m + 5] === 0) {
+        const t = at + 508;
+        return block[t] === 0x74 && block[t + 1] === 0x61 && block[t + 2] === 0x72 && block[t + 3] === 0 ? Format.Star : Format.Ustar;
+    }
+    if (block[m + 5] === 0x20 && block[m + 6] === 0x20 && block[m + 7] === 0)
+        return Format.Gnu;
+    return Format.V7;
+}
+/** Go's parseString: the bytes up to the first NUL (or the whole field). */
+function fieldString(block, start, length) {
+    let end = start;
+    const limit = start + length;
+    while (end < limit && block[end] !== 0)
+        end++;
+    return decodeName(block, start, end);
+}
+function isAsciiField(block, start, length) {
+    for (let i = start; i < start + length && block[i] !== 0; i++)
+        if (block[i] >= 0x80)
+            return false;
+    return true;
+}
+function headerError(what) {
+    return new TarFormatError(`Invalid tar header: ${what}`);
+}
+/**
+ * readHeader, for a block that is not all zeros: the checksum (the unsigned or the signed sum, getFormat),
+ * the magic, then every field. A numeric field Go cannot parse (size, mode, uid, gid, mtime; devmajor and
+ * devminor past V7; atime and ctime of STAR) is ErrHeader, even one we never use.
+ */
+function readHeader(block, at, word, unsigned) {
+    const stated = parseOctal(block, at + 148, 8);
+    if (!(stated === unsigned || stated === signedChecksum(block, at, unsigned))) {
+        throw headerError(Number.isNaN(stated) ? 'the checksum field is not a number' : 'checksum mismatch (maybe the tar is corrupted or needs decompressing)');
+    }
+    const format = formatOf(block, at);
+    const raw = {
+        typeflag: block[at + 156],
+        name: fieldString(block, at, 100),
+        linkname: fieldString(block, at + 157, 100),
+        size: numberField(block, at, word, 124, 12),
+        mode: numberField(block, at, word, 100, 8),
+        uid: numberField(block, at, word, 108, 8),
+        gid: numberField(block, at, word, 116, 8),
+        format,
+    };
+    let valid = !Number.isNaN(raw.size + raw.mode + raw.uid + raw.gid + numberField(block, at, word, 136, 12)); // + mtime
+    if (format !== Format.V7) {
+        valid &&= !Number.isNaN(parseNumeric(block, at + 329, 8) + parseNumeric(block, at + 337, 8)); // devmajor, devminor
+        const prefix = prefixOf(block, at, format);
+        if (Number.isNaN(prefix))
+            valid = false;
+        else if (typeof prefix === 'string' && prefix !== '')
+            raw.name = prefix + '/' + raw.name;
+    }
+    if (!valid)
+        throw headerError('a numeric field is not a number');
+    return raw;
+}
+/**
+ * The name prefix at 345 (readHeader): USTAR/PAX 155 bytes; STAR 131 bytes, its atime and ctime after it
+ * (both must parse); GNU has no prefix but atime and ctime there, unless they do not parse (a pre-Go 1.8
+ * writer's bug, golang.org/issue/12594): then the field is a prefix if it is ASCII.
+ */
+function prefixOf(block, at, format) {
+    if (format === Format.Ustar)
+        return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 155);
+    if (format === Format.Star) {
+        if (Number.isNaN(parseNumeric(block, at + 476, 12) + parseNumeric(block, at + 488, 12)))
+            return NaN;
+        return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 131);
+    }
+    const atime = block[at + 345] === 0 ? 0 : parseNumeric(block, at + 345, 12);
+    const ctime = block[at + 357] === 0 ? 0 : parseNumeric(block, at + 357, 12);
+    if (!Number.isNaN(atime + ctime))
+        return '';
+    return isAsciiField(block, at + 345, 155) ? fieldString(block, at + 345, 155) : '';
 }
 var State;
 (function (State) {
+    /** At a block boundary, expecting a header. */
     State[State["Header"] = 0] = "Header";
-    State[State["LongHeader"] = 1] = "LongHeader";
-    State[State["Body"] = 2] = "Body";
-    State[State["Skip"] = 3] = "Skip";
+    /** After one all-zero block: a second ends the archive; anything else is ErrHeader (readHeader). */
+    State[State["SecondZero"] = 1] = "SecondZero";
+    /** The end-of-archive blocks were read: Go reads nothing more, so whatever follows is ignored. */
+    State[State["End"] = 2] = "End";
+    /** Gathering the data of a PAX header or a GNU long name/link. */
+    State[State["Special"] = 3] = "Special";
+    /** Gathering the extension blocks of an old GNU sparse header. */
+    State[State["SparseExtension"] = 4] = "SparseExtension";
+    /** Gathering the blocks of a PAX 1.0 sparse map, from the start of the data. */
+    State[State["SparseMap"] = 5] = "SparseMap";
+    State[State["Body"] = 6] = "Body";
+    /** Skipping a body nobody wants. */
+    State[State["Skip"] = 7] = "Skip";
+    /** Skipping the padding to the next block. */
+    State[State["Padding"] = 8] = "Padding";
 })(State || (State = {}));
+const NOTHING_PENDING = { pax: undefined, gnuLongName: '', gnuLongLink: '' };
 class TarParser {
     handler;
     state = State.Header;
-    /** Bytes still to come of the current body, long-header record or padding. */
+    /** Bytes still to come of the current body (or padding). */
     missing = 0;
     /** Padding after the current body, up to the next 512-byte boundary. */
     padding = 0;
-    /** A header block or long-header record split across chunks. */
+    /** A header block or special record split across chunks. */
     partial = [];
     partialLength = 0;
-    longType;
-    longSize = 0;
-    gnuLongPath;
-    gnuLongLinkPath;
-    pax;
-    paxGlobal;
+    /** The header of the special record being gathered (a 'g' entry keeps the fields its own records set). */
+    special;
+    pending = NOTHING_PENDING;
+    deferred;
+    /** Bytes of old GNU sparse map read so far (Go 1.25 counts the header's 97 against its 1 MiB). */
+    sparseMapBytes = 0;
     /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
     paused = false;
     /**
-     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
-     * consumed); between writes, the sum of what they consumed.
+     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's stored body starts (the
+     * header is consumed); between writes, the sum of what they consumed.
      */
     position = 0;
     constructor(handler) {
         this.handler = handler;
+    }
+    /** True once the end-of-archive blocks are read: every later byte is ignored, as Go never reads it. */
+    get ended() {
+        return this.state === State.End;
     }
     /**
      * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
@@ -43670,7 +44351,8 @@ class TarParser {
         while (offset < length && !this.paused) {
             switch (this.state) {
                 case State.Body:
-                case State.Skip: {
+                case State.Skip:
+                case State.Padding: {
                     const take = Math.min(this.missing, length - offset);
                     if (this.state === State.Body && take > 0)
                         this.handler.body(chunk.subarray(offset, offset + take));
@@ -43680,29 +44362,21 @@ class TarParser {
                         this.endBody();
                     break;
                 }
-                case State.Header: {
-                    if (this.partialLength === 0 && length - offset >= BLOCK) {
-                        offset += BLOCK;
-                        this.position = before + offset;
-                        this.header(chunk, offset - BLOCK);
-                    }
-                    else {
-                        offset += this.gather(chunk, offset, BLOCK);
-                        this.position = before + offset;
-                        if (this.partialLength === BLOCK)
-                            this.header(this.takePartial(), 0);
-                    }
+                case State.End:
+                    offset = length;
                     break;
-                }
-                case State.LongHeader: {
-                    if (this.partialLength === 0 && length - offset >= this.longSize) {
-                        offset += this.longSize;
-                        this.longHeader(chunk.subarray(offset - this.longSize, offset));
+                default: {
+                    const want = this.state === State.Special ? this.special.size : BLOCK;
+                    if (this.partialLength === 0 && length - offset >= want) {
+                        offset += want;
+                        this.position = before + offset;
+                        this.block(chunk, offset - want);
                     }
                     else {
-                        offset += this.gather(chunk, offset, this.longSize);
-                        if (this.partialLength === this.longSize)
-                            this.longHeader(this.takePartial());
+                        offset += this.gather(chunk, offset, want);
+                        this.position = before + offset;
+                        if (this.partialLength === want)
+                            this.block(this.takePartial(), 0);
                     }
                     break;
                 }
@@ -43716,19 +44390,24 @@ class TarParser {
      * seeks past them); returns how many bytes that is. 0 when no body is pending.
      */
     skipBody() {
-        if (this.state !== State.Body && this.state !== State.Skip)
+        if (this.state !== State.Body && this.state !== State.Skip && this.state !== State.Padding)
             return 0;
-        const skipped = this.missing + this.padding;
+        const skipped = this.missing + (this.state === State.Padding ? 0 : this.padding);
         this.missing = 0;
         this.padding = 0;
         this.state = State.Header;
         this.position += skipped;
         return skipped;
     }
-    /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
+    /**
+     * The stream ended. Go ends cleanly (io.EOF) at a block boundary, after one zero block, after the end
+     * blocks, or anywhere in the padding after a body (tryReadFull of the padding returns io.EOF); it fails
+     * (io.ErrUnexpectedEOF) inside a header, a body, a special record or a sparse map.
+     */
     end() {
-        if (this.state !== State.Header || this.partialLength !== 0)
-            throw new Error('Unexpected end of data');
+        const atBoundary = (this.state === State.Header || this.state === State.SecondZero) && this.partialLength === 0;
+        if (!(atBoundary || this.state === State.End || this.state === State.Padding))
+            throw new TarFormatError('Unexpected end of data');
     }
     gather(chunk, offset, want) {
         const take = Math.min(want - this.partialLength, chunk.length - offset);
@@ -43743,89 +44422,212 @@ class TarParser {
         this.partialLength = 0;
         return whole;
     }
+    /** A whole block (or special record) at `at`, read in place: a Buffer per header was a measurable share of the garbage. */
+    block(block, at) {
+        switch (this.state) {
+            case State.Header:
+                return this.header(block, at);
+            case State.SecondZero:
+                // readHeader: "zero block and then non-zero block" is ErrHeader; two zero blocks end the archive.
+                if (!isZeroBlock(block, at, unsignedChecksum(block, at, wordIndex(block, at))))
+                    throw headerError('a zero block is followed by data');
+                this.state = State.End;
+                return;
+            case State.Special:
+                return this.specialRecord(block.subarray(at, at + this.special.size));
+            case State.SparseExtension:
+                return this.sparseExtension(block.subarray(at, at + BLOCK));
+            case State.SparseMap:
+                return this.sparseMapBlock(block.subarray(at, at + BLOCK));
+        }
+    }
+    /** One pass of Go's next() loop: a header that is a record for the next entry, or an entry. */
     header(block, at) {
-        const raw = decodeHeader(block, at);
-        if (!raw)
-            return;
-        if (isPending(raw.type)) {
-            if (raw.size > MAX_LONG_HEADER)
-                throw new Error('Header exceeds max size');
-            // tar-stream loses its way in the blocks that follow such a record; an error is the honest answer.
-            if (!(raw.size >= 0))
-                throw new Error('Invalid header');
-            this.longType = raw.type;
-            this.longSize = raw.size;
-            this.padding = padding(raw.size);
-            if (raw.size === 0)
-                this.longHeader(Buffer.alloc(0));
-            else
-                this.state = State.LongHeader;
+        const word = wordIndex(block, at);
+        const unsigned = unsignedChecksum(block, at, word);
+        if (isZeroBlock(block, at, unsigned)) {
+            this.state = State.SecondZero;
             return;
         }
-        const header = raw;
-        this.applyLongHeaders(header); // a PAX size may replace an unreadable size field
-        if (!(header.size >= 0))
-            throw new Error('Invalid header');
-        // tar-stream (and POSIX) store no data blocks after a directory, whatever its size field says.
-        const size = header.type === 'directory' ? 0 : header.size;
+        const raw = readHeader(block, at, word, unsigned);
+        // handleRegularFile, before the type is looked at: a negative size is ErrHeader, except for header-only types.
+        if (raw.size < 0 && !isHeaderOnly(raw.typeflag))
+            throw headerError('a negative size');
+        switch (raw.typeflag) {
+            case TYPE_PAX:
+            case TYPE_PAX_GLOBAL:
+            case TYPE_GNU_LONG_NAME:
+            case TYPE_GNU_LONG_LINK:
+                return this.startSpecial(raw);
+            default:
+                return this.entryHeader(raw, block, at);
+        }
+    }
+    /** readSpecialFile: a PAX header or GNU long name/link of at most 1 MiB (ErrFieldTooLong past it). */
+    startSpecial(raw) {
+        if (raw.size > MAX_SPECIAL_FILE_BYTES) {
+            throw new TarFormatError(`a '${String.fromCharCode(raw.typeflag)}' record of ${raw.size} bytes is over Go's limit of 1 MiB (archive/tar: header field too long)`);
+        }
+        this.special = raw;
+        this.padding = padding(raw.size);
+        if (raw.size === 0)
+            this.specialRecord(Buffer.alloc(0));
+        else
+            this.state = State.Special;
+    }
+    specialRecord(record) {
+        const raw = this.special;
+        switch (raw.typeflag) {
+            case TYPE_PAX:
+                this.pending = { ...this.pending, pax: parsePax(record) }; // a second 'x' replaces the first: Go keeps one map
+                break;
+            case TYPE_PAX_GLOBAL:
+                return this.globalHeader(raw, record);
+            case TYPE_GNU_LONG_NAME:
+                this.pending = { ...this.pending, gnuLongName: fieldString(record, 0, record.length) };
+                break;
+            case TYPE_GNU_LONG_LINK:
+                this.pending = { ...this.pending, gnuLongLink: fieldString(record, 0, record.length) };
+                break;
+        }
+        this.skipPadding();
+    }
+    /**
+     * Go returns a PAX global header as an entry of its own (type 'g') with the fields its records set
+     * (mergePAX, its errors ignored) and nothing else. The records and GNU names before it are dropped, and
+     * it applies to no later entry (Go keeps no global state). moby ignores such entries.
+     */
+    globalHeader(raw, record) {
+        const records = parsePax(record);
+        const fields = { name: raw.name, linkname: '', size: 0, uid: 0, gid: 0 };
+        try {
+            mergePax(fields, records);
+        }
+        catch {
+            // ignored, as Go ignores mergePAX's error here
+        }
+        this.pending = NOTHING_PENDING;
+        this.skipPadding();
+        const header = { name: fields.name, linkname: '', typeflag: TYPE_PAX_GLOBAL, type: 'pax-global-header', size: 0, mode: 0, uid: 0, gid: 0, sparse: false };
+        if (this.handler.entry(header))
+            this.handler.bodyEnd(); // its bytes were the records, read already
+    }
+    /**
+     * The default case of next(): PAX records merged over the header (mergePAX), then the GNU long name and
+     * link, which win over PAX path and linkpath; '\0' becomes '5' for a name ending in "/", else '0'; the
+     * size (maybe from PAX) checked again; then sparse maps (handleSparseFile).
+     */
+    entryHeader(raw, block, at) {
+        const { pax, gnuLongName, gnuLongLink } = this.pending;
+        this.pending = NOTHING_PENDING;
+        if (pax !== undefined)
+            mergePax(raw, pax);
+        if (gnuLongName !== '')
+            raw.name = gnuLongName;
+        if (gnuLongLink !== '')
+            raw.linkname = gnuLongLink;
+        let typeflag = raw.typeflag;
+        if (typeflag === TYPE_REG_A)
+            typeflag = raw.name.endsWith('/') ? TYPE_DIR : TYPE_REG;
+        const headerOnly = isHeaderOnly(typeflag);
+        if (raw.size < 0 && !headerOnly)
+            throw headerError('a negative size');
+        const stored = headerOnly ? 0 : raw.size;
+        const header = { name: raw.name, linkname: raw.linkname, typeflag, type: typeOf(typeflag), size: raw.size, mode: raw.mode, uid: raw.uid, gid: raw.gid, sparse: false };
+        if (typeflag === TYPE_GNU_SPARSE)
+            return this.oldGnuSparse(header, stored, raw, block, at);
+        const version = paxSparseVersion(pax);
+        if (version === undefined)
+            return this.emit(header, stored);
+        // readGNUSparsePAXHeaders: the name and real size from GNU.sparse.*, then the map.
+        if (headerOnly)
+            throw headerError('a header-only type cannot be sparse');
+        paxSparseHeader(pax, header);
+        header.sparse = true;
+        if (version === '0.1')
+            return this.emitSparse({ header, stored, fragments: sparseMap0x1(pax) }, padding(stored));
+        // 1.0: the map opens the data, read a block at a time (mustReadFull: a data section too short is an error).
+        if (stored < BLOCK)
+            throw new TarFormatError('Unexpected end of data');
+        this.deferred = { header, stored, fragments: [], map: new SparseMap1x0() };
+        this.missing = stored;
+        this.padding = padding(stored);
+        this.state = State.SparseMap;
+    }
+    /** readOldGNUSparseMap: only in a GNU-format block; the real size at 483; fragments, then extension blocks. */
+    oldGnuSparse(header, stored, raw, block, at) {
+        if (raw.format !== Format.Gnu)
+            throw headerError('a sparse entry outside the GNU format');
+        const size = parseNumeric(block, at + 483, 12);
+        if (Number.isNaN(size))
+            throw headerError('a numeric field is not a number');
+        header.size = size;
+        header.sparse = true;
+        const deferred = { header, stored, fragments: [] };
+        if (!oldGnuFragments(block, at, false, deferred.fragments))
+            return this.emitSparse(deferred, padding(stored));
+        this.deferred = deferred;
+        this.sparseMapBytes = 97;
+        this.state = State.SparseExtension;
+    }
+    sparseExtension(block) {
+        const deferred = this.deferred;
+        this.sparseMapBytes += BLOCK;
+        if (this.sparseMapBytes >= MAX_SPARSE_MAP_BYTES)
+            throw new TarFormatError('the GNU sparse map is too long');
+        if (oldGnuFragments(block, 0, true, deferred.fragments))
+            return;
+        this.deferred = undefined;
+        this.emitSparse(deferred, padding(deferred.stored));
+    }
+    sparseMapBlock(block) {
+        const deferred = this.deferred;
+        this.missing -= BLOCK;
+        if (!deferred.map.add(block)) {
+            if (this.missing < BLOCK)
+                throw new TarFormatError('Unexpected end of data'); // the map runs past the data
+            return;
+        }
+        this.deferred = undefined;
+        // The map's blocks are whole: the padding is still that of the whole data section.
+        this.emitSparse({ header: deferred.header, stored: this.missing, fragments: deferred.map.fragments }, this.padding);
+    }
+    /**
+     * A sparse entry: Go checks its map (validateSparseEntries, ErrHeader) before it returns the entry, and the
+     * stored bytes against the fragments only as the body is read (errMissData, errUnrefData): after it.
+     */
+    emitSparse(deferred, padBytes) {
+        const dataBytes = sparseDataBytes(deferred.fragments, deferred.header.size);
+        this.emit(deferred.header, deferred.stored, padBytes);
+        if (dataBytes !== deferred.stored) {
+            throw new TarFormatError(dataBytes < deferred.stored ? 'archive/tar: sparse file contains unreferenced data' : 'archive/tar: sparse file references non-existent data');
+        }
+    }
+    /** Hand an entry over; its stored body (`stored` bytes, then padding) follows. */
+    emit(header, stored, padBytes = padding(stored)) {
         const wantsBody = this.handler.entry(header);
-        this.missing = size;
-        this.padding = padding(size);
-        if (size === 0) {
+        this.missing = stored;
+        this.padding = padBytes;
+        if (stored === 0) {
             if (wantsBody)
                 this.handler.bodyEnd();
+            this.skipPadding();
             return;
         }
         this.state = wantsBody ? State.Body : State.Skip;
     }
-    longHeader(record) {
-        switch (this.longType) {
-            case 'gnu-long-path':
-                this.gnuLongPath = decodeStr(record, 0, record.length);
-                break;
-            case 'gnu-long-link-path':
-                this.gnuLongLinkPath = decodeStr(record, 0, record.length);
-                break;
-            case 'pax-global-header':
-                this.paxGlobal = decodePax(record);
-                break;
-            case 'pax-header':
-                this.pax = this.paxGlobal === undefined ? decodePax(record) : { ...this.paxGlobal, ...decodePax(record) };
-                break;
-        }
-        this.skipPadding();
-    }
-    applyLongHeaders(header) {
-        // Empty GNU names are dropped, as tar-stream drops them.
-        if (this.gnuLongPath !== undefined) {
-            if (this.gnuLongPath)
-                header.name = this.gnuLongPath;
-            this.gnuLongPath = undefined;
-        }
-        if (this.gnuLongLinkPath !== undefined) {
-            if (this.gnuLongLinkPath)
-                header.linkname = this.gnuLongLinkPath;
-            this.gnuLongLinkPath = undefined;
-        }
-        if (this.pax !== undefined) {
-            if (this.pax.path)
-                header.name = this.pax.path;
-            if (this.pax.linkpath)
-                header.linkname = this.pax.linkpath;
-            if (this.pax.size)
-                header.size = parseInt(this.pax.size, 10);
-            this.pax = undefined;
-        }
-    }
     endBody() {
         if (this.state === State.Body)
             this.handler.bodyEnd();
-        this.skipPadding();
+        if (this.state === State.Padding)
+            this.state = State.Header;
+        else
+            this.skipPadding();
     }
-    /** After a body or long-header record: skip to the next block boundary, then expect a header. */
+    /** After a body or special record: skip to the next block boundary, then expect a header. */
     skipPadding() {
         if (this.padding > 0) {
-            this.state = State.Skip;
+            this.state = State.Padding;
             this.missing = this.padding;
             this.padding = 0;
         }
@@ -43845,10 +44647,11 @@ function padding(size) {
 
 
 
+
 /** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
 const SMALL_BLOB = 4 * 1024 * 1024;
-/** Enough bytes to tell gzip and zstd apart from a plain tar. */
-const SNIFF_BYTES = 4;
+/** The default ceiling on a layer's uncompressed bytes: far above any real layer, far below a decompression bomb's. */
+const DEFAULT_MAX_LAYER_BYTES = 64 * 1024 ** 3;
 /**
  * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
  * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
@@ -43863,6 +44666,8 @@ class LayerReader extends external_node_stream_.Writable {
     expectedSize;
     hash;
     blobDigest;
+    maxLayerBytes;
+    digestAlgorithm;
     contents;
     blobHash;
     tarHash;
@@ -43871,6 +44676,13 @@ class LayerReader extends external_node_stream_.Writable {
     headLength = 0;
     compression = 'none';
     decompressor;
+    /** The decompressor emitted all it will: at 'end', which Node's gunzip and zstd emit early when only padding follows. */
+    inflated = false;
+    /** finish(), waiting for `inflated`. */
+    afterInflate;
+    zstdFraming;
+    /** Uncompressed bytes seen so far, against `maxLayerBytes`. */
+    tarBytes = 0;
     parser;
     collector;
     settle;
@@ -43885,14 +44697,19 @@ class LayerReader extends external_node_stream_.Writable {
      *   back empty), which leaves the reading and the entries exactly as they are.
      * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
      *   reading them from the file): only a compressed blob's tar is then hashed here.
+     * @param maxLayerBytes the most uncompressed bytes the layer may have: past it, the read stops with one line.
+     * @param digestAlgorithm what the blob's digest is computed with (its manifest descriptor's algorithm); the
+     *   diff id is always sha256, the only one the engines compute (moby and containerd use digest.Canonical).
      */
-    constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest) {
+    constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest, maxLayerBytes = DEFAULT_MAX_LAYER_BYTES, digestAlgorithm = 'sha256') {
         super({ highWaterMark: 1024 * 1024 });
         this.blobName = blobName;
         this.expectedSize = expectedSize;
         this.hash = hash;
         this.blobDigest = blobDigest;
-        this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize) : NO_HASH;
+        this.maxLayerBytes = maxLayerBytes;
+        this.digestAlgorithm = digestAlgorithm;
+        this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize, digestAlgorithm) : NO_HASH;
         blobDigest?.catch(() => undefined); // observed in complete()
         this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
         this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
@@ -43907,8 +44724,12 @@ class LayerReader extends external_node_stream_.Writable {
         // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
         if (!this.failed && !this.blobHash.hasRoom())
             return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
+        if (!this.failed && !this.decompressor && this.tarHash && !this.tarHash.hasRoom())
+            return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
         this.blobSize += chunk.length;
         this.blobHash.update(chunk);
+        if (this.zstdFraming)
+            this.checkFraming(chunk);
         if (this.tarHash === undefined) {
             this.head.push(chunk);
             this.headLength += chunk.length;
@@ -43917,14 +44738,23 @@ class LayerReader extends external_node_stream_.Writable {
             this.start();
             chunk = Buffer.concat(this.head);
             this.head = [];
+            if (this.zstdFraming)
+                this.checkFraming(chunk);
         }
         this.forward(chunk, callback);
+    }
+    checkFraming(chunk) {
+        const problem = this.zstdFraming.update(chunk);
+        if (problem !== undefined)
+            this.fail(new InputError(`${this.blobName}: ${problem}`));
     }
     _final(callback) {
         if (this.tarHash === undefined) {
             this.start();
             const rest = Buffer.concat(this.head);
             this.head = [];
+            if (this.zstdFraming)
+                this.checkFraming(rest);
             if (rest.length > 0)
                 return this.forward(rest, () => this.finish(callback));
         }
@@ -43936,8 +44766,17 @@ class LayerReader extends external_node_stream_.Writable {
         this.decompressor?.destroy();
         callback(error);
     }
+    /** Uncompressed bytes: counted against the ceiling, then parsed until the tar's end (after it, Go reads nothing). */
     parse(chunk) {
         if (this.failed)
+            return;
+        this.tarBytes += chunk.length;
+        if (this.tarBytes > this.maxLayerBytes) {
+            this.fail(new InputError(`${this.blobName}: over ${this.maxLayerBytes} bytes uncompressed, the most a layer may have (maxLayerBytes); the audit stopped there`));
+            this.decompressor?.destroy();
+            return;
+        }
+        if (this.parser.ended)
             return;
         try {
             this.parser.write(chunk);
@@ -43947,11 +44786,22 @@ class LayerReader extends external_node_stream_.Writable {
         }
     }
     start() {
-        this.compression = detectCompression(Buffer.concat(this.head));
-        if (this.compression === 'none') {
+        const head = Buffer.concat(this.head);
+        this.compression = detectCompression(head);
+        const unsupported = unsupportedCompression(head);
+        if (unsupported !== undefined) {
+            this.fail(new InputError(`${this.blobName}: the layer is ${unsupported}-compressed, which Docker reads but this tool cannot (gzip, zstd and plain tar only)`));
+        }
+        if (this.compression === 'none' && this.digestAlgorithm === 'sha256') {
             this.tarHash = this.blobHash; // same bytes: hash once
             return;
         }
+        if (this.compression === 'none') {
+            this.tarHash = this.hash ? new Sha256Stream(this.expectedSize) : NO_HASH; // the blob's digest is not sha256
+            return;
+        }
+        if (this.compression === 'zstd')
+            this.zstdFraming = new ZstdFraming();
         // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
         const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
         this.tarHash = tarHash;
@@ -43966,7 +44816,24 @@ class LayerReader extends external_node_stream_.Writable {
             }
             this.parse(data);
         });
+        // Registered now, not when the input ends: with only junk after the data, Node emits 'end' before the
+        // last write is called back (and so before _final), and a listener added then would wait forever.
+        decompressor.once('end', () => this.inflatedAll());
+        // After a complete gzip member, Node's gunzip takes NULs as padding and another member as more data, as
+        // unpigz does (the engine's gzip reader when installed, the default with Docker's packages); other junk is
+        // an error here, as it is for Go's gzip reader (the engine's without unpigz). unpigz would ignore it, but
+        // Node gives no way to find where a member ended: that layer is refused, never read short.
         decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
+    }
+    /** Everything the decompressor will give has come: later input is trailing data (hashed, never inflated). */
+    inflatedAll() {
+        if (this.inflated)
+            return;
+        this.inflated = true;
+        this.waiting?.(); // the last write: after an early 'end', Node calls it back late, or not before _final
+        const then = this.afterInflate;
+        this.afterInflate = undefined;
+        then?.();
     }
     /**
      * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
@@ -43974,9 +44841,11 @@ class LayerReader extends external_node_stream_.Writable {
      * decompressor when it calls back for that chunk.
      */
     forward(chunk, callback) {
-        if (this.failed)
+        if (this.failed || this.inflated)
             return callback();
         if (!this.decompressor) {
+            if (this.tarHash !== this.blobHash)
+                this.tarHash.update(chunk); // a plain tar under a non-sha256 digest
             this.parse(chunk);
             return callback();
         }
@@ -44001,11 +44870,11 @@ class LayerReader extends external_node_stream_.Writable {
         };
         if (!this.decompressor)
             return endTar();
-        this.waitFor(this.decompressor, 'end', endTar);
+        const release = this.hold(endTar);
+        if (this.inflated)
+            return release();
+        this.afterInflate = release;
         this.decompressor.end();
-    }
-    waitFor(emitter, event, then) {
-        emitter.once(event, this.hold(then));
     }
     /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
     hold(then) {
@@ -44025,7 +44894,7 @@ class LayerReader extends external_node_stream_.Writable {
         ]);
         if (this.failed)
             return;
-        const digest = this.hash ? 'sha256:' + blobHex : '';
+        const digest = this.hash ? `${this.digestAlgorithm}:${blobHex}` : '';
         const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
         this.settle.resolve({
             digest,
@@ -44035,9 +44904,16 @@ class LayerReader extends external_node_stream_.Writable {
             size: this.collector.size,
             files: this.collector.files,
             entries: this.collector.entries,
+            ...(this.collector.uncaptured ? { uncaptured: this.collector.uncaptured } : {}),
         });
     }
     tarError(error) {
+        if (error instanceof LayerRefusal)
+            return new InputError(`${this.blobName}: ${error.message}`);
+        if (error instanceof InputError)
+            return error;
+        if (!(error instanceof TarFormatError))
+            return error instanceof Error ? error : new Error(String(error)); // a bug, not the input
         const detail = describeError(error);
         const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
         return new InputError(`${this.blobName}: ${what}`);
@@ -44046,6 +44922,11 @@ class LayerReader extends external_node_stream_.Writable {
         if (this.failed)
             return;
         this.failed = true;
+        // Finish the hashes nobody will read: a stream left open on a hashing thread keeps that thread (and so the
+        // process) alive after the error is reported.
+        this.blobHash.digest().catch(() => undefined);
+        if (this.tarHash !== undefined && this.tarHash !== this.blobHash)
+            this.tarHash.digest().catch(() => undefined);
         this.settle.reject(error);
         this.waiting?.();
     }
@@ -44275,8 +45156,9 @@ async function readLocatedLayer(task) {
 function startLocatedLayer(task, watch) {
     const { path, start, length } = task.location;
     // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
-    const digest = task.hash ? hashFileRange(path, start, length) : undefined;
-    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
+    const algorithm = task.digestAlgorithm ?? 'sha256';
+    const digest = task.hash ? hashFileRange(path, start, length, algorithm) : undefined;
+    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest, task.maxLayerBytes, algorithm);
     watch?.(reader);
     const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
         if (error instanceof InputError)
@@ -53246,12 +54128,14 @@ async function readImage(opened, options = {}) {
                 located.set(blob.key, blob); // the source steps over it
                 continue;
             }
-            const reading = readStreamed(blob, capture, hash, watch).then(layerRead);
+            const reading = readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfKey(blob.key)).then(layerRead);
             reading.catch(() => undefined); // observed below, if the image uses this blob
             await reading.catch(() => undefined);
             read.set(blob.key, reading);
         }
         const meta = await opened.meta();
+        if (hash)
+            meta.layers.forEach((ref, index) => checkAlgorithm(ref, index, opened.label));
         // Bottom layer first: the analysis takes them in that order.
         const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
             .filter((key) => located.has(key) && !read.has(key))
@@ -53263,7 +54147,8 @@ async function readImage(opened, options = {}) {
             // this one has gone through the parser, not when its digest is done (a hashing thread finishes that).
             let inPlace = Promise.resolve();
             for (const blob of wanted) {
-                const task = { location: blob.location, blobName: blob.name, hash, capture };
+                const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
+                const task = { location: blob.location, blobName: blob.name, hash, capture, digestAlgorithm: algorithm, ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}) };
                 let reading;
                 if (plan?.keys.has(blob.key)) {
                     reading = plan.threads.read(task).then(layerRead);
@@ -53331,20 +54216,48 @@ class ProgressCounter {
     }
 }
 /** Read a blob as the source streams it past. */
-async function readStreamed(blob, capture, hash, watch) {
+/** A streamed blob's digest algorithm, before the manifest is known: an OCI blob's path names it (blobs/<alg>/<hex>). */
+function algorithmOfKey(key) {
+    const match = /^blobs\/([a-z0-9]+)\//.exec(key);
+    return match && isDigestAlgorithm(match[1]) ? match[1] : 'sha256';
+}
+function algorithmOfRef(ref) {
+    const name = ref?.digest?.slice(0, ref.digest.indexOf(':'));
+    return name !== undefined && isDigestAlgorithm(name) ? name : 'sha256';
+}
+/**
+ * The OCI spec registers sha256, sha512 and blake3; we verify the first two and refuse anything else with one
+ * line, rather than report a digest nobody checked.
+ */
+function checkAlgorithm(ref, index, label) {
+    if (ref.digest === undefined)
+        return;
+    const name = ref.digest.slice(0, ref.digest.indexOf(':'));
+    if (isDigestAlgorithm(name))
+        return;
+    const why = name === 'blake3' ? 'blake3 (registered by the OCI spec, but Node.js cannot compute it)' : `${JSON.stringify(name)}, which the OCI spec does not register`;
+    throw new InputError(`${label}: layer ${index} (${ref.key}): its digest algorithm is ${why}; only sha256 and sha512 digests can be verified (audit with --no-verify to take them on trust)`);
+}
+async function readStreamed(blob, capture, hash, watch, maxLayerBytes, algorithm) {
     // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
     // whether the blob is worth hashing on a worker thread.
-    const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash);
+    const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash, undefined, maxLayerBytes, algorithm);
     watch(reader);
     await blob.pipeTo(reader);
     return reader.contents;
 }
 function verified(contents, ref, index, hash, label) {
+    // --no-verify takes the blobs on trust, their sizes too.
     if (!hash)
         return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
-    if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
+    // Content whose length is not its descriptor's size is not to be trusted (OCI descriptor spec).
+    const sizeMismatch = ref.size !== undefined && contents.blobSize !== ref.size;
+    const sizeError = () => new InputError(`${label}: layer ${index} (${ref.key}): size mismatch: the manifest says ${ref.size} bytes, the blob has ${contents.blobSize}`);
+    if (ref.digest !== undefined && contents.digest !== ref.digest) {
         throw new InputError(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${read_image_short(ref.digest)}, the bytes hash to ${read_image_short(contents.digest)}`);
     }
+    if (sizeMismatch)
+        throw sizeError(); // a digest that matches with a size that does not: a lying descriptor
     if (contents.diffId !== ref.diffId) {
         throw new InputError(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${read_image_short(ref.diffId)}, the uncompressed tar hashes to ${read_image_short(contents.diffId)}`);
     }
@@ -64138,6 +65051,7 @@ async function auditImage(request) {
             onLayer: (layer) => stack.add(layer),
             ...(request.progress ? { progress: request.progress } : {}),
             ...(request.verify === false ? { verify: false } : {}),
+            ...(request.maxLayerBytes !== undefined ? { maxLayerBytes: request.maxLayerBytes } : {}),
         });
         return stack.analysis(meta, layers);
     }

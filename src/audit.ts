@@ -12,6 +12,8 @@ export interface AuditRequest extends SourceOptions {
   progress?: ReadProgress;
   /** false: skip hashing the layers (their digests are then taken on trust). */
   verify?: boolean;
+  /** The most uncompressed bytes one layer may have (default 64 GiB): for a CLI flag, policy key or Action input to set. */
+  maxLayerBytes?: number;
 }
 
 export async function resolveSource(request: AuditRequest): Promise<SourceSpec> {
@@ -34,6 +36,7 @@ export async function auditImage(request: AuditRequest): Promise<Analysis> {
       onLayer: (layer) => stack.add(layer),
       ...(request.progress ? { progress: request.progress } : {}),
       ...(request.verify === false ? { verify: false } : {}),
+      ...(request.maxLayerBytes !== undefined ? { maxLayerBytes: request.maxLayerBytes } : {}),
     });
     return stack.analysis(meta, layers);
   } finally {

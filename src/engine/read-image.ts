@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { CAPTURE_NOTHING, capturePredicate, type CapturePolicy } from '../layers/capture.js';
 import { LayerReader } from '../layers/layer-reader.js';
-import { prepareHashWorker } from '../layers/sha256-stream.js';
+import { isDigestAlgorithm, prepareHashWorker, type DigestAlgorithm } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
 import type { LayerBlob, OpenedImage } from '../sources/source.js';
@@ -32,6 +32,8 @@ export interface ReadOptions {
   verify?: boolean;
   /** Each layer, verified, in stacking order, as soon as it and every layer below it are read. */
   onLayer?: (layer: LayerContents, index: number) => void;
+  /** The most uncompressed bytes one layer may have; past it the audit stops with one line (default 64 GiB). */
+  maxLayerBytes?: number;
 }
 
 /**
@@ -67,12 +69,13 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
         located.set(blob.key, blob); // the source steps over it
         continue;
       }
-      const reading = readStreamed(blob, capture, hash, watch).then(layerRead);
+      const reading = readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfKey(blob.key)).then(layerRead);
       reading.catch(() => undefined); // observed below, if the image uses this blob
       await reading.catch(() => undefined);
       read.set(blob.key, reading);
     }
     const meta = await opened.meta();
+    if (hash) meta.layers.forEach((ref, index) => checkAlgorithm(ref, index, opened.label));
 
     // Bottom layer first: the analysis takes them in that order.
     const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
@@ -85,7 +88,8 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
       // this one has gone through the parser, not when its digest is done (a hashing thread finishes that).
       let inPlace: Promise<unknown> = Promise.resolve();
       for (const blob of wanted) {
-        const task = { location: blob.location, blobName: blob.name, hash, capture };
+        const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
+        const task = { location: blob.location, blobName: blob.name, hash, capture, digestAlgorithm: algorithm, ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}) };
         let reading: Promise<LayerContents>;
         if (plan?.keys.has(blob.key)) {
           reading = plan.threads.read(task).then(layerRead);
@@ -151,20 +155,48 @@ class ProgressCounter {
 }
 
 /** Read a blob as the source streams it past. */
-async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, watch: (reader: LayerReader) => void): Promise<LayerContents> {
+/** A streamed blob's digest algorithm, before the manifest is known: an OCI blob's path names it (blobs/<alg>/<hex>). */
+function algorithmOfKey(key: string): DigestAlgorithm {
+  const match = /^blobs\/([a-z0-9]+)\//.exec(key);
+  return match && isDigestAlgorithm(match[1]!) ? match[1] : 'sha256';
+}
+
+function algorithmOfRef(ref: LayerRef | undefined): DigestAlgorithm {
+  const name = ref?.digest?.slice(0, ref.digest.indexOf(':'));
+  return name !== undefined && isDigestAlgorithm(name) ? name : 'sha256';
+}
+
+/**
+ * The OCI spec registers sha256, sha512 and blake3; we verify the first two and refuse anything else with one
+ * line, rather than report a digest nobody checked.
+ */
+function checkAlgorithm(ref: LayerRef, index: number, label: string): void {
+  if (ref.digest === undefined) return;
+  const name = ref.digest.slice(0, ref.digest.indexOf(':'));
+  if (isDigestAlgorithm(name)) return;
+  const why = name === 'blake3' ? 'blake3 (registered by the OCI spec, but Node.js cannot compute it)' : `${JSON.stringify(name)}, which the OCI spec does not register`;
+  throw new InputError(`${label}: layer ${index} (${ref.key}): its digest algorithm is ${why}; only sha256 and sha512 digests can be verified (audit with --no-verify to take them on trust)`);
+}
+
+async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, watch: (reader: LayerReader) => void, maxLayerBytes: number | undefined, algorithm: DigestAlgorithm): Promise<LayerContents> {
   // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
   // whether the blob is worth hashing on a worker thread.
-  const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash);
+  const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash, undefined, maxLayerBytes, algorithm);
   watch(reader);
   await blob.pipeTo(reader);
   return reader.contents;
 }
 
 function verified(contents: LayerContents, ref: LayerRef, index: number, hash: boolean, label: string): LayerContents {
+  // --no-verify takes the blobs on trust, their sizes too.
   if (!hash) return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
-  if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
+  // Content whose length is not its descriptor's size is not to be trusted (OCI descriptor spec).
+  const sizeMismatch = ref.size !== undefined && contents.blobSize !== ref.size;
+  const sizeError = (): InputError => new InputError(`${label}: layer ${index} (${ref.key}): size mismatch: the manifest says ${ref.size} bytes, the blob has ${contents.blobSize}`);
+  if (ref.digest !== undefined && contents.digest !== ref.digest) {
     throw new InputError(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${short(ref.digest)}, the bytes hash to ${short(contents.digest)}`);
   }
+  if (sizeMismatch) throw sizeError(); // a digest that matches with a size that does not: a lying descriptor
   if (contents.diffId !== ref.diffId) {
     throw new InputError(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${short(ref.diffId)}, the uncompressed tar hashes to ${short(contents.diffId)}`);
   }

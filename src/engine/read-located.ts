@@ -1,7 +1,7 @@
 import { InputError, describeError } from '../errors.js';
 import { capturePredicate, type CapturePolicy } from '../layers/capture.js';
 import { LayerReader } from '../layers/layer-reader.js';
-import { hashFileRange } from '../layers/sha256-stream.js';
+import { hashFileRange, type DigestAlgorithm } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { BlobLocation } from '../sources/source.js';
 import { fileChunks, pump } from '../sources/stream-utils.js';
@@ -12,6 +12,10 @@ export interface LayerTask {
   blobName: string;
   hash: boolean;
   capture: CapturePolicy;
+  /** The most uncompressed bytes the layer may have (ReadOptions.maxLayerBytes). */
+  maxLayerBytes?: number;
+  /** The algorithm of the blob's digest (its descriptor's). */
+  digestAlgorithm?: DigestAlgorithm;
 }
 
 /** Read one layer from its location, on this thread. */
@@ -27,8 +31,9 @@ export async function readLocatedLayer(task: LayerTask): Promise<LayerContents> 
 export function startLocatedLayer(task: LayerTask, watch?: (reader: LayerReader) => void): { parsed: Promise<void>; contents: Promise<LayerContents> } {
   const { path, start, length } = task.location;
   // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
-  const digest = task.hash ? hashFileRange(path, start, length) : undefined;
-  const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
+  const algorithm = task.digestAlgorithm ?? 'sha256';
+  const digest = task.hash ? hashFileRange(path, start, length, algorithm) : undefined;
+  const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest, task.maxLayerBytes, algorithm);
   watch?.(reader);
   const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error: unknown) => {
     if (error instanceof InputError) throw error;

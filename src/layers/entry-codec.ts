@@ -6,7 +6,7 @@ import type { EntryKind, LayerEntry } from '../model/entry.js';
  * this costs about one string and one object per entry on the receiving side.
  *
  * Per entry: kind (u8), flags (u8: 1 link target, 2 content), mode, uid, gid, size (f64 each: tar numbers
- * can exceed 32 bits), path length (u32) and UTF-8 bytes, then the link target likewise, then the content's
+ * can exceed 32 bits), path length (u32; its top bit set for UTF-16) and UTF-8 bytes, then the link target likewise, then the content's
  * index in the side list of captured buffers (u32).
  */
 
@@ -15,6 +15,8 @@ const KIND_CODE = new Map(KINDS.map((kind, code) => [kind, code]));
 const HAS_LINK = 1;
 const HAS_CONTENT = 2;
 const FIXED = 2 + 4 * 8 + 4;
+/** Set in a string's length word when it is stored as UTF-16. */
+const UTF16 = 0x80000000;
 
 export interface EncodedEntries {
   count: number;
@@ -37,8 +39,10 @@ export function encodeEntries(entries: readonly LayerEntry[]): EncodedEntries {
   };
   const writeString = (text: string): void => {
     room(4 + text.length * 3);
-    const length = buffer.write(text, at + 4, 'utf8');
-    view.setUint32(at, length, true);
+    // A name holding escaped bytes (lone surrogates, tar-names.ts) would not survive UTF-8: UTF-16 does.
+    const wide = !(text as unknown as { isWellFormed(): boolean }).isWellFormed();
+    const length = buffer.write(text, at + 4, wide ? 'utf16le' : 'utf8');
+    view.setUint32(at, wide ? (length | UTF16) >>> 0 : length, true);
     at += 4 + length;
   };
   for (let i = 0; i < entries.length; i++) {
@@ -69,8 +73,9 @@ export function decodeEntries(encoded: EncodedEntries): LayerEntry[] {
   const entries = new Array<LayerEntry>(encoded.count);
   let at = 0;
   const readString = (): string => {
-    const length = view.getUint32(at, true);
-    const text = bytes.toString('utf8', at + 4, at + 4 + length);
+    const word = view.getUint32(at, true);
+    const length = word & ~UTF16;
+    const text = bytes.toString(word & UTF16 ? 'utf16le' : 'utf8', at + 4, at + 4 + length);
     at += 4 + length;
     return text;
   };

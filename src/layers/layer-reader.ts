@@ -1,16 +1,17 @@
 import { Writable, type Transform } from 'node:stream';
 import { InputError, describeError } from '../errors.js';
 import type { LayerContents } from '../model/entry.js';
-import { createDecompressor, detectCompression, type Compression } from './compression.js';
+import { SNIFF_BYTES, ZstdFraming, createDecompressor, detectCompression, unsupportedCompression, type Compression } from './compression.js';
+import { LayerRefusal } from './entries.js';
 import { EntryCollector } from './entry-collector.js';
-import { NO_HASH, Sha256Stream, type StreamHash } from './sha256-stream.js';
-import { TarParser } from './tar-parser.js';
+import { NO_HASH, Sha256Stream, type DigestAlgorithm, type StreamHash } from './sha256-stream.js';
+import { TarFormatError, TarParser } from './tar-parser.js';
 
 /** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
 const SMALL_BLOB = 4 * 1024 * 1024;
 
-/** Enough bytes to tell gzip and zstd apart from a plain tar. */
-const SNIFF_BYTES = 4;
+/** The default ceiling on a layer's uncompressed bytes: far above any real layer, far below a decompression bomb's. */
+export const DEFAULT_MAX_LAYER_BYTES = 64 * 1024 ** 3;
 
 /**
  * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
@@ -31,6 +32,13 @@ export class LayerReader extends Writable {
   private headLength = 0;
   private compression: Compression = 'none';
   private decompressor: Transform | undefined;
+  /** The decompressor emitted all it will: at 'end', which Node's gunzip and zstd emit early when only padding follows. */
+  private inflated = false;
+  /** finish(), waiting for `inflated`. */
+  private afterInflate: (() => void) | undefined;
+  private zstdFraming: ZstdFraming | undefined;
+  /** Uncompressed bytes seen so far, against `maxLayerBytes`. */
+  private tarBytes = 0;
   private readonly parser: TarParser;
   private readonly collector: EntryCollector;
   private settle!: { resolve: (c: LayerContents) => void; reject: (e: Error) => void };
@@ -46,6 +54,9 @@ export class LayerReader extends Writable {
    *   back empty), which leaves the reading and the entries exactly as they are.
    * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
    *   reading them from the file): only a compressed blob's tar is then hashed here.
+   * @param maxLayerBytes the most uncompressed bytes the layer may have: past it, the read stops with one line.
+   * @param digestAlgorithm what the blob's digest is computed with (its manifest descriptor's algorithm); the
+   *   diff id is always sha256, the only one the engines compute (moby and containerd use digest.Canonical).
    */
   constructor(
     private readonly blobName: string,
@@ -53,9 +64,11 @@ export class LayerReader extends Writable {
     private readonly expectedSize?: number,
     private readonly hash = true,
     private readonly blobDigest?: Promise<string>,
+    private readonly maxLayerBytes = DEFAULT_MAX_LAYER_BYTES,
+    private readonly digestAlgorithm: DigestAlgorithm = 'sha256',
   ) {
     super({ highWaterMark: 1024 * 1024 });
-    this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize) : NO_HASH;
+    this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize, digestAlgorithm) : NO_HASH;
     blobDigest?.catch(() => undefined); // observed in complete()
     this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
@@ -71,8 +84,10 @@ export class LayerReader extends Writable {
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
     if (!this.failed && !this.blobHash.hasRoom()) return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
+    if (!this.failed && !this.decompressor && this.tarHash && !this.tarHash.hasRoom()) return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
     this.blobSize += chunk.length;
     this.blobHash.update(chunk);
+    if (this.zstdFraming) this.checkFraming(chunk);
     if (this.tarHash === undefined) {
       this.head.push(chunk);
       this.headLength += chunk.length;
@@ -80,8 +95,14 @@ export class LayerReader extends Writable {
       this.start();
       chunk = Buffer.concat(this.head);
       this.head = [];
+      if (this.zstdFraming) this.checkFraming(chunk);
     }
     this.forward(chunk, callback);
+  }
+
+  private checkFraming(chunk: Buffer): void {
+    const problem = this.zstdFraming!.update(chunk);
+    if (problem !== undefined) this.fail(new InputError(`${this.blobName}: ${problem}`));
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -89,6 +110,7 @@ export class LayerReader extends Writable {
       this.start();
       const rest = Buffer.concat(this.head);
       this.head = [];
+      if (this.zstdFraming) this.checkFraming(rest);
       if (rest.length > 0) return this.forward(rest, () => this.finish(callback));
     }
     this.finish(callback);
@@ -100,8 +122,16 @@ export class LayerReader extends Writable {
     callback(error);
   }
 
+  /** Uncompressed bytes: counted against the ceiling, then parsed until the tar's end (after it, Go reads nothing). */
   private parse(chunk: Buffer): void {
     if (this.failed) return;
+    this.tarBytes += chunk.length;
+    if (this.tarBytes > this.maxLayerBytes) {
+      this.fail(new InputError(`${this.blobName}: over ${this.maxLayerBytes} bytes uncompressed, the most a layer may have (maxLayerBytes); the audit stopped there`));
+      this.decompressor?.destroy();
+      return;
+    }
+    if (this.parser.ended) return;
     try {
       this.parser.write(chunk);
     } catch (error) {
@@ -110,11 +140,21 @@ export class LayerReader extends Writable {
   }
 
   private start(): void {
-    this.compression = detectCompression(Buffer.concat(this.head));
-    if (this.compression === 'none') {
+    const head = Buffer.concat(this.head);
+    this.compression = detectCompression(head);
+    const unsupported = unsupportedCompression(head);
+    if (unsupported !== undefined) {
+      this.fail(new InputError(`${this.blobName}: the layer is ${unsupported}-compressed, which Docker reads but this tool cannot (gzip, zstd and plain tar only)`));
+    }
+    if (this.compression === 'none' && this.digestAlgorithm === 'sha256') {
       this.tarHash = this.blobHash; // same bytes: hash once
       return;
     }
+    if (this.compression === 'none') {
+      this.tarHash = this.hash ? new Sha256Stream(this.expectedSize) : NO_HASH; // the blob's digest is not sha256
+      return;
+    }
+    if (this.compression === 'zstd') this.zstdFraming = new ZstdFraming();
     // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
     const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
     this.tarHash = tarHash;
@@ -128,9 +168,26 @@ export class LayerReader extends Writable {
       }
       this.parse(data);
     });
+    // Registered now, not when the input ends: with only junk after the data, Node emits 'end' before the
+    // last write is called back (and so before _final), and a listener added then would wait forever.
+    decompressor.once('end', () => this.inflatedAll());
+    // After a complete gzip member, Node's gunzip takes NULs as padding and another member as more data, as
+    // unpigz does (the engine's gzip reader when installed, the default with Docker's packages); other junk is
+    // an error here, as it is for Go's gzip reader (the engine's without unpigz). unpigz would ignore it, but
+    // Node gives no way to find where a member ended: that layer is refused, never read short.
     decompressor.on('error', (error: Error) =>
       this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)),
     );
+  }
+
+  /** Everything the decompressor will give has come: later input is trailing data (hashed, never inflated). */
+  private inflatedAll(): void {
+    if (this.inflated) return;
+    this.inflated = true;
+    this.waiting?.(); // the last write: after an early 'end', Node calls it back late, or not before _final
+    const then = this.afterInflate;
+    this.afterInflate = undefined;
+    then?.();
   }
 
   /**
@@ -139,8 +196,9 @@ export class LayerReader extends Writable {
    * decompressor when it calls back for that chunk.
    */
   private forward(chunk: Buffer, callback: (error?: Error | null) => void): void {
-    if (this.failed) return callback();
+    if (this.failed || this.inflated) return callback();
     if (!this.decompressor) {
+      if (this.tarHash !== this.blobHash) this.tarHash!.update(chunk); // a plain tar under a non-sha256 digest
       this.parse(chunk);
       return callback();
     }
@@ -162,12 +220,10 @@ export class LayerReader extends Writable {
       this.complete().catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
     };
     if (!this.decompressor) return endTar();
-    this.waitFor(this.decompressor, 'end', endTar);
+    const release = this.hold(endTar);
+    if (this.inflated) return release();
+    this.afterInflate = release;
     this.decompressor.end();
-  }
-
-  private waitFor(emitter: { once(event: never, listener: () => void): unknown }, event: string, then: () => void): void {
-    (emitter as { once(event: string, listener: () => void): unknown }).once(event, this.hold(then));
   }
 
   /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
@@ -187,7 +243,7 @@ export class LayerReader extends Writable {
       this.tarHash === this.blobHash ? undefined : this.tarHash!.digest(),
     ]);
     if (this.failed) return;
-    const digest = this.hash ? 'sha256:' + blobHex : '';
+    const digest = this.hash ? `${this.digestAlgorithm}:${blobHex}` : '';
     const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
     this.settle.resolve({
       digest,
@@ -197,10 +253,14 @@ export class LayerReader extends Writable {
       size: this.collector.size,
       files: this.collector.files,
       entries: this.collector.entries,
+      ...(this.collector.uncaptured ? { uncaptured: this.collector.uncaptured } : {}),
     });
   }
 
-  private tarError(error: unknown): InputError {
+  private tarError(error: unknown): Error {
+    if (error instanceof LayerRefusal) return new InputError(`${this.blobName}: ${error.message}`);
+    if (error instanceof InputError) return error;
+    if (!(error instanceof TarFormatError)) return error instanceof Error ? error : new Error(String(error)); // a bug, not the input
     const detail = describeError(error);
     const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
     return new InputError(`${this.blobName}: ${what}`);
@@ -209,6 +269,10 @@ export class LayerReader extends Writable {
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
+    // Finish the hashes nobody will read: a stream left open on a hashing thread keeps that thread (and so the
+    // process) alive after the error is reported.
+    this.blobHash.digest().catch(() => undefined);
+    if (this.tarHash !== undefined && this.tarHash !== this.blobHash) this.tarHash.digest().catch(() => undefined);
     this.settle.reject(error);
     this.waiting?.();
   }

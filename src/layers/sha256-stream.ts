@@ -17,6 +17,13 @@ import { Worker } from 'node:worker_threads';
  * copy: on this kind of machine a page fault on new memory costs ~2 us per 4 KiB, i.e. ~0.5 s per GiB.)
  */
 
+/** The digest algorithms the OCI image spec registers that node:crypto computes (blake3, also registered, it does not). */
+export type DigestAlgorithm = 'sha256' | 'sha512';
+
+export function isDigestAlgorithm(name: string): name is DigestAlgorithm {
+  return name === 'sha256' || name === 'sha512';
+}
+
 /** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
 const LOCAL_LIMIT = 4 * 1024 * 1024;
 const SLOT = 1024 * 1024;
@@ -29,7 +36,7 @@ const { createHash } = require('node:crypto');
 const { closeSync, openSync, readSync } = require('node:fs');
 const streams = new Map();
 function hashFile(m) {
-  const hash = createHash('sha256');
+  const hash = createHash(m.algorithm);
   const buffer = Buffer.allocUnsafe(${SLOT});
   const fd = openSync(m.file, 'r');
   try {
@@ -52,7 +59,7 @@ parentPort.on('message', (m) => {
       parentPort.postMessage({ id: m.id, error: String(error && error.message) });
     }
   } else if (m.ring) {
-    streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
+    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
   } else if (m.length !== undefined) {
     const stream = streams.get(m.id);
     stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
@@ -170,10 +177,10 @@ class FileRangeHash implements Job {
   readonly digest: Promise<string>;
   private settle!: { resolve: (hex: string) => void; reject: (error: Error) => void };
 
-  constructor(private readonly owner: HashWorker, file: string, start: number, length: number) {
+  constructor(private readonly owner: HashWorker, file: string, start: number, length: number, algorithm: DigestAlgorithm) {
     this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     owner.attach(this);
-    owner.worker.postMessage({ id: this.id, file, start, length });
+    owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
   }
 
   reply(reply: Reply, error?: Error): void {
@@ -188,9 +195,9 @@ class FileRangeHash implements Job {
  * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
  * range is small or this thread must hash everything itself (then hash the bytes as they are read).
  */
-export function hashFileRange(file: string, start: number, length: number): Promise<string> | undefined {
+export function hashFileRange(file: string, start: number, length: number, algorithm: DigestAlgorithm = 'sha256'): Promise<string> | undefined {
   const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
-  return worker && new FileRangeHash(worker, file, start, length).digest;
+  return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
 }
 
 /** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
@@ -209,11 +216,11 @@ class RemoteHash implements Job {
   private digestAsked = false;
   private error: Error | undefined;
 
-  constructor(private readonly owner: HashWorker) {
+  constructor(private readonly owner: HashWorker, algorithm: DigestAlgorithm) {
     this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
     this.bytes = new Uint8Array(this.ring);
     owner.attach(this);
-    owner.worker.postMessage({ id: this.id, ring: this.ring });
+    owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
   }
 
   /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
@@ -315,10 +322,13 @@ export class Sha256Stream {
   private held: Buffer[] = [];
   private heldLength = 0;
 
-  /** @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see. */
-  constructor(expectedSize?: number) {
+  /**
+   * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
+   * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
+   */
+  constructor(expectedSize?: number, private readonly algorithm: DigestAlgorithm = 'sha256') {
     if (expectedSize === undefined) return;
-    if (expectedSize < LOCAL_LIMIT) this.local = createHash('sha256');
+    if (expectedSize < LOCAL_LIMIT) this.local = createHash(algorithm);
     else this.goRemote();
   }
 
@@ -347,8 +357,8 @@ export class Sha256Stream {
   /** Hash on a worker thread from now on; in place when there can be none. */
   private goRemote(): void {
     const worker = usableWorker();
-    if (worker) this.remote = new RemoteHash(worker);
-    else this.local = createHash('sha256');
+    if (worker) this.remote = new RemoteHash(worker, this.algorithm);
+    else this.local = createHash(this.algorithm);
   }
 
   onDrain(then: () => void): void {
@@ -358,7 +368,7 @@ export class Sha256Stream {
 
   async digest(): Promise<string> {
     if (this.remote) return this.remote.digest();
-    const hash = this.local ?? createHash('sha256');
+    const hash = this.local ?? createHash(this.algorithm);
     for (const part of this.held) hash.update(part);
     this.held = [];
     return hash.digest('hex');

@@ -1,14 +1,20 @@
 /**
- * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
- * bodies are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
- * callback per entry. A layer of 100,000 small files is mostly headers, and tar-stream's per-entry stream
- * cost more than everything else we do with them.
+ * A push parser for one tar stream that reads it exactly as Go's archive/tar reads it: the reader Docker
+ * applies layers with (moby pkg/archive and containerd's archive package both call tar.NewReader), and
+ * the one `docker load` unpacks its input with. Headers are decoded synchronously as bytes arrive; bodies
+ * are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
+ * callback per entry: a layer of 100,000 small files is mostly headers.
  *
- * Decoding follows tar-stream 3 (which reads the archives around the layers) rule for rule, so both agree on
- * every name: ustar prefix, GNU long names and links ('L'/'K'), PAX path/linkpath/size (per-file headers
- * merged over a global one, which on its own applies to nothing), base-256 numbers, checksum, an all-zero
- * block skipped, a directory's size field ignored, the type from the typeflag alone.
+ * Every rule below names the Go code it follows (reader.go, format.go, strconv.go, common.go of Go 1.19,
+ * which Debian's Docker 20.10 is built with, and of Go 1.25; where they differ it says so). Rules about what
+ * the engine then does with an entry (types it refuses, whiteouts, `..`) are moby's, in entries.ts.
  */
+import { decodeName } from './tar-names.js';
+import { BLOCK, isZeroBlock, numberField, parseNumeric, parseOctal, signedChecksum, unsignedChecksum, wordIndex } from './tar-numbers.js';
+import { TarFormatError, mergePax, parsePax, type PaxFields } from './tar-pax.js';
+import { MAX_SPARSE_MAP_BYTES, SparseMap1x0, oldGnuFragments, paxSparseHeader, paxSparseVersion, sparseDataBytes, sparseMap0x1, type SparseFragment } from './tar-sparse.js';
+
+export { TarFormatError } from './tar-pax.js';
 
 export type TarEntryType =
   | 'file'
@@ -19,302 +25,230 @@ export type TarEntryType =
   | 'directory'
   | 'fifo'
   | 'contiguous-file'
+  | 'gnu-sparse'
+  | 'pax-global-header'
   | null;
 
 export interface TarHeader {
+  /** Decoded one to one from its bytes (tar-names.ts). */
   name: string;
+  /** '' when there is none, as in Go. */
+  linkname: string;
+  /** The typeflag byte, after Go's one rewrite ('\0' becomes '0', or '5' for a name ending in "/"). */
+  typeflag: number;
+  type: TarEntryType;
+  /** Go's Header.Size: the real size (of a sparse file: with its holes). */
+  size: number;
   mode: number;
   uid: number;
   gid: number;
-  size: number;
-  type: TarEntryType;
-  linkname: string | null;
+  /** A GNU sparse file: its body holds only the data fragments (`size` counts the holes too). */
+  sparse: boolean;
 }
 
 export interface TarHandler {
-  /** Return true to receive the entry's body through `body` (then `bodyEnd`); false to skip it. */
+  /** Return true to receive the entry's stored body through `body` (then `bodyEnd`); false to skip it. */
   entry(header: TarHeader): boolean;
   body?(chunk: Buffer): void;
   bodyEnd?(): void;
 }
 
-const BLOCK = 512;
-const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU long-name record
-const EMPTY_CHECKSUM = 8 * 32;
+/** Go's maxSpecialFileSize (format.go): the most a PAX header or a GNU long name/link may hold (ErrFieldTooLong). */
+export const MAX_SPECIAL_FILE_BYTES = 1 << 20;
 
-/** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
-function isUstar(block: Buffer, at: number): boolean {
-  return block[at + 257] === 0x75 && block[at + 258] === 0x73 && block[at + 259] === 0x74 && block[at + 260] === 0x61 && block[at + 261] === 0x72;
+const TYPE_REG = 0x30; // '0'
+const TYPE_REG_A = 0x00; // '\0', deprecated
+const TYPE_DIR = 0x35; // '5'
+const TYPE_PAX = 0x78; // 'x'
+const TYPE_PAX_GLOBAL = 0x67; // 'g'
+const TYPE_GNU_LONG_NAME = 0x4c; // 'L'
+const TYPE_GNU_LONG_LINK = 0x4b; // 'K'
+const TYPE_GNU_SPARSE = 0x53; // 'S'
+
+/** Types '1'-'6' (link, symlink, char, block, dir, fifo): Go never reads a body for them, whatever the size field says (isHeaderOnlyType). */
+function isHeaderOnly(typeflag: number): boolean {
+  return typeflag >= 0x31 && typeflag <= 0x36;
 }
 
-type Pending = 'gnu-long-path' | 'gnu-long-link-path' | 'pax-header' | 'pax-global-header';
-
-/** Typeflag byte minus '0', as tar-stream computes it ('x' = 72, 'g' = 55, 'L' = 28, 'K' = 27, 'N' = 30). */
-function typeOf(flag: number): TarEntryType | Pending {
-  switch (flag) {
-    case 0: return 'file';
-    case 1: return 'link';
-    case 2: return 'symlink';
-    case 3: return 'character-device';
-    case 4: return 'block-device';
-    case 5: return 'directory';
-    case 6: return 'fifo';
-    case 7: return 'contiguous-file';
-    case 72: return 'pax-header';
-    case 55: return 'pax-global-header';
-    case 27: return 'gnu-long-link-path';
-    case 28:
-    case 30: return 'gnu-long-path';
+function typeOf(typeflag: number): TarEntryType {
+  switch (typeflag) {
+    case 0x30: return 'file';
+    case 0x31: return 'link';
+    case 0x32: return 'symlink';
+    case 0x33: return 'character-device';
+    case 0x34: return 'block-device';
+    case 0x35: return 'directory';
+    case 0x36: return 'fifo';
+    case 0x37: return 'contiguous-file';
+    case TYPE_GNU_SPARSE: return 'gnu-sparse';
+    case TYPE_PAX_GLOBAL: return 'pax-global-header';
     default: return null;
   }
 }
 
-function indexOf(block: Buffer, byte: number, start: number, end: number): number {
-  for (let i = start; i < end; i++) if (block[i] === byte) return i;
-  return end;
+/** Go's getFormat (format.go), after the checksum: which layout the block's magic says it has. */
+const enum Format {
+  V7,
+  /** USTAR or PAX: magic "ustar\0", any version. */
+  Ustar,
+  /** Magic "ustar\0" and the trailer "tar\0" at 508. */
+  Star,
+  /** Magic "ustar " and version " \0". */
+  Gnu,
 }
 
-function decodeStr(block: Buffer, start: number, length: number): string {
-  return block.toString('utf8', start, indexOf(block, 0, start, start + length));
-}
-
-function parse256(field: Buffer): number | null {
-  let positive: boolean;
-  if (field[0] === 0x80) positive = true;
-  else if (field[0] === 0xff) positive = false;
-  else return null;
-  let sum = 0;
-  let scale = 1;
-  for (let i = field.length - 1; i > 0; i--) {
-    sum += (positive ? field[i]! : 0xff - field[i]!) * scale;
-    scale *= 256;
+function formatOf(block: Buffer, at: number): Format {
+  const m = at + 257;
+  if (block[m] !== 0x75 || block[m + 1] !== 0x73 || block[m + 2] !== 0x74 || block[m + 3] !== 0x61 || block[m + 4] !== 0x72) return Format.V7;
+  if (block[m + 5] === 0) {
+    const t = at + 508;
+    return block[t] === 0x74 && block[t + 1] === 0x61 && block[t + 2] === 0x72 && block[t + 3] === 0 ? Format.Star : Format.Ustar;
   }
-  return positive ? sum : -sum;
+  if (block[m + 5] === 0x20 && block[m + 6] === 0x20 && block[m + 7] === 0) return Format.Gnu;
+  return Format.V7;
 }
 
-/** A numeric field: octal digits (leading spaces and NULs skipped, up to a space or NUL), or base-256. */
-function decodeOct(block: Buffer, start: number, length: number): number | null {
-  if (block[start]! & 0x80) return parse256(block.subarray(start, start + length));
-  const end = start + length;
-  let offset = start;
-  while (offset < end && block[offset] === 0x20) offset++; // old tars pad with leading spaces
-  while (offset < end && block[offset] === 0) offset++;
-  // Digits by hand, not parseInt(toString()): this runs seven times per header, and headers are most of a
-  // layer of small files. Anything but a digit or a terminator takes tar-stream's own path, to agree exactly.
-  let value = 0;
-  for (let i = offset; i < end; i++) {
-    const byte = block[i]!;
-    if (byte === 0x20 || byte === 0) break;
-    if (byte < 0x30 || byte > 0x37) return parseInt(block.toString('utf8', offset, indexOf(block, 0x20, offset, end)), 8);
-    value = value * 8 + (byte - 0x30);
-  }
-  return value;
+/** Go's parseString: the bytes up to the first NUL (or the whole field). */
+function fieldString(block: Buffer, start: number, length: number): string {
+  let end = start;
+  const limit = start + length;
+  while (end < limit && block[end] !== 0) end++;
+  return decodeName(block, start, end);
 }
 
-/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused, so this is one view per buffer). */
-let wordsOf: ArrayBufferLike | undefined;
-let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-
-/*
- * Numeric fields as tar writers fill them (GNU tar, Go's archive/tar): zero-padded octal digits and a
- * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for the size. Those
- * forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte); anything
- * else gives -1, and decodeOct reads the field byte by byte.
- */
-
-/** Whether each byte of `word` under `mask` is an octal digit. */
-function octalDigits(word: number, mask: number): boolean {
-  return (word & (0xf8f8f8f8 & mask)) === (0x30303030 & mask);
+function isAsciiField(block: Buffer, start: number, length: number): boolean {
+  for (let i = start; i < start + length && block[i] !== 0; i++) if (block[i]! >= 0x80) return false;
+  return true;
 }
 
-function isTerminator(byte: number): boolean {
-  return byte === 0 || byte === 0x20;
+/** A header as readHeader (reader.go) returns it, before next() applies PAX and GNU records to it. */
+interface RawHeader extends PaxFields {
+  typeflag: number;
+  mode: number;
+  format: Format;
 }
 
-/** The value of the four digits of a word that octalDigits() accepted. */
-function fourDigits(word: number): number {
-  const d = word - 0x30303030;
-  return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
-}
-
-/** The value of the three digits in the low bytes of a word that octalDigits() accepted under 0x00ffffff. */
-function threeDigits(word: number): number {
-  const d = (word & 0x00ffffff) - 0x303030;
-  return ((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | (d >>> 16);
-}
-
-function octal8(w: Uint32Array<ArrayBufferLike>, at: number): number {
-  const first = w[at]!;
-  const second = w[at + 1]!;
-  if (!octalDigits(first, 0xffffffff)) return -1;
-  // Seven digits and a terminator.
-  if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24)) return fourDigits(first) * 512 + threeDigits(second);
-  // Six digits and a terminator (the checksum's form).
-  if (octalDigits(second, 0x0000ffff) && isTerminator((second >>> 16) & 0xff)) {
-    const d = second - 0x3030;
-    return fourDigits(first) * 64 + (((d & 0xff) << 3) | ((d >>> 8) & 0xff));
-  }
-  return -1;
-}
-
-/** Eleven digits and a terminator (the size). */
-function octal12(w: Uint32Array<ArrayBufferLike>, at: number): number {
-  const first = w[at]!;
-  const second = w[at + 1]!;
-  const third = w[at + 2]!;
-  if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24)) return -1;
-  return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
+function headerError(what: string): TarFormatError {
+  return new TarFormatError(`Invalid tar header: ${what}`);
 }
 
 /**
- * The index in `words` of the header block at `at`, after making `words` the view of its memory (chunks are
- * reused, so that is one view per buffer); -1 when the block is not 4-byte aligned.
+ * readHeader, for a block that is not all zeros: the checksum (the unsigned or the signed sum, getFormat),
+ * the magic, then every field. A numeric field Go cannot parse (size, mode, uid, gid, mtime; devmajor and
+ * devminor past V7; atime and ctime of STAR) is ErrHeader, even one we never use.
  */
-function wordIndex(block: Buffer, at: number): number {
-  const address = block.byteOffset + at;
-  if ((address & 3) !== 0) return -1;
-  if (wordsOf !== block.buffer) {
-    wordsOf = block.buffer;
-    words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
+function readHeader(block: Buffer, at: number, word: number, unsigned: number): RawHeader {
+  const stated = parseOctal(block, at + 148, 8);
+  if (!(stated === unsigned || stated === signedChecksum(block, at, unsigned))) {
+    throw headerError(Number.isNaN(stated) ? 'the checksum field is not a number' : 'checksum mismatch (maybe the tar is corrupted or needs decompressing)');
   }
-  return address >>> 2;
-}
-
-/** A numeric field at `offset` (a multiple of 4) of the header at `at`, whose word index is `word` (-1: unaligned). */
-function numberField(block: Buffer, at: number, word: number, offset: number, length: 8 | 12): number | null {
-  if (word >= 0) {
-    const value = length === 8 ? octal8(words, word + (offset >>> 2)) : octal12(words, word + (offset >>> 2));
-    if (value >= 0) return value;
-  }
-  return decodeOct(block, at + offset, length);
-}
-
-/**
- * Sum of the header's bytes with the checksum field (bytes 148-155) counted as spaces. This touches every
- * byte of every header, so when the block is 4-byte aligned it adds its words' even and odd bytes into two
- * 16-bit lanes each (126 words of at most 255 per lane stay below 65536): about 3x faster than by byte.
- */
-function checksum(block: Buffer, at: number, word: number): number {
-  if (word < 0) {
-    let sum = EMPTY_CHECKSUM;
-    for (let i = at; i < at + 148; i += 4) sum += block[i]! + block[i + 1]! + block[i + 2]! + block[i + 3]!;
-    for (let i = at + 156; i < at + BLOCK; i += 4) sum += block[i]! + block[i + 1]! + block[i + 2]! + block[i + 3]!;
-    return sum;
-  }
-  const w = words;
-  const first = word;
-  // Four words a round, even and odd bytes in two sums: fewer dependent additions per word.
-  let even = 0;
-  let odd = 0;
-  for (let i = first; i < first + 36; i += 4) {
-    const a = w[i]!, b = w[i + 1]!, c = w[i + 2]!, d = w[i + 3]!;
-    even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
-    odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
-  }
-  // Word 36 (bytes 144-147) alone; words 37-38 are the checksum field.
-  even += w[first + 36]! & 0x00ff00ff;
-  odd += (w[first + 36]! >>> 8) & 0x00ff00ff;
-  for (let i = first + 39; i < first + 127; i += 4) {
-    const a = w[i]!, b = w[i + 1]!, c = w[i + 2]!, d = w[i + 3]!;
-    even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
-    odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
-  }
-  even += w[first + 127]! & 0x00ff00ff;
-  odd += (w[first + 127]! >>> 8) & 0x00ff00ff;
-  return EMPTY_CHECKSUM + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
-}
-
-function decodePax(record: Buffer): Record<string, string> {
-  const result: Record<string, string> = {};
-  let buf = record;
-  while (buf.length) {
-    let i = 0;
-    while (i < buf.length && buf[i] !== 0x20) i++;
-    const length = parseInt(buf.toString('utf8', 0, i), 10);
-    if (!length) return result;
-    // A record longer than what is left cannot be right (tar-stream reads on; libarchive and GNU tar refuse).
-    if (length > buf.length) throw new Error(`PAX record length ${length} exceeds the ${buf.length} bytes left of its header`);
-    const line = buf.toString('utf8', i + 1, length - 1);
-    const eq = line.indexOf('=');
-    if (eq === -1) return result;
-    result[line.slice(0, eq)] = line.slice(eq + 1);
-    buf = buf.subarray(length);
-  }
-  return result;
-}
-
-/** A header as decoded, before it is known to describe an entry rather than a PAX or GNU long-name record. */
-interface RawHeader extends Omit<TarHeader, 'type'> {
-  type: TarEntryType | Pending;
-}
-
-/**
- * The header block at `at` of `block` (read in place: a layer of small files is mostly headers, and a
- * Buffer per header was a measurable share of the garbage). Undefined for an all-zero block
- * (end-of-archive padding, skipped like tar-stream does).
- */
-function decodeHeader(block: Buffer, at: number): RawHeader | undefined {
-  const word = wordIndex(block, at);
-  const sum = checksum(block, at, word);
-  if (sum === EMPTY_CHECKSUM) return undefined;
-  if (sum !== numberField(block, at, word, 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-  let name = decodeStr(block, at, 100);
-  const ustar = isUstar(block, at);
-  if (ustar && block[at + 262] === 0) {
-    if (block[at + 345]) name = decodeStr(block, at + 345, 155) + '/' + name;
-  } else if (!(ustar && block[at + 262] === 0x20 && block[at + 263] === 0x20 && block[at + 264] === 0)) {
-    throw new Error('Invalid tar header: unknown format.');
-  }
-  const flag = block[at + 156]!;
-  return {
-    name,
-    mode: numberField(block, at, word, 100, 8) ?? 0,
-    uid: numberField(block, at, word, 108, 8) ?? 0,
-    gid: numberField(block, at, word, 116, 8) ?? 0,
-    size: numberField(block, at, word, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
-    // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
-    // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
-    type: typeOf(flag === 0 ? 0 : flag - 48),
-    linkname: block[at + 157] === 0 ? null : decodeStr(block, at + 157, 100),
+  const format = formatOf(block, at);
+  const raw: RawHeader = {
+    typeflag: block[at + 156]!,
+    name: fieldString(block, at, 100),
+    linkname: fieldString(block, at + 157, 100),
+    size: numberField(block, at, word, 124, 12),
+    mode: numberField(block, at, word, 100, 8),
+    uid: numberField(block, at, word, 108, 8),
+    gid: numberField(block, at, word, 116, 8),
+    format,
   };
+  let valid = !Number.isNaN(raw.size + raw.mode + raw.uid + raw.gid + numberField(block, at, word, 136, 12)); // + mtime
+  if (format !== Format.V7) {
+    valid &&= !Number.isNaN(parseNumeric(block, at + 329, 8) + parseNumeric(block, at + 337, 8)); // devmajor, devminor
+    const prefix = prefixOf(block, at, format);
+    if (Number.isNaN(prefix)) valid = false;
+    else if (typeof prefix === 'string' && prefix !== '') raw.name = prefix + '/' + raw.name;
+  }
+  if (!valid) throw headerError('a numeric field is not a number');
+  return raw;
 }
 
-function isPending(type: RawHeader['type']): type is Pending {
-  return type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
+/**
+ * The name prefix at 345 (readHeader): USTAR/PAX 155 bytes; STAR 131 bytes, its atime and ctime after it
+ * (both must parse); GNU has no prefix but atime and ctime there, unless they do not parse (a pre-Go 1.8
+ * writer's bug, golang.org/issue/12594): then the field is a prefix if it is ASCII.
+ */
+function prefixOf(block: Buffer, at: number, format: Format): string | number {
+  if (format === Format.Ustar) return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 155);
+  if (format === Format.Star) {
+    if (Number.isNaN(parseNumeric(block, at + 476, 12) + parseNumeric(block, at + 488, 12))) return NaN;
+    return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 131);
+  }
+  const atime = block[at + 345] === 0 ? 0 : parseNumeric(block, at + 345, 12);
+  const ctime = block[at + 357] === 0 ? 0 : parseNumeric(block, at + 357, 12);
+  if (!Number.isNaN(atime + ctime)) return '';
+  return isAsciiField(block, at + 345, 155) ? fieldString(block, at + 345, 155) : '';
 }
 
 const enum State {
+  /** At a block boundary, expecting a header. */
   Header,
-  LongHeader,
+  /** After one all-zero block: a second ends the archive; anything else is ErrHeader (readHeader). */
+  SecondZero,
+  /** The end-of-archive blocks were read: Go reads nothing more, so whatever follows is ignored. */
+  End,
+  /** Gathering the data of a PAX header or a GNU long name/link. */
+  Special,
+  /** Gathering the extension blocks of an old GNU sparse header. */
+  SparseExtension,
+  /** Gathering the blocks of a PAX 1.0 sparse map, from the start of the data. */
+  SparseMap,
   Body,
+  /** Skipping a body nobody wants. */
   Skip,
+  /** Skipping the padding to the next block. */
+  Padding,
+}
+
+/** What the PAX and GNU records read so far will apply to the next entry (reset by every entry, 'g' included). */
+interface Pending {
+  pax: Map<string, string> | undefined;
+  gnuLongName: string;
+  gnuLongLink: string;
+}
+
+const NOTHING_PENDING: Pending = { pax: undefined, gnuLongName: '', gnuLongLink: '' };
+
+/** A sparse entry whose header is read, waiting for its map blocks before it can be handed over. */
+interface Deferred {
+  header: TarHeader;
+  /** Bytes stored after the header: the data section as the size field (or PAX size) states it. */
+  stored: number;
+  fragments: SparseFragment[];
+  map?: SparseMap1x0;
 }
 
 export class TarParser {
   private state = State.Header;
-  /** Bytes still to come of the current body, long-header record or padding. */
+  /** Bytes still to come of the current body (or padding). */
   private missing = 0;
   /** Padding after the current body, up to the next 512-byte boundary. */
   private padding = 0;
-  /** A header block or long-header record split across chunks. */
+  /** A header block or special record split across chunks. */
   private partial: Buffer[] = [];
   private partialLength = 0;
-  private longType: Pending | undefined;
-  private longSize = 0;
-  private gnuLongPath: string | undefined;
-  private gnuLongLinkPath: string | undefined;
-  private pax: Record<string, string> | undefined;
-  private paxGlobal: Record<string, string> | undefined;
+  /** The header of the special record being gathered (a 'g' entry keeps the fields its own records set). */
+  private special: RawHeader | undefined;
+  private pending: Pending = NOTHING_PENDING;
+  private deferred: Deferred | undefined;
+  /** Bytes of old GNU sparse map read so far (Go 1.25 counts the header's 97 against its 1 MiB). */
+  private sparseMapBytes = 0;
 
   /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
   private paused = false;
   /**
-   * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
-   * consumed); between writes, the sum of what they consumed.
+   * Bytes of the stream consumed so far. Inside `entry` it is where the entry's stored body starts (the
+   * header is consumed); between writes, the sum of what they consumed.
    */
   position = 0;
 
   constructor(private readonly handler: TarHandler) {}
+
+  /** True once the end-of-archive blocks are read: every later byte is ignored, as Go never reads it. */
+  get ended(): boolean {
+    return this.state === State.End;
+  }
 
   /**
    * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
@@ -333,7 +267,8 @@ export class TarParser {
     while (offset < length && !this.paused) {
       switch (this.state) {
         case State.Body:
-        case State.Skip: {
+        case State.Skip:
+        case State.Padding: {
           const take = Math.min(this.missing, length - offset);
           if (this.state === State.Body && take > 0) this.handler.body!(chunk.subarray(offset, offset + take));
           offset += take;
@@ -341,25 +276,19 @@ export class TarParser {
           if (this.missing === 0) this.endBody();
           break;
         }
-        case State.Header: {
-          if (this.partialLength === 0 && length - offset >= BLOCK) {
-            offset += BLOCK;
-            this.position = before + offset;
-            this.header(chunk, offset - BLOCK);
-          } else {
-            offset += this.gather(chunk, offset, BLOCK);
-            this.position = before + offset;
-            if (this.partialLength === BLOCK) this.header(this.takePartial(), 0);
-          }
+        case State.End:
+          offset = length;
           break;
-        }
-        case State.LongHeader: {
-          if (this.partialLength === 0 && length - offset >= this.longSize) {
-            offset += this.longSize;
-            this.longHeader(chunk.subarray(offset - this.longSize, offset));
+        default: {
+          const want = this.state === State.Special ? this.special!.size : BLOCK;
+          if (this.partialLength === 0 && length - offset >= want) {
+            offset += want;
+            this.position = before + offset;
+            this.block(chunk, offset - want);
           } else {
-            offset += this.gather(chunk, offset, this.longSize);
-            if (this.partialLength === this.longSize) this.longHeader(this.takePartial());
+            offset += this.gather(chunk, offset, want);
+            this.position = before + offset;
+            if (this.partialLength === want) this.block(this.takePartial(), 0);
           }
           break;
         }
@@ -374,8 +303,8 @@ export class TarParser {
    * seeks past them); returns how many bytes that is. 0 when no body is pending.
    */
   skipBody(): number {
-    if (this.state !== State.Body && this.state !== State.Skip) return 0;
-    const skipped = this.missing + this.padding;
+    if (this.state !== State.Body && this.state !== State.Skip && this.state !== State.Padding) return 0;
+    const skipped = this.missing + (this.state === State.Padding ? 0 : this.padding);
     this.missing = 0;
     this.padding = 0;
     this.state = State.Header;
@@ -383,9 +312,14 @@ export class TarParser {
     return skipped;
   }
 
-  /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
+  /**
+   * The stream ended. Go ends cleanly (io.EOF) at a block boundary, after one zero block, after the end
+   * blocks, or anywhere in the padding after a body (tryReadFull of the padding returns io.EOF); it fails
+   * (io.ErrUnexpectedEOF) inside a header, a body, a special record or a sparse map.
+   */
   end(): void {
-    if (this.state !== State.Header || this.partialLength !== 0) throw new Error('Unexpected end of data');
+    const atBoundary = (this.state === State.Header || this.state === State.SecondZero) && this.partialLength === 0;
+    if (!(atBoundary || this.state === State.End || this.state === State.Padding)) throw new TarFormatError('Unexpected end of data');
   }
 
   private gather(chunk: Buffer, offset: number, want: number): number {
@@ -403,80 +337,198 @@ export class TarParser {
     return whole;
   }
 
+  /** A whole block (or special record) at `at`, read in place: a Buffer per header was a measurable share of the garbage. */
+  private block(block: Buffer, at: number): void {
+    switch (this.state) {
+      case State.Header:
+        return this.header(block, at);
+      case State.SecondZero:
+        // readHeader: "zero block and then non-zero block" is ErrHeader; two zero blocks end the archive.
+        if (!isZeroBlock(block, at, unsignedChecksum(block, at, wordIndex(block, at)))) throw headerError('a zero block is followed by data');
+        this.state = State.End;
+        return;
+      case State.Special:
+        return this.specialRecord(block.subarray(at, at + this.special!.size));
+      case State.SparseExtension:
+        return this.sparseExtension(block.subarray(at, at + BLOCK));
+      case State.SparseMap:
+        return this.sparseMapBlock(block.subarray(at, at + BLOCK));
+    }
+  }
+
+  /** One pass of Go's next() loop: a header that is a record for the next entry, or an entry. */
   private header(block: Buffer, at: number): void {
-    const raw = decodeHeader(block, at);
-    if (!raw) return;
-    if (isPending(raw.type)) {
-      if (raw.size > MAX_LONG_HEADER) throw new Error('Header exceeds max size');
-      // tar-stream loses its way in the blocks that follow such a record; an error is the honest answer.
-      if (!(raw.size >= 0)) throw new Error('Invalid header');
-      this.longType = raw.type;
-      this.longSize = raw.size;
-      this.padding = padding(raw.size);
-      if (raw.size === 0) this.longHeader(Buffer.alloc(0));
-      else this.state = State.LongHeader;
+    const word = wordIndex(block, at);
+    const unsigned = unsignedChecksum(block, at, word);
+    if (isZeroBlock(block, at, unsigned)) {
+      this.state = State.SecondZero;
       return;
     }
-    const header = raw as TarHeader;
-    this.applyLongHeaders(header); // a PAX size may replace an unreadable size field
-    if (!(header.size >= 0)) throw new Error('Invalid header');
-    // tar-stream (and POSIX) store no data blocks after a directory, whatever its size field says.
-    const size = header.type === 'directory' ? 0 : header.size;
+    const raw = readHeader(block, at, word, unsigned);
+    // handleRegularFile, before the type is looked at: a negative size is ErrHeader, except for header-only types.
+    if (raw.size < 0 && !isHeaderOnly(raw.typeflag)) throw headerError('a negative size');
+    switch (raw.typeflag) {
+      case TYPE_PAX:
+      case TYPE_PAX_GLOBAL:
+      case TYPE_GNU_LONG_NAME:
+      case TYPE_GNU_LONG_LINK:
+        return this.startSpecial(raw);
+      default:
+        return this.entryHeader(raw, block, at);
+    }
+  }
+
+  /** readSpecialFile: a PAX header or GNU long name/link of at most 1 MiB (ErrFieldTooLong past it). */
+  private startSpecial(raw: RawHeader): void {
+    if (raw.size > MAX_SPECIAL_FILE_BYTES) {
+      throw new TarFormatError(`a '${String.fromCharCode(raw.typeflag)}' record of ${raw.size} bytes is over Go's limit of 1 MiB (archive/tar: header field too long)`);
+    }
+    this.special = raw;
+    this.padding = padding(raw.size);
+    if (raw.size === 0) this.specialRecord(Buffer.alloc(0));
+    else this.state = State.Special;
+  }
+
+  private specialRecord(record: Buffer): void {
+    const raw = this.special!;
+    switch (raw.typeflag) {
+      case TYPE_PAX:
+        this.pending = { ...this.pending, pax: parsePax(record) }; // a second 'x' replaces the first: Go keeps one map
+        break;
+      case TYPE_PAX_GLOBAL:
+        return this.globalHeader(raw, record);
+      case TYPE_GNU_LONG_NAME:
+        this.pending = { ...this.pending, gnuLongName: fieldString(record, 0, record.length) };
+        break;
+      case TYPE_GNU_LONG_LINK:
+        this.pending = { ...this.pending, gnuLongLink: fieldString(record, 0, record.length) };
+        break;
+    }
+    this.skipPadding();
+  }
+
+  /**
+   * Go returns a PAX global header as an entry of its own (type 'g') with the fields its records set
+   * (mergePAX, its errors ignored) and nothing else. The records and GNU names before it are dropped, and
+   * it applies to no later entry (Go keeps no global state). moby ignores such entries.
+   */
+  private globalHeader(raw: RawHeader, record: Buffer): void {
+    const records = parsePax(record);
+    const fields: PaxFields = { name: raw.name, linkname: '', size: 0, uid: 0, gid: 0 };
+    try {
+      mergePax(fields, records);
+    } catch {
+      // ignored, as Go ignores mergePAX's error here
+    }
+    this.pending = NOTHING_PENDING;
+    this.skipPadding();
+    const header: TarHeader = { name: fields.name, linkname: '', typeflag: TYPE_PAX_GLOBAL, type: 'pax-global-header', size: 0, mode: 0, uid: 0, gid: 0, sparse: false };
+    if (this.handler.entry(header)) this.handler.bodyEnd!(); // its bytes were the records, read already
+  }
+
+  /**
+   * The default case of next(): PAX records merged over the header (mergePAX), then the GNU long name and
+   * link, which win over PAX path and linkpath; '\0' becomes '5' for a name ending in "/", else '0'; the
+   * size (maybe from PAX) checked again; then sparse maps (handleSparseFile).
+   */
+  private entryHeader(raw: RawHeader, block: Buffer, at: number): void {
+    const { pax, gnuLongName, gnuLongLink } = this.pending;
+    this.pending = NOTHING_PENDING;
+    if (pax !== undefined) mergePax(raw, pax);
+    if (gnuLongName !== '') raw.name = gnuLongName;
+    if (gnuLongLink !== '') raw.linkname = gnuLongLink;
+    let typeflag = raw.typeflag;
+    if (typeflag === TYPE_REG_A) typeflag = raw.name.endsWith('/') ? TYPE_DIR : TYPE_REG;
+    const headerOnly = isHeaderOnly(typeflag);
+    if (raw.size < 0 && !headerOnly) throw headerError('a negative size');
+    const stored = headerOnly ? 0 : raw.size;
+    const header: TarHeader = { name: raw.name, linkname: raw.linkname, typeflag, type: typeOf(typeflag), size: raw.size, mode: raw.mode, uid: raw.uid, gid: raw.gid, sparse: false };
+    if (typeflag === TYPE_GNU_SPARSE) return this.oldGnuSparse(header, stored, raw, block, at);
+    const version = paxSparseVersion(pax);
+    if (version === undefined) return this.emit(header, stored);
+    // readGNUSparsePAXHeaders: the name and real size from GNU.sparse.*, then the map.
+    if (headerOnly) throw headerError('a header-only type cannot be sparse');
+    paxSparseHeader(pax!, header);
+    header.sparse = true;
+    if (version === '0.1') return this.emitSparse({ header, stored, fragments: sparseMap0x1(pax!) }, padding(stored));
+    // 1.0: the map opens the data, read a block at a time (mustReadFull: a data section too short is an error).
+    if (stored < BLOCK) throw new TarFormatError('Unexpected end of data');
+    this.deferred = { header, stored, fragments: [], map: new SparseMap1x0() };
+    this.missing = stored;
+    this.padding = padding(stored);
+    this.state = State.SparseMap;
+  }
+
+  /** readOldGNUSparseMap: only in a GNU-format block; the real size at 483; fragments, then extension blocks. */
+  private oldGnuSparse(header: TarHeader, stored: number, raw: RawHeader, block: Buffer, at: number): void {
+    if (raw.format !== Format.Gnu) throw headerError('a sparse entry outside the GNU format');
+    const size = parseNumeric(block, at + 483, 12);
+    if (Number.isNaN(size)) throw headerError('a numeric field is not a number');
+    header.size = size;
+    header.sparse = true;
+    const deferred: Deferred = { header, stored, fragments: [] };
+    if (!oldGnuFragments(block, at, false, deferred.fragments)) return this.emitSparse(deferred, padding(stored));
+    this.deferred = deferred;
+    this.sparseMapBytes = 97;
+    this.state = State.SparseExtension;
+  }
+
+  private sparseExtension(block: Buffer): void {
+    const deferred = this.deferred!;
+    this.sparseMapBytes += BLOCK;
+    if (this.sparseMapBytes >= MAX_SPARSE_MAP_BYTES) throw new TarFormatError('the GNU sparse map is too long');
+    if (oldGnuFragments(block, 0, true, deferred.fragments)) return;
+    this.deferred = undefined;
+    this.emitSparse(deferred, padding(deferred.stored));
+  }
+
+  private sparseMapBlock(block: Buffer): void {
+    const deferred = this.deferred!;
+    this.missing -= BLOCK;
+    if (!deferred.map!.add(block)) {
+      if (this.missing < BLOCK) throw new TarFormatError('Unexpected end of data'); // the map runs past the data
+      return;
+    }
+    this.deferred = undefined;
+    // The map's blocks are whole: the padding is still that of the whole data section.
+    this.emitSparse({ header: deferred.header, stored: this.missing, fragments: deferred.map!.fragments! }, this.padding);
+  }
+
+  /**
+   * A sparse entry: Go checks its map (validateSparseEntries, ErrHeader) before it returns the entry, and the
+   * stored bytes against the fragments only as the body is read (errMissData, errUnrefData): after it.
+   */
+  private emitSparse(deferred: Deferred, padBytes: number): void {
+    const dataBytes = sparseDataBytes(deferred.fragments, deferred.header.size);
+    this.emit(deferred.header, deferred.stored, padBytes);
+    if (dataBytes !== deferred.stored) {
+      throw new TarFormatError(dataBytes < deferred.stored ? 'archive/tar: sparse file contains unreferenced data' : 'archive/tar: sparse file references non-existent data');
+    }
+  }
+
+  /** Hand an entry over; its stored body (`stored` bytes, then padding) follows. */
+  private emit(header: TarHeader, stored: number, padBytes = padding(stored)): void {
     const wantsBody = this.handler.entry(header);
-    this.missing = size;
-    this.padding = padding(size);
-    if (size === 0) {
+    this.missing = stored;
+    this.padding = padBytes;
+    if (stored === 0) {
       if (wantsBody) this.handler.bodyEnd!();
+      this.skipPadding();
       return;
     }
     this.state = wantsBody ? State.Body : State.Skip;
   }
 
-  private longHeader(record: Buffer): void {
-    switch (this.longType) {
-      case 'gnu-long-path':
-        this.gnuLongPath = decodeStr(record, 0, record.length);
-        break;
-      case 'gnu-long-link-path':
-        this.gnuLongLinkPath = decodeStr(record, 0, record.length);
-        break;
-      case 'pax-global-header':
-        this.paxGlobal = decodePax(record);
-        break;
-      case 'pax-header':
-        this.pax = this.paxGlobal === undefined ? decodePax(record) : { ...this.paxGlobal, ...decodePax(record) };
-        break;
-    }
-    this.skipPadding();
-  }
-
-  private applyLongHeaders(header: TarHeader): void {
-    // Empty GNU names are dropped, as tar-stream drops them.
-    if (this.gnuLongPath !== undefined) {
-      if (this.gnuLongPath) header.name = this.gnuLongPath;
-      this.gnuLongPath = undefined;
-    }
-    if (this.gnuLongLinkPath !== undefined) {
-      if (this.gnuLongLinkPath) header.linkname = this.gnuLongLinkPath;
-      this.gnuLongLinkPath = undefined;
-    }
-    if (this.pax !== undefined) {
-      if (this.pax.path) header.name = this.pax.path;
-      if (this.pax.linkpath) header.linkname = this.pax.linkpath;
-      if (this.pax.size) header.size = parseInt(this.pax.size, 10);
-      this.pax = undefined;
-    }
-  }
-
   private endBody(): void {
     if (this.state === State.Body) this.handler.bodyEnd!();
-    this.skipPadding();
+    if (this.state === State.Padding) this.state = State.Header;
+    else this.skipPadding();
   }
 
-  /** After a body or long-header record: skip to the next block boundary, then expect a header. */
+  /** After a body or special record: skip to the next block boundary, then expect a header. */
   private skipPadding(): void {
     if (this.padding > 0) {
-      this.state = State.Skip;
+      this.state = State.Padding;
       this.missing = this.padding;
       this.padding = 0;
     } else {

@@ -19,6 +19,15 @@ export interface LayerEntry {
   content?: Buffer;
 }
 
+/** Files a capture asked for whose bytes were not kept: over the per-file or per-layer cap. */
+export interface Uncaptured {
+  files: number;
+  /** Their sizes, summed. */
+  bytes: number;
+  /** The first few of their paths. */
+  paths: string[];
+}
+
 /** What reading one layer blob produced. */
 export interface LayerContents {
   /** sha256 of the blob as stored. */
@@ -33,4 +42,6 @@ export interface LayerContents {
   /** Entries that are neither directories nor whiteouts. */
   files: number;
   entries: LayerEntry[];
+  /** Set when some captured files (package databases) were over their caps: what the analysis did not see. */
+  uncaptured?: Uncaptured;
 }

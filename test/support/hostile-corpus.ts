@@ -11,6 +11,7 @@ import {
   type ImageConfig,
 } from './image-builder.ts';
 import { paxRecord, rawTar, type RawEntry } from './raw-tar.ts';
+import { LAYER_CASES } from './hostile/layer-cases.ts';
 
 /** What auditing one hostile archive must end in. */
 export interface HostileCase {
@@ -111,15 +112,15 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     file: 'very-deep-path.tar',
-    what: 'a path 3000 directories deep',
+    what: 'a path 3000 directories deep (9,000 bytes): over PATH_MAX, which the kernel refuses, so Docker cannot load it',
     make: () => save([rawTar([{ name: 'PaxHeader', type: 'x', body: Buffer.from(paxRecord('path', deepName)) }, file('x', 3)]), rawTar([{ name: '.wh.d0', type: '0' }])]),
-    report: { layerCount: 2, totalBytes: 3, hiddenBytes: 3 },
+    error: /very-deep-path\.tar: .*PATH_MAX/,
   },
   {
     file: 'gnu-sparse.tar',
-    what: 'a GNU sparse (S) entry: read past safely; counted as a special file, its stored bytes not as file bytes (a known gap)',
+    what: "a GNU sparse (S) entry: Go reads it, moby refuses the type (unhandled tar header type 'S')",
     make: () => save([rawTar([{ ...file('sparse', 512), type: 'S', magic: 'gnu' }, file('after', 5)])]),
-    report: { layerCount: 1, totalBytes: 5 },
+    error: /gnu-sparse\.tar: .*type 'S'/,
   },
   {
     file: 'pax-huge-length.tar',
@@ -136,7 +137,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     file: 'layer-cut-mid-header.tar',
     what: 'a layer tar that ends in the middle of a header',
-    make: () => save([rawTar([file('a', 600)], false).subarray(0, 1024 + 100)]),
+    make: () => save([rawTar([file('a', 600), file('b', 1)], false).subarray(0, 1536 + 100)]),
     error: /layer-cut-mid-header\.tar: .*(cut short)/,
   },
   {
@@ -229,4 +230,5 @@ export const HOSTILE_CASES: HostileCase[] = [
     make: () => seededBytes(4096, 'not-a-tar'),
     error: /not-a-tar\.tar: not a tar archive/,
   },
+  ...LAYER_CASES,
 ];

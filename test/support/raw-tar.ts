@@ -57,7 +57,8 @@ export function rawTar(entries: RawEntry[], end = true): Buffer {
 /** One PAX record, "<length> <key>=<value>\n", with its length computed (or lied about). */
 export function paxRecord(key: string, value: string, claimedLength?: number): string {
   const body = ` ${key}=${value}\n`;
-  let length = body.length + 1;
-  while (String(length).length + body.length !== length) length++;
+  const bytes = Buffer.byteLength(body); // the length counts bytes, not UTF-16 units
+  let length = bytes + 1;
+  while (String(length).length + bytes !== length) length++;
   return `${claimedLength ?? length}${body}`;
 }
