@@ -41,6 +41,8 @@ export default defineConfig({
     fileParallelism: false,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Our readers against Go's archive/tar and encoding/json (Debian's golang-go), case by generated case.
+      { extends: true, test: { name: 'differential', include: ['test/differential/**/*.test.ts'] } },
       ...engines().map(({ name, env }) => ({
         extends: true,
         test: { name: `integration · ${name}`, include: ['test/integration/**/*.test.ts'], env },
