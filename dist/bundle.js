@@ -65204,6 +65204,8 @@ const schema = object({
     'resolve-digests': inputs_optional.pipe(schemas_enum(['true', 'false']).optional()),
     verify: inputs_optional.pipe(schemas_enum(['true', 'false']).optional()),
 });
+/** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
+const ACTION_INPUT_NAMES = Object.keys(schema.shape);
 function inWorkspace(path, workspace, input) {
     const absolute = (0,external_node_path_.resolve)(workspace, path);
     const rel = (0,external_node_path_.relative)(workspace, absolute);
@@ -65292,9 +65294,22 @@ function readInputs(read, workspace) {
     return inputs;
 }
 
+;// CONCATENATED MODULE: ./src/action/outputs.ts
+
+/** The outputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
+const ACTION_OUTPUT_NAMES = ['result', 'report-file', 'total-bytes', 'hidden-bytes', 'findings', 'comment-id', 'sarif-file'];
+function setOutputs(values) {
+    for (const name of ACTION_OUTPUT_NAMES) {
+        const value = values[name];
+        if (value !== undefined)
+            setOutput(name, value);
+    }
+}
+
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./src/action/run.ts
+
 
 
 
@@ -65441,13 +65456,15 @@ async function runAction() {
             await (0,promises_namespaceObject.writeFile)(inputs.sarifFile, JSON.stringify(sarif, null, 2) + '\n');
             sarifFile = inputs.sarifFile;
         }
-        setOutput('result', verdict.result);
-        setOutput('report-file', reportFile);
-        setOutput('total-bytes', String(report.image.totalBytes));
-        setOutput('hidden-bytes', String(report.waste.hiddenBytes));
-        setOutput('findings', String(result.findings.length));
-        setOutput('comment-id', commentId);
-        setOutput('sarif-file', sarifFile);
+        setOutputs({
+            result: verdict.result,
+            'report-file': reportFile,
+            'total-bytes': String(report.image.totalBytes),
+            'hidden-bytes': String(report.waste.hiddenBytes),
+            findings: String(result.findings.length),
+            'comment-id': commentId,
+            'sarif-file': sarifFile,
+        });
         if (result.failed) {
             const { error, warning } = verdict.counts;
             setFailed(`Image Hygiene failed: ${error} errors, ${warning} warnings (fail-on: ${policy.failOn})`);

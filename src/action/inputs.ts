@@ -57,6 +57,9 @@ const schema = z.object({
   verify: optional.pipe(z.enum(['true', 'false']).optional()),
 });
 
+/** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
+export const ACTION_INPUT_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export type ReadInput = (name: string) => string;
 
 function inWorkspace(path: string, workspace: string, input: string): string {

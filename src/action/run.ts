@@ -13,6 +13,7 @@ import { applyOverrides, loadPolicy } from '../rules/config.js';
 import type { Finding } from '../rules/types.js';
 import { upsertComment } from './github-comments.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { setOutputs } from './outputs.js';
 import packageJson from '../../package.json';
 
 const SUMMARY_LIMIT = 1_000_000;
@@ -156,13 +157,15 @@ export async function runAction(): Promise<void> {
       sarifFile = inputs.sarifFile;
     }
 
-    core.setOutput('result', verdict.result);
-    core.setOutput('report-file', reportFile);
-    core.setOutput('total-bytes', String(report.image.totalBytes));
-    core.setOutput('hidden-bytes', String(report.waste.hiddenBytes));
-    core.setOutput('findings', String(result.findings.length));
-    core.setOutput('comment-id', commentId);
-    core.setOutput('sarif-file', sarifFile);
+    setOutputs({
+      result: verdict.result,
+      'report-file': reportFile,
+      'total-bytes': String(report.image.totalBytes),
+      'hidden-bytes': String(report.waste.hiddenBytes),
+      findings: String(result.findings.length),
+      'comment-id': commentId,
+      'sarif-file': sarifFile,
+    });
 
     if (result.failed) {
       const { error, warning } = verdict.counts;

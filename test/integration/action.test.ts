@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/report/pr-markdown.js';
-import { BASE_BUSYBOX, buildImage, requireBaseImage, requireDocker } from '../support/docker-env.js';
+import { loadAction, matrixLegs, workflowStep, WORKFLOWS_DIR } from '../support/action-metadata.js';
+import { BASE_BUSYBOX, buildImage, removeImages, requireBaseImage, requireDocker } from '../support/docker-env.js';
 import { FakeGitHub } from '../support/fake-github.js';
-import { runAction } from '../support/run-action.js';
+import { runAction, workspaceWith } from '../support/run-action.js';
 
 const ROOT = resolve(__dirname, '../..');
 const FAILING = 'image-hygiene-test/action-churn:1';
@@ -45,6 +47,7 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(body).toContain('<code>/data/big</code>');
     expect(body).toMatch(/hidden-waste/);
     expect(result.summary).toContain('Layer sizes');
+    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys(loadAction().outputs).sort());
   });
 
   it('second run: updates the same comment in place, never a second one', async () => {
@@ -178,5 +181,40 @@ describe('the Action bundle, run as the runner runs it', () => {
       expect(result.stdout).toMatch(message);
       expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace
     }
+  });
+});
+
+describe('the image-hygiene job of .github/workflows/self-test.yml, step by step as the runner runs it', () => {
+  const WORKFLOW = join(WORKFLOWS_DIR, 'self-test.yml');
+  const runId = `ih-action-${process.pid}`;
+  const github = new FakeGitHub();
+
+  beforeAll(async () => {
+    await requireDocker();
+    await github.start();
+  });
+  afterAll(async () => {
+    await github.stop();
+    await removeImages(`image-hygiene-build:${runId}-1`);
+  });
+
+  const legs = matrixLegs(WORKFLOW, 'image-hygiene');
+  it('has the legs this test expects', () => {
+    expect(legs.map((leg) => leg.name)).toEqual(['scratch', 'demo']);
+  });
+
+  it.each(legs.map((leg) => [String(leg.name), leg]))('matrix leg %s: its with: block through action.yml\'s inputs, on a checkout', async (name, leg) => {
+    const step = workflowStep(WORKFLOW, 'image-hygiene', 'audit', { matrix: leg, github: { token: TOKEN } });
+    expect(step.uses).toBe('./'); // this repository's action.yml, i.e. the bundle runAction runs
+    const workspace = await workspaceWith('fixtures');
+    const result = await runAction({ inputs: step.with, event: 'pull_request', apiUrl: github.url, workspace, token: TOKEN, extraEnv: { GITHUB_RUN_ID: runId } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.outputs.result).toBe('pass');
+    expect(result.outputs['sarif-file']).toBe(join(workspace, `image-hygiene-${name}.sarif`));
+    expect(JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8'))).toMatchObject({ version: '2.1.0' });
+    const comment = github.comments.find((c) => c.body.startsWith(commentMarker(name)));
+    expect(comment?.body).toContain(`Image Hygiene: ${name}`);
+    expect(result.outputs['comment-id']).toBe(String(comment!.id));
   });
 });
