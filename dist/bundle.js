@@ -42706,1739 +42706,6 @@ var __webpack_exports__ = {};
 (() => {
 "use strict";
 
-;// CONCATENATED MODULE: ./src/dependency-warnings.ts
-/**
- * Deprecation warnings a dependency triggers and a user can do nothing about: docker-modem parses a tcp://
- * DOCKER_HOST with `url.parse()`, and Node 24 then prints DEP0169 on stderr of every run (and into the
- * Action's log). Only these codes are dropped; every other warning is printed as usual.
- */
-const SILENCED = new Set(['DEP0169']);
-function silenceDependencyWarnings() {
-    const emit = process.emitWarning.bind(process);
-    process.emitWarning = ((warning, ...rest) => {
-        const options = rest[0];
-        const code = typeof options === 'object' && options !== null ? options.code : rest[1];
-        if (typeof code === 'string' && SILENCED.has(code))
-            return;
-        emit(warning, ...rest);
-    });
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = require("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = require("node:os");
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * An error the user can act on: one line naming the file, field or image.
- * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
- * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
- */
-class InputError extends Error {
-    name = 'InputError';
-    /** Extra lines worth showing under the message (the tail of a build log). */
-    details;
-    constructor(message, options) {
-        super(message, options);
-        this.details = options?.details ?? [];
-    }
-}
-function describeError(error) {
-    if (error instanceof Error)
-        return error.message.split('\n')[0] ?? error.name;
-    return String(error);
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-;// CONCATENATED MODULE: ./src/layers/compression.ts
-
-
-/** Told apart by magic bytes, never by media type or file name: archives in the wild mislabel both. */
-function detectCompression(head) {
-    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)
-        return 'gzip';
-    if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-        return 'zstd';
-    return 'none';
-}
-function createDecompressor(compression, blobName) {
-    if (compression === 'gzip')
-        return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
-    const create = (external_node_zlib_default()).createZstdDecompress;
-    if (!create)
-        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
-    // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
-    return create({ chunkSize: 4 * 1024 * 1024 });
-}
-
-;// CONCATENATED MODULE: ./src/layers/entry-codec.ts
-/**
- * Layer entries packed into one buffer, to cross from a reading thread to the main thread. Structured clone
- * of the entry objects costs several times what parsing them did (measured: ~0.6 s for 370,000 entries);
- * this costs about one string and one object per entry on the receiving side.
- *
- * Per entry: kind (u8), flags (u8: 1 link target, 2 content), mode, uid, gid, size (f64 each: tar numbers
- * can exceed 32 bits), path length (u32) and UTF-8 bytes, then the link target likewise, then the content's
- * index in the side list of captured buffers (u32).
- */
-const KINDS = ['file', 'dir', 'symlink', 'hardlink', 'other', 'whiteout', 'opaque'];
-const KIND_CODE = new Map(KINDS.map((kind, code) => [kind, code]));
-const HAS_LINK = 1;
-const HAS_CONTENT = 2;
-const FIXED = 2 + 4 * 8 + 4;
-function encodeEntries(entries) {
-    let buffer = Buffer.allocUnsafeSlow(Math.max(1024, entries.length * 64));
-    let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-    let at = 0;
-    const contents = [];
-    const room = (bytes) => {
-        if (at + bytes <= buffer.length)
-            return;
-        const bigger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, at + bytes));
-        buffer.copy(bigger, 0, 0, at);
-        buffer = bigger;
-        view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-    };
-    const writeString = (text) => {
-        room(4 + text.length * 3);
-        const length = buffer.write(text, at + 4, 'utf8');
-        view.setUint32(at, length, true);
-        at += 4 + length;
-    };
-    for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i];
-        room(FIXED);
-        buffer[at] = KIND_CODE.get(entry.kind);
-        buffer[at + 1] = (entry.linkTarget !== undefined ? HAS_LINK : 0) | (entry.content !== undefined ? HAS_CONTENT : 0);
-        view.setFloat64(at + 2, entry.mode, true);
-        view.setFloat64(at + 10, entry.uid, true);
-        view.setFloat64(at + 18, entry.gid, true);
-        view.setFloat64(at + 26, entry.size, true);
-        at += FIXED - 4;
-        writeString(entry.path);
-        if (entry.linkTarget !== undefined)
-            writeString(entry.linkTarget);
-        if (entry.content !== undefined) {
-            room(4);
-            view.setUint32(at, contents.length, true);
-            at += 4;
-            contents.push(entry.content);
-        }
-    }
-    return { count: entries.length, bytes: buffer.subarray(0, at), contents };
-}
-function decodeEntries(encoded) {
-    const bytes = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    const entries = new Array(encoded.count);
-    let at = 0;
-    const readString = () => {
-        const length = view.getUint32(at, true);
-        const text = bytes.toString('utf8', at + 4, at + 4 + length);
-        at += 4 + length;
-        return text;
-    };
-    for (let i = 0; i < encoded.count; i++) {
-        const kind = KINDS[bytes[at]];
-        const flags = bytes[at + 1];
-        const mode = view.getFloat64(at + 2, true);
-        const uid = view.getFloat64(at + 10, true);
-        const gid = view.getFloat64(at + 18, true);
-        const size = view.getFloat64(at + 26, true);
-        at += FIXED - 4;
-        // The same properties in the same order as the reader builds them: one object shape for all entries.
-        const entry = { mode, uid, gid, size, path: readString(), kind };
-        if (flags & HAS_LINK)
-            entry.linkTarget = readString();
-        if (flags & HAS_CONTENT) {
-            const content = encoded.contents[view.getUint32(at, true)];
-            at += 4;
-            entry.content = Buffer.from(content.buffer, content.byteOffset, content.length);
-        }
-        entries[i] = entry;
-    }
-    return entries;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
-
-
-
-/**
- * SHA-256 of a stream of chunks, computed off the main thread once the stream is large.
- *
- * Hashing is the most expensive thing an audit does (about 1 s per GiB, twice for a compressed layer: the
- * blob and its tar), and node:crypto has no asynchronous incremental hash. So a large stream's bytes are
- * copied into a ring of shared memory and hashed by a worker thread from there, while the main thread goes
- * on reading and parsing. Small streams (most layers of most images) are hashed in place: handing over costs
- * more than it saves.
- *
- * Memory stays bounded and is allocated once: each stream in flight owns a ring of SLOTS x SLOT bytes,
- * reused from stream to stream. When every slot is waiting for the worker, `update` returns false and
- * `onDrain` tells when to go on, like a writable stream. (Fresh buffers per chunk would cost more than the
- * copy: on this kind of machine a page fault on new memory costs ~2 us per 4 KiB, i.e. ~0.5 s per GiB.)
- */
-/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
-const LOCAL_LIMIT = 4 * 1024 * 1024;
-const SLOT = 1024 * 1024;
-const SLOTS = 8;
-// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { closeSync, openSync, readSync } = require('node:fs');
-const streams = new Map();
-function hashFile(m) {
-  const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(${SLOT});
-  const fd = openSync(m.file, 'r');
-  try {
-    for (let at = m.start, end = m.start + m.length; at < end; ) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
-      if (read === 0) break; // cut short: the digest of what is there
-      hash.update(buffer.subarray(0, read));
-      at += read;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-parentPort.on('message', (m) => {
-  if (m.file !== undefined) {
-    try {
-      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
-    } catch (error) {
-      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
-    }
-  } else if (m.ring) {
-    streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
-  } else if (m.length !== undefined) {
-    const stream = streams.get(m.id);
-    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
-    parentPort.postMessage({ id: m.id, slot: m.slot });
-  } else {
-    const stream = streams.get(m.id);
-    streams.delete(m.id);
-    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
-  }
-});`;
-class HashWorker {
-    worker;
-    streams = new Map();
-    broken;
-    constructor() {
-        this.worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
-        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
-        this.worker.on('error', (error) => this.fail(error));
-        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
-        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
-        // "message" listener references the port again.
-        this.worker.unref();
-    }
-    get failure() {
-        return this.broken;
-    }
-    attach(stream) {
-        if (this.streams.size === 0)
-            this.worker.ref();
-        this.streams.set(stream.id, stream);
-    }
-    detach(stream) {
-        this.streams.delete(stream.id);
-        if (this.streams.size === 0)
-            this.worker.unref();
-    }
-    fail(error) {
-        if (this.broken)
-            return;
-        this.broken = error;
-        for (const stream of this.streams.values())
-            stream.reply({ id: stream.id }, error);
-        this.streams.clear();
-        const index = workers.indexOf(this);
-        if (index >= 0)
-            workers.splice(index, 1);
-    }
-}
-const workers = [];
-/** Rings of finished streams, for the next ones. */
-const freeRings = [];
-let nextId = 1;
-/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
-function pickWorker() {
-    const idle = workers.find((w) => w.streams.size === 0);
-    if (idle)
-        return idle;
-    if (workers.length < Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
-        const worker = new HashWorker();
-        workers.push(worker);
-        return worker;
-    }
-    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
-}
-let inPlaceOnly = false;
-/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
-function hashOnThisThread() {
-    inPlaceOnly = true;
-}
-/**
- * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
- * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
- */
-function prepareHashWorker() {
-    if (workers.length > 0 || inPlaceOnly)
-        return;
-    try {
-        workers.push(new HashWorker());
-    }
-    catch {
-        // no worker threads here: streams hash in place
-    }
-}
-/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
-function usableWorker() {
-    if (inPlaceOnly)
-        return undefined;
-    try {
-        const worker = pickWorker();
-        return worker.failure ? undefined : worker;
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-}
-/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
-class FileRangeHash {
-    owner;
-    id = nextId++;
-    digest;
-    settle;
-    constructor(owner, file, start, length) {
-        this.owner = owner;
-        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, file, start, length });
-    }
-    reply(reply, error) {
-        this.owner.detach(this);
-        if (error)
-            this.settle.reject(error);
-        else if (reply.hex !== undefined)
-            this.settle.resolve(reply.hex);
-        else
-            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
-    }
-}
-/**
- * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
- * range is small or this thread must hash everything itself (then hash the bytes as they are read).
- */
-function hashFileRange(file, start, length) {
-    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
-    return worker && new FileRangeHash(worker, file, start, length).digest;
-}
-/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
-class RemoteHash {
-    owner;
-    id = nextId++;
-    ring;
-    bytes;
-    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
-    slot = 0;
-    filled = 0;
-    inFlight = 0;
-    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
-    queue = [];
-    drainWaiter;
-    result;
-    digestAsked = false;
-    error;
-    constructor(owner) {
-        this.owner = owner;
-        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
-        this.bytes = new Uint8Array(this.ring);
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, ring: this.ring });
-    }
-    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
-    hasRoom() {
-        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
-    }
-    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
-    update(chunk) {
-        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
-        if (reached < chunk.length)
-            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
-        return this.hasRoom();
-    }
-    onDrain(then) {
-        if (this.hasRoom() || this.error)
-            then();
-        else
-            this.drainWaiter = then;
-    }
-    digest() {
-        if (this.error)
-            return Promise.reject(this.error);
-        return new Promise((resolve, reject) => {
-            this.result = { resolve, reject };
-            this.digestAsked = true;
-            this.finishIfDone();
-        });
-    }
-    reply(reply, error) {
-        if (error) {
-            this.error = error;
-            this.result?.reject(error);
-            this.release();
-            return;
-        }
-        if (reply.slot !== undefined) {
-            this.inFlight--;
-            while (this.queue.length > 0 && this.inFlight < SLOTS) {
-                const chunk = this.queue[0];
-                const reached = this.fill(chunk, 0);
-                if (reached < chunk.length)
-                    this.queue[0] = chunk.subarray(reached);
-                else
-                    this.queue.shift();
-            }
-            this.finishIfDone();
-            if (this.hasRoom())
-                this.release();
-        }
-        if (reply.hex !== undefined) {
-            this.owner.detach(this);
-            freeRings.push(this.ring);
-            this.result?.resolve(reply.hex);
-        }
-    }
-    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
-    fill(chunk, offset) {
-        while (offset < chunk.length && this.inFlight < SLOTS) {
-            const take = Math.min(SLOT - this.filled, chunk.length - offset);
-            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
-            this.filled += take;
-            offset += take;
-            if (this.filled === SLOT)
-                this.send();
-        }
-        return offset;
-    }
-    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
-    finishIfDone() {
-        if (!this.digestAsked || this.queue.length > 0)
-            return;
-        if (this.filled > 0) {
-            if (this.inFlight === SLOTS)
-                return; // wait for a slot
-            this.send();
-        }
-        this.digestAsked = false;
-        this.owner.worker.postMessage({ id: this.id });
-    }
-    release() {
-        const waiter = this.drainWaiter;
-        this.drainWaiter = undefined;
-        waiter?.();
-    }
-    send() {
-        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
-        this.inFlight++;
-        this.slot = (this.slot + 1) % SLOTS;
-        this.filled = 0;
-    }
-}
-/**
- * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
- * writable's `write` and "drain"; `digest` resolves to the hex digest.
- */
-class Sha256Stream {
-    local;
-    remote;
-    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
-    held = [];
-    heldLength = 0;
-    /** @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see. */
-    constructor(expectedSize) {
-        if (expectedSize === undefined)
-            return;
-        if (expectedSize < LOCAL_LIMIT)
-            this.local = (0,external_node_crypto_.createHash)('sha256');
-        else
-            this.goRemote();
-    }
-    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
-    hasRoom() {
-        return this.remote ? this.remote.hasRoom() : true;
-    }
-    update(chunk) {
-        if (this.remote)
-            return this.remote.update(chunk);
-        if (this.local) {
-            this.local.update(chunk);
-            return true;
-        }
-        this.held.push(Buffer.from(chunk));
-        this.heldLength += chunk.length;
-        if (this.heldLength < LOCAL_LIMIT)
-            return true;
-        const held = this.held;
-        this.held = [];
-        this.goRemote();
-        let open = true;
-        for (const part of held)
-            open = this.update(part);
-        return open;
-    }
-    /** Hash on a worker thread from now on; in place when there can be none. */
-    goRemote() {
-        const worker = usableWorker();
-        if (worker)
-            this.remote = new RemoteHash(worker);
-        else
-            this.local = (0,external_node_crypto_.createHash)('sha256');
-    }
-    onDrain(then) {
-        if (this.remote)
-            this.remote.onDrain(then);
-        else
-            then();
-    }
-    async digest() {
-        if (this.remote)
-            return this.remote.digest();
-        const hash = this.local ?? (0,external_node_crypto_.createHash)('sha256');
-        for (const part of this.held)
-            hash.update(part);
-        this.held = [];
-        return hash.digest('hex');
-    }
-}
-/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
-const NO_HASH = {
-    hasRoom: () => true,
-    update: () => true,
-    onDrain: (then) => then(),
-    digest: async () => '',
-};
-
-;// CONCATENATED MODULE: ./src/layers/capture.ts
-const CAPTURE_NOTHING = { paths: [], under: [] };
-function capturePredicate(policy) {
-    const paths = new Set(policy.paths);
-    const under = policy.under;
-    // This runs for every small file of every layer, and most are in no directory the policy names: the first
-    // letter of the path rules them out before the set and the prefixes are tried.
-    const wanted = [...policy.paths, ...under.map(({ prefix }) => prefix)];
-    const firstLetters = wanted.every((path) => path.length > 1) ? new Set(wanted.map((path) => path.charCodeAt(1))) : undefined;
-    return (path) => {
-        if (firstLetters !== undefined && !firstLetters.has(path.charCodeAt(1)))
-            return false;
-        if (paths.has(path))
-            return true;
-        for (const { prefix, suffixes } of under) {
-            if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix))))
-                return true;
-        }
-        return false;
-    };
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/layers/entries.ts
-
-const WHITEOUT_PREFIX = '.wh.';
-const OPAQUE_MARKER = '.wh..wh..opq';
-/** Absolute paths that posix.normalize would change: empty, `.` and `..` segments. */
-const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)/;
-/**
- * Lexical normalisation of a tar member name to an absolute image path. `..` cannot climb above the
- * root: the result is only ever a key in our model of the image, never a path on the host.
- */
-function imagePath(name) {
-    // Layer tars name almost every member plainly ("usr/bin/", "usr/bin/env"): skip normalize() for those.
-    // A base layer made with `tar -C rootfs .` names every member "./usr/bin/env": the same path, and no
-    // reason to normalise each of them either.
-    const absolute = '/' + (name.charCodeAt(0) === 0x2e && name.charCodeAt(1) === 0x2f ? name.slice(2) : name);
-    const normal = NEEDS_NORMALISING.test(absolute) ? external_node_path_.posix.normalize(absolute) : absolute;
-    return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
-}
-function parentPath(path) {
-    const slash = path.lastIndexOf('/');
-    return slash <= 0 ? '/' : path.slice(0, slash);
-}
-function joinPath(dir, name) {
-    return dir === '/' ? '/' + name : dir + '/' + name;
-}
-function kindOf(type) {
-    switch (type) {
-        case 'file':
-        case 'contiguous-file':
-            return 'file';
-        case 'directory':
-            return 'dir';
-        case 'symlink':
-            return 'symlink';
-        case 'link':
-            return 'hardlink';
-        default:
-            return 'other';
-    }
-}
-/** Decode one tar header into a layer entry; `undefined` for AUFS bookkeeping entries that are not content. */
-function entryFromHeader(header) {
-    const path = imagePath(header.name);
-    const slash = path.lastIndexOf('/');
-    const mode = header.mode ?? 0;
-    const uid = header.uid ?? 0;
-    const gid = header.gid ?? 0;
-    // Whiteouts are rare: test the basename's prefix in place before cutting it out.
-    if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
-        const base = path.slice(slash + 1);
-        // Every entry is built with the same properties in the same order: one object shape for all of them.
-        if (base === OPAQUE_MARKER)
-            return { mode, uid, gid, size: 0, path: parentPath(path), kind: 'opaque' };
-        // Other `.wh..wh.` names are AUFS metadata (hard-link bookkeeping), not whiteouts of real files.
-        if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
-            return undefined;
-        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), base.slice(WHITEOUT_PREFIX.length)), kind: 'whiteout' };
-    }
-    const kind = kindOf(header.type);
-    const entry = { mode, uid, gid, size: kind === 'file' ? header.size ?? 0 : 0, path, kind };
-    if (kind === 'symlink')
-        entry.linkTarget = header.linkname ?? '';
-    if (kind === 'hardlink')
-        entry.linkTarget = imagePath(header.linkname ?? '');
-    return entry;
-}
-
-;// CONCATENATED MODULE: ./src/layers/entry-collector.ts
-
-/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
-const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
-/**
- * The tar parser's handler for one layer: turns headers into entries, counts files and bytes, and keeps the
- * bytes of the few files the capture asks for. The parser calls it directly, with no closure in between.
- */
-class EntryCollector {
-    capture;
-    entries = [];
-    size = 0;
-    files = 0;
-    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
-    captured;
-    constructor(capture) {
-        this.capture = capture;
-    }
-    entry(header) {
-        const entry = entryFromHeader(header);
-        if (!entry)
-            return false;
-        this.entries.push(entry);
-        if (entry.kind === 'file')
-            this.size += entry.size;
-        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
-            this.files++;
-        if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
-            this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
-            return true;
-        }
-        return false;
-    }
-    body(chunk) {
-        const captured = this.captured;
-        captured.length += chunk.copy(captured.bytes, captured.length);
-    }
-    bodyEnd() {
-        const captured = this.captured;
-        captured.entry.content = captured.bytes.subarray(0, captured.length);
-        this.captured = undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
-/**
- * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
- * bodies are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
- * callback per entry. A layer of 100,000 small files is mostly headers, and tar-stream's per-entry stream
- * cost more than everything else we do with them.
- *
- * Decoding follows tar-stream 3 (which reads the archives around the layers) rule for rule, so both agree on
- * every name: ustar prefix, GNU long names and links ('L'/'K'), PAX path/linkpath/size (per-file headers
- * merged over a global one, which on its own applies to nothing), base-256 numbers, checksum, an all-zero
- * block skipped, a directory's size field ignored, the type from the typeflag alone.
- */
-const BLOCK = 512;
-const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU long-name record
-const EMPTY_CHECKSUM = 8 * 32;
-/** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
-function isUstar(block, at) {
-    return block[at + 257] === 0x75 && block[at + 258] === 0x73 && block[at + 259] === 0x74 && block[at + 260] === 0x61 && block[at + 261] === 0x72;
-}
-/** Typeflag byte minus '0', as tar-stream computes it ('x' = 72, 'g' = 55, 'L' = 28, 'K' = 27, 'N' = 30). */
-function typeOf(flag) {
-    switch (flag) {
-        case 0: return 'file';
-        case 1: return 'link';
-        case 2: return 'symlink';
-        case 3: return 'character-device';
-        case 4: return 'block-device';
-        case 5: return 'directory';
-        case 6: return 'fifo';
-        case 7: return 'contiguous-file';
-        case 72: return 'pax-header';
-        case 55: return 'pax-global-header';
-        case 27: return 'gnu-long-link-path';
-        case 28:
-        case 30: return 'gnu-long-path';
-        default: return null;
-    }
-}
-function indexOf(block, byte, start, end) {
-    for (let i = start; i < end; i++)
-        if (block[i] === byte)
-            return i;
-    return end;
-}
-function decodeStr(block, start, length) {
-    return block.toString('utf8', start, indexOf(block, 0, start, start + length));
-}
-function parse256(field) {
-    let positive;
-    if (field[0] === 0x80)
-        positive = true;
-    else if (field[0] === 0xff)
-        positive = false;
-    else
-        return null;
-    let sum = 0;
-    let scale = 1;
-    for (let i = field.length - 1; i > 0; i--) {
-        sum += (positive ? field[i] : 0xff - field[i]) * scale;
-        scale *= 256;
-    }
-    return positive ? sum : -sum;
-}
-/** A numeric field: octal digits (leading spaces and NULs skipped, up to a space or NUL), or base-256. */
-function decodeOct(block, start, length) {
-    if (block[start] & 0x80)
-        return parse256(block.subarray(start, start + length));
-    const end = start + length;
-    let offset = start;
-    while (offset < end && block[offset] === 0x20)
-        offset++; // old tars pad with leading spaces
-    while (offset < end && block[offset] === 0)
-        offset++;
-    // Digits by hand, not parseInt(toString()): this runs seven times per header, and headers are most of a
-    // layer of small files. Anything but a digit or a terminator takes tar-stream's own path, to agree exactly.
-    let value = 0;
-    for (let i = offset; i < end; i++) {
-        const byte = block[i];
-        if (byte === 0x20 || byte === 0)
-            break;
-        if (byte < 0x30 || byte > 0x37)
-            return parseInt(block.toString('utf8', offset, indexOf(block, 0x20, offset, end)), 8);
-        value = value * 8 + (byte - 0x30);
-    }
-    return value;
-}
-/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused, so this is one view per buffer). */
-let wordsOf;
-let words = new Uint32Array(0);
-/*
- * Numeric fields as tar writers fill them (GNU tar, Go's archive/tar): zero-padded octal digits and a
- * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for the size. Those
- * forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte); anything
- * else gives -1, and decodeOct reads the field byte by byte.
- */
-/** Whether each byte of `word` under `mask` is an octal digit. */
-function octalDigits(word, mask) {
-    return (word & (0xf8f8f8f8 & mask)) === (0x30303030 & mask);
-}
-function isTerminator(byte) {
-    return byte === 0 || byte === 0x20;
-}
-/** The value of the four digits of a word that octalDigits() accepted. */
-function fourDigits(word) {
-    const d = word - 0x30303030;
-    return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
-}
-/** The value of the three digits in the low bytes of a word that octalDigits() accepted under 0x00ffffff. */
-function threeDigits(word) {
-    const d = (word & 0x00ffffff) - 0x303030;
-    return ((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | (d >>> 16);
-}
-function octal8(w, at) {
-    const first = w[at];
-    const second = w[at + 1];
-    if (!octalDigits(first, 0xffffffff))
-        return -1;
-    // Seven digits and a terminator.
-    if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24))
-        return fourDigits(first) * 512 + threeDigits(second);
-    // Six digits and a terminator (the checksum's form).
-    if (octalDigits(second, 0x0000ffff) && isTerminator((second >>> 16) & 0xff)) {
-        const d = second - 0x3030;
-        return fourDigits(first) * 64 + (((d & 0xff) << 3) | ((d >>> 8) & 0xff));
-    }
-    return -1;
-}
-/** Eleven digits and a terminator (the size). */
-function octal12(w, at) {
-    const first = w[at];
-    const second = w[at + 1];
-    const third = w[at + 2];
-    if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24))
-        return -1;
-    return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
-}
-/**
- * The index in `words` of the header block at `at`, after making `words` the view of its memory (chunks are
- * reused, so that is one view per buffer); -1 when the block is not 4-byte aligned.
- */
-function wordIndex(block, at) {
-    const address = block.byteOffset + at;
-    if ((address & 3) !== 0)
-        return -1;
-    if (wordsOf !== block.buffer) {
-        wordsOf = block.buffer;
-        words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
-    }
-    return address >>> 2;
-}
-/** A numeric field at `offset` (a multiple of 4) of the header at `at`, whose word index is `word` (-1: unaligned). */
-function numberField(block, at, word, offset, length) {
-    if (word >= 0) {
-        const value = length === 8 ? octal8(words, word + (offset >>> 2)) : octal12(words, word + (offset >>> 2));
-        if (value >= 0)
-            return value;
-    }
-    return decodeOct(block, at + offset, length);
-}
-/**
- * Sum of the header's bytes with the checksum field (bytes 148-155) counted as spaces. This touches every
- * byte of every header, so when the block is 4-byte aligned it adds its words' even and odd bytes into two
- * 16-bit lanes each (126 words of at most 255 per lane stay below 65536): about 3x faster than by byte.
- */
-function checksum(block, at, word) {
-    if (word < 0) {
-        let sum = EMPTY_CHECKSUM;
-        for (let i = at; i < at + 148; i += 4)
-            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-        for (let i = at + 156; i < at + BLOCK; i += 4)
-            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-        return sum;
-    }
-    const w = words;
-    const first = word;
-    // Four words a round, even and odd bytes in two sums: fewer dependent additions per word.
-    let even = 0;
-    let odd = 0;
-    for (let i = first; i < first + 36; i += 4) {
-        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
-        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
-        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
-    }
-    // Word 36 (bytes 144-147) alone; words 37-38 are the checksum field.
-    even += w[first + 36] & 0x00ff00ff;
-    odd += (w[first + 36] >>> 8) & 0x00ff00ff;
-    for (let i = first + 39; i < first + 127; i += 4) {
-        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
-        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
-        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
-    }
-    even += w[first + 127] & 0x00ff00ff;
-    odd += (w[first + 127] >>> 8) & 0x00ff00ff;
-    return EMPTY_CHECKSUM + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
-}
-function decodePax(record) {
-    const result = {};
-    let buf = record;
-    while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 0x20)
-            i++;
-        const length = parseInt(buf.toString('utf8', 0, i), 10);
-        if (!length)
-            return result;
-        // A record longer than what is left cannot be right (tar-stream reads on; libarchive and GNU tar refuse).
-        if (length > buf.length)
-            throw new Error(`PAX record length ${length} exceeds the ${buf.length} bytes left of its header`);
-        const line = buf.toString('utf8', i + 1, length - 1);
-        const eq = line.indexOf('=');
-        if (eq === -1)
-            return result;
-        result[line.slice(0, eq)] = line.slice(eq + 1);
-        buf = buf.subarray(length);
-    }
-    return result;
-}
-/**
- * The header block at `at` of `block` (read in place: a layer of small files is mostly headers, and a
- * Buffer per header was a measurable share of the garbage). Undefined for an all-zero block
- * (end-of-archive padding, skipped like tar-stream does).
- */
-function decodeHeader(block, at) {
-    const word = wordIndex(block, at);
-    const sum = checksum(block, at, word);
-    if (sum === EMPTY_CHECKSUM)
-        return undefined;
-    if (sum !== numberField(block, at, word, 148, 8))
-        throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-    let name = decodeStr(block, at, 100);
-    const ustar = isUstar(block, at);
-    if (ustar && block[at + 262] === 0) {
-        if (block[at + 345])
-            name = decodeStr(block, at + 345, 155) + '/' + name;
-    }
-    else if (!(ustar && block[at + 262] === 0x20 && block[at + 263] === 0x20 && block[at + 264] === 0)) {
-        throw new Error('Invalid tar header: unknown format.');
-    }
-    const flag = block[at + 156];
-    return {
-        name,
-        mode: numberField(block, at, word, 100, 8) ?? 0,
-        uid: numberField(block, at, word, 108, 8) ?? 0,
-        gid: numberField(block, at, word, 116, 8) ?? 0,
-        size: numberField(block, at, word, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
-        // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
-        // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
-        type: typeOf(flag === 0 ? 0 : flag - 48),
-        linkname: block[at + 157] === 0 ? null : decodeStr(block, at + 157, 100),
-    };
-}
-function isPending(type) {
-    return type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
-}
-var State;
-(function (State) {
-    State[State["Header"] = 0] = "Header";
-    State[State["LongHeader"] = 1] = "LongHeader";
-    State[State["Body"] = 2] = "Body";
-    State[State["Skip"] = 3] = "Skip";
-})(State || (State = {}));
-class TarParser {
-    handler;
-    state = State.Header;
-    /** Bytes still to come of the current body, long-header record or padding. */
-    missing = 0;
-    /** Padding after the current body, up to the next 512-byte boundary. */
-    padding = 0;
-    /** A header block or long-header record split across chunks. */
-    partial = [];
-    partialLength = 0;
-    longType;
-    longSize = 0;
-    gnuLongPath;
-    gnuLongLinkPath;
-    pax;
-    paxGlobal;
-    /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
-    paused = false;
-    /**
-     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
-     * consumed); between writes, the sum of what they consumed.
-     */
-    position = 0;
-    constructor(handler) {
-        this.handler = handler;
-    }
-    /**
-     * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
-     * The caller passes the rest of its chunk to the next `write`.
-     */
-    pause() {
-        this.paused = true;
-    }
-    /** Parse `chunk`; returns the bytes consumed: all of them, unless a handler paused the parser. */
-    write(chunk) {
-        let offset = 0;
-        const length = chunk.length;
-        const before = this.position;
-        this.paused = false;
-        while (offset < length && !this.paused) {
-            switch (this.state) {
-                case State.Body:
-                case State.Skip: {
-                    const take = Math.min(this.missing, length - offset);
-                    if (this.state === State.Body && take > 0)
-                        this.handler.body(chunk.subarray(offset, offset + take));
-                    offset += take;
-                    this.missing -= take;
-                    if (this.missing === 0)
-                        this.endBody();
-                    break;
-                }
-                case State.Header: {
-                    if (this.partialLength === 0 && length - offset >= BLOCK) {
-                        offset += BLOCK;
-                        this.position = before + offset;
-                        this.header(chunk, offset - BLOCK);
-                    }
-                    else {
-                        offset += this.gather(chunk, offset, BLOCK);
-                        this.position = before + offset;
-                        if (this.partialLength === BLOCK)
-                            this.header(this.takePartial(), 0);
-                    }
-                    break;
-                }
-                case State.LongHeader: {
-                    if (this.partialLength === 0 && length - offset >= this.longSize) {
-                        offset += this.longSize;
-                        this.longHeader(chunk.subarray(offset - this.longSize, offset));
-                    }
-                    else {
-                        offset += this.gather(chunk, offset, this.longSize);
-                        if (this.partialLength === this.longSize)
-                            this.longHeader(this.takePartial());
-                    }
-                    break;
-                }
-            }
-        }
-        this.position = before + offset;
-        return offset;
-    }
-    /**
-     * Step over the rest of the current entry's body and padding without being given its bytes (the caller
-     * seeks past them); returns how many bytes that is. 0 when no body is pending.
-     */
-    skipBody() {
-        if (this.state !== State.Body && this.state !== State.Skip)
-            return 0;
-        const skipped = this.missing + this.padding;
-        this.missing = 0;
-        this.padding = 0;
-        this.state = State.Header;
-        this.position += skipped;
-        return skipped;
-    }
-    /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
-    end() {
-        if (this.state !== State.Header || this.partialLength !== 0)
-            throw new Error('Unexpected end of data');
-    }
-    gather(chunk, offset, want) {
-        const take = Math.min(want - this.partialLength, chunk.length - offset);
-        // Copied: the caller may reuse its buffer (zlib output is ours to keep, but a fs chunk slice pins a whole 1 MiB).
-        this.partial.push(Buffer.from(chunk.subarray(offset, offset + take)));
-        this.partialLength += take;
-        return take;
-    }
-    takePartial() {
-        const whole = this.partial.length === 1 ? this.partial[0] : Buffer.concat(this.partial, this.partialLength);
-        this.partial = [];
-        this.partialLength = 0;
-        return whole;
-    }
-    header(block, at) {
-        const raw = decodeHeader(block, at);
-        if (!raw)
-            return;
-        if (isPending(raw.type)) {
-            if (raw.size > MAX_LONG_HEADER)
-                throw new Error('Header exceeds max size');
-            // tar-stream loses its way in the blocks that follow such a record; an error is the honest answer.
-            if (!(raw.size >= 0))
-                throw new Error('Invalid header');
-            this.longType = raw.type;
-            this.longSize = raw.size;
-            this.padding = padding(raw.size);
-            if (raw.size === 0)
-                this.longHeader(Buffer.alloc(0));
-            else
-                this.state = State.LongHeader;
-            return;
-        }
-        const header = raw;
-        this.applyLongHeaders(header); // a PAX size may replace an unreadable size field
-        if (!(header.size >= 0))
-            throw new Error('Invalid header');
-        // tar-stream (and POSIX) store no data blocks after a directory, whatever its size field says.
-        const size = header.type === 'directory' ? 0 : header.size;
-        const wantsBody = this.handler.entry(header);
-        this.missing = size;
-        this.padding = padding(size);
-        if (size === 0) {
-            if (wantsBody)
-                this.handler.bodyEnd();
-            return;
-        }
-        this.state = wantsBody ? State.Body : State.Skip;
-    }
-    longHeader(record) {
-        switch (this.longType) {
-            case 'gnu-long-path':
-                this.gnuLongPath = decodeStr(record, 0, record.length);
-                break;
-            case 'gnu-long-link-path':
-                this.gnuLongLinkPath = decodeStr(record, 0, record.length);
-                break;
-            case 'pax-global-header':
-                this.paxGlobal = decodePax(record);
-                break;
-            case 'pax-header':
-                this.pax = this.paxGlobal === undefined ? decodePax(record) : { ...this.paxGlobal, ...decodePax(record) };
-                break;
-        }
-        this.skipPadding();
-    }
-    applyLongHeaders(header) {
-        // Empty GNU names are dropped, as tar-stream drops them.
-        if (this.gnuLongPath !== undefined) {
-            if (this.gnuLongPath)
-                header.name = this.gnuLongPath;
-            this.gnuLongPath = undefined;
-        }
-        if (this.gnuLongLinkPath !== undefined) {
-            if (this.gnuLongLinkPath)
-                header.linkname = this.gnuLongLinkPath;
-            this.gnuLongLinkPath = undefined;
-        }
-        if (this.pax !== undefined) {
-            if (this.pax.path)
-                header.name = this.pax.path;
-            if (this.pax.linkpath)
-                header.linkname = this.pax.linkpath;
-            if (this.pax.size)
-                header.size = parseInt(this.pax.size, 10);
-            this.pax = undefined;
-        }
-    }
-    endBody() {
-        if (this.state === State.Body)
-            this.handler.bodyEnd();
-        this.skipPadding();
-    }
-    /** After a body or long-header record: skip to the next block boundary, then expect a header. */
-    skipPadding() {
-        if (this.padding > 0) {
-            this.state = State.Skip;
-            this.missing = this.padding;
-            this.padding = 0;
-        }
-        else {
-            this.state = State.Header;
-        }
-    }
-}
-function padding(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-
-;// CONCATENATED MODULE: ./src/layers/layer-reader.ts
-
-
-
-
-
-
-/** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
-const SMALL_BLOB = 4 * 1024 * 1024;
-/** Enough bytes to tell gzip and zstd apart from a plain tar. */
-const SNIFF_BYTES = 4;
-/**
- * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
- * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
- * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
- *
- * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
- * backpressure to manage between the decompressor and the parser. Large blobs are hashed on worker threads
- * (Sha256Stream), so hashing overlaps with reading, decompressing and parsing; their backpressure is ours.
- */
-class LayerReader extends external_node_stream_.Writable {
-    blobName;
-    expectedSize;
-    hash;
-    blobDigest;
-    contents;
-    blobHash;
-    tarHash;
-    blobSize = 0;
-    head = [];
-    headLength = 0;
-    compression = 'none';
-    decompressor;
-    parser;
-    collector;
-    settle;
-    failed = false;
-    /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
-    waiting;
-    /**
-     * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
-     *   at most MAX_CAPTURE_BYTES each; everything else flows through.
-     * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
-     * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
-     *   back empty), which leaves the reading and the entries exactly as they are.
-     * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
-     *   reading them from the file): only a compressed blob's tar is then hashed here.
-     */
-    constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest) {
-        super({ highWaterMark: 1024 * 1024 });
-        this.blobName = blobName;
-        this.expectedSize = expectedSize;
-        this.hash = hash;
-        this.blobDigest = blobDigest;
-        this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize) : NO_HASH;
-        blobDigest?.catch(() => undefined); // observed in complete()
-        this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
-        this.collector = new EntryCollector(capture);
-        this.parser = new TarParser(this.collector);
-    }
-    /** Bytes of the blob received so far, for progress lines. */
-    get bytesRead() {
-        return this.blobSize;
-    }
-    _write(chunk, encoding, callback) {
-        // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
-        if (!this.failed && !this.blobHash.hasRoom())
-            return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
-        this.blobSize += chunk.length;
-        this.blobHash.update(chunk);
-        if (this.tarHash === undefined) {
-            this.head.push(chunk);
-            this.headLength += chunk.length;
-            if (this.headLength < SNIFF_BYTES)
-                return callback();
-            this.start();
-            chunk = Buffer.concat(this.head);
-            this.head = [];
-        }
-        this.forward(chunk, callback);
-    }
-    _final(callback) {
-        if (this.tarHash === undefined) {
-            this.start();
-            const rest = Buffer.concat(this.head);
-            this.head = [];
-            if (rest.length > 0)
-                return this.forward(rest, () => this.finish(callback));
-        }
-        this.finish(callback);
-    }
-    _destroy(error, callback) {
-        if (error)
-            this.fail(error);
-        this.decompressor?.destroy();
-        callback(error);
-    }
-    parse(chunk) {
-        if (this.failed)
-            return;
-        try {
-            this.parser.write(chunk);
-        }
-        catch (error) {
-            this.fail(this.tarError(error));
-        }
-    }
-    start() {
-        this.compression = detectCompression(Buffer.concat(this.head));
-        if (this.compression === 'none') {
-            this.tarHash = this.blobHash; // same bytes: hash once
-            return;
-        }
-        // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
-        const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
-        this.tarHash = tarHash;
-        const decompressor = createDecompressor(this.compression, this.blobName);
-        this.decompressor = decompressor;
-        decompressor.on('data', (data) => {
-            if (this.failed)
-                return;
-            if (!tarHash.update(data)) {
-                decompressor.pause();
-                tarHash.onDrain(() => decompressor.resume());
-            }
-            this.parse(data);
-        });
-        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
-    }
-    /**
-     * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
-     * write is called back. The parser and the hashes consume at once (they copy what they keep); the
-     * decompressor when it calls back for that chunk.
-     */
-    forward(chunk, callback) {
-        if (this.failed)
-            return callback();
-        if (!this.decompressor) {
-            this.parse(chunk);
-            return callback();
-        }
-        const release = this.hold(callback);
-        this.decompressor.write(chunk, () => release());
-    }
-    finish(callback) {
-        if (this.failed)
-            return callback();
-        const endTar = () => {
-            if (this.failed)
-                return callback();
-            try {
-                this.parser.end();
-            }
-            catch (error) {
-                this.fail(this.tarError(error));
-                return callback();
-            }
-            callback();
-            this.complete().catch((error) => this.fail(error instanceof Error ? error : new Error(String(error))));
-        };
-        if (!this.decompressor)
-            return endTar();
-        this.waitFor(this.decompressor, 'end', endTar);
-        this.decompressor.end();
-    }
-    waitFor(emitter, event, then) {
-        emitter.once(event, this.hold(then));
-    }
-    /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
-    hold(then) {
-        const release = () => {
-            if (this.waiting !== release)
-                return;
-            this.waiting = undefined;
-            then();
-        };
-        this.waiting = release;
-        return release;
-    }
-    async complete() {
-        const [blobHex, tarHex] = await Promise.all([
-            this.blobDigest ?? this.blobHash.digest(),
-            this.tarHash === this.blobHash ? undefined : this.tarHash.digest(),
-        ]);
-        if (this.failed)
-            return;
-        const digest = this.hash ? 'sha256:' + blobHex : '';
-        const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
-        this.settle.resolve({
-            digest,
-            diffId,
-            compression: this.compression,
-            blobSize: this.blobSize,
-            size: this.collector.size,
-            files: this.collector.files,
-            entries: this.collector.entries,
-        });
-    }
-    tarError(error) {
-        const detail = describeError(error);
-        const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
-        return new InputError(`${this.blobName}: ${what}`);
-    }
-    fail(error) {
-        if (this.failed)
-            return;
-        this.failed = true;
-        this.settle.reject(error);
-        this.waiting?.();
-    }
-}
-/** Read one layer blob from any readable stream of its stored bytes. */
-async function readLayer(stream, blobName) {
-    const reader = new LayerReader(blobName);
-    stream.on('error', (error) => reader.destroy(error));
-    stream.pipe(reader);
-    return reader.contents;
-}
-
-;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
-
-const FILE_CHUNK = 1024 * 1024;
-/**
- * A file (or part of one), read front to back into two reused buffers: while the caller works on one chunk,
- * the next is already being read into the other (a read is a round trip to libuv's thread pool; waiting for
- * each one left the main thread idle for about a fifth of a headers-bound audit).
- */
-function fileChunks(path, range) {
-    let handle;
-    let closed = false;
-    let position = range?.start ?? 0;
-    const rangeEnd = range ? range.start + range.length : Infinity;
-    let end = rangeEnd;
-    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
-    let current = 0;
-    let ahead;
-    // Read at the file's own offset until a seek: the file may be a pipe, which has no positions.
-    let positioned = range !== undefined;
-    const readInto = async (buffer) => {
-        const want = Math.min(FILE_CHUNK, end - position);
-        if (closed || want <= 0)
-            return null;
-        handle ??= (0,promises_namespaceObject.open)(path, 'r');
-        const at = position;
-        position += want; // claimed before the read: the next read-ahead starts after it
-        const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
-        // A pipe may return less than asked without being at its end; only an empty read is the end.
-        position = at + bytesRead;
-        if (bytesRead === 0)
-            end = position;
-        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
-    };
-    return {
-        async next() {
-            if (closed)
-                return null;
-            const chunk = await (ahead ?? readInto(buffers[current]));
-            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
-            // that chunk stops being valid now, with this call.
-            current ^= 1;
-            ahead = chunk === null ? undefined : readInto(buffers[current]);
-            ahead?.catch(() => undefined); // observed by the next call
-            return chunk;
-        },
-        seek(to) {
-            // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
-            const restart = () => {
-                positioned = true;
-                position = to;
-                end = rangeEnd; // a read before the seek may have met the end of the file
-                return readInto(buffers[current]);
-            };
-            ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);
-            ahead.catch(() => undefined);
-        },
-        close() {
-            closed = true;
-            const opened = handle;
-            handle = undefined;
-            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
-            void Promise.resolve(ahead)
-                .catch(() => undefined)
-                .then(() => opened?.then((h) => h.close()))
-                .catch(() => undefined);
-        },
-    };
-}
-/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
-const STREAM_QUEUE = 4 * 1024 * 1024;
-/**
- * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
- * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
- * into a new buffer: a copy of every byte for nothing.
- */
-function streamChunks(input) {
-    const queue = [];
-    let queued = 0;
-    let ended = false;
-    let failure;
-    let wake;
-    const notify = () => {
-        const waiter = wake;
-        wake = undefined;
-        waiter?.();
-    };
-    input.on('data', (chunk) => {
-        queue.push(chunk);
-        queued += chunk.length;
-        if (queued >= STREAM_QUEUE)
-            input.pause();
-        notify();
-    });
-    input.once('end', () => {
-        ended = true;
-        notify();
-    });
-    input.once('error', (error) => {
-        failure = error;
-        notify();
-    });
-    input.once('close', () => {
-        if (!ended && !failure)
-            failure = new Error('the stream closed before its end');
-        notify();
-    });
-    return {
-        async next() {
-            while (queue.length === 0 && !ended && !failure)
-                await new Promise((resolve) => (wake = resolve));
-            if (failure)
-                throw failure;
-            const chunk = queue.shift();
-            if (chunk === undefined)
-                return null;
-            queued -= chunk.length;
-            if (queued < STREAM_QUEUE && input.isPaused())
-                input.resume();
-            return chunk;
-        },
-        close() {
-            input.destroy();
-        },
-    };
-}
-/**
- * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
- * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
- * end of the blob before it reports them.
- */
-class SinkWriter {
-    sink;
-    /** The first failure of the sink: an error event, a closed stream, a failed write. */
-    failure;
-    lastWrite = Promise.resolve();
-    failed;
-    constructor(sink) {
-        this.sink = sink;
-        this.failed = new Promise((resolve) => {
-            const fail = (error) => {
-                this.failure ??= error instanceof Error ? error : new Error(String(error));
-                resolve();
-            };
-            sink.once('error', fail);
-            sink.once('close', () => {
-                if (!sink.writableFinished)
-                    fail(new Error('the reader stopped early'));
-            });
-        });
-    }
-    write(chunk) {
-        if (this.failure)
-            return;
-        const written = new Promise((resolve) => {
-            this.sink.write(chunk, (error) => {
-                if (error)
-                    this.failure ??= error;
-                resolve();
-            });
-        });
-        this.lastWrite = Promise.race([written, this.failed]);
-    }
-    /** Until the sink is done with everything written so far (write callbacks come in order). */
-    settled() {
-        return this.lastWrite;
-    }
-    /** End the sink and wait for it to finish; rejects with the first failure. */
-    async end() {
-        await this.lastWrite;
-        if (!this.failure) {
-            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
-            this.sink.end();
-            await Promise.race([finished, this.failed]);
-        }
-        if (this.failure)
-            throw this.failure;
-    }
-}
-/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
-async function pump(reader, sink) {
-    const writer = new SinkWriter(sink);
-    try {
-        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
-            writer.write(chunk);
-            await writer.settled(); // before the reader reuses the buffer
-            if (writer.failure)
-                break;
-        }
-    }
-    catch (error) {
-        sink.destroy(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-    }
-    finally {
-        reader.close();
-    }
-    await writer.end();
-}
-
-;// CONCATENATED MODULE: ./src/engine/read-located.ts
-
-
-
-
-
-/** Read one layer from its location, on this thread. */
-async function readLocatedLayer(task) {
-    return startLocatedLayer(task).contents;
-}
-/**
- * Start reading one layer on this thread. `parsed` settles once every byte has gone through the reader:
- * this thread is then free for the next layer, while a hashing thread may still be finishing the digest
- * that `contents` waits for.
- */
-function startLocatedLayer(task, watch) {
-    const { path, start, length } = task.location;
-    // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
-    const digest = task.hash ? hashFileRange(path, start, length) : undefined;
-    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
-    watch?.(reader);
-    const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
-        if (error instanceof InputError)
-            throw error;
-        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
-    });
-    return { parsed, contents: parsed.then(() => reader.contents) };
-}
-
-;// CONCATENATED MODULE: ./src/engine/layer-threads.ts
-
-
-
-
-
-
-
-
-/**
- * Layers read on worker threads, several at once, straight from their place in a file: the main thread keeps
- * only the union model and the rules, which must see the layers in order. A worker is the bundle itself,
- * started in the reader role (the CLI and the Action are single files: there is no separate script).
- */
-const ROLE = 'image-hygiene:layer-reader';
-/** True inside a worker started by LayerThreads: the entry point then serves reads instead of running. */
-function isLayerReaderThread() {
-    return !external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === ROLE;
-}
-function serveLayerReads() {
-    hashOnThisThread(); // this thread is already off the main one
-    const port = external_node_worker_threads_.parentPort;
-    port.on('message', (task) => {
-        readLocatedLayer(task).then(({ entries, ...contents }) => {
-            const encoded = encodeEntries(entries);
-            const reply = { id: task.id, contents, entries: encoded };
-            port.postMessage(reply, [encoded.bytes.buffer]);
-        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError }));
-    });
-}
-let script;
-let configuredThreads;
-/**
- * Called by an entry point with its own file, which can then be started as a worker. Without it (the test
- * runner loads the sources, which no worker could load) every layer is read on the main thread.
- * IMAGE_HYGIENE_READ_THREADS=N reads every located layer on N threads (0: none), whatever its size.
- */
-function enableLayerThreads(entryScript) {
-    script = entryScript;
-    const setting = process.env.IMAGE_HYGIENE_READ_THREADS;
-    configuredThreads = setting !== undefined && /^\d+$/.test(setting) ? Number(setting) : undefined;
-}
-/**
- * A blob worth a thread of its own: large and stored uncompressed, so that reading it is mostly hashing
- * (about 0.85 s per GiB on one core). Layers of small files cost more to hand over between threads than
- * to parse in place, and compressed ones already decompress on libuv's pool and hash on hashing threads.
- */
-const WORTH_A_THREAD = 128 * 1024 * 1024;
-async function startsCompressed(location) {
-    const head = Buffer.alloc(4);
-    try {
-        const file = await (0,promises_namespaceObject.open)(location.path, 'r');
-        try {
-            await file.read(head, 0, head.length, location.start);
-        }
-        finally {
-            await file.close();
-        }
-    }
-    catch {
-        return true; // unreadable here: leave it to the main thread, which reports it
-    }
-    return detectCompression(head) !== 'none';
-}
-/**
- * Which located blobs to read on threads: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
- * otherwise the ones worth a thread, one thread per core, when at least two can run side by side.
- */
-async function planLayerThreads(blobs) {
-    if (script === undefined || configuredThreads === 0 || blobs.length === 0)
-        return undefined;
-    let chosen = blobs;
-    let count = configuredThreads ?? (0,external_node_os_namespaceObject.availableParallelism)();
-    if (configuredThreads === undefined) {
-        const worth = [];
-        for (const blob of blobs)
-            if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location)))
-                worth.push(blob);
-        if (worth.length < 2 || count < 2)
-            return undefined;
-        chosen = worth;
-    }
-    count = Math.min(count, chosen.length);
-    try {
-        return { threads: new LayerThreads(script, count), keys: new Set(chosen.map((blob) => blob.key)) };
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-}
-class LayerThreads {
-    idle = [];
-    all = [];
-    queue = [];
-    pending = new Map();
-    nextId = 1;
-    broken;
-    constructor(entryScript, count) {
-        // The compile cache first, as the launchers do: the bundle is a few MB of JavaScript to compile.
-        const source = `try { require('node:module').enableCompileCache?.(); } catch {}\nrequire(${JSON.stringify(entryScript)});`;
-        for (let i = 0; i < count; i++) {
-            const worker = new external_node_worker_threads_.Worker(source, { eval: true, workerData: { role: ROLE } });
-            worker.on('message', (reply) => this.onReply(worker, reply));
-            worker.on('error', (error) => this.fail(error));
-            worker.on('exit', (code) => this.fail(new Error(`a layer reading thread stopped (exit code ${code})`)));
-            this.all.push(worker);
-            this.idle.push(worker);
-        }
-    }
-    read(task) {
-        if (this.broken)
-            return Promise.reject(this.broken);
-        const id = this.nextId++;
-        const result = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-        this.queue.push({ task, id });
-        this.dispatch();
-        return result;
-    }
-    /** Stop the threads; reads still pending fail. */
-    async close() {
-        this.fail(new Error('the layer reading threads were closed'));
-        await Promise.all(this.all.map((worker) => worker.terminate().catch(() => undefined)));
-    }
-    dispatch() {
-        while (this.idle.length > 0 && this.queue.length > 0) {
-            const worker = this.idle.shift();
-            const { task, id } = this.queue.shift();
-            worker.postMessage({ ...task, id });
-        }
-    }
-    onReply(worker, reply) {
-        this.idle.push(worker);
-        const waiter = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        this.dispatch();
-        if (!waiter)
-            return;
-        if ('error' in reply)
-            waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
-        else
-            waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
-    }
-    fail(error) {
-        if (this.broken)
-            return;
-        this.broken = error;
-        for (const waiter of this.pending.values())
-            waiter.reject(error);
-        this.pending.clear();
-        this.queue.length = 0;
-    }
-}
-
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -47384,6 +45651,1739 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/dependency-warnings.ts
+/**
+ * Deprecation warnings a dependency triggers and a user can do nothing about: docker-modem parses a tcp://
+ * DOCKER_HOST with `url.parse()`, and Node 24 then prints DEP0169 on stderr of every run (and into the
+ * Action's log). Only these codes are dropped; every other warning is printed as usual.
+ */
+const SILENCED = new Set(['DEP0169']);
+function silenceDependencyWarnings() {
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = ((warning, ...rest) => {
+        const options = rest[0];
+        const code = typeof options === 'object' && options !== null ? options.code : rest[1];
+        if (typeof code === 'string' && SILENCED.has(code))
+            return;
+        emit(warning, ...rest);
+    });
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = require("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = require("node:os");
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An error the user can act on: one line naming the file, field or image.
+ * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
+ * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
+ */
+class InputError extends Error {
+    name = 'InputError';
+    /** Extra lines worth showing under the message (the tail of a build log). */
+    details;
+    constructor(message, options) {
+        super(message, options);
+        this.details = options?.details ?? [];
+    }
+}
+function describeError(error) {
+    if (error instanceof Error)
+        return error.message.split('\n')[0] ?? error.name;
+    return String(error);
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+;// CONCATENATED MODULE: ./src/layers/compression.ts
+
+
+/** Told apart by magic bytes, never by media type or file name: archives in the wild mislabel both. */
+function detectCompression(head) {
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)
+        return 'gzip';
+    if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+        return 'zstd';
+    return 'none';
+}
+function createDecompressor(compression, blobName) {
+    if (compression === 'gzip')
+        return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
+    const create = (external_node_zlib_default()).createZstdDecompress;
+    if (!create)
+        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
+    // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
+    return create({ chunkSize: 4 * 1024 * 1024 });
+}
+
+;// CONCATENATED MODULE: ./src/layers/entry-codec.ts
+/**
+ * Layer entries packed into one buffer, to cross from a reading thread to the main thread. Structured clone
+ * of the entry objects costs several times what parsing them did (measured: ~0.6 s for 370,000 entries);
+ * this costs about one string and one object per entry on the receiving side.
+ *
+ * Per entry: kind (u8), flags (u8: 1 link target, 2 content), mode, uid, gid, size (f64 each: tar numbers
+ * can exceed 32 bits), path length (u32) and UTF-8 bytes, then the link target likewise, then the content's
+ * index in the side list of captured buffers (u32).
+ */
+const KINDS = ['file', 'dir', 'symlink', 'hardlink', 'other', 'whiteout', 'opaque'];
+const KIND_CODE = new Map(KINDS.map((kind, code) => [kind, code]));
+const HAS_LINK = 1;
+const HAS_CONTENT = 2;
+const FIXED = 2 + 4 * 8 + 4;
+function encodeEntries(entries) {
+    let buffer = Buffer.allocUnsafeSlow(Math.max(1024, entries.length * 64));
+    let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    let at = 0;
+    const contents = [];
+    const room = (bytes) => {
+        if (at + bytes <= buffer.length)
+            return;
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, at + bytes));
+        buffer.copy(bigger, 0, 0, at);
+        buffer = bigger;
+        view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    };
+    const writeString = (text) => {
+        room(4 + text.length * 3);
+        const length = buffer.write(text, at + 4, 'utf8');
+        view.setUint32(at, length, true);
+        at += 4 + length;
+    };
+    for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        room(FIXED);
+        buffer[at] = KIND_CODE.get(entry.kind);
+        buffer[at + 1] = (entry.linkTarget !== undefined ? HAS_LINK : 0) | (entry.content !== undefined ? HAS_CONTENT : 0);
+        view.setFloat64(at + 2, entry.mode, true);
+        view.setFloat64(at + 10, entry.uid, true);
+        view.setFloat64(at + 18, entry.gid, true);
+        view.setFloat64(at + 26, entry.size, true);
+        at += FIXED - 4;
+        writeString(entry.path);
+        if (entry.linkTarget !== undefined)
+            writeString(entry.linkTarget);
+        if (entry.content !== undefined) {
+            room(4);
+            view.setUint32(at, contents.length, true);
+            at += 4;
+            contents.push(entry.content);
+        }
+    }
+    return { count: entries.length, bytes: buffer.subarray(0, at), contents };
+}
+function decodeEntries(encoded) {
+    const bytes = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const entries = new Array(encoded.count);
+    let at = 0;
+    const readString = () => {
+        const length = view.getUint32(at, true);
+        const text = bytes.toString('utf8', at + 4, at + 4 + length);
+        at += 4 + length;
+        return text;
+    };
+    for (let i = 0; i < encoded.count; i++) {
+        const kind = KINDS[bytes[at]];
+        const flags = bytes[at + 1];
+        const mode = view.getFloat64(at + 2, true);
+        const uid = view.getFloat64(at + 10, true);
+        const gid = view.getFloat64(at + 18, true);
+        const size = view.getFloat64(at + 26, true);
+        at += FIXED - 4;
+        // The same properties in the same order as the reader builds them: one object shape for all entries.
+        const entry = { mode, uid, gid, size, path: readString(), kind };
+        if (flags & HAS_LINK)
+            entry.linkTarget = readString();
+        if (flags & HAS_CONTENT) {
+            const content = encoded.contents[view.getUint32(at, true)];
+            at += 4;
+            entry.content = Buffer.from(content.buffer, content.byteOffset, content.length);
+        }
+        entries[i] = entry;
+    }
+    return entries;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
+
+
+
+/**
+ * SHA-256 of a stream of chunks, computed off the main thread once the stream is large.
+ *
+ * Hashing is the most expensive thing an audit does (about 1 s per GiB, twice for a compressed layer: the
+ * blob and its tar), and node:crypto has no asynchronous incremental hash. So a large stream's bytes are
+ * copied into a ring of shared memory and hashed by a worker thread from there, while the main thread goes
+ * on reading and parsing. Small streams (most layers of most images) are hashed in place: handing over costs
+ * more than it saves.
+ *
+ * Memory stays bounded and is allocated once: each stream in flight owns a ring of SLOTS x SLOT bytes,
+ * reused from stream to stream. When every slot is waiting for the worker, `update` returns false and
+ * `onDrain` tells when to go on, like a writable stream. (Fresh buffers per chunk would cost more than the
+ * copy: on this kind of machine a page fault on new memory costs ~2 us per 4 KiB, i.e. ~0.5 s per GiB.)
+ */
+/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
+const LOCAL_LIMIT = 4 * 1024 * 1024;
+const SLOT = 1024 * 1024;
+const SLOTS = 8;
+// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
+const streams = new Map();
+function hashFile(m) {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(${SLOT});
+  const fd = openSync(m.file, 'r');
+  try {
+    for (let at = m.start, end = m.start + m.length; at < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+      if (read === 0) break; // cut short: the digest of what is there
+      hash.update(buffer.subarray(0, read));
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+parentPort.on('message', (m) => {
+  if (m.file !== undefined) {
+    try {
+      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
+    } catch (error) {
+      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
+    }
+  } else if (m.ring) {
+    streams.set(m.id, { ring: m.ring, hash: createHash('sha256') });
+  } else if (m.length !== undefined) {
+    const stream = streams.get(m.id);
+    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
+    parentPort.postMessage({ id: m.id, slot: m.slot });
+  } else {
+    const stream = streams.get(m.id);
+    streams.delete(m.id);
+    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
+  }
+});`;
+class HashWorker {
+    worker;
+    streams = new Map();
+    broken;
+    constructor() {
+        this.worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
+        this.worker.on('error', (error) => this.fail(error));
+        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
+        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
+        // "message" listener references the port again.
+        this.worker.unref();
+    }
+    get failure() {
+        return this.broken;
+    }
+    attach(stream) {
+        if (this.streams.size === 0)
+            this.worker.ref();
+        this.streams.set(stream.id, stream);
+    }
+    detach(stream) {
+        this.streams.delete(stream.id);
+        if (this.streams.size === 0)
+            this.worker.unref();
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const stream of this.streams.values())
+            stream.reply({ id: stream.id }, error);
+        this.streams.clear();
+        const index = workers.indexOf(this);
+        if (index >= 0)
+            workers.splice(index, 1);
+    }
+}
+const workers = [];
+/** Rings of finished streams, for the next ones. */
+const freeRings = [];
+let nextId = 1;
+/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
+function pickWorker() {
+    const idle = workers.find((w) => w.streams.size === 0);
+    if (idle)
+        return idle;
+    if (workers.length < Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
+        const worker = new HashWorker();
+        workers.push(worker);
+        return worker;
+    }
+    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+}
+let inPlaceOnly = false;
+/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
+function hashOnThisThread() {
+    inPlaceOnly = true;
+}
+/**
+ * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
+ * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ */
+function prepareHashWorker() {
+    if (workers.length > 0 || inPlaceOnly)
+        return;
+    try {
+        workers.push(new HashWorker());
+    }
+    catch {
+        // no worker threads here: streams hash in place
+    }
+}
+/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
+function usableWorker() {
+    if (inPlaceOnly)
+        return undefined;
+    try {
+        const worker = pickWorker();
+        return worker.failure ? undefined : worker;
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
+/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
+class FileRangeHash {
+    owner;
+    id = nextId++;
+    digest;
+    settle;
+    constructor(owner, file, start, length) {
+        this.owner = owner;
+        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, file, start, length });
+    }
+    reply(reply, error) {
+        this.owner.detach(this);
+        if (error)
+            this.settle.reject(error);
+        else if (reply.hex !== undefined)
+            this.settle.resolve(reply.hex);
+        else
+            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
+    }
+}
+/**
+ * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
+ * range is small or this thread must hash everything itself (then hash the bytes as they are read).
+ */
+function hashFileRange(file, start, length) {
+    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
+    return worker && new FileRangeHash(worker, file, start, length).digest;
+}
+/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
+class RemoteHash {
+    owner;
+    id = nextId++;
+    ring;
+    bytes;
+    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
+    slot = 0;
+    filled = 0;
+    inFlight = 0;
+    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
+    queue = [];
+    drainWaiter;
+    result;
+    digestAsked = false;
+    error;
+    constructor(owner) {
+        this.owner = owner;
+        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
+        this.bytes = new Uint8Array(this.ring);
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, ring: this.ring });
+    }
+    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
+    hasRoom() {
+        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
+    }
+    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
+    update(chunk) {
+        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
+        if (reached < chunk.length)
+            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
+        return this.hasRoom();
+    }
+    onDrain(then) {
+        if (this.hasRoom() || this.error)
+            then();
+        else
+            this.drainWaiter = then;
+    }
+    digest() {
+        if (this.error)
+            return Promise.reject(this.error);
+        return new Promise((resolve, reject) => {
+            this.result = { resolve, reject };
+            this.digestAsked = true;
+            this.finishIfDone();
+        });
+    }
+    reply(reply, error) {
+        if (error) {
+            this.error = error;
+            this.result?.reject(error);
+            this.release();
+            return;
+        }
+        if (reply.slot !== undefined) {
+            this.inFlight--;
+            while (this.queue.length > 0 && this.inFlight < SLOTS) {
+                const chunk = this.queue[0];
+                const reached = this.fill(chunk, 0);
+                if (reached < chunk.length)
+                    this.queue[0] = chunk.subarray(reached);
+                else
+                    this.queue.shift();
+            }
+            this.finishIfDone();
+            if (this.hasRoom())
+                this.release();
+        }
+        if (reply.hex !== undefined) {
+            this.owner.detach(this);
+            freeRings.push(this.ring);
+            this.result?.resolve(reply.hex);
+        }
+    }
+    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
+    fill(chunk, offset) {
+        while (offset < chunk.length && this.inFlight < SLOTS) {
+            const take = Math.min(SLOT - this.filled, chunk.length - offset);
+            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
+            this.filled += take;
+            offset += take;
+            if (this.filled === SLOT)
+                this.send();
+        }
+        return offset;
+    }
+    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
+    finishIfDone() {
+        if (!this.digestAsked || this.queue.length > 0)
+            return;
+        if (this.filled > 0) {
+            if (this.inFlight === SLOTS)
+                return; // wait for a slot
+            this.send();
+        }
+        this.digestAsked = false;
+        this.owner.worker.postMessage({ id: this.id });
+    }
+    release() {
+        const waiter = this.drainWaiter;
+        this.drainWaiter = undefined;
+        waiter?.();
+    }
+    send() {
+        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
+        this.inFlight++;
+        this.slot = (this.slot + 1) % SLOTS;
+        this.filled = 0;
+    }
+}
+/**
+ * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
+ * writable's `write` and "drain"; `digest` resolves to the hex digest.
+ */
+class Sha256Stream {
+    local;
+    remote;
+    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
+    held = [];
+    heldLength = 0;
+    /** @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see. */
+    constructor(expectedSize) {
+        if (expectedSize === undefined)
+            return;
+        if (expectedSize < LOCAL_LIMIT)
+            this.local = (0,external_node_crypto_.createHash)('sha256');
+        else
+            this.goRemote();
+    }
+    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
+    hasRoom() {
+        return this.remote ? this.remote.hasRoom() : true;
+    }
+    update(chunk) {
+        if (this.remote)
+            return this.remote.update(chunk);
+        if (this.local) {
+            this.local.update(chunk);
+            return true;
+        }
+        this.held.push(Buffer.from(chunk));
+        this.heldLength += chunk.length;
+        if (this.heldLength < LOCAL_LIMIT)
+            return true;
+        const held = this.held;
+        this.held = [];
+        this.goRemote();
+        let open = true;
+        for (const part of held)
+            open = this.update(part);
+        return open;
+    }
+    /** Hash on a worker thread from now on; in place when there can be none. */
+    goRemote() {
+        const worker = usableWorker();
+        if (worker)
+            this.remote = new RemoteHash(worker);
+        else
+            this.local = (0,external_node_crypto_.createHash)('sha256');
+    }
+    onDrain(then) {
+        if (this.remote)
+            this.remote.onDrain(then);
+        else
+            then();
+    }
+    async digest() {
+        if (this.remote)
+            return this.remote.digest();
+        const hash = this.local ?? (0,external_node_crypto_.createHash)('sha256');
+        for (const part of this.held)
+            hash.update(part);
+        this.held = [];
+        return hash.digest('hex');
+    }
+}
+/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
+const NO_HASH = {
+    hasRoom: () => true,
+    update: () => true,
+    onDrain: (then) => then(),
+    digest: async () => '',
+};
+
+;// CONCATENATED MODULE: ./src/layers/capture.ts
+const CAPTURE_NOTHING = { paths: [], under: [] };
+function capturePredicate(policy) {
+    const paths = new Set(policy.paths);
+    const under = policy.under;
+    // This runs for every small file of every layer, and most are in no directory the policy names: the first
+    // letter of the path rules them out before the set and the prefixes are tried.
+    const wanted = [...policy.paths, ...under.map(({ prefix }) => prefix)];
+    const firstLetters = wanted.every((path) => path.length > 1) ? new Set(wanted.map((path) => path.charCodeAt(1))) : undefined;
+    return (path) => {
+        if (firstLetters !== undefined && !firstLetters.has(path.charCodeAt(1)))
+            return false;
+        if (paths.has(path))
+            return true;
+        for (const { prefix, suffixes } of under) {
+            if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix))))
+                return true;
+        }
+        return false;
+    };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/layers/entries.ts
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** Absolute paths that posix.normalize would change: empty, `.` and `..` segments. */
+const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)/;
+/**
+ * Lexical normalisation of a tar member name to an absolute image path. `..` cannot climb above the
+ * root: the result is only ever a key in our model of the image, never a path on the host.
+ */
+function imagePath(name) {
+    // Layer tars name almost every member plainly ("usr/bin/", "usr/bin/env"): skip normalize() for those.
+    // A base layer made with `tar -C rootfs .` names every member "./usr/bin/env": the same path, and no
+    // reason to normalise each of them either.
+    const absolute = '/' + (name.charCodeAt(0) === 0x2e && name.charCodeAt(1) === 0x2f ? name.slice(2) : name);
+    const normal = NEEDS_NORMALISING.test(absolute) ? external_node_path_.posix.normalize(absolute) : absolute;
+    return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+}
+function parentPath(path) {
+    const slash = path.lastIndexOf('/');
+    return slash <= 0 ? '/' : path.slice(0, slash);
+}
+function joinPath(dir, name) {
+    return dir === '/' ? '/' + name : dir + '/' + name;
+}
+function kindOf(type) {
+    switch (type) {
+        case 'file':
+        case 'contiguous-file':
+            return 'file';
+        case 'directory':
+            return 'dir';
+        case 'symlink':
+            return 'symlink';
+        case 'link':
+            return 'hardlink';
+        default:
+            return 'other';
+    }
+}
+/** Decode one tar header into a layer entry; `undefined` for AUFS bookkeeping entries that are not content. */
+function entryFromHeader(header) {
+    const path = imagePath(header.name);
+    const slash = path.lastIndexOf('/');
+    const mode = header.mode ?? 0;
+    const uid = header.uid ?? 0;
+    const gid = header.gid ?? 0;
+    // Whiteouts are rare: test the basename's prefix in place before cutting it out.
+    if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
+        const base = path.slice(slash + 1);
+        // Every entry is built with the same properties in the same order: one object shape for all of them.
+        if (base === OPAQUE_MARKER)
+            return { mode, uid, gid, size: 0, path: parentPath(path), kind: 'opaque' };
+        // Other `.wh..wh.` names are AUFS metadata (hard-link bookkeeping), not whiteouts of real files.
+        if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
+            return undefined;
+        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), base.slice(WHITEOUT_PREFIX.length)), kind: 'whiteout' };
+    }
+    const kind = kindOf(header.type);
+    const entry = { mode, uid, gid, size: kind === 'file' ? header.size ?? 0 : 0, path, kind };
+    if (kind === 'symlink')
+        entry.linkTarget = header.linkname ?? '';
+    if (kind === 'hardlink')
+        entry.linkTarget = imagePath(header.linkname ?? '');
+    return entry;
+}
+
+;// CONCATENATED MODULE: ./src/layers/entry-collector.ts
+
+/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
+const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+/**
+ * The tar parser's handler for one layer: turns headers into entries, counts files and bytes, and keeps the
+ * bytes of the few files the capture asks for. The parser calls it directly, with no closure in between.
+ */
+class EntryCollector {
+    capture;
+    entries = [];
+    size = 0;
+    files = 0;
+    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
+    captured;
+    constructor(capture) {
+        this.capture = capture;
+    }
+    entry(header) {
+        const entry = entryFromHeader(header);
+        if (!entry)
+            return false;
+        this.entries.push(entry);
+        if (entry.kind === 'file')
+            this.size += entry.size;
+        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
+            this.files++;
+        if (entry.kind === 'file' && entry.size <= MAX_CAPTURE_BYTES && this.capture(entry.path)) {
+            this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
+            return true;
+        }
+        return false;
+    }
+    body(chunk) {
+        const captured = this.captured;
+        captured.length += chunk.copy(captured.bytes, captured.length);
+    }
+    bodyEnd() {
+        const captured = this.captured;
+        captured.entry.content = captured.bytes.subarray(0, captured.length);
+        this.captured = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
+/**
+ * A push parser for the tar stream of one layer: headers are decoded synchronously as bytes arrive, file
+ * bodies are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
+ * callback per entry. A layer of 100,000 small files is mostly headers, and tar-stream's per-entry stream
+ * cost more than everything else we do with them.
+ *
+ * Decoding follows tar-stream 3 (which reads the archives around the layers) rule for rule, so both agree on
+ * every name: ustar prefix, GNU long names and links ('L'/'K'), PAX path/linkpath/size (per-file headers
+ * merged over a global one, which on its own applies to nothing), base-256 numbers, checksum, an all-zero
+ * block skipped, a directory's size field ignored, the type from the typeflag alone.
+ */
+const BLOCK = 512;
+const MAX_LONG_HEADER = 4 * 1024 * 1024; // tar-stream's limit for a PAX or GNU long-name record
+const EMPTY_CHECKSUM = 8 * 32;
+/** "ustar" at offset 257, then NUL (POSIX) or a space (GNU, whose version field is then " \0"). */
+function isUstar(block, at) {
+    return block[at + 257] === 0x75 && block[at + 258] === 0x73 && block[at + 259] === 0x74 && block[at + 260] === 0x61 && block[at + 261] === 0x72;
+}
+/** Typeflag byte minus '0', as tar-stream computes it ('x' = 72, 'g' = 55, 'L' = 28, 'K' = 27, 'N' = 30). */
+function typeOf(flag) {
+    switch (flag) {
+        case 0: return 'file';
+        case 1: return 'link';
+        case 2: return 'symlink';
+        case 3: return 'character-device';
+        case 4: return 'block-device';
+        case 5: return 'directory';
+        case 6: return 'fifo';
+        case 7: return 'contiguous-file';
+        case 72: return 'pax-header';
+        case 55: return 'pax-global-header';
+        case 27: return 'gnu-long-link-path';
+        case 28:
+        case 30: return 'gnu-long-path';
+        default: return null;
+    }
+}
+function indexOf(block, byte, start, end) {
+    for (let i = start; i < end; i++)
+        if (block[i] === byte)
+            return i;
+    return end;
+}
+function decodeStr(block, start, length) {
+    return block.toString('utf8', start, indexOf(block, 0, start, start + length));
+}
+function parse256(field) {
+    let positive;
+    if (field[0] === 0x80)
+        positive = true;
+    else if (field[0] === 0xff)
+        positive = false;
+    else
+        return null;
+    let sum = 0;
+    let scale = 1;
+    for (let i = field.length - 1; i > 0; i--) {
+        sum += (positive ? field[i] : 0xff - field[i]) * scale;
+        scale *= 256;
+    }
+    return positive ? sum : -sum;
+}
+/** A numeric field: octal digits (leading spaces and NULs skipped, up to a space or NUL), or base-256. */
+function decodeOct(block, start, length) {
+    if (block[start] & 0x80)
+        return parse256(block.subarray(start, start + length));
+    const end = start + length;
+    let offset = start;
+    while (offset < end && block[offset] === 0x20)
+        offset++; // old tars pad with leading spaces
+    while (offset < end && block[offset] === 0)
+        offset++;
+    // Digits by hand, not parseInt(toString()): this runs seven times per header, and headers are most of a
+    // layer of small files. Anything but a digit or a terminator takes tar-stream's own path, to agree exactly.
+    let value = 0;
+    for (let i = offset; i < end; i++) {
+        const byte = block[i];
+        if (byte === 0x20 || byte === 0)
+            break;
+        if (byte < 0x30 || byte > 0x37)
+            return parseInt(block.toString('utf8', offset, indexOf(block, 0x20, offset, end)), 8);
+        value = value * 8 + (byte - 0x30);
+    }
+    return value;
+}
+/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused, so this is one view per buffer). */
+let wordsOf;
+let words = new Uint32Array(0);
+/*
+ * Numeric fields as tar writers fill them (GNU tar, Go's archive/tar): zero-padded octal digits and a
+ * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for the size. Those
+ * forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte); anything
+ * else gives -1, and decodeOct reads the field byte by byte.
+ */
+/** Whether each byte of `word` under `mask` is an octal digit. */
+function octalDigits(word, mask) {
+    return (word & (0xf8f8f8f8 & mask)) === (0x30303030 & mask);
+}
+function isTerminator(byte) {
+    return byte === 0 || byte === 0x20;
+}
+/** The value of the four digits of a word that octalDigits() accepted. */
+function fourDigits(word) {
+    const d = word - 0x30303030;
+    return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
+}
+/** The value of the three digits in the low bytes of a word that octalDigits() accepted under 0x00ffffff. */
+function threeDigits(word) {
+    const d = (word & 0x00ffffff) - 0x303030;
+    return ((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | (d >>> 16);
+}
+function octal8(w, at) {
+    const first = w[at];
+    const second = w[at + 1];
+    if (!octalDigits(first, 0xffffffff))
+        return -1;
+    // Seven digits and a terminator.
+    if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24))
+        return fourDigits(first) * 512 + threeDigits(second);
+    // Six digits and a terminator (the checksum's form).
+    if (octalDigits(second, 0x0000ffff) && isTerminator((second >>> 16) & 0xff)) {
+        const d = second - 0x3030;
+        return fourDigits(first) * 64 + (((d & 0xff) << 3) | ((d >>> 8) & 0xff));
+    }
+    return -1;
+}
+/** Eleven digits and a terminator (the size). */
+function octal12(w, at) {
+    const first = w[at];
+    const second = w[at + 1];
+    const third = w[at + 2];
+    if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24))
+        return -1;
+    return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
+}
+/**
+ * The index in `words` of the header block at `at`, after making `words` the view of its memory (chunks are
+ * reused, so that is one view per buffer); -1 when the block is not 4-byte aligned.
+ */
+function wordIndex(block, at) {
+    const address = block.byteOffset + at;
+    if ((address & 3) !== 0)
+        return -1;
+    if (wordsOf !== block.buffer) {
+        wordsOf = block.buffer;
+        words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
+    }
+    return address >>> 2;
+}
+/** A numeric field at `offset` (a multiple of 4) of the header at `at`, whose word index is `word` (-1: unaligned). */
+function numberField(block, at, word, offset, length) {
+    if (word >= 0) {
+        const value = length === 8 ? octal8(words, word + (offset >>> 2)) : octal12(words, word + (offset >>> 2));
+        if (value >= 0)
+            return value;
+    }
+    return decodeOct(block, at + offset, length);
+}
+/**
+ * Sum of the header's bytes with the checksum field (bytes 148-155) counted as spaces. This touches every
+ * byte of every header, so when the block is 4-byte aligned it adds its words' even and odd bytes into two
+ * 16-bit lanes each (126 words of at most 255 per lane stay below 65536): about 3x faster than by byte.
+ */
+function checksum(block, at, word) {
+    if (word < 0) {
+        let sum = EMPTY_CHECKSUM;
+        for (let i = at; i < at + 148; i += 4)
+            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+        for (let i = at + 156; i < at + BLOCK; i += 4)
+            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+        return sum;
+    }
+    const w = words;
+    const first = word;
+    // Four words a round, even and odd bytes in two sums: fewer dependent additions per word.
+    let even = 0;
+    let odd = 0;
+    for (let i = first; i < first + 36; i += 4) {
+        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
+        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
+        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
+    }
+    // Word 36 (bytes 144-147) alone; words 37-38 are the checksum field.
+    even += w[first + 36] & 0x00ff00ff;
+    odd += (w[first + 36] >>> 8) & 0x00ff00ff;
+    for (let i = first + 39; i < first + 127; i += 4) {
+        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
+        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
+        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
+    }
+    even += w[first + 127] & 0x00ff00ff;
+    odd += (w[first + 127] >>> 8) & 0x00ff00ff;
+    return EMPTY_CHECKSUM + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
+}
+function decodePax(record) {
+    const result = {};
+    let buf = record;
+    while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 0x20)
+            i++;
+        const length = parseInt(buf.toString('utf8', 0, i), 10);
+        if (!length)
+            return result;
+        // A record longer than what is left cannot be right (tar-stream reads on; libarchive and GNU tar refuse).
+        if (length > buf.length)
+            throw new Error(`PAX record length ${length} exceeds the ${buf.length} bytes left of its header`);
+        const line = buf.toString('utf8', i + 1, length - 1);
+        const eq = line.indexOf('=');
+        if (eq === -1)
+            return result;
+        result[line.slice(0, eq)] = line.slice(eq + 1);
+        buf = buf.subarray(length);
+    }
+    return result;
+}
+/**
+ * The header block at `at` of `block` (read in place: a layer of small files is mostly headers, and a
+ * Buffer per header was a measurable share of the garbage). Undefined for an all-zero block
+ * (end-of-archive padding, skipped like tar-stream does).
+ */
+function decodeHeader(block, at) {
+    const word = wordIndex(block, at);
+    const sum = checksum(block, at, word);
+    if (sum === EMPTY_CHECKSUM)
+        return undefined;
+    if (sum !== numberField(block, at, word, 148, 8))
+        throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+    let name = decodeStr(block, at, 100);
+    const ustar = isUstar(block, at);
+    if (ustar && block[at + 262] === 0) {
+        if (block[at + 345])
+            name = decodeStr(block, at + 345, 155) + '/' + name;
+    }
+    else if (!(ustar && block[at + 262] === 0x20 && block[at + 263] === 0x20 && block[at + 264] === 0)) {
+        throw new Error('Invalid tar header: unknown format.');
+    }
+    const flag = block[at + 156];
+    return {
+        name,
+        mode: numberField(block, at, word, 100, 8) ?? 0,
+        uid: numberField(block, at, word, 108, 8) ?? 0,
+        gid: numberField(block, at, word, 116, 8) ?? 0,
+        size: numberField(block, at, word, 124, 12) ?? 0, // an unreadable base-256 size: tar-stream, too, reads no body
+        // tar-stream takes the type from the typeflag alone: its rule for old tars (a '0' entry whose name ends in
+        // "/" is a directory) comes after it has set the type, so it never applies. Agree with it, not with tar(1).
+        type: typeOf(flag === 0 ? 0 : flag - 48),
+        linkname: block[at + 157] === 0 ? null : decodeStr(block, at + 157, 100),
+    };
+}
+function isPending(type) {
+    return type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
+}
+var State;
+(function (State) {
+    State[State["Header"] = 0] = "Header";
+    State[State["LongHeader"] = 1] = "LongHeader";
+    State[State["Body"] = 2] = "Body";
+    State[State["Skip"] = 3] = "Skip";
+})(State || (State = {}));
+class TarParser {
+    handler;
+    state = State.Header;
+    /** Bytes still to come of the current body, long-header record or padding. */
+    missing = 0;
+    /** Padding after the current body, up to the next 512-byte boundary. */
+    padding = 0;
+    /** A header block or long-header record split across chunks. */
+    partial = [];
+    partialLength = 0;
+    longType;
+    longSize = 0;
+    gnuLongPath;
+    gnuLongLinkPath;
+    pax;
+    paxGlobal;
+    /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
+    paused = false;
+    /**
+     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's body starts (the header is
+     * consumed); between writes, the sum of what they consumed.
+     */
+    position = 0;
+    constructor(handler) {
+        this.handler = handler;
+    }
+    /**
+     * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
+     * The caller passes the rest of its chunk to the next `write`.
+     */
+    pause() {
+        this.paused = true;
+    }
+    /** Parse `chunk`; returns the bytes consumed: all of them, unless a handler paused the parser. */
+    write(chunk) {
+        let offset = 0;
+        const length = chunk.length;
+        const before = this.position;
+        this.paused = false;
+        while (offset < length && !this.paused) {
+            switch (this.state) {
+                case State.Body:
+                case State.Skip: {
+                    const take = Math.min(this.missing, length - offset);
+                    if (this.state === State.Body && take > 0)
+                        this.handler.body(chunk.subarray(offset, offset + take));
+                    offset += take;
+                    this.missing -= take;
+                    if (this.missing === 0)
+                        this.endBody();
+                    break;
+                }
+                case State.Header: {
+                    if (this.partialLength === 0 && length - offset >= BLOCK) {
+                        offset += BLOCK;
+                        this.position = before + offset;
+                        this.header(chunk, offset - BLOCK);
+                    }
+                    else {
+                        offset += this.gather(chunk, offset, BLOCK);
+                        this.position = before + offset;
+                        if (this.partialLength === BLOCK)
+                            this.header(this.takePartial(), 0);
+                    }
+                    break;
+                }
+                case State.LongHeader: {
+                    if (this.partialLength === 0 && length - offset >= this.longSize) {
+                        offset += this.longSize;
+                        this.longHeader(chunk.subarray(offset - this.longSize, offset));
+                    }
+                    else {
+                        offset += this.gather(chunk, offset, this.longSize);
+                        if (this.partialLength === this.longSize)
+                            this.longHeader(this.takePartial());
+                    }
+                    break;
+                }
+            }
+        }
+        this.position = before + offset;
+        return offset;
+    }
+    /**
+     * Step over the rest of the current entry's body and padding without being given its bytes (the caller
+     * seeks past them); returns how many bytes that is. 0 when no body is pending.
+     */
+    skipBody() {
+        if (this.state !== State.Body && this.state !== State.Skip)
+            return 0;
+        const skipped = this.missing + this.padding;
+        this.missing = 0;
+        this.padding = 0;
+        this.state = State.Header;
+        this.position += skipped;
+        return skipped;
+    }
+    /** Throws when the stream stopped inside a header or a body, as tar-stream does ("Unexpected end of data"). */
+    end() {
+        if (this.state !== State.Header || this.partialLength !== 0)
+            throw new Error('Unexpected end of data');
+    }
+    gather(chunk, offset, want) {
+        const take = Math.min(want - this.partialLength, chunk.length - offset);
+        // Copied: the caller may reuse its buffer (zlib output is ours to keep, but a fs chunk slice pins a whole 1 MiB).
+        this.partial.push(Buffer.from(chunk.subarray(offset, offset + take)));
+        this.partialLength += take;
+        return take;
+    }
+    takePartial() {
+        const whole = this.partial.length === 1 ? this.partial[0] : Buffer.concat(this.partial, this.partialLength);
+        this.partial = [];
+        this.partialLength = 0;
+        return whole;
+    }
+    header(block, at) {
+        const raw = decodeHeader(block, at);
+        if (!raw)
+            return;
+        if (isPending(raw.type)) {
+            if (raw.size > MAX_LONG_HEADER)
+                throw new Error('Header exceeds max size');
+            // tar-stream loses its way in the blocks that follow such a record; an error is the honest answer.
+            if (!(raw.size >= 0))
+                throw new Error('Invalid header');
+            this.longType = raw.type;
+            this.longSize = raw.size;
+            this.padding = padding(raw.size);
+            if (raw.size === 0)
+                this.longHeader(Buffer.alloc(0));
+            else
+                this.state = State.LongHeader;
+            return;
+        }
+        const header = raw;
+        this.applyLongHeaders(header); // a PAX size may replace an unreadable size field
+        if (!(header.size >= 0))
+            throw new Error('Invalid header');
+        // tar-stream (and POSIX) store no data blocks after a directory, whatever its size field says.
+        const size = header.type === 'directory' ? 0 : header.size;
+        const wantsBody = this.handler.entry(header);
+        this.missing = size;
+        this.padding = padding(size);
+        if (size === 0) {
+            if (wantsBody)
+                this.handler.bodyEnd();
+            return;
+        }
+        this.state = wantsBody ? State.Body : State.Skip;
+    }
+    longHeader(record) {
+        switch (this.longType) {
+            case 'gnu-long-path':
+                this.gnuLongPath = decodeStr(record, 0, record.length);
+                break;
+            case 'gnu-long-link-path':
+                this.gnuLongLinkPath = decodeStr(record, 0, record.length);
+                break;
+            case 'pax-global-header':
+                this.paxGlobal = decodePax(record);
+                break;
+            case 'pax-header':
+                this.pax = this.paxGlobal === undefined ? decodePax(record) : { ...this.paxGlobal, ...decodePax(record) };
+                break;
+        }
+        this.skipPadding();
+    }
+    applyLongHeaders(header) {
+        // Empty GNU names are dropped, as tar-stream drops them.
+        if (this.gnuLongPath !== undefined) {
+            if (this.gnuLongPath)
+                header.name = this.gnuLongPath;
+            this.gnuLongPath = undefined;
+        }
+        if (this.gnuLongLinkPath !== undefined) {
+            if (this.gnuLongLinkPath)
+                header.linkname = this.gnuLongLinkPath;
+            this.gnuLongLinkPath = undefined;
+        }
+        if (this.pax !== undefined) {
+            if (this.pax.path)
+                header.name = this.pax.path;
+            if (this.pax.linkpath)
+                header.linkname = this.pax.linkpath;
+            if (this.pax.size)
+                header.size = parseInt(this.pax.size, 10);
+            this.pax = undefined;
+        }
+    }
+    endBody() {
+        if (this.state === State.Body)
+            this.handler.bodyEnd();
+        this.skipPadding();
+    }
+    /** After a body or long-header record: skip to the next block boundary, then expect a header. */
+    skipPadding() {
+        if (this.padding > 0) {
+            this.state = State.Skip;
+            this.missing = this.padding;
+            this.padding = 0;
+        }
+        else {
+            this.state = State.Header;
+        }
+    }
+}
+function padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+
+;// CONCATENATED MODULE: ./src/layers/layer-reader.ts
+
+
+
+
+
+
+/** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
+const SMALL_BLOB = 4 * 1024 * 1024;
+/** Enough bytes to tell gzip and zstd apart from a plain tar. */
+const SNIFF_BYTES = 4;
+/**
+ * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
+ * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
+ * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
+ *
+ * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
+ * backpressure to manage between the decompressor and the parser. Large blobs are hashed on worker threads
+ * (Sha256Stream), so hashing overlaps with reading, decompressing and parsing; their backpressure is ours.
+ */
+class LayerReader extends external_node_stream_.Writable {
+    blobName;
+    expectedSize;
+    hash;
+    blobDigest;
+    contents;
+    blobHash;
+    tarHash;
+    blobSize = 0;
+    head = [];
+    headLength = 0;
+    compression = 'none';
+    decompressor;
+    parser;
+    collector;
+    settle;
+    failed = false;
+    /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
+    waiting;
+    /**
+     * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
+     *   at most MAX_CAPTURE_BYTES each; everything else flows through.
+     * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
+     * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
+     *   back empty), which leaves the reading and the entries exactly as they are.
+     * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
+     *   reading them from the file): only a compressed blob's tar is then hashed here.
+     */
+    constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest) {
+        super({ highWaterMark: 1024 * 1024 });
+        this.blobName = blobName;
+        this.expectedSize = expectedSize;
+        this.hash = hash;
+        this.blobDigest = blobDigest;
+        this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize) : NO_HASH;
+        blobDigest?.catch(() => undefined); // observed in complete()
+        this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
+        this.collector = new EntryCollector(capture);
+        this.parser = new TarParser(this.collector);
+    }
+    /** Bytes of the blob received so far, for progress lines. */
+    get bytesRead() {
+        return this.blobSize;
+    }
+    _write(chunk, encoding, callback) {
+        // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
+        if (!this.failed && !this.blobHash.hasRoom())
+            return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
+        this.blobSize += chunk.length;
+        this.blobHash.update(chunk);
+        if (this.tarHash === undefined) {
+            this.head.push(chunk);
+            this.headLength += chunk.length;
+            if (this.headLength < SNIFF_BYTES)
+                return callback();
+            this.start();
+            chunk = Buffer.concat(this.head);
+            this.head = [];
+        }
+        this.forward(chunk, callback);
+    }
+    _final(callback) {
+        if (this.tarHash === undefined) {
+            this.start();
+            const rest = Buffer.concat(this.head);
+            this.head = [];
+            if (rest.length > 0)
+                return this.forward(rest, () => this.finish(callback));
+        }
+        this.finish(callback);
+    }
+    _destroy(error, callback) {
+        if (error)
+            this.fail(error);
+        this.decompressor?.destroy();
+        callback(error);
+    }
+    parse(chunk) {
+        if (this.failed)
+            return;
+        try {
+            this.parser.write(chunk);
+        }
+        catch (error) {
+            this.fail(this.tarError(error));
+        }
+    }
+    start() {
+        this.compression = detectCompression(Buffer.concat(this.head));
+        if (this.compression === 'none') {
+            this.tarHash = this.blobHash; // same bytes: hash once
+            return;
+        }
+        // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
+        const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
+        this.tarHash = tarHash;
+        const decompressor = createDecompressor(this.compression, this.blobName);
+        this.decompressor = decompressor;
+        decompressor.on('data', (data) => {
+            if (this.failed)
+                return;
+            if (!tarHash.update(data)) {
+                decompressor.pause();
+                tarHash.onDrain(() => decompressor.resume());
+            }
+            this.parse(data);
+        });
+        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
+    }
+    /**
+     * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
+     * write is called back. The parser and the hashes consume at once (they copy what they keep); the
+     * decompressor when it calls back for that chunk.
+     */
+    forward(chunk, callback) {
+        if (this.failed)
+            return callback();
+        if (!this.decompressor) {
+            this.parse(chunk);
+            return callback();
+        }
+        const release = this.hold(callback);
+        this.decompressor.write(chunk, () => release());
+    }
+    finish(callback) {
+        if (this.failed)
+            return callback();
+        const endTar = () => {
+            if (this.failed)
+                return callback();
+            try {
+                this.parser.end();
+            }
+            catch (error) {
+                this.fail(this.tarError(error));
+                return callback();
+            }
+            callback();
+            this.complete().catch((error) => this.fail(error instanceof Error ? error : new Error(String(error))));
+        };
+        if (!this.decompressor)
+            return endTar();
+        this.waitFor(this.decompressor, 'end', endTar);
+        this.decompressor.end();
+    }
+    waitFor(emitter, event, then) {
+        emitter.once(event, this.hold(then));
+    }
+    /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
+    hold(then) {
+        const release = () => {
+            if (this.waiting !== release)
+                return;
+            this.waiting = undefined;
+            then();
+        };
+        this.waiting = release;
+        return release;
+    }
+    async complete() {
+        const [blobHex, tarHex] = await Promise.all([
+            this.blobDigest ?? this.blobHash.digest(),
+            this.tarHash === this.blobHash ? undefined : this.tarHash.digest(),
+        ]);
+        if (this.failed)
+            return;
+        const digest = this.hash ? 'sha256:' + blobHex : '';
+        const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
+        this.settle.resolve({
+            digest,
+            diffId,
+            compression: this.compression,
+            blobSize: this.blobSize,
+            size: this.collector.size,
+            files: this.collector.files,
+            entries: this.collector.entries,
+        });
+    }
+    tarError(error) {
+        const detail = describeError(error);
+        const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
+        return new InputError(`${this.blobName}: ${what}`);
+    }
+    fail(error) {
+        if (this.failed)
+            return;
+        this.failed = true;
+        this.settle.reject(error);
+        this.waiting?.();
+    }
+}
+/** Read one layer blob from any readable stream of its stored bytes. */
+async function readLayer(stream, blobName) {
+    const reader = new LayerReader(blobName);
+    stream.on('error', (error) => reader.destroy(error));
+    stream.pipe(reader);
+    return reader.contents;
+}
+
+;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
+
+const FILE_CHUNK = 1024 * 1024;
+/**
+ * A file (or part of one), read front to back into two reused buffers: while the caller works on one chunk,
+ * the next is already being read into the other (a read is a round trip to libuv's thread pool; waiting for
+ * each one left the main thread idle for about a fifth of a headers-bound audit).
+ */
+function fileChunks(path, range) {
+    let handle;
+    let closed = false;
+    let position = range?.start ?? 0;
+    const rangeEnd = range ? range.start + range.length : Infinity;
+    let end = rangeEnd;
+    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
+    let current = 0;
+    let ahead;
+    // Read at the file's own offset until a seek: the file may be a pipe, which has no positions.
+    let positioned = range !== undefined;
+    const readInto = async (buffer) => {
+        const want = Math.min(FILE_CHUNK, end - position);
+        if (closed || want <= 0)
+            return null;
+        handle ??= (0,promises_namespaceObject.open)(path, 'r');
+        const at = position;
+        position += want; // claimed before the read: the next read-ahead starts after it
+        const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
+        // A pipe may return less than asked without being at its end; only an empty read is the end.
+        position = at + bytesRead;
+        if (bytesRead === 0)
+            end = position;
+        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+    };
+    return {
+        async next() {
+            if (closed)
+                return null;
+            const chunk = await (ahead ?? readInto(buffers[current]));
+            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
+            // that chunk stops being valid now, with this call.
+            current ^= 1;
+            ahead = chunk === null ? undefined : readInto(buffers[current]);
+            ahead?.catch(() => undefined); // observed by the next call
+            return chunk;
+        },
+        seek(to) {
+            // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
+            const restart = () => {
+                positioned = true;
+                position = to;
+                end = rangeEnd; // a read before the seek may have met the end of the file
+                return readInto(buffers[current]);
+            };
+            ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);
+            ahead.catch(() => undefined);
+        },
+        close() {
+            closed = true;
+            const opened = handle;
+            handle = undefined;
+            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
+            void Promise.resolve(ahead)
+                .catch(() => undefined)
+                .then(() => opened?.then((h) => h.close()))
+                .catch(() => undefined);
+        },
+    };
+}
+/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
+const STREAM_QUEUE = 4 * 1024 * 1024;
+/**
+ * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
+ * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
+ * into a new buffer: a copy of every byte for nothing.
+ */
+function streamChunks(input) {
+    const queue = [];
+    let queued = 0;
+    let ended = false;
+    let failure;
+    let wake;
+    const notify = () => {
+        const waiter = wake;
+        wake = undefined;
+        waiter?.();
+    };
+    input.on('data', (chunk) => {
+        queue.push(chunk);
+        queued += chunk.length;
+        if (queued >= STREAM_QUEUE)
+            input.pause();
+        notify();
+    });
+    input.once('end', () => {
+        ended = true;
+        notify();
+    });
+    input.once('error', (error) => {
+        failure = error;
+        notify();
+    });
+    input.once('close', () => {
+        if (!ended && !failure)
+            failure = new Error('the stream closed before its end');
+        notify();
+    });
+    return {
+        async next() {
+            while (queue.length === 0 && !ended && !failure)
+                await new Promise((resolve) => (wake = resolve));
+            if (failure)
+                throw failure;
+            const chunk = queue.shift();
+            if (chunk === undefined)
+                return null;
+            queued -= chunk.length;
+            if (queued < STREAM_QUEUE && input.isPaused())
+                input.resume();
+            return chunk;
+        },
+        close() {
+            input.destroy();
+        },
+    };
+}
+/**
+ * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
+ * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
+ * end of the blob before it reports them.
+ */
+class SinkWriter {
+    sink;
+    /** The first failure of the sink: an error event, a closed stream, a failed write. */
+    failure;
+    lastWrite = Promise.resolve();
+    failed;
+    constructor(sink) {
+        this.sink = sink;
+        this.failed = new Promise((resolve) => {
+            const fail = (error) => {
+                this.failure ??= error instanceof Error ? error : new Error(String(error));
+                resolve();
+            };
+            sink.once('error', fail);
+            sink.once('close', () => {
+                if (!sink.writableFinished)
+                    fail(new Error('the reader stopped early'));
+            });
+        });
+    }
+    write(chunk) {
+        if (this.failure)
+            return;
+        const written = new Promise((resolve) => {
+            this.sink.write(chunk, (error) => {
+                if (error)
+                    this.failure ??= error;
+                resolve();
+            });
+        });
+        this.lastWrite = Promise.race([written, this.failed]);
+    }
+    /** Until the sink is done with everything written so far (write callbacks come in order). */
+    settled() {
+        return this.lastWrite;
+    }
+    /** End the sink and wait for it to finish; rejects with the first failure. */
+    async end() {
+        await this.lastWrite;
+        if (!this.failure) {
+            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
+            this.sink.end();
+            await Promise.race([finished, this.failed]);
+        }
+        if (this.failure)
+            throw this.failure;
+    }
+}
+/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
+async function pump(reader, sink) {
+    const writer = new SinkWriter(sink);
+    try {
+        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
+            writer.write(chunk);
+            await writer.settled(); // before the reader reuses the buffer
+            if (writer.failure)
+                break;
+        }
+    }
+    catch (error) {
+        sink.destroy(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+    }
+    finally {
+        reader.close();
+    }
+    await writer.end();
+}
+
+;// CONCATENATED MODULE: ./src/engine/read-located.ts
+
+
+
+
+
+/** Read one layer from its location, on this thread. */
+async function readLocatedLayer(task) {
+    return startLocatedLayer(task).contents;
+}
+/**
+ * Start reading one layer on this thread. `parsed` settles once every byte has gone through the reader:
+ * this thread is then free for the next layer, while a hashing thread may still be finishing the digest
+ * that `contents` waits for.
+ */
+function startLocatedLayer(task, watch) {
+    const { path, start, length } = task.location;
+    // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
+    const digest = task.hash ? hashFileRange(path, start, length) : undefined;
+    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
+    watch?.(reader);
+    const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
+        if (error instanceof InputError)
+            throw error;
+        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
+    });
+    return { parsed, contents: parsed.then(() => reader.contents) };
+}
+
+;// CONCATENATED MODULE: ./src/engine/layer-threads.ts
+
+
+
+
+
+
+
+
+/**
+ * Layers read on worker threads, several at once, straight from their place in a file: the main thread keeps
+ * only the union model and the rules, which must see the layers in order. A worker is the bundle itself,
+ * started in the reader role (the CLI and the Action are single files: there is no separate script).
+ */
+const ROLE = 'image-hygiene:layer-reader';
+/** True inside a worker started by LayerThreads: the entry point then serves reads instead of running. */
+function isLayerReaderThread() {
+    return !external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === ROLE;
+}
+function serveLayerReads() {
+    hashOnThisThread(); // this thread is already off the main one
+    const port = external_node_worker_threads_.parentPort;
+    port.on('message', (task) => {
+        readLocatedLayer(task).then(({ entries, ...contents }) => {
+            const encoded = encodeEntries(entries);
+            const reply = { id: task.id, contents, entries: encoded };
+            port.postMessage(reply, [encoded.bytes.buffer]);
+        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError }));
+    });
+}
+let script;
+let configuredThreads;
+/**
+ * Called by an entry point with its own file, which can then be started as a worker. Without it (the test
+ * runner loads the sources, which no worker could load) every layer is read on the main thread.
+ * IMAGE_HYGIENE_READ_THREADS=N reads every located layer on N threads (0: none), whatever its size.
+ */
+function enableLayerThreads(entryScript) {
+    script = entryScript;
+    const setting = process.env.IMAGE_HYGIENE_READ_THREADS;
+    configuredThreads = setting !== undefined && /^\d+$/.test(setting) ? Number(setting) : undefined;
+}
+/**
+ * A blob worth a thread of its own: large and stored uncompressed, so that reading it is mostly hashing
+ * (about 0.85 s per GiB on one core). Layers of small files cost more to hand over between threads than
+ * to parse in place, and compressed ones already decompress on libuv's pool and hash on hashing threads.
+ */
+const WORTH_A_THREAD = 128 * 1024 * 1024;
+async function startsCompressed(location) {
+    const head = Buffer.alloc(4);
+    try {
+        const file = await (0,promises_namespaceObject.open)(location.path, 'r');
+        try {
+            await file.read(head, 0, head.length, location.start);
+        }
+        finally {
+            await file.close();
+        }
+    }
+    catch {
+        return true; // unreadable here: leave it to the main thread, which reports it
+    }
+    return detectCompression(head) !== 'none';
+}
+/**
+ * Which located blobs to read on threads: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
+ * otherwise the ones worth a thread, one thread per core, when at least two can run side by side.
+ */
+async function planLayerThreads(blobs) {
+    if (script === undefined || configuredThreads === 0 || blobs.length === 0)
+        return undefined;
+    let chosen = blobs;
+    let count = configuredThreads ?? (0,external_node_os_namespaceObject.availableParallelism)();
+    if (configuredThreads === undefined) {
+        const worth = [];
+        for (const blob of blobs)
+            if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location)))
+                worth.push(blob);
+        if (worth.length < 2 || count < 2)
+            return undefined;
+        chosen = worth;
+    }
+    count = Math.min(count, chosen.length);
+    try {
+        return { threads: new LayerThreads(script, count), keys: new Set(chosen.map((blob) => blob.key)) };
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
+class LayerThreads {
+    idle = [];
+    all = [];
+    queue = [];
+    pending = new Map();
+    nextId = 1;
+    broken;
+    constructor(entryScript, count) {
+        // The compile cache first, as the launchers do: the bundle is a few MB of JavaScript to compile.
+        const source = `try { require('node:module').enableCompileCache?.(); } catch {}\nrequire(${JSON.stringify(entryScript)});`;
+        for (let i = 0; i < count; i++) {
+            const worker = new external_node_worker_threads_.Worker(source, { eval: true, workerData: { role: ROLE } });
+            worker.on('message', (reply) => this.onReply(worker, reply));
+            worker.on('error', (error) => this.fail(error));
+            worker.on('exit', (code) => this.fail(new Error(`a layer reading thread stopped (exit code ${code})`)));
+            this.all.push(worker);
+            this.idle.push(worker);
+        }
+    }
+    read(task) {
+        if (this.broken)
+            return Promise.reject(this.broken);
+        const id = this.nextId++;
+        const result = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+        this.queue.push({ task, id });
+        this.dispatch();
+        return result;
+    }
+    /** Stop the threads; reads still pending fail. */
+    async close() {
+        this.fail(new Error('the layer reading threads were closed'));
+        await Promise.all(this.all.map((worker) => worker.terminate().catch(() => undefined)));
+    }
+    dispatch() {
+        while (this.idle.length > 0 && this.queue.length > 0) {
+            const worker = this.idle.shift();
+            const { task, id } = this.queue.shift();
+            worker.postMessage({ ...task, id });
+        }
+    }
+    onReply(worker, reply) {
+        this.idle.push(worker);
+        const waiter = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        this.dispatch();
+        if (!waiter)
+            return;
+        if ('error' in reply)
+            waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
+        else
+            waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const waiter of this.pending.values())
+            waiter.reject(error);
+        this.pending.clear();
+        this.queue.length = 0;
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -64697,232 +64697,6 @@ function toJsonReport(analysis, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    '|': '&#124;',
-    '`': '&#96;',
-    '\\': '&#92;',
-    '*': '&#42;',
-    _: '&#95;',
-    '~': '&#126;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '#': '&#35;',
-    '!': '&#33;',
-};
-/** Text from an image (paths, instructions) made inert for Markdown tables and HTML: it can neither break a table nor inject. */
-function cell(text) {
-    return text
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-        .replace(/[&<>"|`\\*_~[\]#!]/g, (c) => ENTITIES[c]);
-}
-/** Inline code that cannot be closed early by a backtick in the content. */
-function code(text) {
-    return `<code>${cell(text)}</code>`;
-}
-/** A message of ours, where `backticks` mark code: those spans become <code>, everything is escaped. */
-function messageCell(text) {
-    return text
-        .split('`')
-        .map((part, index) => (index % 2 === 1 ? code(part) : cell(part)))
-        .join('');
-}
-function table(header, align, rows) {
-    return [
-        `| ${header.join(' | ')} |`,
-        `|${align.map((a) => (a === 'r' ? '--:' : ':--')).join('|')}|`,
-        ...rows.map((row) => `| ${row.join(' | ')} |`),
-    ];
-}
-/** "1 layer", "3 layers". */
-function count(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/pr-markdown.ts
-
-
-
-/** The hidden marker that finds this comment again on the next push. */
-function commentMarker(header) {
-    return `<!-- image-hygiene:comment header="${encodeURIComponent(header)}" -->`;
-}
-function signed(bytes) {
-    return bytes === 0 ? '±0 B' : (bytes > 0 ? '+' : '−') + humanBytes(Math.abs(bytes));
-}
-function verdictLine(input) {
-    const { report, header } = input;
-    const { verdict, image } = report;
-    const icon = verdict.result === 'fail' ? '❌' : '✅';
-    const counts = `${count(verdict.counts.error, 'error')}, ${count(verdict.counts.warning, 'warning')}, ${count(verdict.counts.note, 'note')}`;
-    const hidden = report.waste.hiddenBytes;
-    const lines = [
-        `### ${icon} Image Hygiene: ${cell(header)} — ${verdict.result === 'fail' ? 'failed' : 'passed'}`,
-        '',
-        `${code(image.ref)} · ${cell(image.platform)} · **${humanBytes(image.totalBytes)}** in ${count(image.layerCount, 'layer')} · ` +
-            `**${humanBytes(hidden)} hidden** (${percent(report.waste.ratio)}) · ${counts} (fail-on: ${verdict.failOn})`,
-    ];
-    if (input.compareTo) {
-        const base = input.compareTo;
-        const baseIds = new Set(base.layers.map((layer) => layer.diffId));
-        const added = report.layers.filter((layer) => !baseIds.has(layer.diffId)).length;
-        const ids = new Set(report.layers.map((layer) => layer.diffId));
-        const removed = base.layers.filter((layer) => !ids.has(layer.diffId)).length;
-        lines.push('', `Compared to ${code(base.image.ref)}: size ${signed(image.totalBytes - base.image.totalBytes)}, ` +
-            `hidden ${signed(hidden - base.waste.hiddenBytes)}, ${added} new and ${count(removed, 'removed layer')}.`);
-    }
-    return lines;
-}
-function findingsSection(report) {
-    return {
-        head: report.findings.length === 0 ? ['', 'No findings.'] : ['', '#### Findings', ''],
-        tableHeader: ['Severity', 'Rule', 'Where', 'What to do'],
-        align: ['l', 'l', 'l', 'l'],
-        rows: report.findings.map((finding) => [
-            finding.severity === 'error' ? '🔴 error' : finding.severity === 'warning' ? '🟡 warning' : '⚪ note',
-            code(finding.rule),
-            finding.location ? code(`${finding.location.path}:${finding.location.line}`) : 'image',
-            messageCell(finding.message),
-        ]),
-        tail: [],
-        shown: report.findings.length,
-    };
-}
-function layersSection(input) {
-    const { report, compareTo } = input;
-    const total = report.image.totalBytes;
-    const share = (bytes) => (total === 0 ? '0.0 %' : percent(bytes / total));
-    const known = new Set(compareTo?.layers.map((layer) => layer.diffId) ?? []);
-    const rows = [];
-    const base = report.layers.slice(0, input.baseLayers);
-    if (base.length > 0) {
-        const size = base.reduce((sum, layer) => sum + layer.size, 0);
-        const hidden = base.reduce((sum, layer) => sum + layer.hiddenBytes, 0);
-        const range = base.length === 1 ? '0' : `0–${base.length - 1}`;
-        rows.push([range, humanBytes(size), share(size), humanBytes(hidden), `base image (${count(base.length, 'layer')})`]);
-    }
-    for (const layer of report.layers.slice(input.baseLayers)) {
-        const text = instructionText(layer.createdBy ?? undefined) ?? '(no history)';
-        const short = text.length > 120 ? text.slice(0, 119) + '…' : text;
-        const isNew = compareTo && !known.has(layer.diffId) ? ' 🆕' : '';
-        rows.push([String(layer.index), humanBytes(layer.size), share(layer.size), layer.hiddenBytes > 0 ? `**${humanBytes(layer.hiddenBytes)}**` : '0 B', code(short) + isNew]);
-    }
-    return {
-        head: ['', '<details open><summary><b>Layer sizes</b></summary>', ''],
-        tableHeader: ['#', 'Size', 'Share', 'Hidden', 'Instruction'],
-        align: ['r', 'r', 'r', 'r', 'l'],
-        rows,
-        tail: ['', '</details>'],
-        shown: rows.length,
-    };
-}
-function hiddenSection(report) {
-    const files = report.waste.files;
-    return {
-        head: files.length === 0 ? [] : ['', `<details><summary><b>Largest hidden files</b> (${report.waste.hiddenFileCount} in all)</summary>`, ''],
-        tableHeader: ['Size', 'Path', 'Added by', 'Hidden by', 'How'],
-        align: ['r', 'l', 'r', 'r', 'l'],
-        rows: files.map((file) => [humanBytes(file.size), code(file.path), `#${file.addedIn}`, `#${file.hiddenIn}`, file.how]),
-        tail: files.length === 0 ? [] : ['', '</details>'],
-        shown: files.length,
-    };
-}
-function renderSection(section, detailsUrl) {
-    if (section.rows.length === 0)
-        return section.head;
-    const cut = section.rows.length - section.shown;
-    const where = detailsUrl ? `: see the [job summary](${detailsUrl})` : ' (see the job summary)';
-    const more = cut > 0 ? ['', `_${cut} more rows not shown here${where}._`] : [];
-    return [...section.head, ...table(section.tableHeader, section.align, section.rows.slice(0, section.shown)), ...more, ...section.tail];
-}
-/**
- * The report as GitHub Markdown, under `maxLength` characters: when it does not fit, rows are cut
- * (hidden files first, then layers, then findings) and the cut is said.
- */
-function renderMarkdown(input, maxLength, marker) {
-    const sections = [findingsSection(input.report), layersSection(input), hiddenSection(input.report)];
-    const render = () => [
-        ...(marker ? [marker] : []),
-        ...verdictLine(input),
-        ...sections.flatMap((section) => renderSection(section, input.detailsUrl)),
-        '',
-        `<sub>image-hygiene ${cell(input.report.tool.version)} · digest ${code(input.report.image.digest)}</sub>`,
-    ].join('\n');
-    let text = render();
-    for (const section of [sections[2], sections[1], sections[0]]) {
-        while (text.length > maxLength && section.shown > 0) {
-            // Cut in large steps first, then row by row near the limit.
-            const excess = text.length - maxLength;
-            const rowLength = Math.max(1, Math.ceil(text.length / Math.max(1, sections.reduce((sum, s) => sum + s.shown, 0))));
-            section.shown = Math.max(0, section.shown - Math.max(1, Math.floor(excess / rowLength / 2)));
-            text = render();
-        }
-    }
-    return text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
-}
-
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-const LEVEL = { error: 'error', warning: 'warning', note: 'note' };
-function uri(path, root) {
-    const rel = (0,external_node_path_.isAbsolute)(path) ? (0,external_node_path_.relative)(root, path) : path;
-    return rel.split('\\').join('/').replace(/^\.\//, '');
-}
-/** SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`). */
-function toSarif(findings, options) {
-    return {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'image-hygiene',
-                        version: options.version,
-                        rules: RULES.map((rule) => ({
-                            id: rule.id,
-                            name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase()),
-                            shortDescription: { text: rule.title },
-                            fullDescription: { text: rule.help },
-                            help: { text: rule.help, markdown: rule.help },
-                            defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
-                            properties: { 'security-severity': rule.securitySeverity.toFixed(1), tags: ['security', 'container'] },
-                        })),
-                    },
-                },
-                results: findings.map((finding) => {
-                    const location = finding.location ?? (options.fallbackPath ? { path: options.fallbackPath, line: 1 } : undefined);
-                    return {
-                        ruleId: finding.rule,
-                        ruleIndex: RULES.findIndex((rule) => rule.id === finding.rule),
-                        level: LEVEL[finding.severity],
-                        message: { text: finding.message },
-                        ...(location
-                            ? {
-                                locations: [
-                                    {
-                                        physicalLocation: {
-                                            artifactLocation: { uri: uri(location.path, options.root), uriBaseId: '%SRCROOT%' },
-                                            region: { startLine: location.line },
-                                        },
-                                    },
-                                ],
-                            }
-                            : {}),
-                        ...(finding.tool ? { properties: { tool: finding.tool, path: finding.path, ...(finding.package ? { package: finding.package } : {}) } } : {}),
-                    };
-                }),
-            },
-        ],
-    };
-}
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/rules/units.ts
@@ -65097,79 +64871,428 @@ function applyOverrides(policy, overrides, name) {
     return next;
 }
 
-;// CONCATENATED MODULE: ./src/action/github-comments.ts
-const MAX_ATTEMPTS = 4;
-const MAX_WAIT_SECONDS = 60;
-function github_comments_sleep(seconds) {
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    '|': '&#124;',
+    '`': '&#96;',
+    '\\': '&#92;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '#': '&#35;',
+    '!': '&#33;',
+};
+/** Text from an image (paths, instructions) made inert for Markdown tables and HTML: it can neither break a table nor inject. */
+function cell(text) {
+    return text
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+        .replace(/[&<>"|`\\*_~[\]#!]/g, (c) => ENTITIES[c]);
+}
+/** Inline code that cannot be closed early by a backtick in the content. */
+function code(text) {
+    return `<code>${cell(text)}</code>`;
+}
+/** A message of ours, where `backticks` mark code: those spans become <code>, everything is escaped. */
+function messageCell(text) {
+    return text
+        .split('`')
+        .map((part, index) => (index % 2 === 1 ? code(part) : cell(part)))
+        .join('');
+}
+function table(header, align, rows) {
+    return [
+        `| ${header.join(' | ')} |`,
+        `|${align.map((a) => (a === 'r' ? '--:' : ':--')).join('|')}|`,
+        ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ];
+}
+/** "1 layer", "3 layers". */
+function count(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/pr-markdown.ts
+
+
+
+/** The hidden marker that finds this comment again on the next push. */
+function commentMarker(header) {
+    return `<!-- image-hygiene:comment header="${encodeURIComponent(header)}" -->`;
+}
+function signed(bytes) {
+    return bytes === 0 ? '±0 B' : (bytes > 0 ? '+' : '−') + humanBytes(Math.abs(bytes));
+}
+function verdictLine(input) {
+    const { report, header } = input;
+    const { verdict, image } = report;
+    const icon = verdict.result === 'fail' ? '❌' : '✅';
+    const counts = `${count(verdict.counts.error, 'error')}, ${count(verdict.counts.warning, 'warning')}, ${count(verdict.counts.note, 'note')}`;
+    const hidden = report.waste.hiddenBytes;
+    const lines = [
+        `### ${icon} Image Hygiene: ${cell(header)} — ${verdict.result === 'fail' ? 'failed' : 'passed'}`,
+        '',
+        `${code(image.ref)} · ${cell(image.platform)} · **${humanBytes(image.totalBytes)}** in ${count(image.layerCount, 'layer')} · ` +
+            `**${humanBytes(hidden)} hidden** (${percent(report.waste.ratio)}) · ${counts} (fail-on: ${verdict.failOn})`,
+    ];
+    if (input.compareTo) {
+        const base = input.compareTo;
+        const baseIds = new Set(base.layers.map((layer) => layer.diffId));
+        const added = report.layers.filter((layer) => !baseIds.has(layer.diffId)).length;
+        const ids = new Set(report.layers.map((layer) => layer.diffId));
+        const removed = base.layers.filter((layer) => !ids.has(layer.diffId)).length;
+        lines.push('', `Compared to ${code(base.image.ref)}: size ${signed(image.totalBytes - base.image.totalBytes)}, ` +
+            `hidden ${signed(hidden - base.waste.hiddenBytes)}, ${added} new and ${count(removed, 'removed layer')}.`);
+    }
+    return lines;
+}
+function findingsSection(report) {
+    return {
+        head: report.findings.length === 0 ? ['', 'No findings.'] : ['', '#### Findings', ''],
+        tableHeader: ['Severity', 'Rule', 'Where', 'What to do'],
+        align: ['l', 'l', 'l', 'l'],
+        rows: report.findings.map((finding) => [
+            finding.severity === 'error' ? '🔴 error' : finding.severity === 'warning' ? '🟡 warning' : '⚪ note',
+            code(finding.rule),
+            finding.location ? code(`${finding.location.path}:${finding.location.line}`) : 'image',
+            messageCell(finding.message),
+        ]),
+        tail: [],
+        shown: report.findings.length,
+    };
+}
+function layersSection(input) {
+    const { report, compareTo } = input;
+    const total = report.image.totalBytes;
+    const share = (bytes) => (total === 0 ? '0.0 %' : percent(bytes / total));
+    const known = new Set(compareTo?.layers.map((layer) => layer.diffId) ?? []);
+    const rows = [];
+    const base = report.layers.slice(0, input.baseLayers);
+    if (base.length > 0) {
+        const size = base.reduce((sum, layer) => sum + layer.size, 0);
+        const hidden = base.reduce((sum, layer) => sum + layer.hiddenBytes, 0);
+        const range = base.length === 1 ? '0' : `0–${base.length - 1}`;
+        rows.push([range, humanBytes(size), share(size), humanBytes(hidden), `base image (${count(base.length, 'layer')})`]);
+    }
+    for (const layer of report.layers.slice(input.baseLayers)) {
+        const text = instructionText(layer.createdBy ?? undefined) ?? '(no history)';
+        const short = text.length > 120 ? text.slice(0, 119) + '…' : text;
+        const isNew = compareTo && !known.has(layer.diffId) ? ' 🆕' : '';
+        rows.push([String(layer.index), humanBytes(layer.size), share(layer.size), layer.hiddenBytes > 0 ? `**${humanBytes(layer.hiddenBytes)}**` : '0 B', code(short) + isNew]);
+    }
+    return {
+        head: ['', '<details open><summary><b>Layer sizes</b></summary>', ''],
+        tableHeader: ['#', 'Size', 'Share', 'Hidden', 'Instruction'],
+        align: ['r', 'r', 'r', 'r', 'l'],
+        rows,
+        tail: ['', '</details>'],
+        shown: rows.length,
+    };
+}
+function hiddenSection(report) {
+    const files = report.waste.files;
+    return {
+        head: files.length === 0 ? [] : ['', `<details><summary><b>Largest hidden files</b> (${report.waste.hiddenFileCount} in all)</summary>`, ''],
+        tableHeader: ['Size', 'Path', 'Added by', 'Hidden by', 'How'],
+        align: ['r', 'l', 'r', 'r', 'l'],
+        rows: files.map((file) => [humanBytes(file.size), code(file.path), `#${file.addedIn}`, `#${file.hiddenIn}`, file.how]),
+        tail: files.length === 0 ? [] : ['', '</details>'],
+        shown: files.length,
+    };
+}
+function renderSection(section, detailsUrl) {
+    if (section.rows.length === 0)
+        return section.head;
+    const cut = section.rows.length - section.shown;
+    const where = detailsUrl ? `: see the [job summary](${detailsUrl})` : ' (see the job summary)';
+    const more = cut > 0 ? ['', `_${cut} more rows not shown here${where}._`] : [];
+    return [...section.head, ...table(section.tableHeader, section.align, section.rows.slice(0, section.shown)), ...more, ...section.tail];
+}
+/**
+ * The report as GitHub Markdown, under `maxLength` characters: when it does not fit, rows are cut
+ * (hidden files first, then layers, then findings) and the cut is said.
+ */
+function renderMarkdown(input, maxLength, marker) {
+    const sections = [findingsSection(input.report), layersSection(input), hiddenSection(input.report)];
+    const render = () => [
+        ...(marker ? [marker] : []),
+        ...verdictLine(input),
+        ...sections.flatMap((section) => renderSection(section, input.detailsUrl)),
+        '',
+        `<sub>image-hygiene ${cell(input.report.tool.version)} · digest ${code(input.report.image.digest)}</sub>`,
+    ].join('\n');
+    let text = render();
+    for (const section of [sections[2], sections[1], sections[0]]) {
+        while (text.length > maxLength && section.shown > 0) {
+            // Cut in large steps first, then row by row near the limit.
+            const excess = text.length - maxLength;
+            const rowLength = Math.max(1, Math.ceil(text.length / Math.max(1, sections.reduce((sum, s) => sum + s.shown, 0))));
+            section.shown = Math.max(0, section.shown - Math.max(1, Math.floor(excess / rowLength / 2)));
+            text = render();
+        }
+    }
+    return text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
+}
+
+;// CONCATENATED MODULE: ./src/action/github-errors.ts
+/** Connection failures worth another attempt: the next one may well get through. */
+const TRANSIENT_CODES = new Set([
+    'EAI_AGAIN',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENETDOWN',
+    'ENETRESET',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+/** The first error code down the cause chain (an AggregateError from connecting to several addresses counts). */
+function errorCode(error, depth = 0) {
+    if (typeof error !== 'object' || error === null || depth > 8)
+        return undefined;
+    const err = error;
+    if (typeof err.code === 'string')
+        return err.code;
+    for (const inner of err.errors ?? []) {
+        const code = errorCode(inner, depth + 1);
+        if (code)
+            return code;
+    }
+    return errorCode(err.cause, depth + 1);
+}
+function isTimeout(error, depth = 0) {
+    if (typeof error !== 'object' || error === null || depth > 8)
+        return false;
+    const err = error;
+    return err.name === 'TimeoutError' || err.name === 'AbortError' || isTimeout(err.cause, depth + 1);
+}
+/** GitHub's own words: the body's `message`, without the documentation link octokit appends. */
+function answerMessage(err) {
+    const data = err.response?.data;
+    const message = typeof data?.message === 'string' ? data.message : (err.message ?? '');
+    return message.split('\n')[0].trim();
+}
+function classifyGitHubError(error, timeoutSeconds) {
+    const err = (typeof error === 'object' && error !== null ? error : {});
+    if (err.response && typeof err.status === 'number') {
+        return { kind: 'answer', status: err.status, message: answerMessage(err), headers: err.response.headers ?? {} };
+    }
+    if (isTimeout(error))
+        return { kind: 'timeout', seconds: timeoutSeconds };
+    const code = errorCode(err.cause) ?? errorCode(error);
+    if (code)
+        return { kind: 'network', code, transient: TRANSIENT_CODES.has(code) };
+    return { kind: 'other', message: (err.message ?? String(error)).split('\n')[0] };
+}
+/** One line naming the cause: `cannot reach api.github.com (ENOTFOUND)`, `GitHub answered 401 Bad credentials`. */
+function describeGitHubFailure(failure, apiUrl) {
+    let host;
+    try {
+        host = new URL(apiUrl).host;
+    }
+    catch {
+        host = apiUrl;
+    }
+    switch (failure.kind) {
+        case 'answer':
+            return `GitHub answered ${failure.status}${failure.message ? ` ${failure.message}` : ''}`;
+        case 'network':
+            return `cannot reach ${host} (${failure.code})`;
+        case 'timeout':
+            return `cannot reach ${host} (no answer within ${failure.seconds} s)`;
+        case 'other':
+            return failure.message;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/github-retries.ts
+
+function seconds(text, fallback) {
+    const value = text === undefined || text.trim() === '' ? NaN : Number(text);
+    return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+/**
+ * The defaults, which IMAGE_HYGIENE_GITHUB_BACKOFF_SECONDS and IMAGE_HYGIENE_GITHUB_TIMEOUT_SECONDS override
+ * (the tests set them to run without waiting; a slow GitHub Enterprise may want a longer timeout).
+ */
+function retryPolicyFromEnv(env, now = Date.now()) {
+    const requestTimeoutSeconds = seconds(env.IMAGE_HYGIENE_GITHUB_TIMEOUT_SECONDS, 30);
+    return {
+        attempts: 4,
+        backoffSeconds: seconds(env.IMAGE_HYGIENE_GITHUB_BACKOFF_SECONDS, 2),
+        maxWaitSeconds: 60,
+        requestTimeoutSeconds,
+        deadline: now + Math.max(120, 4 * requestTimeoutSeconds) * 1000,
+    };
+}
+/** Seconds to wait before trying again, or undefined when this failure is not worth another attempt. */
+function retryWait(failure, attempt, policy) {
+    const backoff = { wait: policy.backoffSeconds * 2 ** (attempt - 1), why: 'backing off' };
+    if (failure.kind === 'timeout')
+        return backoff;
+    if (failure.kind === 'network')
+        return failure.transient ? backoff : undefined; // ENOTFOUND, ECONNREFUSED: not in seconds
+    if (failure.kind !== 'answer')
+        return undefined;
+    const { status, headers, message } = failure;
+    const retryAfter = Number(headers['retry-after']);
+    const rateLimited = status === 429 || (status === 403 && (headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message)));
+    if (!rateLimited)
+        return status >= 500 ? backoff : undefined;
+    if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+        return { wait: retryAfter, why: 'as its retry-after header asks' };
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (Number.isFinite(reset) && reset > 0)
+        return { wait: Math.max(0, reset - Date.now() / 1000), why: 'until its rate limit resets' };
+    return backoff;
+}
+function github_retries_sleep(seconds) {
     return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 }
-/** Retry what GitHub asks to be retried: rate limits (primary and secondary) and its own 5xx, a bounded number of times. */
-async function withRetries(call, log) {
+/**
+ * Retry what is worth retrying — rate limits (primary and secondary), GitHub's own 5xx, a connection reset or
+ * timed out — a bounded number of times and never past the deadline. Anything else is thrown at once.
+ */
+async function withRetries(call, policy, log) {
     for (let attempt = 1;; attempt++) {
         try {
             return await call();
         }
         catch (error) {
-            const err = error;
-            const headers = err.response?.headers ?? {};
-            const retryAfter = Number(headers['retry-after']);
-            const rateLimited = err.status === 429 || (err.status === 403 && (headers['retry-after'] !== undefined || /rate limit/i.test(err.message ?? '')));
-            const serverError = err.status !== undefined && err.status >= 500;
-            if (attempt >= MAX_ATTEMPTS || (!rateLimited && !serverError))
+            const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+            const retry = attempt < policy.attempts ? retryWait(failure, attempt, policy) : undefined;
+            if (!retry || retry.wait > policy.maxWaitSeconds || Date.now() + retry.wait * 1000 >= policy.deadline)
                 throw error;
-            const reset = Number(headers['x-ratelimit-reset']);
-            const wait = Number.isFinite(retryAfter) && retryAfter >= 0
-                ? retryAfter
-                : Number.isFinite(reset) && reset > 0 ? Math.max(1, reset - Date.now() / 1000) : 2 ** attempt;
-            if (wait > MAX_WAIT_SECONDS)
-                throw error;
-            log(`GitHub answered ${err.status}; retrying in ${Math.ceil(wait)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
-            await github_comments_sleep(wait);
+            const what = failure.kind === 'answer' ? `GitHub answered ${failure.status}` : failure.kind === 'network' ? `no connection (${failure.code})` : 'no answer';
+            log(`${what}; retrying in ${Math.ceil(retry.wait)} s, ${retry.why} (attempt ${attempt + 1} of ${policy.attempts})`);
+            await github_retries_sleep(retry.wait);
         }
     }
 }
-async function tokenLogin(octokit) {
-    try {
-        const { data } = await octokit.rest.users.getAuthenticated();
-        return data.login;
-    }
-    catch {
-        return 'github-actions[bot]'; // GITHUB_TOKEN may not read /user; its comments are by this bot
-    }
+
+;// CONCATENATED MODULE: ./src/action/github-comments.ts
+
+
+
+/**
+ * A GITHUB_TOKEN (an installation token of the GitHub Actions app) may not read /user: GitHub answers 403,
+ * and its comments are by this bot. A personal access token reads /user and posts as its user.
+ */
+const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' };
+/** The REST client, with every request abandoned after the policy's timeout (octokit waits forever by default). */
+function commentClient(token, apiUrl, policy) {
+    const octokit = getOctokit(token, { baseUrl: apiUrl });
+    octokit.hook.wrap('request', (request, options) => {
+        const left = Math.min(policy.requestTimeoutSeconds * 1000, policy.deadline - Date.now());
+        // In place: the wrapped request reads the options object the hook was given, not a copy passed to it.
+        options.request = { ...options.request, signal: AbortSignal.timeout(Math.max(1, left)) };
+        return request(options);
+    });
+    return octokit;
 }
-/** Create the comment, or update the one this action left before (found by its marker and author). */
-async function upsertComment(octokit, pr, marker, body, log) {
+async function tokenIdentity(octokit, policy, log) {
     try {
-        const login = await tokenLogin(octokit);
-        const comments = await withRetries(() => octokit.paginate(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 }), log);
-        const mine = comments.find((comment) => comment.body?.includes(marker) && comment.user?.login === login);
-        let limit = 65_536;
-        for (;;) {
-            try {
-                if (mine) {
-                    const { data } = await withRetries(() => octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body: body(limit) }), log);
-                    return { status: 'updated', id: data.id, url: data.html_url };
-                }
-                const { data } = await withRetries(() => octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: body(limit) }), log);
-                return { status: 'created', id: data.id, url: data.html_url };
-            }
-            catch (error) {
-                // 422 "body is too long": GitHub counts differently from us (e.g. in bytes); try once with half the room.
-                if (error.status === 422 && limit > 30_000) {
-                    limit = Math.floor(limit / 2);
-                    log(`GitHub refused the comment as too long; retrying with at most ${limit} characters`);
-                    continue;
-                }
-                throw error;
-            }
-        }
+        const { data } = await withRetries(() => octokit.rest.users.getAuthenticated(), policy, log);
+        return { login: data.login, type: data.type };
     }
     catch (error) {
-        const err = error;
-        if (err.status === 403 || err.status === 404) {
-            return { status: 'forbidden', message: `GitHub answered ${err.status} (${(err.message ?? '').split('\n')[0]}) when commenting` };
-        }
+        const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+        if (failure.kind === 'answer' && failure.status === 403)
+            return ACTIONS_BOT;
         throw error;
+    }
+}
+/** Ours: the body holds our marker and the token's identity wrote it. */
+function isOurComment(comment, marker, identity) {
+    return comment.body?.includes(marker) === true && comment.user?.login === identity.login;
+}
+async function writeComment(octokit, pr, existing, body, policy, log) {
+    let limit = 65_536;
+    for (let shortened = false;; shortened = true) {
+        try {
+            const { data } = existing !== undefined
+                ? await withRetries(() => octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: existing, body: body(limit) }), policy, log)
+                : await withRetries(() => octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: body(limit) }), policy, log);
+            return { status: existing !== undefined ? 'updated' : 'created', id: data.id, url: data.html_url };
+        }
+        catch (error) {
+            const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+            // 422 "body is too long": GitHub counts differently from us (e.g. in bytes); try once with half the room.
+            if (failure.kind !== 'answer' || failure.status !== 422 || shortened)
+                throw error;
+            limit = Math.floor(limit / 2);
+            log(`GitHub refused the comment as too long; retrying with at most ${limit} characters`);
+        }
+    }
+}
+/**
+ * Create the comment, or update the one this action left before: the first that holds `marker` and whose
+ * author is the token's identity. Never throws: any failure is returned with its cause in one line.
+ */
+async function upsertComment(octokit, pr, marker, body, options) {
+    const { policy, log } = options;
+    try {
+        const identity = await tokenIdentity(octokit, policy, log);
+        const comments = await withRetries(() => octokit.paginate(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 }), policy, log);
+        const ours = comments.find((comment) => isOurComment(comment, marker, identity));
+        return await writeComment(octokit, pr, ours?.id, body, policy, log);
+    }
+    catch (error) {
+        const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+        return { status: 'failed', cause: describeGitHubFailure(failure, options.apiUrl), failure };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
+
+
+
+
+
+function shouldComment(audited) {
+    const { comment } = audited.inputs;
+    return comment === 'always' || (comment === 'on-failure' && audited.result.failed);
+}
+function warnNotCommented(outcome, number) {
+    const { failure } = outcome;
+    const readOnly = failure.kind === 'answer' && (failure.status === 403 || failure.status === 404);
+    const hint = readOnly
+        ? ' The token may not write to this pull request: give the job `permissions: pull-requests: write`; pull requests from forks get a read-only token (see "Fork pull requests" in the README).'
+        : '';
+    warning(`Image Hygiene could not comment on pull request #${number}: ${outcome.cause}. The verdict, the outputs and the job summary stand.${hint}`);
+}
+/**
+ * Create or update this run's sticky comment. Never throws and never changes the exit status: a failure is
+ * one warning naming its cause. Resolves to the comment's id, or '' when there is none.
+ */
+async function commentOnPullRequest(audited, number) {
+    if (!shouldComment(audited))
+        return '';
+    const apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com';
+    const marker = commentMarker(audited.markdown.header);
+    try {
+        const policy = retryPolicyFromEnv(process.env);
+        const outcome = await upsertComment(commentClient(audited.inputs.githubToken, apiUrl, policy), { owner: github_context.repo.owner, repo: github_context.repo.repo, number }, marker, (limit) => renderMarkdown(audited.markdown, limit - 200, marker), { policy, apiUrl, log: (message) => info(message) });
+        if (outcome.status === 'failed') {
+            warnNotCommented(outcome, number);
+            return '';
+        }
+        info(`PR comment ${outcome.status}: ${outcome.url}`);
+        return String(outcome.id);
+    }
+    catch (error) {
+        warning(`Image Hygiene could not comment on pull request #${number}: ${describeError(error)}. The verdict, the outputs and the job summary stand.`);
+        return '';
     }
 }
 
@@ -65306,8 +65429,128 @@ function setOutputs(values) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+const LEVEL = { error: 'error', warning: 'warning', note: 'note' };
+function uri(path, root) {
+    const rel = (0,external_node_path_.isAbsolute)(path) ? (0,external_node_path_.relative)(root, path) : path;
+    return rel.split('\\').join('/').replace(/^\.\//, '');
+}
+/** SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`). */
+function toSarif(findings, options) {
+    return {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'image-hygiene',
+                        version: options.version,
+                        rules: RULES.map((rule) => ({
+                            id: rule.id,
+                            name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase()),
+                            shortDescription: { text: rule.title },
+                            fullDescription: { text: rule.help },
+                            help: { text: rule.help, markdown: rule.help },
+                            defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+                            properties: { 'security-severity': rule.securitySeverity.toFixed(1), tags: ['security', 'container'] },
+                        })),
+                    },
+                },
+                results: findings.map((finding) => {
+                    const location = finding.location ?? (options.fallbackPath ? { path: options.fallbackPath, line: 1 } : undefined);
+                    return {
+                        ruleId: finding.rule,
+                        ruleIndex: RULES.findIndex((rule) => rule.id === finding.rule),
+                        level: LEVEL[finding.severity],
+                        message: { text: finding.message },
+                        ...(location
+                            ? {
+                                locations: [
+                                    {
+                                        physicalLocation: {
+                                            artifactLocation: { uri: uri(location.path, options.root), uriBaseId: '%SRCROOT%' },
+                                            region: { startLine: location.line },
+                                        },
+                                    },
+                                ],
+                            }
+                            : {}),
+                        ...(finding.tool ? { properties: { tool: finding.tool, path: finding.path, ...(finding.package ? { package: finding.package } : {}) } } : {}),
+                    };
+                }),
+            },
+        ],
+    };
+}
+
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/action/local-results.ts
+
+
+
+
+
+
+
+const SUMMARY_LIMIT = 1_000_000;
+const MAX_ANNOTATIONS = 50;
+async function writeJson(path, value) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify(value, null, 2) + '\n');
+}
+/** Annotations on the Dockerfile lines; returns how many located findings were left out. */
+function annotate(findings) {
+    const located = findings.filter((finding) => finding.location);
+    for (const finding of located.slice(0, MAX_ANNOTATIONS)) {
+        const properties = { title: `image-hygiene ${finding.rule}`, file: finding.location.path, startLine: finding.location.line };
+        if (finding.severity === 'error')
+            error(finding.message, properties);
+        else if (finding.severity === 'warning')
+            warning(finding.message, properties);
+        else
+            notice(finding.message, properties);
+    }
+    return Math.max(0, located.length - MAX_ANNOTATIONS);
+}
+async function writeSummary(audited, notAnnotated) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    // The job summary's limit is 1 MiB of bytes; non-ASCII names take more bytes than characters.
+    let summary = renderMarkdown(audited.markdown, SUMMARY_LIMIT);
+    for (let limit = SUMMARY_LIMIT; Buffer.byteLength(summary) > SUMMARY_LIMIT;) {
+        limit = Math.floor(limit * 0.8);
+        summary = renderMarkdown(audited.markdown, limit);
+    }
+    const note = notAnnotated > 0 ? `\n\n_${notAnnotated} more findings are not annotated on the Dockerfile._\n` : '';
+    await summary_summary.addRaw(summary + note).write();
+}
+/**
+ * Everything the verdict produces without GitHub's API: the JSON report, the SARIF file, the outputs, the
+ * annotations and the job summary. Written before any API call, so no answer from GitHub can take them away.
+ */
+async function writeLocalResults(audited, workspace) {
+    const { inputs, report, result } = audited;
+    const reportFile = (0,external_node_path_.join)(process.env.RUNNER_TEMP ?? workspace, `image-hygiene-${process.env.GITHUB_JOB ?? 'report'}-${Date.now()}.json`);
+    await writeJson(reportFile, report);
+    if (inputs.sarifFile) {
+        const fallback = inputs.dockerfile ? { fallbackPath: inputs.dockerfile } : {};
+        await writeJson(inputs.sarifFile, toSarif(result.findings, { version: package_namespaceObject.rE, root: workspace, ...fallback }));
+    }
+    setOutputs({
+        result: audited.verdict.result,
+        'report-file': reportFile,
+        'total-bytes': String(report.image.totalBytes),
+        'hidden-bytes': String(report.waste.hiddenBytes),
+        findings: String(result.findings.length),
+        'sarif-file': inputs.sarifFile ?? '',
+    });
+    await writeSummary(audited, annotate(result.findings));
+}
+
 ;// CONCATENATED MODULE: ./src/action/run.ts
 
 
@@ -65323,11 +65566,11 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 
 
-
-
-const SUMMARY_LIMIT = 1_000_000;
-const MAX_ANNOTATIONS = 50;
 const run_TOP_FILES = 200;
+/** Exit statuses: the verdict's (0 pass, 1 fail), or 2 when the audit could not run. */
+const EXIT_PASS = 0;
+const EXIT_FAIL = 1;
+const EXIT_COULD_NOT_RUN = 2;
 function header(inputs, workspace) {
     if (inputs.commentHeader)
         return inputs.commentHeader;
@@ -65358,19 +65601,6 @@ function checkRequest(inputs, policy) {
     }
     return request;
 }
-function annotate(findings, workspace) {
-    const located = findings.filter((finding) => finding.location);
-    for (const finding of located.slice(0, MAX_ANNOTATIONS)) {
-        const properties = { title: `image-hygiene ${finding.rule}`, file: finding.location.path, startLine: finding.location.line };
-        if (finding.severity === 'error')
-            error(finding.message, properties);
-        else if (finding.severity === 'warning')
-            warning(finding.message, properties);
-        else
-            notice(finding.message, properties);
-    }
-    return Math.max(0, located.length - MAX_ANNOTATIONS);
-}
 async function compareReport(ref, platform) {
     try {
         const analysis = await auditImage({ source: ref, ...(platform ? { platform } : {}) });
@@ -65381,94 +65611,53 @@ async function compareReport(ref, platform) {
         return undefined;
     }
 }
-function shouldComment(inputs, failed) {
-    if (inputs.comment === 'never')
-        return false;
-    return inputs.comment === 'always' || failed;
+async function policyOf(inputs) {
+    return applyOverrides(await loadPolicy(inputs.config), {
+        ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+        ...(inputs.maxHiddenBytes ? { maxHiddenBytes: inputs.maxHiddenBytes } : {}),
+        ...(inputs.maxHiddenRatio ? { maxHiddenRatio: inputs.maxHiddenRatio } : {}),
+        ...(inputs.forbiddenTools ? { tools: inputs.forbiddenTools } : {}),
+    }, (key) => `input ${key === 'tools' ? 'forbidden-tools' : key}`);
 }
-/** The Action, start to end. Returns normally; failures are reported through core.setFailed. */
+/** Locations relative to the workspace: that is how annotations, comments and code scanning name files. */
+function relativeLocations(checked, workspace) {
+    return {
+        ...checked,
+        findings: checked.findings.map((finding) => finding.location ? { ...finding, location: { ...finding.location, path: (0,external_node_path_.relative)(workspace, finding.location.path) || finding.location.path } } : finding),
+    };
+}
+async function audit(workspace) {
+    const inputs = readInputs((name) => getInput(name), workspace);
+    const policy = await policyOf(inputs);
+    const result = relativeLocations(await group('Audit', () => runCheck(checkRequest(inputs, policy))), workspace);
+    const analysis = result.analysis;
+    const verdict = verdictOf(result.findings, result.failed, policy.failOn);
+    const report = toJsonReport(analysis, { version: package_namespaceObject.rE, topFiles: run_TOP_FILES, findings: result.findings, verdict });
+    const markdown = { header: header(inputs, workspace), report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
+    if (inputs.compareTo) {
+        const base = await compareReport(inputs.compareTo, inputs.platform);
+        if (base)
+            markdown.compareTo = base;
+    }
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
+    if (server && repository && runId)
+        markdown.detailsUrl = `${server}/${repository}/actions/runs/${runId}`;
+    return { inputs, policy, result, verdict, report, markdown };
+}
+/**
+ * The Action, start to end; resolves to the exit status. Everything the verdict produces (report file, SARIF,
+ * outputs, job summary, annotations) is written before GitHub is called, and a failure to comment is only a
+ * warning: the exit status is the verdict's, or EXIT_COULD_NOT_RUN when there is no verdict.
+ */
 async function runAction() {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const token = getInput('github-token');
     if (token)
         core_setSecret(token);
+    let audited;
     try {
-        const inputs = readInputs((name) => getInput(name), workspace);
-        const policy = applyOverrides(await loadPolicy(inputs.config), {
-            ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
-            ...(inputs.maxHiddenBytes ? { maxHiddenBytes: inputs.maxHiddenBytes } : {}),
-            ...(inputs.maxHiddenRatio ? { maxHiddenRatio: inputs.maxHiddenRatio } : {}),
-            ...(inputs.forbiddenTools ? { tools: inputs.forbiddenTools } : {}),
-        }, (key) => `input ${key === 'tools' ? 'forbidden-tools' : key}`);
-        const request = checkRequest(inputs, policy);
-        const checked = await group('Audit', () => runCheck(request));
-        // Locations relative to the workspace: that is how annotations, comments and code scanning name files.
-        const result = {
-            ...checked,
-            findings: checked.findings.map((finding) => finding.location ? { ...finding, location: { ...finding.location, path: (0,external_node_path_.relative)(workspace, finding.location.path) || finding.location.path } } : finding),
-        };
-        const analysis = result.analysis;
-        const verdict = verdictOf(result.findings, result.failed, policy.failOn);
-        const report = toJsonReport(analysis, { version: package_namespaceObject.rE, topFiles: run_TOP_FILES, findings: result.findings, verdict });
-        const reportFile = (0,external_node_path_.join)(process.env.RUNNER_TEMP ?? workspace, `image-hygiene-${process.env.GITHUB_JOB ?? 'report'}-${Date.now()}.json`);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(reportFile), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(reportFile, JSON.stringify(report, null, 2) + '\n');
-        const title = header(inputs, workspace);
-        const markdown = { header: title, report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
-        if (inputs.compareTo) {
-            const base = await compareReport(inputs.compareTo, inputs.platform);
-            if (base)
-                markdown.compareTo = base;
-        }
-        const runUrl = process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
-            ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
-            : undefined;
-        if (runUrl)
-            markdown.detailsUrl = runUrl;
-        const notAnnotated = annotate(result.findings, workspace);
-        // The job summary's limit is 1 MiB of bytes; non-ASCII names take more bytes than characters.
-        let summary = renderMarkdown(markdown, SUMMARY_LIMIT);
-        for (let limit = SUMMARY_LIMIT; Buffer.byteLength(summary) > SUMMARY_LIMIT;) {
-            limit = Math.floor(limit * 0.8);
-            summary = renderMarkdown(markdown, limit);
-        }
-        const summaryNote = notAnnotated > 0 ? `\n\n_${notAnnotated} more findings are not annotated on the Dockerfile._\n` : '';
-        if (process.env.GITHUB_STEP_SUMMARY)
-            await summary_summary.addRaw(summary + summaryNote).write();
-        let commentId = '';
-        const pr = github_context.payload.pull_request;
-        if (pr && shouldComment(inputs, result.failed)) {
-            const marker = commentMarker(title);
-            const outcome = await upsertComment(getOctokit(inputs.githubToken), { owner: github_context.repo.owner, repo: github_context.repo.repo, number: pr.number }, marker, (limit) => renderMarkdown(markdown, limit - 200, marker), (message) => info(message));
-            if (outcome.status === 'forbidden') {
-                warning(`${outcome.message}. The verdict and the job summary stand. Pull requests from forks get a read-only token: ` +
-                    'see "Fork pull requests" in the README for the workflow_run pattern.');
-            }
-            else {
-                commentId = String(outcome.id);
-                info(`PR comment ${outcome.status}: ${outcome.url}`);
-            }
-        }
-        let sarifFile = '';
-        if (inputs.sarifFile) {
-            const sarif = toSarif(result.findings, { version: package_namespaceObject.rE, root: workspace, ...(inputs.dockerfile ? { fallbackPath: inputs.dockerfile } : {}) });
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(inputs.sarifFile), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(inputs.sarifFile, JSON.stringify(sarif, null, 2) + '\n');
-            sarifFile = inputs.sarifFile;
-        }
-        setOutputs({
-            result: verdict.result,
-            'report-file': reportFile,
-            'total-bytes': String(report.image.totalBytes),
-            'hidden-bytes': String(report.waste.hiddenBytes),
-            findings: String(result.findings.length),
-            'comment-id': commentId,
-            'sarif-file': sarifFile,
-        });
-        if (result.failed) {
-            const { error, warning } = verdict.counts;
-            setFailed(`Image Hygiene failed: ${error} errors, ${warning} warnings (fail-on: ${policy.failOn})`);
-        }
+        audited = await audit(workspace);
+        await writeLocalResults(audited, workspace);
     }
     catch (error) {
         setFailed(error instanceof InputError ? error.message : `Image Hygiene could not run: ${describeError(error)}`);
@@ -65477,22 +65666,49 @@ async function runAction() {
                 info(line);
         if (!(error instanceof InputError) && error instanceof Error && error.stack)
             core_debug(error.stack);
+        return EXIT_COULD_NOT_RUN;
     }
+    const pr = github_context.payload.pull_request;
+    const commentId = pr ? await commentOnPullRequest(audited, pr.number) : '';
+    setOutputs({ 'comment-id': commentId });
+    if (!audited.result.failed)
+        return EXIT_PASS;
+    const { error, warning } = audited.verdict.counts;
+    setFailed(`Image Hygiene failed: ${error} errors, ${warning} warnings (fail-on: ${audited.policy.failOn})`);
+    return EXIT_FAIL;
 }
 
 ;// CONCATENATED MODULE: ./src/action/index.ts
 
 
 
-// This bundle is also what a layer reading thread runs (see engine/layer-threads.ts).
-if (isLayerReaderThread()) {
-    serveLayerReads();
-}
-else {
+
+function main() {
     silenceDependencyWarnings();
     enableLayerThreads(__filename);
-    void runAction();
+    let settled = false;
+    // If a stream ever stalls, Node exits with code 0 once nothing is left to wait for, with no outputs: a gate
+    // must never pass that way. The step fails as "could not run".
+    process.on('exit', () => {
+        if (settled)
+            return;
+        setFailed('Image Hygiene could not run: the audit stopped before it finished (an input stream stalled)');
+        process.exitCode = EXIT_COULD_NOT_RUN;
+    });
+    runAction().then((code) => {
+        settled = true;
+        process.exitCode = code;
+    }, (error) => {
+        settled = true;
+        setFailed(`Image Hygiene could not run: internal error: ${String(error)}`);
+        process.exitCode = EXIT_COULD_NOT_RUN;
+    });
 }
+// This bundle is also what a layer reading thread runs (see engine/layer-threads.ts).
+if (isLayerReaderThread())
+    serveLayerReads();
+else
+    main();
 
 })();
 
