@@ -65040,6 +65040,30 @@ function renderMarkdown(input, maxLength, marker) {
     return text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
 }
 
+;// CONCATENATED MODULE: ./src/action/comment-marker.ts
+/**
+ * The workflow file of this run, from GITHUB_WORKFLOW_REF (`owner/repo/.github/workflows/x.yml@refs/…`),
+ * without the ref, which changes from push to push. GITHUB_WORKFLOW (the name) when the runner gives no ref.
+ */
+function workflowOf(env) {
+    const ref = env.GITHUB_WORKFLOW_REF;
+    if (ref) {
+        const path = ref.replace(/@[^@]*$/, '');
+        const repository = env.GITHUB_REPOSITORY;
+        return repository && path.startsWith(`${repository}/`) ? path.slice(repository.length + 1) : path;
+    }
+    return env.GITHUB_WORKFLOW ?? '';
+}
+/**
+ * The hidden first line of our comment. A comment is ours only when its body starts with exactly this line
+ * (and its author is the token's identity): the values are percent-encoded, so none can end the HTML comment
+ * early or make one key's marker a prefix of another's.
+ */
+function stickyCommentMarker(key) {
+    const field = (name, value) => `${name}="${encodeURIComponent(value)}"`;
+    return `<!-- image-hygiene:comment ${field('repo', key.repository)} ${field('workflow', key.workflow)} ${field('header', key.header)} -->`;
+}
+
 ;// CONCATENATED MODULE: ./src/action/github-errors.ts
 /** Connection failures worth another attempt: the next one may well get through. */
 const TRANSIENT_CODES = new Set([
@@ -65211,9 +65235,9 @@ async function tokenIdentity(octokit, policy, log) {
         throw error;
     }
 }
-/** Ours: the body holds our marker and the token's identity wrote it. */
+/** Ours: the body starts with our marker and the token's identity wrote it. Quoting the marker is not enough. */
 function isOurComment(comment, marker, identity) {
-    return comment.body?.includes(marker) === true && comment.user?.login === identity.login;
+    return comment.body?.startsWith(marker) === true && comment.user?.login === identity.login && comment.user.type === identity.type;
 }
 async function writeComment(octokit, pr, existing, body, policy, log) {
     let limit = 65_536;
@@ -65235,8 +65259,8 @@ async function writeComment(octokit, pr, existing, body, policy, log) {
     }
 }
 /**
- * Create the comment, or update the one this action left before: the first that holds `marker` and whose
- * author is the token's identity. Never throws: any failure is returned with its cause in one line.
+ * Create the comment, or update the one this action left before: the first whose body starts with `marker`
+ * and whose author is the token's identity. Never throws: any failure is returned with its cause in one line.
  */
 async function upsertComment(octokit, pr, marker, body, options) {
     const { policy, log } = options;
@@ -65253,6 +65277,7 @@ async function upsertComment(octokit, pr, marker, body, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
 
 
 
@@ -65279,7 +65304,8 @@ async function commentOnPullRequest(audited, number) {
     if (!shouldComment(audited))
         return '';
     const apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com';
-    const marker = commentMarker(audited.markdown.header);
+    const repository = process.env.GITHUB_REPOSITORY ?? `${github_context.repo.owner}/${github_context.repo.repo}`;
+    const marker = stickyCommentMarker({ repository, workflow: workflowOf(process.env), header: audited.markdown.header });
     try {
         const policy = retryPolicyFromEnv(process.env);
         const outcome = await upsertComment(commentClient(audited.inputs.githubToken, apiUrl, policy), { owner: github_context.repo.owner, repo: github_context.repo.repo, number }, marker, (limit) => renderMarkdown(audited.markdown, limit - 200, marker), { policy, apiUrl, log: (message) => info(message) });

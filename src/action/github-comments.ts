@@ -56,9 +56,9 @@ interface ListedComment {
   user?: { login: string; type: string } | null | undefined;
 }
 
-/** Ours: the body holds our marker and the token's identity wrote it. */
+/** Ours: the body starts with our marker and the token's identity wrote it. Quoting the marker is not enough. */
 export function isOurComment(comment: ListedComment, marker: string, identity: Identity): boolean {
-  return comment.body?.includes(marker) === true && comment.user?.login === identity.login;
+  return comment.body?.startsWith(marker) === true && comment.user?.login === identity.login && comment.user.type === identity.type;
 }
 
 async function writeComment(
@@ -87,8 +87,8 @@ async function writeComment(
 }
 
 /**
- * Create the comment, or update the one this action left before: the first that holds `marker` and whose
- * author is the token's identity. Never throws: any failure is returned with its cause in one line.
+ * Create the comment, or update the one this action left before: the first whose body starts with `marker`
+ * and whose author is the token's identity. Never throws: any failure is returned with its cause in one line.
  */
 export async function upsertComment(
   octokit: Octokit,

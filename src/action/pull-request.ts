@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { describeError } from '../errors.js';
-import { commentMarker, renderMarkdown } from '../report/pr-markdown.js';
+import { renderMarkdown } from '../report/pr-markdown.js';
+import { stickyCommentMarker, workflowOf } from './comment-marker.js';
 import { commentClient, upsertComment, type CommentOutcome } from './github-comments.js';
 import { retryPolicyFromEnv } from './github-retries.js';
 import type { Audited } from './run.js';
@@ -27,7 +28,8 @@ function warnNotCommented(outcome: Extract<CommentOutcome, { status: 'failed' }>
 export async function commentOnPullRequest(audited: Audited, number: number): Promise<string> {
   if (!shouldComment(audited)) return '';
   const apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com';
-  const marker = commentMarker(audited.markdown.header);
+  const repository = process.env.GITHUB_REPOSITORY ?? `${context.repo.owner}/${context.repo.repo}`;
+  const marker = stickyCommentMarker({ repository, workflow: workflowOf(process.env), header: audited.markdown.header });
   try {
     const policy = retryPolicyFromEnv(process.env);
     const outcome = await upsertComment(

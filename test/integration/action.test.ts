@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentMarker } from '../../src/report/pr-markdown.js';
+import { stickyCommentMarker } from '../../src/action/comment-marker.js';
 import { loadAction, matrixLegs, workflowStep, WORKFLOWS_DIR } from '../support/action-metadata.js';
 import { BASE_BUSYBOX, buildImage, removeImages, requireBaseImage, requireDocker } from '../support/docker-env.js';
 import { FakeGitHub } from '../support/fake-github.js';
@@ -11,6 +11,7 @@ const ROOT = resolve(__dirname, '../..');
 const FAILING = 'image-hygiene-test/action-churn:1';
 const PASSING = 'image-hygiene-test/scratch-nonroot:1';
 const TOKEN = 'ghs_fakeTokenValue0123456789abcdef';
+const commentMarker = (header: string) => stickyCommentMarker({ repository: 'acme/app', workflow: '.github/workflows/self-test.yml', header });
 
 describe('the Action bundle, run as the runner runs it', () => {
   const github = new FakeGitHub();

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commentMarker } from '../../src/report/pr-markdown.js';
+import { stickyCommentMarker } from '../../src/action/comment-marker.js';
 import { FakeGitHub, type Mode } from '../support/fake-github.js';
 import { runAction, workspaceWith, type ActionRun } from '../support/run-action.js';
 
@@ -15,7 +15,7 @@ const LEGS = [
   { verdict: 'fail', code: 1, inputs: { archive: DEMO, 'sarif-file': 'out/fail.sarif' } },
 ] as const;
 const HEADER = DEMO; // the default header: the archive's path in the workspace
-const OURS = commentMarker(HEADER);
+const OURS = stickyCommentMarker({ repository: 'acme/app', workflow: '.github/workflows/self-test.yml', header: HEADER });
 
 function commentWarnings(run: ActionRun): string[] {
   return run.stdout.split('\n').filter((line) => line.startsWith('::warning::Image Hygiene could not comment'));
@@ -139,5 +139,85 @@ describe('a failure to comment is a warning naming its cause; the verdict alone 
       expect(result.outputs['comment-id']).toBe(String(github.comments[0]!.id));
       expect(github.comments[0]!.body.startsWith(OURS)).toBe(true);
     }
+  });
+});
+
+describe('the sticky comment is only ever ours', () => {
+  const github = new FakeGitHub();
+  let workspace: string;
+  const BOT = { login: 'github-actions[bot]', type: 'Bot' };
+
+  beforeAll(async () => {
+    await github.start();
+    workspace = await workspaceWith(DEMO);
+  });
+  afterAll(() => github.stop());
+  beforeEach(() => {
+    github.reset();
+    github.comments.length = 0;
+  });
+
+  const run = (extra: { workflowPath?: string; repository?: string; inputs?: Record<string, string> } = {}) =>
+    runAction({ inputs: { archive: DEMO, ...extra.inputs }, event: 'pull_request', apiUrl: github.url, workspace, extraEnv: NO_WAITS, ...extra });
+
+  it('starts with a marker keyed by repository, workflow file and header', async () => {
+    const result = await run();
+    expect(github.comments).toHaveLength(1);
+    const body = github.comments[0]!.body;
+    expect(body.split('\n')[0]).toBe(
+      '<!-- image-hygiene:comment repo="acme%2Fapp" workflow=".github%2Fworkflows%2Fself-test.yml" header="fixtures%2Fdemo%2Fdemo.tar" -->',
+    );
+    expect(body.startsWith(OURS)).toBe(true);
+    expect(result.outputs['comment-id']).toBe(String(github.comments[0]!.id));
+  });
+
+  it('never edits a comment that quotes our marker but does not start with it, even by github-actions[bot]', async () => {
+    const quoting = `Someone's bot quoted it:\n${OURS}\n`;
+    const leading = ` ${OURS}\nwith a space before`;
+    const ids = [github.addComment(quoting, BOT), github.addComment(leading, BOT)];
+    const result = await run();
+    expect(github.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(github.comments.find((c) => c.id === ids[0])!.body).toBe(quoting);
+    expect(github.comments.find((c) => c.id === ids[1])!.body).toBe(leading);
+    expect(github.comments).toHaveLength(3);
+    expect(result.outputs['comment-id']).toBe(String(github.comments[2]!.id));
+  });
+
+  it('never edits a comment that starts with our marker but is by someone else', async () => {
+    const foreign = `${OURS}\nsomeone pasted our marker`;
+    const id = github.addComment(foreign, { login: 'mallory', type: 'User' });
+    await run();
+    expect(github.comments.find((c) => c.id === id)!.body).toBe(foreign);
+    expect(github.comments).toHaveLength(2);
+  });
+
+  it('another workflow\'s comment (same bot, same header) is left alone; ours is updated in place on the next push', async () => {
+    await run({ workflowPath: '.github/workflows/other.yml' });
+    const other = github.comments[0]!;
+    const otherBody = other.body;
+    expect(otherBody.startsWith(OURS)).toBe(false);
+    await run();
+    const ours = github.comments[1]!;
+    expect(ours.body.startsWith(OURS)).toBe(true);
+    github.requests.length = 0;
+    const again = await run();
+    expect(github.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(github.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/acme/app/issues/comments/${ours.id}`]);
+    expect(other.body).toBe(otherBody);
+    expect(again.outputs['comment-id']).toBe(String(ours.id));
+    expect(github.comments).toHaveLength(2);
+  });
+
+  it('a personal access token posts as its user: a github-actions[bot] comment with our exact marker is not its own', async () => {
+    github.identity = { kind: 'user', login: 'octocat', type: 'User' };
+    const botComment = `${OURS}\nleft by a GITHUB_TOKEN run`;
+    const botId = github.addComment(botComment, BOT);
+    await run();
+    expect(github.comments.find((c) => c.id === botId)!.body).toBe(botComment);
+    const mine = github.comments.find((c) => c.user.login === 'octocat')!;
+    expect(mine.body.startsWith(OURS)).toBe(true);
+    github.requests.length = 0;
+    await run();
+    expect(github.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/acme/app/issues/comments/${mine.id}`]);
   });
 });
