@@ -65322,7 +65322,60 @@ async function commentOnPullRequest(audited, number) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
+;// CONCATENATED MODULE: ./src/action/workspace-paths.ts
+
+
+
+function within(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return !(0,external_node_path_.isAbsolute)(rel) && rel.split(external_node_path_.sep)[0] !== '..'; // `..name` is a name inside, `../name` is not
+}
+/**
+ * Where a path really leads: its realpath, or for a file not created yet, the realpath of its nearest existing
+ * parent with the missing names after it. A symbolic link whose target does not exist is refused: writing
+ * through it would create its target, wherever that is.
+ */
+function realLocation(path, input) {
+    const missing = [];
+    for (let current = path;; current = (0,external_node_path_.dirname)(current)) {
+        try {
+            return (0,external_node_path_.join)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch (error) {
+            const code = error.code;
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw new InputError(`input ${input}: ${path}: ${error.message}`);
+        }
+        if ((0,external_node_fs_namespaceObject.lstatSync)(current, { throwIfNoEntry: false })?.isSymbolicLink()) {
+            throw new InputError(`input ${input}: ${current} is a symbolic link to a path that does not exist`);
+        }
+        if ((0,external_node_path_.dirname)(current) === current)
+            return (0,external_node_path_.join)(current, ...missing.reverse());
+        missing.push((0,external_node_path_.basename)(current));
+    }
+}
+/**
+ * A path input, resolved against the workspace. It must lie inside the workspace both as written and where it
+ * really leads: a symbolic link in the checkout (which a pull request controls) must not make us read or write
+ * outside it. The path as written is returned, so messages and annotations name what the user wrote.
+ */
+function inWorkspace(path, workspace, input) {
+    const absolute = (0,external_node_path_.resolve)(workspace, path);
+    if (!within(workspace, absolute))
+        throw new InputError(`input ${input}: ${path} is outside the workspace ${workspace}`);
+    const real = realLocation(absolute, input);
+    const realWorkspace = realLocation((0,external_node_path_.resolve)(workspace), 'workspace');
+    if (!within(realWorkspace, real)) {
+        throw new InputError(`input ${input}: ${path} leads outside the workspace ${workspace} (through a symbolic link, to ${real})`);
+    }
+    return absolute;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
 
 
 
@@ -65355,13 +65408,7 @@ const schema = object({
 });
 /** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
 const ACTION_INPUT_NAMES = Object.keys(schema.shape);
-function inWorkspace(path, workspace, input) {
-    const absolute = (0,external_node_path_.resolve)(workspace, path);
-    const rel = (0,external_node_path_.relative)(workspace, absolute);
-    if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel))
-        throw new InputError(`input ${input}: ${path} is outside the workspace ${workspace}`);
-    return absolute;
-}
+const DEFAULT_CONFIG = '.image-hygiene.yml';
 function parseBuildArgs(text) {
     const result = {};
     for (const raw of text.split('\n')) {
@@ -65422,6 +65469,9 @@ function readInputs(read, workspace) {
         inputs.context = inWorkspace(values.context, workspace, 'context');
     if (values.config)
         inputs.config = inWorkspace(values.config, workspace, 'config');
+    // The default policy file is the checkout's too: held to the same check as one named by the input.
+    else if ((0,external_node_fs_namespaceObject.lstatSync)((0,external_node_path_.join)(workspace, DEFAULT_CONFIG), { throwIfNoEntry: false }))
+        inputs.config = inWorkspace(DEFAULT_CONFIG, workspace, 'config');
     if (values['sarif-file'])
         inputs.sarifFile = inWorkspace(values['sarif-file'], workspace, 'sarif-file');
     for (const [key, name] of [
