@@ -42706,2621 +42706,6 @@ var __webpack_exports__ = {};
 (() => {
 "use strict";
 
-;// CONCATENATED MODULE: ./src/dependency-warnings.ts
-/**
- * Deprecation warnings a dependency triggers and a user can do nothing about: docker-modem parses a tcp://
- * DOCKER_HOST with `url.parse()`, and Node 24 then prints DEP0169 on stderr of every run (and into the
- * Action's log). Only these codes are dropped; every other warning is printed as usual.
- */
-const SILENCED = new Set(['DEP0169']);
-function silenceDependencyWarnings() {
-    const emit = process.emitWarning.bind(process);
-    process.emitWarning = ((warning, ...rest) => {
-        const options = rest[0];
-        const code = typeof options === 'object' && options !== null ? options.code : rest[1];
-        if (typeof code === 'string' && SILENCED.has(code))
-            return;
-        emit(warning, ...rest);
-    });
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = require("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = require("node:os");
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * An error the user can act on: one line naming the file, field or image.
- * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
- * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
- */
-class InputError extends Error {
-    name = 'InputError';
-    /** Extra lines worth showing under the message (the tail of a build log). */
-    details;
-    constructor(message, options) {
-        super(message, options);
-        this.details = options?.details ?? [];
-    }
-}
-function describeError(error) {
-    if (error instanceof Error)
-        return error.message.split('\n')[0] ?? error.name;
-    return String(error);
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-;// CONCATENATED MODULE: ./src/layers/compression.ts
-
-
-/** Enough bytes to tell the compressions apart (moby's DecompressStream peeks 10). */
-const SNIFF_BYTES = 10;
-/**
- * Told apart by magic bytes as moby's DetectCompression does, never by media type or file name (archives in
- * the wild mislabel both): gzip is 1f 8b 08 (a tar whose first name starts 1f 8b with another method byte is
- * a tar to Docker); zstd a frame (28 b5 2f fd) or a skippable frame first (50-5f 2a 4d 18, moby's
- * zstdMatcher; Node's zstd skips it). bzip2 and xz, which Docker also reads, are refused by
- * `unsupportedCompression`.
- */
-function detectCompression(head) {
-    if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
-        return 'gzip';
-    if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-        return 'zstd';
-    if (head.length >= 8 && (head.readUInt32LE(0) & 0xfffffff0) >>> 0 === 0x184d2a50)
-        return 'zstd';
-    return 'none';
-}
-/** bzip2 ("BZh") and xz, which Docker decompresses and Node cannot: a name for the one-line refusal. */
-function unsupportedCompression(head) {
-    if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68)
-        return 'bzip2';
-    if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])))
-        return 'xz';
-    return undefined;
-}
-function createDecompressor(compression, blobName) {
-    if (compression === 'gzip')
-        return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
-    const create = (external_node_zlib_default()).createZstdDecompress;
-    if (!create)
-        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
-    // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
-    return create({ chunkSize: 4 * 1024 * 1024 });
-}
-/**
- * Walks zstd framing over the compressed bytes, without decompressing, to refuse what Go's zstd reader
- * (klauspost/compress, which Docker 23+ and containerd use) refuses and Node's decoder lets pass: after a
- * frame, the next four bytes must open a frame or a skippable frame (ErrMagicMismatch), though fewer than
- * four bytes at the very end are taken as the end of the stream.
- */
-class ZstdFraming {
-    /** Bytes to skip before the next thing to look at. */
-    skip = 0;
-    head = [];
-    step = 'magic';
-    need = 4;
-    checksum = false;
-    error;
-    /** Feed the next compressed bytes; returns an error message once the framing is broken. */
-    update(chunk) {
-        let at = 0;
-        while (at < chunk.length && this.error === undefined) {
-            if (this.skip > 0) {
-                const take = Math.min(this.skip, chunk.length - at);
-                this.skip -= take;
-                at += take;
-                continue;
-            }
-            this.head.push(chunk[at++]);
-            if (this.head.length === this.need)
-                this.advance();
-        }
-        return this.error;
-    }
-    /** At the end of the stream: whether it stopped inside a frame (Node reports that itself). */
-    end() {
-        return this.error;
-    }
-    advance() {
-        const bytes = Buffer.from(this.head);
-        this.head = [];
-        switch (this.step) {
-            case 'magic': {
-                const magic = bytes.readUInt32LE(0);
-                if (magic === 0xfd2fb528) {
-                    this.step = 'frame-header';
-                    this.need = 1;
-                }
-                else if ((magic & 0xfffffff0) >>> 0 === 0x184d2a50) {
-                    this.step = 'skippable-size';
-                    this.need = 4;
-                }
-                else {
-                    this.error = 'data after the last zstd frame that is not a frame (Docker refuses it: magic number mismatch)';
-                }
-                return;
-            }
-            case 'skippable-size':
-                this.skip = bytes.readUInt32LE(0);
-                this.toMagic();
-                return;
-            case 'frame-header': {
-                // The descriptor byte, then the window descriptor, dictionary id and content size it announces.
-                const descriptor = bytes[0];
-                const singleSegment = (descriptor >>> 5) & 1;
-                this.checksum = ((descriptor >>> 2) & 1) === 1;
-                this.skip = (singleSegment ? 0 : 1) + [0, 1, 2, 4][descriptor & 3] + [singleSegment, 2, 4, 8][descriptor >>> 6];
-                this.step = 'block-header';
-                this.need = 3;
-                return;
-            }
-            case 'block-header': {
-                const header = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16);
-                const last = (header & 1) === 1;
-                const type = (header >>> 1) & 3;
-                const size = header >>> 3;
-                if (type === 3) {
-                    this.error = 'a zstd block of the reserved type';
-                    return;
-                }
-                this.skip = type === 1 ? 1 : size; // an RLE block stores one byte
-                if (last) {
-                    if (this.checksum) {
-                        this.step = 'checksum';
-                        this.need = 4;
-                    }
-                    else
-                        this.toMagic();
-                }
-                return;
-            }
-            case 'checksum':
-                this.toMagic();
-                return;
-        }
-    }
-    toMagic() {
-        this.step = 'magic';
-        this.need = 4;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/layers/entry-codec.ts
-/**
- * Layer entries packed into one buffer, to cross from a reading thread to the main thread. Structured clone
- * of the entry objects costs several times what parsing them did (measured: ~0.6 s for 370,000 entries);
- * this costs about one string and one object per entry on the receiving side.
- *
- * Per entry: kind (u8), flags (u8: 1 link target, 2 content), mode, uid, gid, size (f64 each: tar numbers
- * can exceed 32 bits), path length (u32; its top bit set for UTF-16) and UTF-8 bytes, then the link target likewise, then the content's
- * index in the side list of captured buffers (u32).
- */
-const KINDS = ['file', 'dir', 'symlink', 'hardlink', 'other', 'whiteout', 'opaque'];
-const KIND_CODE = new Map(KINDS.map((kind, code) => [kind, code]));
-const HAS_LINK = 1;
-const HAS_CONTENT = 2;
-const FIXED = 2 + 4 * 8 + 4;
-/** Set in a string's length word when it is stored as UTF-16. */
-const UTF16 = 0x80000000;
-function encodeEntries(entries) {
-    let buffer = Buffer.allocUnsafeSlow(Math.max(1024, entries.length * 64));
-    let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-    let at = 0;
-    const contents = [];
-    const room = (bytes) => {
-        if (at + bytes <= buffer.length)
-            return;
-        const bigger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, at + bytes));
-        buffer.copy(bigger, 0, 0, at);
-        buffer = bigger;
-        view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-    };
-    const writeString = (text) => {
-        room(4 + text.length * 3);
-        // A name holding escaped bytes (lone surrogates, tar-names.ts) would not survive UTF-8: UTF-16 does.
-        const wide = !text.isWellFormed();
-        const length = buffer.write(text, at + 4, wide ? 'utf16le' : 'utf8');
-        view.setUint32(at, wide ? (length | UTF16) >>> 0 : length, true);
-        at += 4 + length;
-    };
-    for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i];
-        room(FIXED);
-        buffer[at] = KIND_CODE.get(entry.kind);
-        buffer[at + 1] = (entry.linkTarget !== undefined ? HAS_LINK : 0) | (entry.content !== undefined ? HAS_CONTENT : 0);
-        view.setFloat64(at + 2, entry.mode, true);
-        view.setFloat64(at + 10, entry.uid, true);
-        view.setFloat64(at + 18, entry.gid, true);
-        view.setFloat64(at + 26, entry.size, true);
-        at += FIXED - 4;
-        writeString(entry.path);
-        if (entry.linkTarget !== undefined)
-            writeString(entry.linkTarget);
-        if (entry.content !== undefined) {
-            room(4);
-            view.setUint32(at, contents.length, true);
-            at += 4;
-            contents.push(entry.content);
-        }
-    }
-    return { count: entries.length, bytes: buffer.subarray(0, at), contents };
-}
-function decodeEntries(encoded) {
-    const bytes = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    const entries = new Array(encoded.count);
-    let at = 0;
-    const readString = () => {
-        const word = view.getUint32(at, true);
-        const length = word & ~UTF16;
-        const text = bytes.toString(word & UTF16 ? 'utf16le' : 'utf8', at + 4, at + 4 + length);
-        at += 4 + length;
-        return text;
-    };
-    for (let i = 0; i < encoded.count; i++) {
-        const kind = KINDS[bytes[at]];
-        const flags = bytes[at + 1];
-        const mode = view.getFloat64(at + 2, true);
-        const uid = view.getFloat64(at + 10, true);
-        const gid = view.getFloat64(at + 18, true);
-        const size = view.getFloat64(at + 26, true);
-        at += FIXED - 4;
-        // The same properties in the same order as the reader builds them: one object shape for all entries.
-        const entry = { mode, uid, gid, size, path: readString(), kind };
-        if (flags & HAS_LINK)
-            entry.linkTarget = readString();
-        if (flags & HAS_CONTENT) {
-            const content = encoded.contents[view.getUint32(at, true)];
-            at += 4;
-            entry.content = Buffer.from(content.buffer, content.byteOffset, content.length);
-        }
-        entries[i] = entry;
-    }
-    return entries;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
-
-
-
-function isDigestAlgorithm(name) {
-    return name === 'sha256' || name === 'sha512';
-}
-/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
-const LOCAL_LIMIT = 4 * 1024 * 1024;
-const SLOT = 1024 * 1024;
-const SLOTS = 8;
-// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { closeSync, openSync, readSync } = require('node:fs');
-const streams = new Map();
-function hashFile(m) {
-  const hash = createHash(m.algorithm);
-  const buffer = Buffer.allocUnsafe(${SLOT});
-  const fd = openSync(m.file, 'r');
-  try {
-    for (let at = m.start, end = m.start + m.length; at < end; ) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
-      if (read === 0) break; // cut short: the digest of what is there
-      hash.update(buffer.subarray(0, read));
-      at += read;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-parentPort.on('message', (m) => {
-  if (m.file !== undefined) {
-    try {
-      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
-    } catch (error) {
-      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
-    }
-  } else if (m.ring) {
-    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
-  } else if (m.length !== undefined) {
-    const stream = streams.get(m.id);
-    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
-    parentPort.postMessage({ id: m.id, slot: m.slot });
-  } else {
-    const stream = streams.get(m.id);
-    streams.delete(m.id);
-    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
-  }
-});`;
-class HashWorker {
-    worker;
-    streams = new Map();
-    broken;
-    constructor() {
-        this.worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
-        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
-        this.worker.on('error', (error) => this.fail(error));
-        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
-        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
-        // "message" listener references the port again.
-        this.worker.unref();
-    }
-    get failure() {
-        return this.broken;
-    }
-    attach(stream) {
-        if (this.streams.size === 0)
-            this.worker.ref();
-        this.streams.set(stream.id, stream);
-    }
-    detach(stream) {
-        this.streams.delete(stream.id);
-        if (this.streams.size === 0)
-            this.worker.unref();
-    }
-    fail(error) {
-        if (this.broken)
-            return;
-        this.broken = error;
-        for (const stream of this.streams.values())
-            stream.reply({ id: stream.id }, error);
-        this.streams.clear();
-        const index = workers.indexOf(this);
-        if (index >= 0)
-            workers.splice(index, 1);
-    }
-}
-const workers = [];
-/** Rings of finished streams, for the next ones. */
-const freeRings = [];
-let nextId = 1;
-/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
-function pickWorker() {
-    const idle = workers.find((w) => w.streams.size === 0);
-    if (idle)
-        return idle;
-    if (workers.length < Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
-        const worker = new HashWorker();
-        workers.push(worker);
-        return worker;
-    }
-    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
-}
-let inPlaceOnly = false;
-/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
-function hashOnThisThread() {
-    inPlaceOnly = true;
-}
-/**
- * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
- * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
- */
-function prepareHashWorker() {
-    if (workers.length > 0 || inPlaceOnly)
-        return;
-    try {
-        workers.push(new HashWorker());
-    }
-    catch {
-        // no worker threads here: streams hash in place
-    }
-}
-/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
-function usableWorker() {
-    if (inPlaceOnly)
-        return undefined;
-    try {
-        const worker = pickWorker();
-        return worker.failure ? undefined : worker;
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-}
-/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
-class FileRangeHash {
-    owner;
-    id = nextId++;
-    digest;
-    settle;
-    constructor(owner, file, start, length, algorithm) {
-        this.owner = owner;
-        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
-    }
-    reply(reply, error) {
-        this.owner.detach(this);
-        if (error)
-            this.settle.reject(error);
-        else if (reply.hex !== undefined)
-            this.settle.resolve(reply.hex);
-        else
-            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
-    }
-}
-/**
- * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
- * range is small or this thread must hash everything itself (then hash the bytes as they are read).
- */
-function hashFileRange(file, start, length, algorithm = 'sha256') {
-    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
-    return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
-}
-/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
-class RemoteHash {
-    owner;
-    id = nextId++;
-    ring;
-    bytes;
-    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
-    slot = 0;
-    filled = 0;
-    inFlight = 0;
-    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
-    queue = [];
-    drainWaiter;
-    result;
-    digestAsked = false;
-    error;
-    constructor(owner, algorithm) {
-        this.owner = owner;
-        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
-        this.bytes = new Uint8Array(this.ring);
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
-    }
-    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
-    hasRoom() {
-        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
-    }
-    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
-    update(chunk) {
-        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
-        if (reached < chunk.length)
-            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
-        return this.hasRoom();
-    }
-    onDrain(then) {
-        if (this.hasRoom() || this.error)
-            then();
-        else
-            this.drainWaiter = then;
-    }
-    digest() {
-        if (this.error)
-            return Promise.reject(this.error);
-        return new Promise((resolve, reject) => {
-            this.result = { resolve, reject };
-            this.digestAsked = true;
-            this.finishIfDone();
-        });
-    }
-    reply(reply, error) {
-        if (error) {
-            this.error = error;
-            this.result?.reject(error);
-            this.release();
-            return;
-        }
-        if (reply.slot !== undefined) {
-            this.inFlight--;
-            while (this.queue.length > 0 && this.inFlight < SLOTS) {
-                const chunk = this.queue[0];
-                const reached = this.fill(chunk, 0);
-                if (reached < chunk.length)
-                    this.queue[0] = chunk.subarray(reached);
-                else
-                    this.queue.shift();
-            }
-            this.finishIfDone();
-            if (this.hasRoom())
-                this.release();
-        }
-        if (reply.hex !== undefined) {
-            this.owner.detach(this);
-            freeRings.push(this.ring);
-            this.result?.resolve(reply.hex);
-        }
-    }
-    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
-    fill(chunk, offset) {
-        while (offset < chunk.length && this.inFlight < SLOTS) {
-            const take = Math.min(SLOT - this.filled, chunk.length - offset);
-            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
-            this.filled += take;
-            offset += take;
-            if (this.filled === SLOT)
-                this.send();
-        }
-        return offset;
-    }
-    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
-    finishIfDone() {
-        if (!this.digestAsked || this.queue.length > 0)
-            return;
-        if (this.filled > 0) {
-            if (this.inFlight === SLOTS)
-                return; // wait for a slot
-            this.send();
-        }
-        this.digestAsked = false;
-        this.owner.worker.postMessage({ id: this.id });
-    }
-    release() {
-        const waiter = this.drainWaiter;
-        this.drainWaiter = undefined;
-        waiter?.();
-    }
-    send() {
-        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
-        this.inFlight++;
-        this.slot = (this.slot + 1) % SLOTS;
-        this.filled = 0;
-    }
-}
-/**
- * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
- * writable's `write` and "drain"; `digest` resolves to the hex digest.
- */
-class Sha256Stream {
-    algorithm;
-    local;
-    remote;
-    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
-    held = [];
-    heldLength = 0;
-    /**
-     * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
-     * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
-     */
-    constructor(expectedSize, algorithm = 'sha256') {
-        this.algorithm = algorithm;
-        if (expectedSize === undefined)
-            return;
-        if (expectedSize < LOCAL_LIMIT)
-            this.local = (0,external_node_crypto_.createHash)(algorithm);
-        else
-            this.goRemote();
-    }
-    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
-    hasRoom() {
-        return this.remote ? this.remote.hasRoom() : true;
-    }
-    update(chunk) {
-        if (this.remote)
-            return this.remote.update(chunk);
-        if (this.local) {
-            this.local.update(chunk);
-            return true;
-        }
-        this.held.push(Buffer.from(chunk));
-        this.heldLength += chunk.length;
-        if (this.heldLength < LOCAL_LIMIT)
-            return true;
-        const held = this.held;
-        this.held = [];
-        this.goRemote();
-        let open = true;
-        for (const part of held)
-            open = this.update(part);
-        return open;
-    }
-    /** Hash on a worker thread from now on; in place when there can be none. */
-    goRemote() {
-        const worker = usableWorker();
-        if (worker)
-            this.remote = new RemoteHash(worker, this.algorithm);
-        else
-            this.local = (0,external_node_crypto_.createHash)(this.algorithm);
-    }
-    onDrain(then) {
-        if (this.remote)
-            this.remote.onDrain(then);
-        else
-            then();
-    }
-    async digest() {
-        if (this.remote)
-            return this.remote.digest();
-        const hash = this.local ?? (0,external_node_crypto_.createHash)(this.algorithm);
-        for (const part of this.held)
-            hash.update(part);
-        this.held = [];
-        return hash.digest('hex');
-    }
-}
-/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
-const NO_HASH = {
-    hasRoom: () => true,
-    update: () => true,
-    onDrain: (then) => then(),
-    digest: async () => '',
-};
-
-;// CONCATENATED MODULE: ./src/layers/capture.ts
-const CAPTURE_NOTHING = { paths: [], under: [] };
-function capturePredicate(policy) {
-    const paths = new Set(policy.paths);
-    const under = policy.under;
-    // This runs for every small file of every layer, and most are in no directory the policy names: the first
-    // letter of the path rules them out before the set and the prefixes are tried.
-    const wanted = [...policy.paths, ...under.map(({ prefix }) => prefix)];
-    const firstLetters = wanted.every((path) => path.length > 1) ? new Set(wanted.map((path) => path.charCodeAt(1))) : undefined;
-    return (path) => {
-        if (firstLetters !== undefined && !firstLetters.has(path.charCodeAt(1)))
-            return false;
-        if (paths.has(path))
-            return true;
-        for (const { prefix, suffixes } of under) {
-            if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix))))
-                return true;
-        }
-        return false;
-    };
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/layers/tar-names.ts
-/**
- * Tar names are bytes, and so are the paths Docker creates from them (Go strings are bytes; the kernel
- * compares bytes). Decoding them as UTF-8 the usual way turns every invalid byte into U+FFFD, so two
- * different names ("a\xff", "a\xfe") would become one path in our model: a file hidden that Docker keeps.
- *
- * So names are decoded losslessly: valid UTF-8 as usual (the fast path, almost every name), and each byte
- * that is not part of a valid sequence as the lone surrogate U+DC80 + (byte - 0x80), as Python's
- * "surrogateescape" does. Valid UTF-8 never decodes to a lone surrogate, so the mapping is one to one and
- * strings compare exactly as the bytes do. `displayName` shows such bytes as `\xNN`.
- */
-const REPLACEMENT = 0xfffd;
-/** String.prototype.isWellFormed (ES2024; Node 20+), which this project's TypeScript lib does not declare yet. */
-function isWellFormed(text) {
-    return text.isWellFormed();
-}
-/** Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, surrogates or > U+10FFFF), or 0. */
-function sequenceLength(bytes, i, end) {
-    const lead = bytes[i];
-    const cont = (at) => at < end && (bytes[at] & 0xc0) === 0x80;
-    if (lead >= 0xc2 && lead <= 0xdf)
-        return cont(i + 1) ? 2 : 0;
-    if (lead >= 0xe0 && lead <= 0xef) {
-        const second = bytes[i + 1];
-        if (second === undefined || i + 1 >= end)
-            return 0;
-        if (lead === 0xe0 && second < 0xa0)
-            return 0; // overlong
-        if (lead === 0xed && second > 0x9f)
-            return 0; // a surrogate
-        return cont(i + 1) && cont(i + 2) ? 3 : 0;
-    }
-    if (lead >= 0xf0 && lead <= 0xf4) {
-        const second = bytes[i + 1];
-        if (second === undefined || i + 1 >= end)
-            return 0;
-        if (lead === 0xf0 && second < 0x90)
-            return 0; // overlong
-        if (lead === 0xf4 && second > 0x8f)
-            return 0; // above U+10FFFF
-        return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    }
-    return 0;
-}
-function decodeEscaping(bytes, start, end) {
-    let out = '';
-    let run = start; // start of the valid run not yet decoded
-    for (let i = start; i < end;) {
-        if (bytes[i] < 0x80) {
-            i++;
-            continue;
-        }
-        const length = sequenceLength(bytes, i, end);
-        if (length > 0) {
-            i += length;
-            continue;
-        }
-        out += bytes.toString('utf8', run, i) + String.fromCharCode(0xdc00 + bytes[i]);
-        i++;
-        run = i;
-    }
-    return out + bytes.toString('utf8', run, end);
-}
-/** The bytes `start..end` as a string, one to one (see above). */
-function decodeName(bytes, start, end) {
-    const text = bytes.toString('utf8', start, end);
-    // Only a name with a replacement character can hold an invalid byte (or a genuine U+FFFD, decoded alike).
-    for (let i = 0; i < text.length; i++)
-        if (text.charCodeAt(i) === REPLACEMENT)
-            return decodeEscaping(bytes, start, end);
-    return text;
-}
-/** The bytes a decoded name came from (the inverse of decodeName). */
-function encodeName(name) {
-    if (isWellFormed(name))
-        return Buffer.from(name, 'utf8');
-    const parts = [];
-    let run = 0;
-    for (let i = 0; i < name.length; i++) {
-        const code = name.charCodeAt(i);
-        if (code >= 0xd800 && code <= 0xdbff && (name.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-            i++; // a pair: one valid astral character, whose low half may look like an escape
-            continue;
-        }
-        if (code >= 0xdc80 && code <= 0xdcff) {
-            parts.push(Buffer.from(name.slice(run, i), 'utf8'), Buffer.of(code - 0xdc00));
-            run = i + 1;
-        }
-    }
-    parts.push(Buffer.from(name.slice(run), 'utf8'));
-    return Buffer.concat(parts);
-}
-/** Bytes of a decoded name: what the kernel counts against PATH_MAX and NAME_MAX. */
-function nameByteLength(name) {
-    if (isWellFormed(name))
-        return Buffer.byteLength(name, 'utf8');
-    return encodeName(name).length;
-}
-/** A decoded name for people: escaped invalid bytes shown as `\xNN` (anything else is the reporter's to escape). */
-function displayName(name) {
-    if (isWellFormed(name))
-        return name;
-    return name.replace(/[\udc80-\udcff]/gu, (c) => '\\x' + (c.charCodeAt(0) - 0xdc00).toString(16).padStart(2, '0'));
-}
-
-;// CONCATENATED MODULE: ./src/layers/entries.ts
-
-
-/**
- * A tar entry the engine would refuse to apply (so `docker load` fails): the layer is refused with one line.
- * Only what the engine refuses whatever else the image holds; the message says why.
- */
-class LayerRefusal extends Error {
-    name = 'LayerRefusal';
-}
-/** Linux's PATH_MAX, with its terminating NUL: a longer path is ENAMETOOLONG for every call moby makes. */
-const PATH_MAX = 4096;
-/** NAME_MAX of ext4, xfs and overlayfs: the longest name one directory entry can have. */
-const NAME_MAX = 255;
-const WHITEOUT_PREFIX = '.wh.';
-const OPAQUE_MARKER = '.wh..wh..opq';
-/** Absolute paths that posix.normalize would change: empty, `.` and `..` segments. */
-const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)/;
-/**
- * Lexical normalisation of a tar member name to an absolute image path. `..` cannot climb above the
- * root: the result is only ever a key in our model of the image, never a path on the host.
- */
-function imagePath(name) {
-    // Layer tars name almost every member plainly ("usr/bin/", "usr/bin/env"): skip normalize() for those.
-    // A base layer made with `tar -C rootfs .` names every member "./usr/bin/env": the same path, and no
-    // reason to normalise each of them either.
-    const absolute = '/' + (name.charCodeAt(0) === 0x2e && name.charCodeAt(1) === 0x2f ? name.slice(2) : name);
-    const normal = NEEDS_NORMALISING.test(absolute) ? external_node_path_.posix.normalize(absolute) : absolute;
-    return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
-}
-function parentPath(path) {
-    const slash = path.lastIndexOf('/');
-    return slash <= 0 ? '/' : path.slice(0, slash);
-}
-function joinPath(dir, name) {
-    return dir === '/' ? '/' + name : dir + '/' + name;
-}
-/**
- * What moby's createTarFile (pkg/archive/archive.go; containerd's archive/tar.go alike) does with each type:
- * regular files ('0', and '\0' which Go already rewrote), directories, links, symlinks, devices and FIFOs
- * are applied; a PAX global header is ignored; anything else ('7' contiguous, 'S' GNU sparse, unknown
- * letters) is "unhandled tar header type": the load fails.
- */
-function kindOf(header) {
-    switch (header.type) {
-        case 'file':
-            return 'file';
-        case 'directory':
-            return 'dir';
-        case 'symlink':
-            return 'symlink';
-        case 'link':
-            return 'hardlink';
-        case 'character-device':
-        case 'block-device':
-        case 'fifo':
-            return 'other';
-        case 'pax-global-header':
-            return 'ignored';
-        default:
-            throw new LayerRefusal(`entry ${quoted(header.name)} has tar type ${typeName(header.typeflag)}, which Docker cannot apply ("unhandled tar header type")`);
-    }
-}
-function typeName(typeflag) {
-    return typeflag >= 0x21 && typeflag < 0x7f ? `'${String.fromCharCode(typeflag)}'` : `0x${typeflag.toString(16).padStart(2, '0')}`;
-}
-function quoted(name) {
-    const shown = displayName(name);
-    return JSON.stringify(shown.length > 200 ? shown.slice(0, 200) + '…' : shown);
-}
-/**
- * The kernel refuses a path over PATH_MAX - 1 bytes, or with a component over NAME_MAX, with ENAMETOOLONG:
- * moby cannot create the entry and the load fails. Go's reader itself does not refuse such names.
- */
-function checkLength(path, what, entryName) {
-    if (path.length < 256)
-        return; // at most 3 bytes per UTF-16 unit: short enough on both counts
-    if (nameByteLength(path) >= PATH_MAX)
-        throw new LayerRefusal(`entry ${quoted(entryName)}: its ${what} is longer than the ${PATH_MAX - 1} bytes Linux allows (PATH_MAX)`);
-    for (const part of path.split('/')) {
-        if (part.length > NAME_MAX / 3 && nameByteLength(part) > NAME_MAX)
-            throw new LayerRefusal(`entry ${quoted(entryName)}: its ${what} has a name longer than the ${NAME_MAX} bytes Linux allows (NAME_MAX)`);
-    }
-}
-/** `filepath.Clean` of the name is "." ("", ".", "./", "a/.."): moby skips such an entry whatever its type. */
-function namesTheRootAsDot(name) {
-    return external_node_path_.posix.normalize(name === '' ? '.' : name).replace(/\/+$/, '') === '.';
-}
-/**
- * Decode one tar header into a layer entry as moby's Unpack applies it (in a chroot of the layer directory,
- * so `..` and absolute names stay inside: imagePath); `undefined` for what it skips: PAX global headers,
- * entries naming the root as ".", AUFS bookkeeping. Throws LayerRefusal for what makes the load fail.
- */
-function entryFromHeader(header) {
-    const kind = kindOf(header);
-    if (kind === 'ignored')
-        return undefined;
-    const path = imagePath(header.name);
-    if (path === '/' && kind !== 'dir') {
-        if (namesTheRootAsDot(header.name))
-            return undefined; // "if fi.IsDir() && hdr.Name == "." { continue }"
-        // Anything else at the root is RemoveAll("/") then a create that fails: the load fails.
-        throw new LayerRefusal(`entry ${quoted(header.name)} would replace the root directory, which Docker refuses`);
-    }
-    checkLength(path, 'path', header.name);
-    const slash = path.lastIndexOf('/');
-    const mode = header.mode ?? 0;
-    const uid = header.uid ?? 0;
-    const gid = header.gid ?? 0;
-    // Whiteouts are rare: test the basename's prefix in place before cutting it out.
-    if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
-        const base = path.slice(slash + 1);
-        // Every entry is built with the same properties in the same order: one object shape for all of them.
-        if (base === OPAQUE_MARKER)
-            return { mode, uid, gid, size: 0, path: parentPath(path), kind: 'opaque' };
-        // Other `.wh..wh.` names are AUFS metadata (hard-link bookkeeping), not whiteouts of real files.
-        if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
-            return undefined;
-        const target = base.slice(WHITEOUT_PREFIX.length);
-        // overlay's ConvertRead makes a whiteout device at Join(dir, target): for "." or ".." that path exists
-        // (the directory or its parent) and mknod fails.
-        if (target === '.' || target === '..' || target === '')
-            throw new LayerRefusal(`entry ${quoted(header.name)} is a whiteout of "${target}", which Docker cannot apply`);
-        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), target), kind: 'whiteout' };
-    }
-    const entry = { mode, uid, gid, size: kind === 'file' ? header.size : 0, path, kind };
-    if (kind === 'symlink') {
-        // symlink(2) takes a target of at most PATH_MAX - 1 bytes.
-        if (header.linkname.length >= PATH_MAX / 3 && nameByteLength(header.linkname) >= PATH_MAX) {
-            throw new LayerRefusal(`entry ${quoted(header.name)}: its symlink target is longer than the ${PATH_MAX - 1} bytes Linux allows (PATH_MAX)`);
-        }
-        entry.linkTarget = header.linkname;
-    }
-    if (kind === 'hardlink') {
-        entry.linkTarget = imagePath(header.linkname);
-        checkLength(entry.linkTarget, 'hard link target', header.name);
-    }
-    return entry;
-}
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = require("node:v8");
-;// CONCATENATED MODULE: ./src/layers/entry-collector.ts
-
-
-/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
-const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
-/** The most captured bytes one layer keeps, all files together (a texlive image's dpkg lists are ~20 MB). */
-const MAX_CAPTURE_BYTES_PER_LAYER = 64 * 1024 * 1024;
-/** How many over-cap paths a layer names in its note. */
-const UNCAPTURED_PATHS = 5;
-/** Entries between two looks at the heap: each look costs about a microsecond. */
-const HEAP_CHECK_EVERY = 65536;
-/** Past this share of V8's heap limit, the layer is refused with one line rather than V8 dying with a dump. */
-const HEAP_SHARE = 0.9;
-const v8Heap = () => {
-    const stats = (0,external_node_v8_namespaceObject.getHeapStatistics)();
-    return { used: stats.used_heap_size, limit: stats.heap_size_limit };
-};
-/**
- * The tar parser's handler for one layer: turns headers into entries, counts files and bytes, and keeps the
- * bytes of the few files the capture asks for, within caps (a file over MAX_CAPTURE_BYTES, or past the
- * layer's MAX_CAPTURE_BYTES_PER_LAYER, is noted in `uncaptured` instead). The parser calls it directly.
- */
-class EntryCollector {
-    capture;
-    heap;
-    captureBudget;
-    entries = [];
-    size = 0;
-    files = 0;
-    uncaptured;
-    capturedBytes = 0;
-    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
-    captured;
-    constructor(capture, heap = v8Heap, captureBudget = MAX_CAPTURE_BYTES_PER_LAYER) {
-        this.capture = capture;
-        this.heap = heap;
-        this.captureBudget = captureBudget;
-    }
-    entry(header) {
-        const entry = entryFromHeader(header);
-        if (!entry)
-            return false;
-        const entries = this.entries;
-        entries.push(entry);
-        if (entries.length % HEAP_CHECK_EVERY === 0)
-            this.checkHeap();
-        if (entry.kind === 'file')
-            this.size += entry.size;
-        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
-            this.files++;
-        if (entry.kind === 'file' && !header.sparse && this.capture(entry.path))
-            return this.startCapture(entry);
-        return false;
-    }
-    body(chunk) {
-        const captured = this.captured;
-        captured.length += chunk.copy(captured.bytes, captured.length);
-    }
-    bodyEnd() {
-        const captured = this.captured;
-        captured.entry.content = captured.bytes.subarray(0, captured.length);
-        this.captured = undefined;
-    }
-    startCapture(entry) {
-        if (entry.size > MAX_CAPTURE_BYTES || this.capturedBytes + entry.size > this.captureBudget) {
-            const note = (this.uncaptured ??= { files: 0, bytes: 0, paths: [] });
-            note.files++;
-            note.bytes += entry.size;
-            if (note.paths.length < UNCAPTURED_PATHS)
-                note.paths.push(entry.path);
-            return false;
-        }
-        this.capturedBytes += entry.size;
-        this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
-        return true;
-    }
-    /** Memory grows with the entries only; where even that would run V8 out of heap, stop with one line. */
-    checkHeap() {
-        const { used, limit } = this.heap();
-        if (used <= limit * HEAP_SHARE)
-            return;
-        const mib = (bytes) => `${Math.round(bytes / 1024 / 1024)} MiB`;
-        throw new LayerRefusal(`${this.entries.length} entries read and the heap is nearly full (${mib(used)} of ${mib(limit)}): too many entries for this process (raise Node's --max-old-space-size)`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/layers/tar-numbers.ts
-/**
- * The numeric fields of a tar header and its checksum, read as Go's archive/tar reads them
- * (strconv.go `parseNumeric`, `parseOctal`; format.go `getFormat`, `computeChecksum`), with fast paths for
- * the forms tar writers actually use. Every function returns NaN where Go sets `p.err` (ErrHeader).
- */
-const BLOCK = 512;
-/**
- * Go's parseNumeric: base-256 when the first byte's high bit is set (two's complement, big-endian, the sign
- * in bit 6 of the first byte; more than 63 bits is an error), else parseOctal.
- */
-function parseNumeric(block, start, length) {
-    if ((block[start] & 0x80) === 0)
-        return parseOctal(block, start, length);
-    const invert = (block[start] & 0x40) !== 0 ? 0xff : 0;
-    let value = 0n;
-    for (let i = 0; i < length; i++) {
-        let byte = block[start + i] ^ invert;
-        if (i === 0)
-            byte &= 0x7f;
-        if (value >> 56n > 0n)
-            return NaN; // overflow
-        value = (value << 8n) | BigInt(byte);
-    }
-    if (value >> 63n > 0n)
-        return NaN;
-    // Go returns ^x for a negative number: -x - 1. Number() of the exact integer rounds as JSON would.
-    return invert ? Number(-value - 1n) : Number(value);
-}
-/**
- * Go's parseOctal: trim spaces and NULs at both ends; empty is 0; else the text up to the first NUL must be
- * octal digits only (strconv.ParseUint(s, 8, 64)): "12 34" and "+7" are errors, "12\0junk" is 12.
- */
-function parseOctal(block, start, length) {
-    let from = start;
-    let to = start + length;
-    while (from < to && (block[from] === 0x20 || block[from] === 0))
-        from++;
-    while (to > from && (block[to - 1] === 0x20 || block[to - 1] === 0))
-        to--;
-    if (from === to)
-        return 0;
-    let value = 0;
-    for (let i = from; i < to; i++) {
-        const byte = block[i];
-        if (byte === 0)
-            break;
-        if (byte < 0x30 || byte > 0x37)
-            return NaN;
-        value = value * 8 + (byte - 0x30);
-    }
-    // At most 12 digits (36 bits) fit in any field: no uint64 overflow to check.
-    return value;
-}
-/*
- * Numeric fields as tar writers fill them (GNU tar, Go's archive/tar): zero-padded octal digits and a
- * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for size and mtime.
- * Those forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte);
- * anything else gives -1 and is read byte by byte (every form below reads the same either way).
- */
-/** Whether each byte of `word` under `mask` is an octal digit. */
-function octalDigits(word, mask) {
-    return (word & (0xf8f8f8f8 & mask)) === (0x30303030 & mask);
-}
-function isTerminator(byte) {
-    return byte === 0 || byte === 0x20;
-}
-/** The value of the four digits of a word that octalDigits() accepted. */
-function fourDigits(word) {
-    const d = word - 0x30303030;
-    return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
-}
-/** The value of the three digits in the low bytes of a word that octalDigits() accepted under 0x00ffffff. */
-function threeDigits(word) {
-    const d = (word & 0x00ffffff) - 0x303030;
-    return ((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | (d >>> 16);
-}
-function octal8(w, at) {
-    const first = w[at];
-    const second = w[at + 1];
-    if (!octalDigits(first, 0xffffffff))
-        return -1;
-    // Seven digits and a terminator.
-    if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24))
-        return fourDigits(first) * 512 + threeDigits(second);
-    // Six digits, then NUL and a space or NUL (the checksum's form): Go trims both.
-    if (octalDigits(second, 0x0000ffff) && ((second >>> 16) & 0xff) === 0 && isTerminator(second >>> 24)) {
-        const d = second - 0x3030;
-        return fourDigits(first) * 64 + (((d & 0xff) << 3) | ((d >>> 8) & 0xff));
-    }
-    return -1;
-}
-/** Eleven digits and a terminator (size, mtime). */
-function octal12(w, at) {
-    const first = w[at];
-    const second = w[at + 1];
-    const third = w[at + 2];
-    if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24))
-        return -1;
-    return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
-}
-/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused: one view per buffer). */
-let wordsOf;
-let words = new Uint32Array(0);
-/**
- * The index in `words` of the header block at `at`, after making `words` the view of its memory; -1 when the
- * block is not 4-byte aligned.
- */
-function wordIndex(block, at) {
-    const address = block.byteOffset + at;
-    if ((address & 3) !== 0)
-        return -1;
-    if (wordsOf !== block.buffer) {
-        wordsOf = block.buffer;
-        words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
-    }
-    return address >>> 2;
-}
-/** A numeric field at `offset` (a multiple of 4) of the header at `at`, whose word index is `word` (-1: unaligned). */
-function numberField(block, at, word, offset, length) {
-    if (word >= 0) {
-        const value = length === 8 ? octal8(words, word + (offset >>> 2)) : octal12(words, word + (offset >>> 2));
-        if (value >= 0)
-            return value;
-    }
-    return parseNumeric(block, at + offset, length);
-}
-/** Sum of every byte but the checksum field (148-155), which counts as eight spaces: Go's unsigned sum. */
-function unsignedChecksum(block, at, word) {
-    if (word < 0) {
-        let sum = 8 * 0x20;
-        for (let i = at; i < at + 148; i += 4)
-            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-        for (let i = at + 156; i < at + BLOCK; i += 4)
-            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
-        return sum;
-    }
-    // This touches every byte of every header: the words' even and odd bytes are added in two 16-bit lanes each
-    // (126 words of at most 255 per lane stay below 65536), four words a round: about 3x faster than by byte.
-    const w = words;
-    const first = word;
-    let even = 0;
-    let odd = 0;
-    for (let i = first; i < first + 36; i += 4) {
-        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
-        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
-        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
-    }
-    // Word 36 (bytes 144-147) alone; words 37-38 are the checksum field.
-    even += w[first + 36] & 0x00ff00ff;
-    odd += (w[first + 36] >>> 8) & 0x00ff00ff;
-    for (let i = first + 39; i < first + 127; i += 4) {
-        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
-        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
-        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
-    }
-    even += w[first + 127] & 0x00ff00ff;
-    odd += (w[first + 127] >>> 8) & 0x00ff00ff;
-    return 8 * 0x20 + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
-}
-/** Go's signed sum (Sun tar summed signed bytes): the unsigned sum less 256 for every byte >= 0x80. */
-function signedChecksum(block, at, unsigned) {
-    let high = 0;
-    for (let i = at; i < at + BLOCK; i++)
-        if (i - at < 148 || i - at >= 156)
-            high += block[i] >>> 7;
-    return unsigned - 256 * high;
-}
-/** Every byte zero: what Go compares with `zeroBlock` (a block whose checksum field alone is set is not one). */
-function isZeroBlock(block, at, unsigned) {
-    if (unsigned !== 8 * 0x20)
-        return false; // some byte outside the checksum field is set
-    for (let i = at + 148; i < at + 156; i++)
-        if (block[i] !== 0)
-            return false;
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/layers/tar-pax.ts
-/**
- * PAX extended headers as Go's archive/tar reads them (reader.go `parsePAX`, `mergePAX`; strconv.go
- * `parsePAXRecord`, `validPAXRecord`, `parsePAXTime`). Any record Go refuses is an error here too: Go
- * returns ErrHeader, and Docker cannot load the layer.
- */
-
-class TarFormatError extends Error {
-    name = 'TarFormatError';
-}
-/** Go's strconv.ParseInt(s, 10, 64): an optional sign, then decimal digits only; out of int64 range is an error. */
-function parseGoInt(text) {
-    if (!/^[+-]?[0-9]+$/.test(text))
-        return NaN;
-    const sign = text[0] === '-' || text[0] === '+' ? 1 : 0;
-    let first = sign;
-    while (first < text.length - 1 && text.charCodeAt(first) === 0x30)
-        first++; // leading zeros are fine
-    const digits = text.length - first;
-    if (digits > 19)
-        return NaN;
-    if (digits < 16)
-        return Number(text);
-    const big = BigInt(text);
-    if (big > 9223372036854775807n || big < -9223372036854775808n)
-        return NaN;
-    return Number(big);
-}
-/** Go's parsePAXTime accepts "%d" or "%d.%d" (digits after the dot only); the value itself is not needed. */
-function validPaxTime(text) {
-    const dot = text.indexOf('.');
-    const seconds = dot === -1 ? text : text.slice(0, dot);
-    if (Number.isNaN(parseGoInt(seconds)))
-        return false;
-    return dot === -1 || /^[0-9]*$/.test(text.slice(dot + 1));
-}
-/** Keys whose value Go reads as a name: a NUL in it makes the record invalid (validPAXRecord). */
-const NAME_KEYS = new Set(['path', 'linkpath', 'uname', 'gname']);
-const GNU_SPARSE_MAP = 'GNU.sparse.map';
-/**
- * The records of one PAX header, in Go's order of precedence: a later record with the same key replaces an
- * earlier one. GNU sparse 0.0's repeated `GNU.sparse.offset` / `GNU.sparse.numbytes` pairs are joined into
- * `GNU.sparse.map` as Go does, in order and strictly alternating. Keys are Latin-1 (they are only compared
- * with ASCII keys); values decoded one to one (tar-names.ts).
- */
-function parsePax(record) {
-    const records = new Map();
-    const sparseMap = [];
-    let at = 0;
-    while (at < record.length) {
-        // "%d %s=%s\n": the length counts the whole record, its own digits included.
-        let space = at;
-        while (space < record.length && record[space] !== 0x20)
-            space++;
-        if (space === record.length)
-            throw new TarFormatError('a PAX record has no length');
-        const length = parseGoInt(record.toString('latin1', at, space));
-        if (!(length >= 5) || length > record.length - at)
-            throw new TarFormatError(`a PAX record's length (${record.toString('latin1', at, Math.min(space, at + 20))}) is invalid`);
-        const end = at + length;
-        if (end - (space + 1) <= 0 || record[end - 1] !== 0x0a)
-            throw new TarFormatError('a PAX record does not end in a newline where its length says');
-        let equals = space + 1;
-        while (equals < end - 1 && record[equals] !== 0x3d)
-            equals++;
-        if (equals === end - 1)
-            throw new TarFormatError('a PAX record has no "="');
-        const key = record.toString('latin1', space + 1, equals);
-        const valueStart = equals + 1;
-        const valueEnd = end - 1;
-        if (key === '')
-            throw new TarFormatError('a PAX record has an empty key');
-        const checkNul = NAME_KEYS.has(key) ? record.subarray(valueStart, valueEnd) : record.subarray(space + 1, equals);
-        if (checkNul.includes(0))
-            throw new TarFormatError(`the PAX record ${key} holds a NUL byte`);
-        if (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes') {
-            const value = record.toString('latin1', valueStart, valueEnd);
-            const expected = sparseMap.length % 2 === 0 ? 'GNU.sparse.offset' : 'GNU.sparse.numbytes';
-            if (key !== expected || value.includes(','))
-                throw new TarFormatError('GNU sparse 0.0 records are out of order');
-            sparseMap.push(value);
-        }
-        else {
-            records.set(key, decodeName(record, valueStart, valueEnd));
-        }
-        at = end;
-    }
-    if (sparseMap.length > 0)
-        records.set(GNU_SPARSE_MAP, sparseMap.join(','));
-    return records;
-}
-/**
- * Go's mergePAX: a record with an empty value keeps the header's field; path, linkpath, size, uid and gid
- * replace it; uid, gid and size must be decimal int64s and the times valid, or the header is invalid.
- * Other records (comment, charset, SCHILY.xattr.*, GNU.sparse.*) change no field we read.
- */
-function mergePax(fields, records) {
-    for (const [key, value] of records) {
-        if (value === '')
-            continue;
-        switch (key) {
-            case 'path':
-                fields.name = value;
-                break;
-            case 'linkpath':
-                fields.linkname = value;
-                break;
-            case 'size':
-            case 'uid':
-            case 'gid': {
-                const number = parseGoInt(value);
-                if (Number.isNaN(number))
-                    throw new TarFormatError(`the PAX record ${key}=${value.slice(0, 40)} is not a decimal integer`);
-                fields[key] = number;
-                break;
-            }
-            case 'atime':
-            case 'mtime':
-            case 'ctime':
-                if (!validPaxTime(value))
-                    throw new TarFormatError(`the PAX record ${key}=${value.slice(0, 40)} is not a time`);
-                break;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/layers/tar-sparse.ts
-/**
- * GNU sparse files as Go's archive/tar reads them (reader.go `handleSparseFile`, `readOldGNUSparseMap`,
- * `readGNUSparsePAXHeaders`, `readGNUSparseMap1x0`, `readGNUSparseMap0x1`; common.go
- * `validateSparseEntries`). A sparse entry's size is its real (logical) size; the archive stores only its
- * data fragments. Go reads the fragments and fills the holes with NULs, and fails when the stored bytes are
- * more or fewer than the fragments (errUnrefData, errMissData): we check that sum instead of reading.
- *
- * Limits are the current Go's (1.25: errSparseTooLong): at most 1 MiB of sparse map and 1 << 20
- * fragments. Go 1.19 had none and read maps of any length; the 1 MiB bound is ours on purpose.
- */
-
-
-const MAX_SPARSE_MAP_BYTES = 1 << 20;
-const MAX_SPARSE_ENTRIES = 1 << 20;
-/** Old GNU ('S'): the fragments in a header (4 at 386) or an extension block (21 at 0); whether another block follows. */
-function oldGnuFragments(block, at, extension, into) {
-    const base = at + (extension ? 0 : 386);
-    const count = extension ? 21 : 4;
-    for (let i = 0; i < count; i++) {
-        const entry = base + i * 24;
-        if (block[entry] === 0)
-            break; // GNU and BSD tar stop at an offset starting with NUL; so does Go
-        const offset = parseNumeric(block, entry, 12);
-        const length = parseNumeric(block, entry + 12, 12);
-        if (Number.isNaN(offset) || Number.isNaN(length))
-            throw new TarFormatError('a GNU sparse map entry is not a number');
-        if (into.length >= MAX_SPARSE_ENTRIES)
-            throw new TarFormatError('the GNU sparse map is too long');
-        into.push({ offset, length });
-    }
-    return block[base + count * 24] > 0;
-}
-/** Which GNU PAX sparse version the records describe (Go's readGNUSparsePAXHeaders), or undefined: not sparse. */
-function paxSparseVersion(records) {
-    if (records === undefined)
-        return undefined;
-    const major = records.get('GNU.sparse.major') ?? '';
-    const minor = records.get('GNU.sparse.minor') ?? '';
-    if (major === '0' && (minor === '0' || minor === '1'))
-        return '0.1';
-    if (major === '1' && minor === '0')
-        return '1.0';
-    if (major !== '' || minor !== '')
-        return undefined; // an unknown version: Go reads a regular file
-    return (records.get(GNU_SPARSE_MAP) ?? '') !== '' ? '0.1' : undefined;
-}
-/** GNU.sparse.name and the real size (GNU.sparse.size, else GNU.sparse.realsize), as Go applies them. */
-function paxSparseHeader(records, fields) {
-    const name = records.get('GNU.sparse.name') ?? '';
-    if (name !== '')
-        fields.name = name;
-    const size = records.get('GNU.sparse.size') || records.get('GNU.sparse.realsize') || '';
-    if (size !== '') {
-        const value = parseGoInt(size);
-        if (Number.isNaN(value))
-            throw new TarFormatError('the GNU sparse size is not a decimal integer');
-        fields.size = value;
-    }
-}
-function countOf(text) {
-    const count = parseGoInt(text ?? '');
-    if (!(count >= 0))
-        throw new TarFormatError('the GNU sparse map has an invalid entry count');
-    return count;
-}
-function pairs(numbers, count) {
-    if (count > MAX_SPARSE_ENTRIES)
-        throw new TarFormatError('the GNU sparse map is too long');
-    const fragments = [];
-    for (let i = 0; i < count; i++) {
-        const offset = parseGoInt(numbers[2 * i]);
-        const length = parseGoInt(numbers[2 * i + 1]);
-        if (Number.isNaN(offset) || Number.isNaN(length))
-            throw new TarFormatError('a GNU sparse map entry is not a decimal integer');
-        fragments.push({ offset, length });
-    }
-    return fragments;
-}
-/** Version 0.0 / 0.1: the map lies in the records ("offset,length,..."), GNU.sparse.numblocks pairs of it. */
-function sparseMap0x1(records) {
-    const count = countOf(records.get('GNU.sparse.numblocks'));
-    const text = records.get(GNU_SPARSE_MAP) ?? '';
-    const numbers = text === '' ? [] : text.split(',');
-    if (numbers.length !== 2 * count)
-        throw new TarFormatError('the GNU sparse map does not hold GNU.sparse.numblocks entries');
-    return pairs(numbers, count);
-}
-/**
- * Version 1.0: the map opens the entry's data, in whole blocks: "count\n" then "offset\nlength\n" per
- * fragment (decimal, as GNU tar writes it). Fed one block at a time; `done` once enough newlines arrived.
- */
-class SparseMap1x0 {
-    blocks = [];
-    newlines = 0;
-    wanted = 1;
-    count = -1;
-    fragments;
-    /** Take one data block; true when the map is complete (then `fragments` is set). */
-    add(block) {
-        if ((this.blocks.length + 1) * BLOCK > MAX_SPARSE_MAP_BYTES)
-            throw new TarFormatError('the GNU sparse map is too long');
-        this.blocks.push(Buffer.from(block));
-        for (const byte of block)
-            if (byte === 0x0a)
-                this.newlines++;
-        if (this.newlines < this.wanted)
-            return false;
-        const tokens = Buffer.concat(this.blocks).toString('latin1').split('\n');
-        if (this.count < 0) {
-            this.count = countOf(tokens[0]);
-            this.wanted = 1 + 2 * this.count;
-            if (this.newlines < this.wanted)
-                return false;
-        }
-        this.fragments = pairs(tokens.slice(1), this.count);
-        return true;
-    }
-}
-/**
- * Go's validateSparseEntries: fragments in order, not overlapping, inside the real size; then the bytes the
- * archive must store for them (their sum, which must equal what the entry stores).
- */
-function sparseDataBytes(fragments, size) {
-    if (size < 0)
-        throw new TarFormatError('a sparse file has a negative size');
-    let previousEnd = 0;
-    let total = 0;
-    for (const { offset, length } of fragments) {
-        if (offset < 0 || length < 0 || offset > Number.MAX_SAFE_INTEGER - length || offset + length > size || previousEnd > offset) {
-            throw new TarFormatError('the GNU sparse map is not valid (fragments out of order, overlapping or past the size)');
-        }
-        previousEnd = offset + length;
-        total += length;
-    }
-    return total;
-}
-
-;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
-/**
- * A push parser for one tar stream that reads it exactly as Go's archive/tar reads it: the reader Docker
- * applies layers with (moby pkg/archive and containerd's archive package both call tar.NewReader), and
- * the one `docker load` unpacks its input with. Headers are decoded synchronously as bytes arrive; bodies
- * are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
- * callback per entry: a layer of 100,000 small files is mostly headers.
- *
- * Every rule below names the Go code it follows (reader.go, format.go, strconv.go, common.go of Go 1.19,
- * which Debian's Docker 20.10 is built with, and of Go 1.25; where they differ it says so). Rules about what
- * the engine then does with an entry (types it refuses, whiteouts, `..`) are moby's, in entries.ts.
- */
-
-
-
-
-
-/** Go's maxSpecialFileSize (format.go): the most a PAX header or a GNU long name/link may hold (ErrFieldTooLong). */
-const MAX_SPECIAL_FILE_BYTES = 1 << 20;
-const TYPE_REG = 0x30; // '0'
-const TYPE_REG_A = 0x00; // '\0', deprecated
-const TYPE_DIR = 0x35; // '5'
-const TYPE_PAX = 0x78; // 'x'
-const TYPE_PAX_GLOBAL = 0x67; // 'g'
-const TYPE_GNU_LONG_NAME = 0x4c; // 'L'
-const TYPE_GNU_LONG_LINK = 0x4b; // 'K'
-const TYPE_GNU_SPARSE = 0x53; // 'S'
-/** Types '1'-'6' (link, symlink, char, block, dir, fifo): Go never reads a body for them, whatever the size field says (isHeaderOnlyType). */
-function isHeaderOnly(typeflag) {
-    return typeflag >= 0x31 && typeflag <= 0x36;
-}
-function typeOf(typeflag) {
-    switch (typeflag) {
-        case 0x30: return 'file';
-        case 0x31: return 'link';
-        case 0x32: return 'symlink';
-        case 0x33: return 'character-device';
-        case 0x34: return 'block-device';
-        case 0x35: return 'directory';
-        case 0x36: return 'fifo';
-        case 0x37: return 'contiguous-file';
-        case TYPE_GNU_SPARSE: return 'gnu-sparse';
-        case TYPE_PAX_GLOBAL: return 'pax-global-header';
-        default: return null;
-    }
-}
-/** Go's getFormat (format.go), after the checksum: which layout the block's magic says it has. */
-var Format;
-(function (Format) {
-    Format[Format["V7"] = 0] = "V7";
-    /** USTAR or PAX: magic "ustar\0", any version. */
-    Format[Format["Ustar"] = 1] = "Ustar";
-    /** Magic "ustar\0" and the trailer "tar\0" at 508. */
-    Format[Format["Star"] = 2] = "Star";
-    /** Magic "ustar " and version " \0". */
-    Format[Format["Gnu"] = 3] = "Gnu";
-})(Format || (Format = {}));
-function formatOf(block, at) {
-    const m = at + 257;
-    if (block[m] !== 0x75 || block[m + 1] !== 0x73 || block[m + 2] !== 0x74 || block[m + 3] !== 0x61 || block[m + 4] !== 0x72)
-        return Format.V7;
-    if (block[m + 5] === 0) {
-        const t = at + 508;
-        return block[t] === 0x74 && block[t + 1] === 0x61 && block[t + 2] === 0x72 && block[t + 3] === 0 ? Format.Star : Format.Ustar;
-    }
-    if (block[m + 5] === 0x20 && block[m + 6] === 0x20 && block[m + 7] === 0)
-        return Format.Gnu;
-    return Format.V7;
-}
-/** Go's parseString: the bytes up to the first NUL (or the whole field). */
-function fieldString(block, start, length) {
-    let end = start;
-    const limit = start + length;
-    while (end < limit && block[end] !== 0)
-        end++;
-    return decodeName(block, start, end);
-}
-function isAsciiField(block, start, length) {
-    for (let i = start; i < start + length && block[i] !== 0; i++)
-        if (block[i] >= 0x80)
-            return false;
-    return true;
-}
-function headerError(what) {
-    return new TarFormatError(`Invalid tar header: ${what}`);
-}
-/**
- * readHeader, for a block that is not all zeros: the checksum (the unsigned or the signed sum, getFormat),
- * the magic, then every field. A numeric field Go cannot parse (size, mode, uid, gid, mtime; devmajor and
- * devminor past V7; atime and ctime of STAR) is ErrHeader, even one we never use.
- */
-function readHeader(block, at, word, unsigned) {
-    const stated = parseOctal(block, at + 148, 8);
-    if (!(stated === unsigned || stated === signedChecksum(block, at, unsigned))) {
-        throw headerError(Number.isNaN(stated) ? 'the checksum field is not a number' : 'checksum mismatch (maybe the tar is corrupted or needs decompressing)');
-    }
-    const format = formatOf(block, at);
-    const raw = {
-        typeflag: block[at + 156],
-        name: fieldString(block, at, 100),
-        linkname: fieldString(block, at + 157, 100),
-        size: numberField(block, at, word, 124, 12),
-        mode: numberField(block, at, word, 100, 8),
-        uid: numberField(block, at, word, 108, 8),
-        gid: numberField(block, at, word, 116, 8),
-        format,
-    };
-    let valid = !Number.isNaN(raw.size + raw.mode + raw.uid + raw.gid + numberField(block, at, word, 136, 12)); // + mtime
-    if (format !== Format.V7) {
-        valid &&= !Number.isNaN(parseNumeric(block, at + 329, 8) + parseNumeric(block, at + 337, 8)); // devmajor, devminor
-        const prefix = prefixOf(block, at, format);
-        if (Number.isNaN(prefix))
-            valid = false;
-        else if (typeof prefix === 'string' && prefix !== '')
-            raw.name = prefix + '/' + raw.name;
-    }
-    if (!valid)
-        throw headerError('a numeric field is not a number');
-    return raw;
-}
-/**
- * The name prefix at 345 (readHeader): USTAR/PAX 155 bytes; STAR 131 bytes, its atime and ctime after it
- * (both must parse); GNU has no prefix but atime and ctime there, unless they do not parse (a pre-Go 1.8
- * writer's bug, golang.org/issue/12594): then the field is a prefix if it is ASCII.
- */
-function prefixOf(block, at, format) {
-    if (format === Format.Ustar)
-        return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 155);
-    if (format === Format.Star) {
-        if (Number.isNaN(parseNumeric(block, at + 476, 12) + parseNumeric(block, at + 488, 12)))
-            return NaN;
-        return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 131);
-    }
-    const atime = block[at + 345] === 0 ? 0 : parseNumeric(block, at + 345, 12);
-    const ctime = block[at + 357] === 0 ? 0 : parseNumeric(block, at + 357, 12);
-    if (!Number.isNaN(atime + ctime))
-        return '';
-    return isAsciiField(block, at + 345, 155) ? fieldString(block, at + 345, 155) : '';
-}
-var State;
-(function (State) {
-    /** At a block boundary, expecting a header. */
-    State[State["Header"] = 0] = "Header";
-    /** After one all-zero block: a second ends the archive; anything else is ErrHeader (readHeader). */
-    State[State["SecondZero"] = 1] = "SecondZero";
-    /** The end-of-archive blocks were read: Go reads nothing more, so whatever follows is ignored. */
-    State[State["End"] = 2] = "End";
-    /** Gathering the data of a PAX header or a GNU long name/link. */
-    State[State["Special"] = 3] = "Special";
-    /** Gathering the extension blocks of an old GNU sparse header. */
-    State[State["SparseExtension"] = 4] = "SparseExtension";
-    /** Gathering the blocks of a PAX 1.0 sparse map, from the start of the data. */
-    State[State["SparseMap"] = 5] = "SparseMap";
-    State[State["Body"] = 6] = "Body";
-    /** Skipping a body nobody wants. */
-    State[State["Skip"] = 7] = "Skip";
-    /** Skipping the padding to the next block. */
-    State[State["Padding"] = 8] = "Padding";
-})(State || (State = {}));
-const NOTHING_PENDING = { pax: undefined, gnuLongName: '', gnuLongLink: '' };
-class TarParser {
-    handler;
-    state = State.Header;
-    /** Bytes still to come of the current body (or padding). */
-    missing = 0;
-    /** Padding after the current body, up to the next 512-byte boundary. */
-    padding = 0;
-    /** A header block or special record split across chunks. */
-    partial = [];
-    partialLength = 0;
-    /** The header of the special record being gathered (a 'g' entry keeps the fields its own records set). */
-    special;
-    pending = NOTHING_PENDING;
-    deferred;
-    /** Bytes of old GNU sparse map read so far (Go 1.25 counts the header's 97 against its 1 MiB). */
-    sparseMapBytes = 0;
-    /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
-    paused = false;
-    /**
-     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's stored body starts (the
-     * header is consumed); between writes, the sum of what they consumed.
-     */
-    position = 0;
-    constructor(handler) {
-        this.handler = handler;
-    }
-    /** True once the end-of-archive blocks are read: every later byte is ignored, as Go never reads it. */
-    get ended() {
-        return this.state === State.End;
-    }
-    /**
-     * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
-     * The caller passes the rest of its chunk to the next `write`.
-     */
-    pause() {
-        this.paused = true;
-    }
-    /** Parse `chunk`; returns the bytes consumed: all of them, unless a handler paused the parser. */
-    write(chunk) {
-        let offset = 0;
-        const length = chunk.length;
-        const before = this.position;
-        this.paused = false;
-        while (offset < length && !this.paused) {
-            switch (this.state) {
-                case State.Body:
-                case State.Skip:
-                case State.Padding: {
-                    const take = Math.min(this.missing, length - offset);
-                    if (this.state === State.Body && take > 0)
-                        this.handler.body(chunk.subarray(offset, offset + take));
-                    offset += take;
-                    this.missing -= take;
-                    if (this.missing === 0)
-                        this.endBody();
-                    break;
-                }
-                case State.End:
-                    offset = length;
-                    break;
-                default: {
-                    const want = this.state === State.Special ? this.special.size : BLOCK;
-                    if (this.partialLength === 0 && length - offset >= want) {
-                        offset += want;
-                        this.position = before + offset;
-                        this.block(chunk, offset - want);
-                    }
-                    else {
-                        offset += this.gather(chunk, offset, want);
-                        this.position = before + offset;
-                        if (this.partialLength === want)
-                            this.block(this.takePartial(), 0);
-                    }
-                    break;
-                }
-            }
-        }
-        this.position = before + offset;
-        return offset;
-    }
-    /**
-     * Step over the rest of the current entry's body and padding without being given its bytes (the caller
-     * seeks past them); returns how many bytes that is. 0 when no body is pending.
-     */
-    skipBody() {
-        if (this.state !== State.Body && this.state !== State.Skip && this.state !== State.Padding)
-            return 0;
-        const skipped = this.missing + (this.state === State.Padding ? 0 : this.padding);
-        this.missing = 0;
-        this.padding = 0;
-        this.state = State.Header;
-        this.position += skipped;
-        return skipped;
-    }
-    /**
-     * The stream ended. Go ends cleanly (io.EOF) at a block boundary, after one zero block, after the end
-     * blocks, or anywhere in the padding after a body (tryReadFull of the padding returns io.EOF); it fails
-     * (io.ErrUnexpectedEOF) inside a header, a body, a special record or a sparse map.
-     */
-    end() {
-        const atBoundary = (this.state === State.Header || this.state === State.SecondZero) && this.partialLength === 0;
-        if (!(atBoundary || this.state === State.End || this.state === State.Padding))
-            throw new TarFormatError('Unexpected end of data');
-    }
-    gather(chunk, offset, want) {
-        const take = Math.min(want - this.partialLength, chunk.length - offset);
-        // Copied: the caller may reuse its buffer (zlib output is ours to keep, but a fs chunk slice pins a whole 1 MiB).
-        this.partial.push(Buffer.from(chunk.subarray(offset, offset + take)));
-        this.partialLength += take;
-        return take;
-    }
-    takePartial() {
-        const whole = this.partial.length === 1 ? this.partial[0] : Buffer.concat(this.partial, this.partialLength);
-        this.partial = [];
-        this.partialLength = 0;
-        return whole;
-    }
-    /** A whole block (or special record) at `at`, read in place: a Buffer per header was a measurable share of the garbage. */
-    block(block, at) {
-        switch (this.state) {
-            case State.Header:
-                return this.header(block, at);
-            case State.SecondZero:
-                // readHeader: "zero block and then non-zero block" is ErrHeader; two zero blocks end the archive.
-                if (!isZeroBlock(block, at, unsignedChecksum(block, at, wordIndex(block, at))))
-                    throw headerError('a zero block is followed by data');
-                this.state = State.End;
-                return;
-            case State.Special:
-                return this.specialRecord(block.subarray(at, at + this.special.size));
-            case State.SparseExtension:
-                return this.sparseExtension(block.subarray(at, at + BLOCK));
-            case State.SparseMap:
-                return this.sparseMapBlock(block.subarray(at, at + BLOCK));
-        }
-    }
-    /** One pass of Go's next() loop: a header that is a record for the next entry, or an entry. */
-    header(block, at) {
-        const word = wordIndex(block, at);
-        const unsigned = unsignedChecksum(block, at, word);
-        if (isZeroBlock(block, at, unsigned)) {
-            this.state = State.SecondZero;
-            return;
-        }
-        const raw = readHeader(block, at, word, unsigned);
-        // handleRegularFile, before the type is looked at: a negative size is ErrHeader, except for header-only types.
-        if (raw.size < 0 && !isHeaderOnly(raw.typeflag))
-            throw headerError('a negative size');
-        switch (raw.typeflag) {
-            case TYPE_PAX:
-            case TYPE_PAX_GLOBAL:
-            case TYPE_GNU_LONG_NAME:
-            case TYPE_GNU_LONG_LINK:
-                return this.startSpecial(raw);
-            default:
-                return this.entryHeader(raw, block, at);
-        }
-    }
-    /** readSpecialFile: a PAX header or GNU long name/link of at most 1 MiB (ErrFieldTooLong past it). */
-    startSpecial(raw) {
-        if (raw.size > MAX_SPECIAL_FILE_BYTES) {
-            throw new TarFormatError(`a '${String.fromCharCode(raw.typeflag)}' record of ${raw.size} bytes is over Go's limit of 1 MiB (archive/tar: header field too long)`);
-        }
-        this.special = raw;
-        this.padding = padding(raw.size);
-        if (raw.size === 0)
-            this.specialRecord(Buffer.alloc(0));
-        else
-            this.state = State.Special;
-    }
-    specialRecord(record) {
-        const raw = this.special;
-        switch (raw.typeflag) {
-            case TYPE_PAX:
-                this.pending = { ...this.pending, pax: parsePax(record) }; // a second 'x' replaces the first: Go keeps one map
-                break;
-            case TYPE_PAX_GLOBAL:
-                return this.globalHeader(raw, record);
-            case TYPE_GNU_LONG_NAME:
-                this.pending = { ...this.pending, gnuLongName: fieldString(record, 0, record.length) };
-                break;
-            case TYPE_GNU_LONG_LINK:
-                this.pending = { ...this.pending, gnuLongLink: fieldString(record, 0, record.length) };
-                break;
-        }
-        this.skipPadding();
-    }
-    /**
-     * Go returns a PAX global header as an entry of its own (type 'g') with the fields its records set
-     * (mergePAX, its errors ignored) and nothing else. The records and GNU names before it are dropped, and
-     * it applies to no later entry (Go keeps no global state). moby ignores such entries.
-     */
-    globalHeader(raw, record) {
-        const records = parsePax(record);
-        const fields = { name: raw.name, linkname: '', size: 0, uid: 0, gid: 0 };
-        try {
-            mergePax(fields, records);
-        }
-        catch {
-            // ignored, as Go ignores mergePAX's error here
-        }
-        this.pending = NOTHING_PENDING;
-        this.skipPadding();
-        const header = { name: fields.name, linkname: '', typeflag: TYPE_PAX_GLOBAL, type: 'pax-global-header', size: 0, mode: 0, uid: 0, gid: 0, sparse: false };
-        if (this.handler.entry(header))
-            this.handler.bodyEnd(); // its bytes were the records, read already
-    }
-    /**
-     * The default case of next(): PAX records merged over the header (mergePAX), then the GNU long name and
-     * link, which win over PAX path and linkpath; '\0' becomes '5' for a name ending in "/", else '0'; the
-     * size (maybe from PAX) checked again; then sparse maps (handleSparseFile).
-     */
-    entryHeader(raw, block, at) {
-        const { pax, gnuLongName, gnuLongLink } = this.pending;
-        this.pending = NOTHING_PENDING;
-        if (pax !== undefined)
-            mergePax(raw, pax);
-        if (gnuLongName !== '')
-            raw.name = gnuLongName;
-        if (gnuLongLink !== '')
-            raw.linkname = gnuLongLink;
-        let typeflag = raw.typeflag;
-        if (typeflag === TYPE_REG_A)
-            typeflag = raw.name.endsWith('/') ? TYPE_DIR : TYPE_REG;
-        const headerOnly = isHeaderOnly(typeflag);
-        if (raw.size < 0 && !headerOnly)
-            throw headerError('a negative size');
-        const stored = headerOnly ? 0 : raw.size;
-        const header = { name: raw.name, linkname: raw.linkname, typeflag, type: typeOf(typeflag), size: raw.size, mode: raw.mode, uid: raw.uid, gid: raw.gid, sparse: false };
-        if (typeflag === TYPE_GNU_SPARSE)
-            return this.oldGnuSparse(header, stored, raw, block, at);
-        const version = paxSparseVersion(pax);
-        if (version === undefined)
-            return this.emit(header, stored);
-        // readGNUSparsePAXHeaders: the name and real size from GNU.sparse.*, then the map.
-        if (headerOnly)
-            throw headerError('a header-only type cannot be sparse');
-        paxSparseHeader(pax, header);
-        header.sparse = true;
-        if (version === '0.1')
-            return this.emitSparse({ header, stored, fragments: sparseMap0x1(pax) }, padding(stored));
-        // 1.0: the map opens the data, read a block at a time (mustReadFull: a data section too short is an error).
-        if (stored < BLOCK)
-            throw new TarFormatError('Unexpected end of data');
-        this.deferred = { header, stored, fragments: [], map: new SparseMap1x0() };
-        this.missing = stored;
-        this.padding = padding(stored);
-        this.state = State.SparseMap;
-    }
-    /** readOldGNUSparseMap: only in a GNU-format block; the real size at 483; fragments, then extension blocks. */
-    oldGnuSparse(header, stored, raw, block, at) {
-        if (raw.format !== Format.Gnu)
-            throw headerError('a sparse entry outside the GNU format');
-        const size = parseNumeric(block, at + 483, 12);
-        if (Number.isNaN(size))
-            throw headerError('a numeric field is not a number');
-        header.size = size;
-        header.sparse = true;
-        const deferred = { header, stored, fragments: [] };
-        if (!oldGnuFragments(block, at, false, deferred.fragments))
-            return this.emitSparse(deferred, padding(stored));
-        this.deferred = deferred;
-        this.sparseMapBytes = 97;
-        this.state = State.SparseExtension;
-    }
-    sparseExtension(block) {
-        const deferred = this.deferred;
-        this.sparseMapBytes += BLOCK;
-        if (this.sparseMapBytes >= MAX_SPARSE_MAP_BYTES)
-            throw new TarFormatError('the GNU sparse map is too long');
-        if (oldGnuFragments(block, 0, true, deferred.fragments))
-            return;
-        this.deferred = undefined;
-        this.emitSparse(deferred, padding(deferred.stored));
-    }
-    sparseMapBlock(block) {
-        const deferred = this.deferred;
-        this.missing -= BLOCK;
-        if (!deferred.map.add(block)) {
-            if (this.missing < BLOCK)
-                throw new TarFormatError('Unexpected end of data'); // the map runs past the data
-            return;
-        }
-        this.deferred = undefined;
-        // The map's blocks are whole: the padding is still that of the whole data section.
-        this.emitSparse({ header: deferred.header, stored: this.missing, fragments: deferred.map.fragments }, this.padding);
-    }
-    /**
-     * A sparse entry: Go checks its map (validateSparseEntries, ErrHeader) before it returns the entry, and the
-     * stored bytes against the fragments only as the body is read (errMissData, errUnrefData): after it.
-     */
-    emitSparse(deferred, padBytes) {
-        const dataBytes = sparseDataBytes(deferred.fragments, deferred.header.size);
-        this.emit(deferred.header, deferred.stored, padBytes);
-        if (dataBytes !== deferred.stored) {
-            throw new TarFormatError(dataBytes < deferred.stored ? 'archive/tar: sparse file contains unreferenced data' : 'archive/tar: sparse file references non-existent data');
-        }
-    }
-    /** Hand an entry over; its stored body (`stored` bytes, then padding) follows. */
-    emit(header, stored, padBytes = padding(stored)) {
-        const wantsBody = this.handler.entry(header);
-        this.missing = stored;
-        this.padding = padBytes;
-        if (stored === 0) {
-            if (wantsBody)
-                this.handler.bodyEnd();
-            this.skipPadding();
-            return;
-        }
-        this.state = wantsBody ? State.Body : State.Skip;
-    }
-    endBody() {
-        if (this.state === State.Body)
-            this.handler.bodyEnd();
-        if (this.state === State.Padding)
-            this.state = State.Header;
-        else
-            this.skipPadding();
-    }
-    /** After a body or special record: skip to the next block boundary, then expect a header. */
-    skipPadding() {
-        if (this.padding > 0) {
-            this.state = State.Padding;
-            this.missing = this.padding;
-            this.padding = 0;
-        }
-        else {
-            this.state = State.Header;
-        }
-    }
-}
-function padding(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-
-;// CONCATENATED MODULE: ./src/layers/layer-reader.ts
-
-
-
-
-
-
-
-/** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
-const SMALL_BLOB = 4 * 1024 * 1024;
-/** The default ceiling on a layer's uncompressed bytes: far above any real layer, far below a decompression bomb's. */
-const DEFAULT_MAX_LAYER_BYTES = 64 * 1024 ** 3;
-/**
- * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
- * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
- * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
- *
- * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
- * backpressure to manage between the decompressor and the parser. Large blobs are hashed on worker threads
- * (Sha256Stream), so hashing overlaps with reading, decompressing and parsing; their backpressure is ours.
- */
-class LayerReader extends external_node_stream_.Writable {
-    blobName;
-    expectedSize;
-    hash;
-    blobDigest;
-    maxLayerBytes;
-    digestAlgorithm;
-    contents;
-    blobHash;
-    tarHash;
-    blobSize = 0;
-    head = [];
-    headLength = 0;
-    compression = 'none';
-    decompressor;
-    /** The decompressor emitted all it will: at 'end', which Node's gunzip and zstd emit early when only padding follows. */
-    inflated = false;
-    /** finish(), waiting for `inflated`. */
-    afterInflate;
-    zstdFraming;
-    /** Uncompressed bytes seen so far, against `maxLayerBytes`. */
-    tarBytes = 0;
-    parser;
-    collector;
-    settle;
-    failed = false;
-    /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
-    waiting;
-    /**
-     * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
-     *   at most MAX_CAPTURE_BYTES each; everything else flows through.
-     * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
-     * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
-     *   back empty), which leaves the reading and the entries exactly as they are.
-     * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
-     *   reading them from the file): only a compressed blob's tar is then hashed here.
-     * @param maxLayerBytes the most uncompressed bytes the layer may have: past it, the read stops with one line.
-     * @param digestAlgorithm what the blob's digest is computed with (its manifest descriptor's algorithm); the
-     *   diff id is always sha256, the only one the engines compute (moby and containerd use digest.Canonical).
-     */
-    constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest, maxLayerBytes = DEFAULT_MAX_LAYER_BYTES, digestAlgorithm = 'sha256') {
-        super({ highWaterMark: 1024 * 1024 });
-        this.blobName = blobName;
-        this.expectedSize = expectedSize;
-        this.hash = hash;
-        this.blobDigest = blobDigest;
-        this.maxLayerBytes = maxLayerBytes;
-        this.digestAlgorithm = digestAlgorithm;
-        this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize, digestAlgorithm) : NO_HASH;
-        blobDigest?.catch(() => undefined); // observed in complete()
-        this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
-        this.collector = new EntryCollector(capture);
-        this.parser = new TarParser(this.collector);
-    }
-    /** Bytes of the blob received so far, for progress lines. */
-    get bytesRead() {
-        return this.blobSize;
-    }
-    _write(chunk, encoding, callback) {
-        // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
-        if (!this.failed && !this.blobHash.hasRoom())
-            return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
-        if (!this.failed && !this.decompressor && this.tarHash && !this.tarHash.hasRoom())
-            return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
-        this.blobSize += chunk.length;
-        this.blobHash.update(chunk);
-        if (this.zstdFraming)
-            this.checkFraming(chunk);
-        if (this.tarHash === undefined) {
-            this.head.push(chunk);
-            this.headLength += chunk.length;
-            if (this.headLength < SNIFF_BYTES)
-                return callback();
-            this.start();
-            chunk = Buffer.concat(this.head);
-            this.head = [];
-            if (this.zstdFraming)
-                this.checkFraming(chunk);
-        }
-        this.forward(chunk, callback);
-    }
-    checkFraming(chunk) {
-        const problem = this.zstdFraming.update(chunk);
-        if (problem !== undefined)
-            this.fail(new InputError(`${this.blobName}: ${problem}`));
-    }
-    _final(callback) {
-        if (this.tarHash === undefined) {
-            this.start();
-            const rest = Buffer.concat(this.head);
-            this.head = [];
-            if (this.zstdFraming)
-                this.checkFraming(rest);
-            if (rest.length > 0)
-                return this.forward(rest, () => this.finish(callback));
-        }
-        this.finish(callback);
-    }
-    _destroy(error, callback) {
-        if (error)
-            this.fail(error);
-        this.decompressor?.destroy();
-        callback(error);
-    }
-    /** Uncompressed bytes: counted against the ceiling, then parsed until the tar's end (after it, Go reads nothing). */
-    parse(chunk) {
-        if (this.failed)
-            return;
-        this.tarBytes += chunk.length;
-        if (this.tarBytes > this.maxLayerBytes) {
-            this.fail(new InputError(`${this.blobName}: over ${this.maxLayerBytes} bytes uncompressed, the most a layer may have (maxLayerBytes); the audit stopped there`));
-            this.decompressor?.destroy();
-            return;
-        }
-        if (this.parser.ended)
-            return;
-        try {
-            this.parser.write(chunk);
-        }
-        catch (error) {
-            this.fail(this.tarError(error));
-        }
-    }
-    start() {
-        const head = Buffer.concat(this.head);
-        this.compression = detectCompression(head);
-        const unsupported = unsupportedCompression(head);
-        if (unsupported !== undefined) {
-            this.fail(new InputError(`${this.blobName}: the layer is ${unsupported}-compressed, which Docker reads but this tool cannot (gzip, zstd and plain tar only)`));
-        }
-        if (this.compression === 'none' && this.digestAlgorithm === 'sha256') {
-            this.tarHash = this.blobHash; // same bytes: hash once
-            return;
-        }
-        if (this.compression === 'none') {
-            this.tarHash = this.hash ? new Sha256Stream(this.expectedSize) : NO_HASH; // the blob's digest is not sha256
-            return;
-        }
-        if (this.compression === 'zstd')
-            this.zstdFraming = new ZstdFraming();
-        // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
-        const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
-        this.tarHash = tarHash;
-        const decompressor = createDecompressor(this.compression, this.blobName);
-        this.decompressor = decompressor;
-        decompressor.on('data', (data) => {
-            if (this.failed)
-                return;
-            if (!tarHash.update(data)) {
-                decompressor.pause();
-                tarHash.onDrain(() => decompressor.resume());
-            }
-            this.parse(data);
-        });
-        // Registered now, not when the input ends: with only junk after the data, Node emits 'end' before the
-        // last write is called back (and so before _final), and a listener added then would wait forever.
-        decompressor.once('end', () => this.inflatedAll());
-        // After a complete gzip member, Node's gunzip takes NULs as padding and another member as more data, as
-        // unpigz does (the engine's gzip reader when installed, the default with Docker's packages); other junk is
-        // an error here, as it is for Go's gzip reader (the engine's without unpigz). unpigz would ignore it, but
-        // Node gives no way to find where a member ended: that layer is refused, never read short.
-        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
-    }
-    /** Everything the decompressor will give has come: later input is trailing data (hashed, never inflated). */
-    inflatedAll() {
-        if (this.inflated)
-            return;
-        this.inflated = true;
-        this.waiting?.(); // the last write: after an early 'end', Node calls it back late, or not before _final
-        const then = this.afterInflate;
-        this.afterInflate = undefined;
-        then?.();
-    }
-    /**
-     * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
-     * write is called back. The parser and the hashes consume at once (they copy what they keep); the
-     * decompressor when it calls back for that chunk.
-     */
-    forward(chunk, callback) {
-        if (this.failed || this.inflated)
-            return callback();
-        if (!this.decompressor) {
-            if (this.tarHash !== this.blobHash)
-                this.tarHash.update(chunk); // a plain tar under a non-sha256 digest
-            this.parse(chunk);
-            return callback();
-        }
-        const release = this.hold(callback);
-        this.decompressor.write(chunk, () => release());
-    }
-    finish(callback) {
-        if (this.failed)
-            return callback();
-        const endTar = () => {
-            if (this.failed)
-                return callback();
-            try {
-                this.parser.end();
-            }
-            catch (error) {
-                this.fail(this.tarError(error));
-                return callback();
-            }
-            callback();
-            this.complete().catch((error) => this.fail(error instanceof Error ? error : new Error(String(error))));
-        };
-        if (!this.decompressor)
-            return endTar();
-        const release = this.hold(endTar);
-        if (this.inflated)
-            return release();
-        this.afterInflate = release;
-        this.decompressor.end();
-    }
-    /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
-    hold(then) {
-        const release = () => {
-            if (this.waiting !== release)
-                return;
-            this.waiting = undefined;
-            then();
-        };
-        this.waiting = release;
-        return release;
-    }
-    async complete() {
-        const [blobHex, tarHex] = await Promise.all([
-            this.blobDigest ?? this.blobHash.digest(),
-            this.tarHash === this.blobHash ? undefined : this.tarHash.digest(),
-        ]);
-        if (this.failed)
-            return;
-        const digest = this.hash ? `${this.digestAlgorithm}:${blobHex}` : '';
-        const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
-        this.settle.resolve({
-            digest,
-            diffId,
-            compression: this.compression,
-            blobSize: this.blobSize,
-            size: this.collector.size,
-            files: this.collector.files,
-            entries: this.collector.entries,
-            ...(this.collector.uncaptured ? { uncaptured: this.collector.uncaptured } : {}),
-        });
-    }
-    tarError(error) {
-        if (error instanceof LayerRefusal)
-            return new InputError(`${this.blobName}: ${error.message}`);
-        if (error instanceof InputError)
-            return error;
-        if (!(error instanceof TarFormatError))
-            return error instanceof Error ? error : new Error(String(error)); // a bug, not the input
-        const detail = describeError(error);
-        const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
-        return new InputError(`${this.blobName}: ${what}`);
-    }
-    fail(error) {
-        if (this.failed)
-            return;
-        this.failed = true;
-        // Finish the hashes nobody will read: a stream left open on a hashing thread keeps that thread (and so the
-        // process) alive after the error is reported.
-        this.blobHash.digest().catch(() => undefined);
-        if (this.tarHash !== undefined && this.tarHash !== this.blobHash)
-            this.tarHash.digest().catch(() => undefined);
-        this.settle.reject(error);
-        this.waiting?.();
-    }
-}
-/** Read one layer blob from any readable stream of its stored bytes. */
-async function readLayer(stream, blobName) {
-    const reader = new LayerReader(blobName);
-    stream.on('error', (error) => reader.destroy(error));
-    stream.pipe(reader);
-    return reader.contents;
-}
-
-;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
-
-const FILE_CHUNK = 1024 * 1024;
-/**
- * A file (or part of one), read front to back into two reused buffers: while the caller works on one chunk,
- * the next is already being read into the other (a read is a round trip to libuv's thread pool; waiting for
- * each one left the main thread idle for about a fifth of a headers-bound audit).
- */
-function fileChunks(path, range) {
-    let handle;
-    let closed = false;
-    let position = range?.start ?? 0;
-    const rangeEnd = range ? range.start + range.length : Infinity;
-    let end = rangeEnd;
-    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
-    let current = 0;
-    let ahead;
-    // Read at the file's own offset until a seek: the file may be a pipe, which has no positions.
-    let positioned = range !== undefined;
-    const readInto = async (buffer) => {
-        const want = Math.min(FILE_CHUNK, end - position);
-        if (closed || want <= 0)
-            return null;
-        handle ??= (0,promises_namespaceObject.open)(path, 'r');
-        const at = position;
-        position += want; // claimed before the read: the next read-ahead starts after it
-        const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
-        // A pipe may return less than asked without being at its end; only an empty read is the end.
-        position = at + bytesRead;
-        if (bytesRead === 0)
-            end = position;
-        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
-    };
-    return {
-        async next() {
-            if (closed)
-                return null;
-            const chunk = await (ahead ?? readInto(buffers[current]));
-            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
-            // that chunk stops being valid now, with this call.
-            current ^= 1;
-            ahead = chunk === null ? undefined : readInto(buffers[current]);
-            ahead?.catch(() => undefined); // observed by the next call
-            return chunk;
-        },
-        seek(to) {
-            // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
-            const restart = () => {
-                positioned = true;
-                position = to;
-                end = rangeEnd; // a read before the seek may have met the end of the file
-                return readInto(buffers[current]);
-            };
-            ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);
-            ahead.catch(() => undefined);
-        },
-        close() {
-            closed = true;
-            const opened = handle;
-            handle = undefined;
-            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
-            void Promise.resolve(ahead)
-                .catch(() => undefined)
-                .then(() => opened?.then((h) => h.close()))
-                .catch(() => undefined);
-        },
-    };
-}
-/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
-const STREAM_QUEUE = 4 * 1024 * 1024;
-/**
- * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
- * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
- * into a new buffer: a copy of every byte for nothing.
- */
-function streamChunks(input) {
-    const queue = [];
-    let queued = 0;
-    let ended = false;
-    let failure;
-    let wake;
-    const notify = () => {
-        const waiter = wake;
-        wake = undefined;
-        waiter?.();
-    };
-    input.on('data', (chunk) => {
-        queue.push(chunk);
-        queued += chunk.length;
-        if (queued >= STREAM_QUEUE)
-            input.pause();
-        notify();
-    });
-    input.once('end', () => {
-        ended = true;
-        notify();
-    });
-    input.once('error', (error) => {
-        failure = error;
-        notify();
-    });
-    input.once('close', () => {
-        if (!ended && !failure)
-            failure = new Error('the stream closed before its end');
-        notify();
-    });
-    return {
-        async next() {
-            while (queue.length === 0 && !ended && !failure)
-                await new Promise((resolve) => (wake = resolve));
-            if (failure)
-                throw failure;
-            const chunk = queue.shift();
-            if (chunk === undefined)
-                return null;
-            queued -= chunk.length;
-            if (queued < STREAM_QUEUE && input.isPaused())
-                input.resume();
-            return chunk;
-        },
-        close() {
-            input.destroy();
-        },
-    };
-}
-/**
- * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
- * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
- * end of the blob before it reports them.
- */
-class SinkWriter {
-    sink;
-    /** The first failure of the sink: an error event, a closed stream, a failed write. */
-    failure;
-    lastWrite = Promise.resolve();
-    failed;
-    constructor(sink) {
-        this.sink = sink;
-        this.failed = new Promise((resolve) => {
-            const fail = (error) => {
-                this.failure ??= error instanceof Error ? error : new Error(String(error));
-                resolve();
-            };
-            sink.once('error', fail);
-            sink.once('close', () => {
-                if (!sink.writableFinished)
-                    fail(new Error('the reader stopped early'));
-            });
-        });
-    }
-    write(chunk) {
-        if (this.failure)
-            return;
-        const written = new Promise((resolve) => {
-            this.sink.write(chunk, (error) => {
-                if (error)
-                    this.failure ??= error;
-                resolve();
-            });
-        });
-        this.lastWrite = Promise.race([written, this.failed]);
-    }
-    /** Until the sink is done with everything written so far (write callbacks come in order). */
-    settled() {
-        return this.lastWrite;
-    }
-    /** End the sink and wait for it to finish; rejects with the first failure. */
-    async end() {
-        await this.lastWrite;
-        if (!this.failure) {
-            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
-            this.sink.end();
-            await Promise.race([finished, this.failed]);
-        }
-        if (this.failure)
-            throw this.failure;
-    }
-}
-/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
-async function pump(reader, sink) {
-    const writer = new SinkWriter(sink);
-    try {
-        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
-            writer.write(chunk);
-            await writer.settled(); // before the reader reuses the buffer
-            if (writer.failure)
-                break;
-        }
-    }
-    catch (error) {
-        sink.destroy(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-    }
-    finally {
-        reader.close();
-    }
-    await writer.end();
-}
-
-;// CONCATENATED MODULE: ./src/engine/read-located.ts
-
-
-
-
-
-/** Read one layer from its location, on this thread. */
-async function readLocatedLayer(task) {
-    return startLocatedLayer(task).contents;
-}
-/**
- * Start reading one layer on this thread. `parsed` settles once every byte has gone through the reader:
- * this thread is then free for the next layer, while a hashing thread may still be finishing the digest
- * that `contents` waits for.
- */
-function startLocatedLayer(task, watch) {
-    const { path, start, length } = task.location;
-    // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
-    const algorithm = task.digestAlgorithm ?? 'sha256';
-    const digest = task.hash ? hashFileRange(path, start, length, algorithm) : undefined;
-    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest, task.maxLayerBytes, algorithm);
-    watch?.(reader);
-    const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
-        if (error instanceof InputError)
-            throw error;
-        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
-    });
-    return { parsed, contents: parsed.then(() => reader.contents) };
-}
-
-;// CONCATENATED MODULE: ./src/engine/layer-threads.ts
-
-
-
-
-
-
-
-
-/**
- * Layers read on worker threads, several at once, straight from their place in a file: the main thread keeps
- * only the union model and the rules, which must see the layers in order. A worker is the bundle itself,
- * started in the reader role (the CLI and the Action are single files: there is no separate script).
- */
-const ROLE = 'image-hygiene:layer-reader';
-/** True inside a worker started by LayerThreads: the entry point then serves reads instead of running. */
-function isLayerReaderThread() {
-    return !external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === ROLE;
-}
-function serveLayerReads() {
-    hashOnThisThread(); // this thread is already off the main one
-    const port = external_node_worker_threads_.parentPort;
-    port.on('message', (task) => {
-        readLocatedLayer(task).then(({ entries, ...contents }) => {
-            const encoded = encodeEntries(entries);
-            const reply = { id: task.id, contents, entries: encoded };
-            port.postMessage(reply, [encoded.bytes.buffer]);
-        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError }));
-    });
-}
-let script;
-let configuredThreads;
-/**
- * Called by an entry point with its own file, which can then be started as a worker. Without it (the test
- * runner loads the sources, which no worker could load) every layer is read on the main thread.
- * IMAGE_HYGIENE_READ_THREADS=N reads every located layer on N threads (0: none), whatever its size.
- */
-function enableLayerThreads(entryScript) {
-    script = entryScript;
-    const setting = process.env.IMAGE_HYGIENE_READ_THREADS;
-    configuredThreads = setting !== undefined && /^\d+$/.test(setting) ? Number(setting) : undefined;
-}
-/**
- * A blob worth a thread of its own: large and stored uncompressed, so that reading it is mostly hashing
- * (about 0.85 s per GiB on one core). Layers of small files cost more to hand over between threads than
- * to parse in place, and compressed ones already decompress on libuv's pool and hash on hashing threads.
- */
-const WORTH_A_THREAD = 128 * 1024 * 1024;
-async function startsCompressed(location) {
-    const head = Buffer.alloc(4);
-    try {
-        const file = await (0,promises_namespaceObject.open)(location.path, 'r');
-        try {
-            await file.read(head, 0, head.length, location.start);
-        }
-        finally {
-            await file.close();
-        }
-    }
-    catch {
-        return true; // unreadable here: leave it to the main thread, which reports it
-    }
-    return detectCompression(head) !== 'none';
-}
-/**
- * Which located blobs to read on threads: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
- * otherwise the ones worth a thread, one thread per core, when at least two can run side by side.
- */
-async function planLayerThreads(blobs) {
-    if (script === undefined || configuredThreads === 0 || blobs.length === 0)
-        return undefined;
-    let chosen = blobs;
-    let count = configuredThreads ?? (0,external_node_os_namespaceObject.availableParallelism)();
-    if (configuredThreads === undefined) {
-        const worth = [];
-        for (const blob of blobs)
-            if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location)))
-                worth.push(blob);
-        if (worth.length < 2 || count < 2)
-            return undefined;
-        chosen = worth;
-    }
-    count = Math.min(count, chosen.length);
-    try {
-        return { threads: new LayerThreads(script, count), keys: new Set(chosen.map((blob) => blob.key)) };
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-}
-class LayerThreads {
-    idle = [];
-    all = [];
-    queue = [];
-    pending = new Map();
-    nextId = 1;
-    broken;
-    constructor(entryScript, count) {
-        // The compile cache first, as the launchers do: the bundle is a few MB of JavaScript to compile.
-        const source = `try { require('node:module').enableCompileCache?.(); } catch {}\nrequire(${JSON.stringify(entryScript)});`;
-        for (let i = 0; i < count; i++) {
-            const worker = new external_node_worker_threads_.Worker(source, { eval: true, workerData: { role: ROLE } });
-            worker.on('message', (reply) => this.onReply(worker, reply));
-            worker.on('error', (error) => this.fail(error));
-            worker.on('exit', (code) => this.fail(new Error(`a layer reading thread stopped (exit code ${code})`)));
-            this.all.push(worker);
-            this.idle.push(worker);
-        }
-    }
-    read(task) {
-        if (this.broken)
-            return Promise.reject(this.broken);
-        const id = this.nextId++;
-        const result = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-        this.queue.push({ task, id });
-        this.dispatch();
-        return result;
-    }
-    /** Stop the threads; reads still pending fail. */
-    async close() {
-        this.fail(new Error('the layer reading threads were closed'));
-        await Promise.all(this.all.map((worker) => worker.terminate().catch(() => undefined)));
-    }
-    dispatch() {
-        while (this.idle.length > 0 && this.queue.length > 0) {
-            const worker = this.idle.shift();
-            const { task, id } = this.queue.shift();
-            worker.postMessage({ ...task, id });
-        }
-    }
-    onReply(worker, reply) {
-        this.idle.push(worker);
-        const waiter = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        this.dispatch();
-        if (!waiter)
-            return;
-        if ('error' in reply)
-            waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
-        else
-            waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
-    }
-    fail(error) {
-        if (this.broken)
-            return;
-        this.broken = error;
-        for (const waiter of this.pending.values())
-            waiter.reject(error);
-        this.pending.clear();
-        this.queue.length = 0;
-    }
-}
-
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -48266,6 +45651,2621 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/dependency-warnings.ts
+/**
+ * Deprecation warnings a dependency triggers and a user can do nothing about: docker-modem parses a tcp://
+ * DOCKER_HOST with `url.parse()`, and Node 24 then prints DEP0169 on stderr of every run (and into the
+ * Action's log). Only these codes are dropped; every other warning is printed as usual.
+ */
+const SILENCED = new Set(['DEP0169']);
+function silenceDependencyWarnings() {
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = ((warning, ...rest) => {
+        const options = rest[0];
+        const code = typeof options === 'object' && options !== null ? options.code : rest[1];
+        if (typeof code === 'string' && SILENCED.has(code))
+            return;
+        emit(warning, ...rest);
+    });
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = require("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = require("node:os");
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An error the user can act on: one line naming the file, field or image.
+ * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
+ * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
+ */
+class InputError extends Error {
+    name = 'InputError';
+    /** Extra lines worth showing under the message (the tail of a build log). */
+    details;
+    constructor(message, options) {
+        super(message, options);
+        this.details = options?.details ?? [];
+    }
+}
+function describeError(error) {
+    if (error instanceof Error)
+        return error.message.split('\n')[0] ?? error.name;
+    return String(error);
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+;// CONCATENATED MODULE: ./src/layers/compression.ts
+
+
+/** Enough bytes to tell the compressions apart (moby's DecompressStream peeks 10). */
+const SNIFF_BYTES = 10;
+/**
+ * Told apart by magic bytes as moby's DetectCompression does, never by media type or file name (archives in
+ * the wild mislabel both): gzip is 1f 8b 08 (a tar whose first name starts 1f 8b with another method byte is
+ * a tar to Docker); zstd a frame (28 b5 2f fd) or a skippable frame first (50-5f 2a 4d 18, moby's
+ * zstdMatcher; Node's zstd skips it). bzip2 and xz, which Docker also reads, are refused by
+ * `unsupportedCompression`.
+ */
+function detectCompression(head) {
+    if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
+        return 'gzip';
+    if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+        return 'zstd';
+    if (head.length >= 8 && (head.readUInt32LE(0) & 0xfffffff0) >>> 0 === 0x184d2a50)
+        return 'zstd';
+    return 'none';
+}
+/** bzip2 ("BZh") and xz, which Docker decompresses and Node cannot: a name for the one-line refusal. */
+function unsupportedCompression(head) {
+    if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68)
+        return 'bzip2';
+    if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])))
+        return 'xz';
+    return undefined;
+}
+function createDecompressor(compression, blobName) {
+    if (compression === 'gzip')
+        return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
+    const create = (external_node_zlib_default()).createZstdDecompress;
+    if (!create)
+        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
+    // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
+    return create({ chunkSize: 4 * 1024 * 1024 });
+}
+/**
+ * Walks zstd framing over the compressed bytes, without decompressing, to refuse what Go's zstd reader
+ * (klauspost/compress, which Docker 23+ and containerd use) refuses and Node's decoder lets pass: after a
+ * frame, the next four bytes must open a frame or a skippable frame (ErrMagicMismatch), though fewer than
+ * four bytes at the very end are taken as the end of the stream.
+ */
+class ZstdFraming {
+    /** Bytes to skip before the next thing to look at. */
+    skip = 0;
+    head = [];
+    step = 'magic';
+    need = 4;
+    checksum = false;
+    error;
+    /** Feed the next compressed bytes; returns an error message once the framing is broken. */
+    update(chunk) {
+        let at = 0;
+        while (at < chunk.length && this.error === undefined) {
+            if (this.skip > 0) {
+                const take = Math.min(this.skip, chunk.length - at);
+                this.skip -= take;
+                at += take;
+                continue;
+            }
+            this.head.push(chunk[at++]);
+            if (this.head.length === this.need)
+                this.advance();
+        }
+        return this.error;
+    }
+    /** At the end of the stream: whether it stopped inside a frame (Node reports that itself). */
+    end() {
+        return this.error;
+    }
+    advance() {
+        const bytes = Buffer.from(this.head);
+        this.head = [];
+        switch (this.step) {
+            case 'magic': {
+                const magic = bytes.readUInt32LE(0);
+                if (magic === 0xfd2fb528) {
+                    this.step = 'frame-header';
+                    this.need = 1;
+                }
+                else if ((magic & 0xfffffff0) >>> 0 === 0x184d2a50) {
+                    this.step = 'skippable-size';
+                    this.need = 4;
+                }
+                else {
+                    this.error = 'data after the last zstd frame that is not a frame (Docker refuses it: magic number mismatch)';
+                }
+                return;
+            }
+            case 'skippable-size':
+                this.skip = bytes.readUInt32LE(0);
+                this.toMagic();
+                return;
+            case 'frame-header': {
+                // The descriptor byte, then the window descriptor, dictionary id and content size it announces.
+                const descriptor = bytes[0];
+                const singleSegment = (descriptor >>> 5) & 1;
+                this.checksum = ((descriptor >>> 2) & 1) === 1;
+                this.skip = (singleSegment ? 0 : 1) + [0, 1, 2, 4][descriptor & 3] + [singleSegment, 2, 4, 8][descriptor >>> 6];
+                this.step = 'block-header';
+                this.need = 3;
+                return;
+            }
+            case 'block-header': {
+                const header = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16);
+                const last = (header & 1) === 1;
+                const type = (header >>> 1) & 3;
+                const size = header >>> 3;
+                if (type === 3) {
+                    this.error = 'a zstd block of the reserved type';
+                    return;
+                }
+                this.skip = type === 1 ? 1 : size; // an RLE block stores one byte
+                if (last) {
+                    if (this.checksum) {
+                        this.step = 'checksum';
+                        this.need = 4;
+                    }
+                    else
+                        this.toMagic();
+                }
+                return;
+            }
+            case 'checksum':
+                this.toMagic();
+                return;
+        }
+    }
+    toMagic() {
+        this.step = 'magic';
+        this.need = 4;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/layers/entry-codec.ts
+/**
+ * Layer entries packed into one buffer, to cross from a reading thread to the main thread. Structured clone
+ * of the entry objects costs several times what parsing them did (measured: ~0.6 s for 370,000 entries);
+ * this costs about one string and one object per entry on the receiving side.
+ *
+ * Per entry: kind (u8), flags (u8: 1 link target, 2 content), mode, uid, gid, size (f64 each: tar numbers
+ * can exceed 32 bits), path length (u32; its top bit set for UTF-16) and UTF-8 bytes, then the link target likewise, then the content's
+ * index in the side list of captured buffers (u32).
+ */
+const KINDS = ['file', 'dir', 'symlink', 'hardlink', 'other', 'whiteout', 'opaque'];
+const KIND_CODE = new Map(KINDS.map((kind, code) => [kind, code]));
+const HAS_LINK = 1;
+const HAS_CONTENT = 2;
+const FIXED = 2 + 4 * 8 + 4;
+/** Set in a string's length word when it is stored as UTF-16. */
+const UTF16 = 0x80000000;
+function encodeEntries(entries) {
+    let buffer = Buffer.allocUnsafeSlow(Math.max(1024, entries.length * 64));
+    let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    let at = 0;
+    const contents = [];
+    const room = (bytes) => {
+        if (at + bytes <= buffer.length)
+            return;
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, at + bytes));
+        buffer.copy(bigger, 0, 0, at);
+        buffer = bigger;
+        view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    };
+    const writeString = (text) => {
+        room(4 + text.length * 3);
+        // A name holding escaped bytes (lone surrogates, tar-names.ts) would not survive UTF-8: UTF-16 does.
+        const wide = !text.isWellFormed();
+        const length = buffer.write(text, at + 4, wide ? 'utf16le' : 'utf8');
+        view.setUint32(at, wide ? (length | UTF16) >>> 0 : length, true);
+        at += 4 + length;
+    };
+    for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        room(FIXED);
+        buffer[at] = KIND_CODE.get(entry.kind);
+        buffer[at + 1] = (entry.linkTarget !== undefined ? HAS_LINK : 0) | (entry.content !== undefined ? HAS_CONTENT : 0);
+        view.setFloat64(at + 2, entry.mode, true);
+        view.setFloat64(at + 10, entry.uid, true);
+        view.setFloat64(at + 18, entry.gid, true);
+        view.setFloat64(at + 26, entry.size, true);
+        at += FIXED - 4;
+        writeString(entry.path);
+        if (entry.linkTarget !== undefined)
+            writeString(entry.linkTarget);
+        if (entry.content !== undefined) {
+            room(4);
+            view.setUint32(at, contents.length, true);
+            at += 4;
+            contents.push(entry.content);
+        }
+    }
+    return { count: entries.length, bytes: buffer.subarray(0, at), contents };
+}
+function decodeEntries(encoded) {
+    const bytes = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const entries = new Array(encoded.count);
+    let at = 0;
+    const readString = () => {
+        const word = view.getUint32(at, true);
+        const length = word & ~UTF16;
+        const text = bytes.toString(word & UTF16 ? 'utf16le' : 'utf8', at + 4, at + 4 + length);
+        at += 4 + length;
+        return text;
+    };
+    for (let i = 0; i < encoded.count; i++) {
+        const kind = KINDS[bytes[at]];
+        const flags = bytes[at + 1];
+        const mode = view.getFloat64(at + 2, true);
+        const uid = view.getFloat64(at + 10, true);
+        const gid = view.getFloat64(at + 18, true);
+        const size = view.getFloat64(at + 26, true);
+        at += FIXED - 4;
+        // The same properties in the same order as the reader builds them: one object shape for all entries.
+        const entry = { mode, uid, gid, size, path: readString(), kind };
+        if (flags & HAS_LINK)
+            entry.linkTarget = readString();
+        if (flags & HAS_CONTENT) {
+            const content = encoded.contents[view.getUint32(at, true)];
+            at += 4;
+            entry.content = Buffer.from(content.buffer, content.byteOffset, content.length);
+        }
+        entries[i] = entry;
+    }
+    return entries;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
+
+
+
+function isDigestAlgorithm(name) {
+    return name === 'sha256' || name === 'sha512';
+}
+/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
+const LOCAL_LIMIT = 4 * 1024 * 1024;
+const SLOT = 1024 * 1024;
+const SLOTS = 8;
+// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
+const streams = new Map();
+function hashFile(m) {
+  const hash = createHash(m.algorithm);
+  const buffer = Buffer.allocUnsafe(${SLOT});
+  const fd = openSync(m.file, 'r');
+  try {
+    for (let at = m.start, end = m.start + m.length; at < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+      if (read === 0) break; // cut short: the digest of what is there
+      hash.update(buffer.subarray(0, read));
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+parentPort.on('message', (m) => {
+  if (m.file !== undefined) {
+    try {
+      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
+    } catch (error) {
+      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
+    }
+  } else if (m.ring) {
+    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
+  } else if (m.length !== undefined) {
+    const stream = streams.get(m.id);
+    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
+    parentPort.postMessage({ id: m.id, slot: m.slot });
+  } else {
+    const stream = streams.get(m.id);
+    streams.delete(m.id);
+    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
+  }
+});`;
+class HashWorker {
+    worker;
+    streams = new Map();
+    broken;
+    constructor() {
+        this.worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
+        this.worker.on('error', (error) => this.fail(error));
+        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
+        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
+        // "message" listener references the port again.
+        this.worker.unref();
+    }
+    get failure() {
+        return this.broken;
+    }
+    attach(stream) {
+        if (this.streams.size === 0)
+            this.worker.ref();
+        this.streams.set(stream.id, stream);
+    }
+    detach(stream) {
+        this.streams.delete(stream.id);
+        if (this.streams.size === 0)
+            this.worker.unref();
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const stream of this.streams.values())
+            stream.reply({ id: stream.id }, error);
+        this.streams.clear();
+        const index = workers.indexOf(this);
+        if (index >= 0)
+            workers.splice(index, 1);
+    }
+}
+const workers = [];
+/** Rings of finished streams, for the next ones. */
+const freeRings = [];
+let nextId = 1;
+/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
+function pickWorker() {
+    const idle = workers.find((w) => w.streams.size === 0);
+    if (idle)
+        return idle;
+    if (workers.length < Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
+        const worker = new HashWorker();
+        workers.push(worker);
+        return worker;
+    }
+    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+}
+let inPlaceOnly = false;
+/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
+function hashOnThisThread() {
+    inPlaceOnly = true;
+}
+/**
+ * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
+ * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ */
+function prepareHashWorker() {
+    if (workers.length > 0 || inPlaceOnly)
+        return;
+    try {
+        workers.push(new HashWorker());
+    }
+    catch {
+        // no worker threads here: streams hash in place
+    }
+}
+/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
+function usableWorker() {
+    if (inPlaceOnly)
+        return undefined;
+    try {
+        const worker = pickWorker();
+        return worker.failure ? undefined : worker;
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
+/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
+class FileRangeHash {
+    owner;
+    id = nextId++;
+    digest;
+    settle;
+    constructor(owner, file, start, length, algorithm) {
+        this.owner = owner;
+        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
+    }
+    reply(reply, error) {
+        this.owner.detach(this);
+        if (error)
+            this.settle.reject(error);
+        else if (reply.hex !== undefined)
+            this.settle.resolve(reply.hex);
+        else
+            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
+    }
+}
+/**
+ * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
+ * range is small or this thread must hash everything itself (then hash the bytes as they are read).
+ */
+function hashFileRange(file, start, length, algorithm = 'sha256') {
+    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
+    return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
+}
+/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
+class RemoteHash {
+    owner;
+    id = nextId++;
+    ring;
+    bytes;
+    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
+    slot = 0;
+    filled = 0;
+    inFlight = 0;
+    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
+    queue = [];
+    drainWaiter;
+    result;
+    digestAsked = false;
+    error;
+    constructor(owner, algorithm) {
+        this.owner = owner;
+        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
+        this.bytes = new Uint8Array(this.ring);
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
+    }
+    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
+    hasRoom() {
+        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
+    }
+    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
+    update(chunk) {
+        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
+        if (reached < chunk.length)
+            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
+        return this.hasRoom();
+    }
+    onDrain(then) {
+        if (this.hasRoom() || this.error)
+            then();
+        else
+            this.drainWaiter = then;
+    }
+    digest() {
+        if (this.error)
+            return Promise.reject(this.error);
+        return new Promise((resolve, reject) => {
+            this.result = { resolve, reject };
+            this.digestAsked = true;
+            this.finishIfDone();
+        });
+    }
+    reply(reply, error) {
+        if (error) {
+            this.error = error;
+            this.result?.reject(error);
+            this.release();
+            return;
+        }
+        if (reply.slot !== undefined) {
+            this.inFlight--;
+            while (this.queue.length > 0 && this.inFlight < SLOTS) {
+                const chunk = this.queue[0];
+                const reached = this.fill(chunk, 0);
+                if (reached < chunk.length)
+                    this.queue[0] = chunk.subarray(reached);
+                else
+                    this.queue.shift();
+            }
+            this.finishIfDone();
+            if (this.hasRoom())
+                this.release();
+        }
+        if (reply.hex !== undefined) {
+            this.owner.detach(this);
+            freeRings.push(this.ring);
+            this.result?.resolve(reply.hex);
+        }
+    }
+    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
+    fill(chunk, offset) {
+        while (offset < chunk.length && this.inFlight < SLOTS) {
+            const take = Math.min(SLOT - this.filled, chunk.length - offset);
+            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
+            this.filled += take;
+            offset += take;
+            if (this.filled === SLOT)
+                this.send();
+        }
+        return offset;
+    }
+    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
+    finishIfDone() {
+        if (!this.digestAsked || this.queue.length > 0)
+            return;
+        if (this.filled > 0) {
+            if (this.inFlight === SLOTS)
+                return; // wait for a slot
+            this.send();
+        }
+        this.digestAsked = false;
+        this.owner.worker.postMessage({ id: this.id });
+    }
+    release() {
+        const waiter = this.drainWaiter;
+        this.drainWaiter = undefined;
+        waiter?.();
+    }
+    send() {
+        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
+        this.inFlight++;
+        this.slot = (this.slot + 1) % SLOTS;
+        this.filled = 0;
+    }
+}
+/**
+ * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
+ * writable's `write` and "drain"; `digest` resolves to the hex digest.
+ */
+class Sha256Stream {
+    algorithm;
+    local;
+    remote;
+    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
+    held = [];
+    heldLength = 0;
+    /**
+     * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
+     * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
+     */
+    constructor(expectedSize, algorithm = 'sha256') {
+        this.algorithm = algorithm;
+        if (expectedSize === undefined)
+            return;
+        if (expectedSize < LOCAL_LIMIT)
+            this.local = (0,external_node_crypto_.createHash)(algorithm);
+        else
+            this.goRemote();
+    }
+    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
+    hasRoom() {
+        return this.remote ? this.remote.hasRoom() : true;
+    }
+    update(chunk) {
+        if (this.remote)
+            return this.remote.update(chunk);
+        if (this.local) {
+            this.local.update(chunk);
+            return true;
+        }
+        this.held.push(Buffer.from(chunk));
+        this.heldLength += chunk.length;
+        if (this.heldLength < LOCAL_LIMIT)
+            return true;
+        const held = this.held;
+        this.held = [];
+        this.goRemote();
+        let open = true;
+        for (const part of held)
+            open = this.update(part);
+        return open;
+    }
+    /** Hash on a worker thread from now on; in place when there can be none. */
+    goRemote() {
+        const worker = usableWorker();
+        if (worker)
+            this.remote = new RemoteHash(worker, this.algorithm);
+        else
+            this.local = (0,external_node_crypto_.createHash)(this.algorithm);
+    }
+    onDrain(then) {
+        if (this.remote)
+            this.remote.onDrain(then);
+        else
+            then();
+    }
+    async digest() {
+        if (this.remote)
+            return this.remote.digest();
+        const hash = this.local ?? (0,external_node_crypto_.createHash)(this.algorithm);
+        for (const part of this.held)
+            hash.update(part);
+        this.held = [];
+        return hash.digest('hex');
+    }
+}
+/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
+const NO_HASH = {
+    hasRoom: () => true,
+    update: () => true,
+    onDrain: (then) => then(),
+    digest: async () => '',
+};
+
+;// CONCATENATED MODULE: ./src/layers/capture.ts
+const CAPTURE_NOTHING = { paths: [], under: [] };
+function capturePredicate(policy) {
+    const paths = new Set(policy.paths);
+    const under = policy.under;
+    // This runs for every small file of every layer, and most are in no directory the policy names: the first
+    // letter of the path rules them out before the set and the prefixes are tried.
+    const wanted = [...policy.paths, ...under.map(({ prefix }) => prefix)];
+    const firstLetters = wanted.every((path) => path.length > 1) ? new Set(wanted.map((path) => path.charCodeAt(1))) : undefined;
+    return (path) => {
+        if (firstLetters !== undefined && !firstLetters.has(path.charCodeAt(1)))
+            return false;
+        if (paths.has(path))
+            return true;
+        for (const { prefix, suffixes } of under) {
+            if (path.startsWith(prefix) && (suffixes === undefined || suffixes.some((suffix) => path.endsWith(suffix))))
+                return true;
+        }
+        return false;
+    };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/layers/tar-names.ts
+/**
+ * Tar names are bytes, and so are the paths Docker creates from them (Go strings are bytes; the kernel
+ * compares bytes). Decoding them as UTF-8 the usual way turns every invalid byte into U+FFFD, so two
+ * different names ("a\xff", "a\xfe") would become one path in our model: a file hidden that Docker keeps.
+ *
+ * So names are decoded losslessly: valid UTF-8 as usual (the fast path, almost every name), and each byte
+ * that is not part of a valid sequence as the lone surrogate U+DC80 + (byte - 0x80), as Python's
+ * "surrogateescape" does. Valid UTF-8 never decodes to a lone surrogate, so the mapping is one to one and
+ * strings compare exactly as the bytes do. `displayName` shows such bytes as `\xNN`.
+ */
+const REPLACEMENT = 0xfffd;
+/** String.prototype.isWellFormed (ES2024; Node 20+), which this project's TypeScript lib does not declare yet. */
+function isWellFormed(text) {
+    return text.isWellFormed();
+}
+/** Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, surrogates or > U+10FFFF), or 0. */
+function sequenceLength(bytes, i, end) {
+    const lead = bytes[i];
+    const cont = (at) => at < end && (bytes[at] & 0xc0) === 0x80;
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return cont(i + 1) ? 2 : 0;
+    if (lead >= 0xe0 && lead <= 0xef) {
+        const second = bytes[i + 1];
+        if (second === undefined || i + 1 >= end)
+            return 0;
+        if (lead === 0xe0 && second < 0xa0)
+            return 0; // overlong
+        if (lead === 0xed && second > 0x9f)
+            return 0; // a surrogate
+        return cont(i + 1) && cont(i + 2) ? 3 : 0;
+    }
+    if (lead >= 0xf0 && lead <= 0xf4) {
+        const second = bytes[i + 1];
+        if (second === undefined || i + 1 >= end)
+            return 0;
+        if (lead === 0xf0 && second < 0x90)
+            return 0; // overlong
+        if (lead === 0xf4 && second > 0x8f)
+            return 0; // above U+10FFFF
+        return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    }
+    return 0;
+}
+function decodeEscaping(bytes, start, end) {
+    let out = '';
+    let run = start; // start of the valid run not yet decoded
+    for (let i = start; i < end;) {
+        if (bytes[i] < 0x80) {
+            i++;
+            continue;
+        }
+        const length = sequenceLength(bytes, i, end);
+        if (length > 0) {
+            i += length;
+            continue;
+        }
+        out += bytes.toString('utf8', run, i) + String.fromCharCode(0xdc00 + bytes[i]);
+        i++;
+        run = i;
+    }
+    return out + bytes.toString('utf8', run, end);
+}
+/** The bytes `start..end` as a string, one to one (see above). */
+function decodeName(bytes, start, end) {
+    const text = bytes.toString('utf8', start, end);
+    // Only a name with a replacement character can hold an invalid byte (or a genuine U+FFFD, decoded alike).
+    for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) === REPLACEMENT)
+            return decodeEscaping(bytes, start, end);
+    return text;
+}
+/** The bytes a decoded name came from (the inverse of decodeName). */
+function encodeName(name) {
+    if (isWellFormed(name))
+        return Buffer.from(name, 'utf8');
+    const parts = [];
+    let run = 0;
+    for (let i = 0; i < name.length; i++) {
+        const code = name.charCodeAt(i);
+        if (code >= 0xd800 && code <= 0xdbff && (name.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            i++; // a pair: one valid astral character, whose low half may look like an escape
+            continue;
+        }
+        if (code >= 0xdc80 && code <= 0xdcff) {
+            parts.push(Buffer.from(name.slice(run, i), 'utf8'), Buffer.of(code - 0xdc00));
+            run = i + 1;
+        }
+    }
+    parts.push(Buffer.from(name.slice(run), 'utf8'));
+    return Buffer.concat(parts);
+}
+/** Bytes of a decoded name: what the kernel counts against PATH_MAX and NAME_MAX. */
+function nameByteLength(name) {
+    if (isWellFormed(name))
+        return Buffer.byteLength(name, 'utf8');
+    return encodeName(name).length;
+}
+/** A decoded name for people: escaped invalid bytes shown as `\xNN` (anything else is the reporter's to escape). */
+function displayName(name) {
+    if (isWellFormed(name))
+        return name;
+    return name.replace(/[\udc80-\udcff]/gu, (c) => '\\x' + (c.charCodeAt(0) - 0xdc00).toString(16).padStart(2, '0'));
+}
+
+;// CONCATENATED MODULE: ./src/layers/entries.ts
+
+
+/**
+ * A tar entry the engine would refuse to apply (so `docker load` fails): the layer is refused with one line.
+ * Only what the engine refuses whatever else the image holds; the message says why.
+ */
+class LayerRefusal extends Error {
+    name = 'LayerRefusal';
+}
+/** Linux's PATH_MAX, with its terminating NUL: a longer path is ENAMETOOLONG for every call moby makes. */
+const PATH_MAX = 4096;
+/** NAME_MAX of ext4, xfs and overlayfs: the longest name one directory entry can have. */
+const NAME_MAX = 255;
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** Absolute paths that posix.normalize would change: empty, `.` and `..` segments. */
+const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)/;
+/**
+ * Lexical normalisation of a tar member name to an absolute image path. `..` cannot climb above the
+ * root: the result is only ever a key in our model of the image, never a path on the host.
+ */
+function imagePath(name) {
+    // Layer tars name almost every member plainly ("usr/bin/", "usr/bin/env"): skip normalize() for those.
+    // A base layer made with `tar -C rootfs .` names every member "./usr/bin/env": the same path, and no
+    // reason to normalise each of them either.
+    const absolute = '/' + (name.charCodeAt(0) === 0x2e && name.charCodeAt(1) === 0x2f ? name.slice(2) : name);
+    const normal = NEEDS_NORMALISING.test(absolute) ? external_node_path_.posix.normalize(absolute) : absolute;
+    return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+}
+function parentPath(path) {
+    const slash = path.lastIndexOf('/');
+    return slash <= 0 ? '/' : path.slice(0, slash);
+}
+function joinPath(dir, name) {
+    return dir === '/' ? '/' + name : dir + '/' + name;
+}
+/**
+ * What moby's createTarFile (pkg/archive/archive.go; containerd's archive/tar.go alike) does with each type:
+ * regular files ('0', and '\0' which Go already rewrote), directories, links, symlinks, devices and FIFOs
+ * are applied; a PAX global header is ignored; anything else ('7' contiguous, 'S' GNU sparse, unknown
+ * letters) is "unhandled tar header type": the load fails.
+ */
+function kindOf(header) {
+    switch (header.type) {
+        case 'file':
+            return 'file';
+        case 'directory':
+            return 'dir';
+        case 'symlink':
+            return 'symlink';
+        case 'link':
+            return 'hardlink';
+        case 'character-device':
+        case 'block-device':
+        case 'fifo':
+            return 'other';
+        case 'pax-global-header':
+            return 'ignored';
+        default:
+            throw new LayerRefusal(`entry ${quoted(header.name)} has tar type ${typeName(header.typeflag)}, which Docker cannot apply ("unhandled tar header type")`);
+    }
+}
+function typeName(typeflag) {
+    return typeflag >= 0x21 && typeflag < 0x7f ? `'${String.fromCharCode(typeflag)}'` : `0x${typeflag.toString(16).padStart(2, '0')}`;
+}
+function quoted(name) {
+    const shown = displayName(name);
+    return JSON.stringify(shown.length > 200 ? shown.slice(0, 200) + '…' : shown);
+}
+/**
+ * The kernel refuses a path over PATH_MAX - 1 bytes, or with a component over NAME_MAX, with ENAMETOOLONG:
+ * moby cannot create the entry and the load fails. Go's reader itself does not refuse such names.
+ */
+function checkLength(path, what, entryName) {
+    if (path.length < 256)
+        return; // at most 3 bytes per UTF-16 unit: short enough on both counts
+    if (nameByteLength(path) >= PATH_MAX)
+        throw new LayerRefusal(`entry ${quoted(entryName)}: its ${what} is longer than the ${PATH_MAX - 1} bytes Linux allows (PATH_MAX)`);
+    for (const part of path.split('/')) {
+        if (part.length > NAME_MAX / 3 && nameByteLength(part) > NAME_MAX)
+            throw new LayerRefusal(`entry ${quoted(entryName)}: its ${what} has a name longer than the ${NAME_MAX} bytes Linux allows (NAME_MAX)`);
+    }
+}
+/** `filepath.Clean` of the name is "." ("", ".", "./", "a/.."): moby skips such an entry whatever its type. */
+function namesTheRootAsDot(name) {
+    return external_node_path_.posix.normalize(name === '' ? '.' : name).replace(/\/+$/, '') === '.';
+}
+/**
+ * Decode one tar header into a layer entry as moby's Unpack applies it (in a chroot of the layer directory,
+ * so `..` and absolute names stay inside: imagePath); `undefined` for what it skips: PAX global headers,
+ * entries naming the root as ".", AUFS bookkeeping. Throws LayerRefusal for what makes the load fail.
+ */
+function entryFromHeader(header) {
+    const kind = kindOf(header);
+    if (kind === 'ignored')
+        return undefined;
+    const path = imagePath(header.name);
+    if (path === '/' && kind !== 'dir') {
+        if (namesTheRootAsDot(header.name))
+            return undefined; // "if fi.IsDir() && hdr.Name == "." { continue }"
+        // Anything else at the root is RemoveAll("/") then a create that fails: the load fails.
+        throw new LayerRefusal(`entry ${quoted(header.name)} would replace the root directory, which Docker refuses`);
+    }
+    checkLength(path, 'path', header.name);
+    const slash = path.lastIndexOf('/');
+    const mode = header.mode ?? 0;
+    const uid = header.uid ?? 0;
+    const gid = header.gid ?? 0;
+    // Whiteouts are rare: test the basename's prefix in place before cutting it out.
+    if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
+        const base = path.slice(slash + 1);
+        // Every entry is built with the same properties in the same order: one object shape for all of them.
+        if (base === OPAQUE_MARKER)
+            return { mode, uid, gid, size: 0, path: parentPath(path), kind: 'opaque' };
+        // Other `.wh..wh.` names are AUFS metadata (hard-link bookkeeping), not whiteouts of real files.
+        if (base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX))
+            return undefined;
+        const target = base.slice(WHITEOUT_PREFIX.length);
+        // overlay's ConvertRead makes a whiteout device at Join(dir, target): for "." or ".." that path exists
+        // (the directory or its parent) and mknod fails.
+        if (target === '.' || target === '..' || target === '')
+            throw new LayerRefusal(`entry ${quoted(header.name)} is a whiteout of "${target}", which Docker cannot apply`);
+        return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), target), kind: 'whiteout' };
+    }
+    const entry = { mode, uid, gid, size: kind === 'file' ? header.size : 0, path, kind };
+    if (kind === 'symlink') {
+        // symlink(2) takes a target of at most PATH_MAX - 1 bytes.
+        if (header.linkname.length >= PATH_MAX / 3 && nameByteLength(header.linkname) >= PATH_MAX) {
+            throw new LayerRefusal(`entry ${quoted(header.name)}: its symlink target is longer than the ${PATH_MAX - 1} bytes Linux allows (PATH_MAX)`);
+        }
+        entry.linkTarget = header.linkname;
+    }
+    if (kind === 'hardlink') {
+        entry.linkTarget = imagePath(header.linkname);
+        checkLength(entry.linkTarget, 'hard link target', header.name);
+    }
+    return entry;
+}
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = require("node:v8");
+;// CONCATENATED MODULE: ./src/layers/entry-collector.ts
+
+
+/** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
+const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
+/** The most captured bytes one layer keeps, all files together (a texlive image's dpkg lists are ~20 MB). */
+const MAX_CAPTURE_BYTES_PER_LAYER = 64 * 1024 * 1024;
+/** How many over-cap paths a layer names in its note. */
+const UNCAPTURED_PATHS = 5;
+/** Entries between two looks at the heap: each look costs about a microsecond. */
+const HEAP_CHECK_EVERY = 65536;
+/** Past this share of V8's heap limit, the layer is refused with one line rather than V8 dying with a dump. */
+const HEAP_SHARE = 0.9;
+const v8Heap = () => {
+    const stats = (0,external_node_v8_namespaceObject.getHeapStatistics)();
+    return { used: stats.used_heap_size, limit: stats.heap_size_limit };
+};
+/**
+ * The tar parser's handler for one layer: turns headers into entries, counts files and bytes, and keeps the
+ * bytes of the few files the capture asks for, within caps (a file over MAX_CAPTURE_BYTES, or past the
+ * layer's MAX_CAPTURE_BYTES_PER_LAYER, is noted in `uncaptured` instead). The parser calls it directly.
+ */
+class EntryCollector {
+    capture;
+    heap;
+    captureBudget;
+    entries = [];
+    size = 0;
+    files = 0;
+    uncaptured;
+    capturedBytes = 0;
+    /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
+    captured;
+    constructor(capture, heap = v8Heap, captureBudget = MAX_CAPTURE_BYTES_PER_LAYER) {
+        this.capture = capture;
+        this.heap = heap;
+        this.captureBudget = captureBudget;
+    }
+    entry(header) {
+        const entry = entryFromHeader(header);
+        if (!entry)
+            return false;
+        const entries = this.entries;
+        entries.push(entry);
+        if (entries.length % HEAP_CHECK_EVERY === 0)
+            this.checkHeap();
+        if (entry.kind === 'file')
+            this.size += entry.size;
+        if (entry.kind !== 'dir' && entry.kind !== 'whiteout' && entry.kind !== 'opaque')
+            this.files++;
+        if (entry.kind === 'file' && !header.sparse && this.capture(entry.path))
+            return this.startCapture(entry);
+        return false;
+    }
+    body(chunk) {
+        const captured = this.captured;
+        captured.length += chunk.copy(captured.bytes, captured.length);
+    }
+    bodyEnd() {
+        const captured = this.captured;
+        captured.entry.content = captured.bytes.subarray(0, captured.length);
+        this.captured = undefined;
+    }
+    startCapture(entry) {
+        if (entry.size > MAX_CAPTURE_BYTES || this.capturedBytes + entry.size > this.captureBudget) {
+            const note = (this.uncaptured ??= { files: 0, bytes: 0, paths: [] });
+            note.files++;
+            note.bytes += entry.size;
+            if (note.paths.length < UNCAPTURED_PATHS)
+                note.paths.push(entry.path);
+            return false;
+        }
+        this.capturedBytes += entry.size;
+        this.captured = { entry, bytes: Buffer.alloc(entry.size), length: 0 };
+        return true;
+    }
+    /** Memory grows with the entries only; where even that would run V8 out of heap, stop with one line. */
+    checkHeap() {
+        const { used, limit } = this.heap();
+        if (used <= limit * HEAP_SHARE)
+            return;
+        const mib = (bytes) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+        throw new LayerRefusal(`${this.entries.length} entries read and the heap is nearly full (${mib(used)} of ${mib(limit)}): too many entries for this process (raise Node's --max-old-space-size)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-numbers.ts
+/**
+ * The numeric fields of a tar header and its checksum, read as Go's archive/tar reads them
+ * (strconv.go `parseNumeric`, `parseOctal`; format.go `getFormat`, `computeChecksum`), with fast paths for
+ * the forms tar writers actually use. Every function returns NaN where Go sets `p.err` (ErrHeader).
+ */
+const BLOCK = 512;
+/**
+ * Go's parseNumeric: base-256 when the first byte's high bit is set (two's complement, big-endian, the sign
+ * in bit 6 of the first byte; more than 63 bits is an error), else parseOctal.
+ */
+function parseNumeric(block, start, length) {
+    if ((block[start] & 0x80) === 0)
+        return parseOctal(block, start, length);
+    const invert = (block[start] & 0x40) !== 0 ? 0xff : 0;
+    let value = 0n;
+    for (let i = 0; i < length; i++) {
+        let byte = block[start + i] ^ invert;
+        if (i === 0)
+            byte &= 0x7f;
+        if (value >> 56n > 0n)
+            return NaN; // overflow
+        value = (value << 8n) | BigInt(byte);
+    }
+    if (value >> 63n > 0n)
+        return NaN;
+    // Go returns ^x for a negative number: -x - 1. Number() of the exact integer rounds as JSON would.
+    return invert ? Number(-value - 1n) : Number(value);
+}
+/**
+ * Go's parseOctal: trim spaces and NULs at both ends; empty is 0; else the text up to the first NUL must be
+ * octal digits only (strconv.ParseUint(s, 8, 64)): "12 34" and "+7" are errors, "12\0junk" is 12.
+ */
+function parseOctal(block, start, length) {
+    let from = start;
+    let to = start + length;
+    while (from < to && (block[from] === 0x20 || block[from] === 0))
+        from++;
+    while (to > from && (block[to - 1] === 0x20 || block[to - 1] === 0))
+        to--;
+    if (from === to)
+        return 0;
+    let value = 0;
+    for (let i = from; i < to; i++) {
+        const byte = block[i];
+        if (byte === 0)
+            break;
+        if (byte < 0x30 || byte > 0x37)
+            return NaN;
+        value = value * 8 + (byte - 0x30);
+    }
+    // At most 12 digits (36 bits) fit in any field: no uint64 overflow to check.
+    return value;
+}
+/*
+ * Numeric fields as tar writers fill them (GNU tar, Go's archive/tar): zero-padded octal digits and a
+ * terminator, "%07o\0" for mode, uid and gid, "%06o\0 " for the checksum, "%011o\0" for size and mtime.
+ * Those forms are decoded a 4-byte word at a time (little-endian: a word's first byte is its low byte);
+ * anything else gives -1 and is read byte by byte (every form below reads the same either way).
+ */
+/** Whether each byte of `word` under `mask` is an octal digit. */
+function octalDigits(word, mask) {
+    return (word & (0xf8f8f8f8 & mask)) === (0x30303030 & mask);
+}
+function isTerminator(byte) {
+    return byte === 0 || byte === 0x20;
+}
+/** The value of the four digits of a word that octalDigits() accepted. */
+function fourDigits(word) {
+    const d = word - 0x30303030;
+    return ((d & 0xff) << 9) | (((d >>> 8) & 0xff) << 6) | (((d >>> 16) & 0xff) << 3) | (d >>> 24);
+}
+/** The value of the three digits in the low bytes of a word that octalDigits() accepted under 0x00ffffff. */
+function threeDigits(word) {
+    const d = (word & 0x00ffffff) - 0x303030;
+    return ((d & 0xff) << 6) | (((d >>> 8) & 0xff) << 3) | (d >>> 16);
+}
+function octal8(w, at) {
+    const first = w[at];
+    const second = w[at + 1];
+    if (!octalDigits(first, 0xffffffff))
+        return -1;
+    // Seven digits and a terminator.
+    if (octalDigits(second, 0x00ffffff) && isTerminator(second >>> 24))
+        return fourDigits(first) * 512 + threeDigits(second);
+    // Six digits, then NUL and a space or NUL (the checksum's form): Go trims both.
+    if (octalDigits(second, 0x0000ffff) && ((second >>> 16) & 0xff) === 0 && isTerminator(second >>> 24)) {
+        const d = second - 0x3030;
+        return fourDigits(first) * 64 + (((d & 0xff) << 3) | ((d >>> 8) & 0xff));
+    }
+    return -1;
+}
+/** Eleven digits and a terminator (size, mtime). */
+function octal12(w, at) {
+    const first = w[at];
+    const second = w[at + 1];
+    const third = w[at + 2];
+    if (!octalDigits(first, 0xffffffff) || !octalDigits(second, 0xffffffff) || !octalDigits(third, 0x00ffffff) || !isTerminator(third >>> 24))
+        return -1;
+    return (fourDigits(first) * 4096 + fourDigits(second)) * 512 + threeDigits(third);
+}
+/** A 32-bit view of the memory under the last buffer a header was read from (chunks are reused: one view per buffer). */
+let wordsOf;
+let words = new Uint32Array(0);
+/**
+ * The index in `words` of the header block at `at`, after making `words` the view of its memory; -1 when the
+ * block is not 4-byte aligned.
+ */
+function wordIndex(block, at) {
+    const address = block.byteOffset + at;
+    if ((address & 3) !== 0)
+        return -1;
+    if (wordsOf !== block.buffer) {
+        wordsOf = block.buffer;
+        words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
+    }
+    return address >>> 2;
+}
+/** A numeric field at `offset` (a multiple of 4) of the header at `at`, whose word index is `word` (-1: unaligned). */
+function numberField(block, at, word, offset, length) {
+    if (word >= 0) {
+        const value = length === 8 ? octal8(words, word + (offset >>> 2)) : octal12(words, word + (offset >>> 2));
+        if (value >= 0)
+            return value;
+    }
+    return parseNumeric(block, at + offset, length);
+}
+/** Sum of every byte but the checksum field (148-155), which counts as eight spaces: Go's unsigned sum. */
+function unsignedChecksum(block, at, word) {
+    if (word < 0) {
+        let sum = 8 * 0x20;
+        for (let i = at; i < at + 148; i += 4)
+            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+        for (let i = at + 156; i < at + BLOCK; i += 4)
+            sum += block[i] + block[i + 1] + block[i + 2] + block[i + 3];
+        return sum;
+    }
+    // This touches every byte of every header: the words' even and odd bytes are added in two 16-bit lanes each
+    // (126 words of at most 255 per lane stay below 65536), four words a round: about 3x faster than by byte.
+    const w = words;
+    const first = word;
+    let even = 0;
+    let odd = 0;
+    for (let i = first; i < first + 36; i += 4) {
+        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
+        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
+        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
+    }
+    // Word 36 (bytes 144-147) alone; words 37-38 are the checksum field.
+    even += w[first + 36] & 0x00ff00ff;
+    odd += (w[first + 36] >>> 8) & 0x00ff00ff;
+    for (let i = first + 39; i < first + 127; i += 4) {
+        const a = w[i], b = w[i + 1], c = w[i + 2], d = w[i + 3];
+        even += (a & 0x00ff00ff) + (b & 0x00ff00ff) + (c & 0x00ff00ff) + (d & 0x00ff00ff);
+        odd += ((a >>> 8) & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
+    }
+    even += w[first + 127] & 0x00ff00ff;
+    odd += (w[first + 127] >>> 8) & 0x00ff00ff;
+    return 8 * 0x20 + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
+}
+/** Go's signed sum (Sun tar summed signed bytes): the unsigned sum less 256 for every byte >= 0x80. */
+function signedChecksum(block, at, unsigned) {
+    let high = 0;
+    for (let i = at; i < at + BLOCK; i++)
+        if (i - at < 148 || i - at >= 156)
+            high += block[i] >>> 7;
+    return unsigned - 256 * high;
+}
+/** Every byte zero: what Go compares with `zeroBlock` (a block whose checksum field alone is set is not one). */
+function isZeroBlock(block, at, unsigned) {
+    if (unsigned !== 8 * 0x20)
+        return false; // some byte outside the checksum field is set
+    for (let i = at + 148; i < at + 156; i++)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-pax.ts
+/**
+ * PAX extended headers as Go's archive/tar reads them (reader.go `parsePAX`, `mergePAX`; strconv.go
+ * `parsePAXRecord`, `validPAXRecord`, `parsePAXTime`). Any record Go refuses is an error here too: Go
+ * returns ErrHeader, and Docker cannot load the layer.
+ */
+
+class TarFormatError extends Error {
+    name = 'TarFormatError';
+}
+/** Go's strconv.ParseInt(s, 10, 64): an optional sign, then decimal digits only; out of int64 range is an error. */
+function parseGoInt(text) {
+    if (!/^[+-]?[0-9]+$/.test(text))
+        return NaN;
+    const sign = text[0] === '-' || text[0] === '+' ? 1 : 0;
+    let first = sign;
+    while (first < text.length - 1 && text.charCodeAt(first) === 0x30)
+        first++; // leading zeros are fine
+    const digits = text.length - first;
+    if (digits > 19)
+        return NaN;
+    if (digits < 16)
+        return Number(text);
+    const big = BigInt(text);
+    if (big > 9223372036854775807n || big < -9223372036854775808n)
+        return NaN;
+    return Number(big);
+}
+/** Go's parsePAXTime accepts "%d" or "%d.%d" (digits after the dot only); the value itself is not needed. */
+function validPaxTime(text) {
+    const dot = text.indexOf('.');
+    const seconds = dot === -1 ? text : text.slice(0, dot);
+    if (Number.isNaN(parseGoInt(seconds)))
+        return false;
+    return dot === -1 || /^[0-9]*$/.test(text.slice(dot + 1));
+}
+/** Keys whose value Go reads as a name: a NUL in it makes the record invalid (validPAXRecord). */
+const NAME_KEYS = new Set(['path', 'linkpath', 'uname', 'gname']);
+const GNU_SPARSE_MAP = 'GNU.sparse.map';
+/**
+ * The records of one PAX header, in Go's order of precedence: a later record with the same key replaces an
+ * earlier one. GNU sparse 0.0's repeated `GNU.sparse.offset` / `GNU.sparse.numbytes` pairs are joined into
+ * `GNU.sparse.map` as Go does, in order and strictly alternating. Keys are Latin-1 (they are only compared
+ * with ASCII keys); values decoded one to one (tar-names.ts).
+ */
+function parsePax(record) {
+    const records = new Map();
+    const sparseMap = [];
+    let at = 0;
+    while (at < record.length) {
+        // "%d %s=%s\n": the length counts the whole record, its own digits included.
+        let space = at;
+        while (space < record.length && record[space] !== 0x20)
+            space++;
+        if (space === record.length)
+            throw new TarFormatError('a PAX record has no length');
+        const length = parseGoInt(record.toString('latin1', at, space));
+        if (!(length >= 5) || length > record.length - at)
+            throw new TarFormatError(`a PAX record's length (${record.toString('latin1', at, Math.min(space, at + 20))}) is invalid`);
+        const end = at + length;
+        if (end - (space + 1) <= 0 || record[end - 1] !== 0x0a)
+            throw new TarFormatError('a PAX record does not end in a newline where its length says');
+        let equals = space + 1;
+        while (equals < end - 1 && record[equals] !== 0x3d)
+            equals++;
+        if (equals === end - 1)
+            throw new TarFormatError('a PAX record has no "="');
+        const key = record.toString('latin1', space + 1, equals);
+        const valueStart = equals + 1;
+        const valueEnd = end - 1;
+        if (key === '')
+            throw new TarFormatError('a PAX record has an empty key');
+        const checkNul = NAME_KEYS.has(key) ? record.subarray(valueStart, valueEnd) : record.subarray(space + 1, equals);
+        if (checkNul.includes(0))
+            throw new TarFormatError(`the PAX record ${key} holds a NUL byte`);
+        if (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes') {
+            const value = record.toString('latin1', valueStart, valueEnd);
+            const expected = sparseMap.length % 2 === 0 ? 'GNU.sparse.offset' : 'GNU.sparse.numbytes';
+            if (key !== expected || value.includes(','))
+                throw new TarFormatError('GNU sparse 0.0 records are out of order');
+            sparseMap.push(value);
+        }
+        else {
+            records.set(key, decodeName(record, valueStart, valueEnd));
+        }
+        at = end;
+    }
+    if (sparseMap.length > 0)
+        records.set(GNU_SPARSE_MAP, sparseMap.join(','));
+    return records;
+}
+/**
+ * Go's mergePAX: a record with an empty value keeps the header's field; path, linkpath, size, uid and gid
+ * replace it; uid, gid and size must be decimal int64s and the times valid, or the header is invalid.
+ * Other records (comment, charset, SCHILY.xattr.*, GNU.sparse.*) change no field we read.
+ */
+function mergePax(fields, records) {
+    for (const [key, value] of records) {
+        if (value === '')
+            continue;
+        switch (key) {
+            case 'path':
+                fields.name = value;
+                break;
+            case 'linkpath':
+                fields.linkname = value;
+                break;
+            case 'size':
+            case 'uid':
+            case 'gid': {
+                const number = parseGoInt(value);
+                if (Number.isNaN(number))
+                    throw new TarFormatError(`the PAX record ${key}=${value.slice(0, 40)} is not a decimal integer`);
+                fields[key] = number;
+                break;
+            }
+            case 'atime':
+            case 'mtime':
+            case 'ctime':
+                if (!validPaxTime(value))
+                    throw new TarFormatError(`the PAX record ${key}=${value.slice(0, 40)} is not a time`);
+                break;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-sparse.ts
+/**
+ * GNU sparse files as Go's archive/tar reads them (reader.go `handleSparseFile`, `readOldGNUSparseMap`,
+ * `readGNUSparsePAXHeaders`, `readGNUSparseMap1x0`, `readGNUSparseMap0x1`; common.go
+ * `validateSparseEntries`). A sparse entry's size is its real (logical) size; the archive stores only its
+ * data fragments. Go reads the fragments and fills the holes with NULs, and fails when the stored bytes are
+ * more or fewer than the fragments (errUnrefData, errMissData): we check that sum instead of reading.
+ *
+ * Limits are the current Go's (1.25: errSparseTooLong): at most 1 MiB of sparse map and 1 << 20
+ * fragments. Go 1.19 had none and read maps of any length; the 1 MiB bound is ours on purpose.
+ */
+
+
+const MAX_SPARSE_MAP_BYTES = 1 << 20;
+const MAX_SPARSE_ENTRIES = 1 << 20;
+/** Old GNU ('S'): the fragments in a header (4 at 386) or an extension block (21 at 0); whether another block follows. */
+function oldGnuFragments(block, at, extension, into) {
+    const base = at + (extension ? 0 : 386);
+    const count = extension ? 21 : 4;
+    for (let i = 0; i < count; i++) {
+        const entry = base + i * 24;
+        if (block[entry] === 0)
+            break; // GNU and BSD tar stop at an offset starting with NUL; so does Go
+        const offset = parseNumeric(block, entry, 12);
+        const length = parseNumeric(block, entry + 12, 12);
+        if (Number.isNaN(offset) || Number.isNaN(length))
+            throw new TarFormatError('a GNU sparse map entry is not a number');
+        if (into.length >= MAX_SPARSE_ENTRIES)
+            throw new TarFormatError('the GNU sparse map is too long');
+        into.push({ offset, length });
+    }
+    return block[base + count * 24] > 0;
+}
+/** Which GNU PAX sparse version the records describe (Go's readGNUSparsePAXHeaders), or undefined: not sparse. */
+function paxSparseVersion(records) {
+    if (records === undefined)
+        return undefined;
+    const major = records.get('GNU.sparse.major') ?? '';
+    const minor = records.get('GNU.sparse.minor') ?? '';
+    if (major === '0' && (minor === '0' || minor === '1'))
+        return '0.1';
+    if (major === '1' && minor === '0')
+        return '1.0';
+    if (major !== '' || minor !== '')
+        return undefined; // an unknown version: Go reads a regular file
+    return (records.get(GNU_SPARSE_MAP) ?? '') !== '' ? '0.1' : undefined;
+}
+/** GNU.sparse.name and the real size (GNU.sparse.size, else GNU.sparse.realsize), as Go applies them. */
+function paxSparseHeader(records, fields) {
+    const name = records.get('GNU.sparse.name') ?? '';
+    if (name !== '')
+        fields.name = name;
+    const size = records.get('GNU.sparse.size') || records.get('GNU.sparse.realsize') || '';
+    if (size !== '') {
+        const value = parseGoInt(size);
+        if (Number.isNaN(value))
+            throw new TarFormatError('the GNU sparse size is not a decimal integer');
+        fields.size = value;
+    }
+}
+function countOf(text) {
+    const count = parseGoInt(text ?? '');
+    if (!(count >= 0))
+        throw new TarFormatError('the GNU sparse map has an invalid entry count');
+    return count;
+}
+function pairs(numbers, count) {
+    if (count > MAX_SPARSE_ENTRIES)
+        throw new TarFormatError('the GNU sparse map is too long');
+    const fragments = [];
+    for (let i = 0; i < count; i++) {
+        const offset = parseGoInt(numbers[2 * i]);
+        const length = parseGoInt(numbers[2 * i + 1]);
+        if (Number.isNaN(offset) || Number.isNaN(length))
+            throw new TarFormatError('a GNU sparse map entry is not a decimal integer');
+        fragments.push({ offset, length });
+    }
+    return fragments;
+}
+/** Version 0.0 / 0.1: the map lies in the records ("offset,length,..."), GNU.sparse.numblocks pairs of it. */
+function sparseMap0x1(records) {
+    const count = countOf(records.get('GNU.sparse.numblocks'));
+    const text = records.get(GNU_SPARSE_MAP) ?? '';
+    const numbers = text === '' ? [] : text.split(',');
+    if (numbers.length !== 2 * count)
+        throw new TarFormatError('the GNU sparse map does not hold GNU.sparse.numblocks entries');
+    return pairs(numbers, count);
+}
+/**
+ * Version 1.0: the map opens the entry's data, in whole blocks: "count\n" then "offset\nlength\n" per
+ * fragment (decimal, as GNU tar writes it). Fed one block at a time; `done` once enough newlines arrived.
+ */
+class SparseMap1x0 {
+    blocks = [];
+    newlines = 0;
+    wanted = 1;
+    count = -1;
+    fragments;
+    /** Take one data block; true when the map is complete (then `fragments` is set). */
+    add(block) {
+        if ((this.blocks.length + 1) * BLOCK > MAX_SPARSE_MAP_BYTES)
+            throw new TarFormatError('the GNU sparse map is too long');
+        this.blocks.push(Buffer.from(block));
+        for (const byte of block)
+            if (byte === 0x0a)
+                this.newlines++;
+        if (this.newlines < this.wanted)
+            return false;
+        const tokens = Buffer.concat(this.blocks).toString('latin1').split('\n');
+        if (this.count < 0) {
+            this.count = countOf(tokens[0]);
+            this.wanted = 1 + 2 * this.count;
+            if (this.newlines < this.wanted)
+                return false;
+        }
+        this.fragments = pairs(tokens.slice(1), this.count);
+        return true;
+    }
+}
+/**
+ * Go's validateSparseEntries: fragments in order, not overlapping, inside the real size; then the bytes the
+ * archive must store for them (their sum, which must equal what the entry stores).
+ */
+function sparseDataBytes(fragments, size) {
+    if (size < 0)
+        throw new TarFormatError('a sparse file has a negative size');
+    let previousEnd = 0;
+    let total = 0;
+    for (const { offset, length } of fragments) {
+        if (offset < 0 || length < 0 || offset > Number.MAX_SAFE_INTEGER - length || offset + length > size || previousEnd > offset) {
+            throw new TarFormatError('the GNU sparse map is not valid (fragments out of order, overlapping or past the size)');
+        }
+        previousEnd = offset + length;
+        total += length;
+    }
+    return total;
+}
+
+;// CONCATENATED MODULE: ./src/layers/tar-parser.ts
+/**
+ * A push parser for one tar stream that reads it exactly as Go's archive/tar reads it: the reader Docker
+ * applies layers with (moby pkg/archive and containerd's archive package both call tar.NewReader), and
+ * the one `docker load` unpacks its input with. Headers are decoded synchronously as bytes arrive; bodies
+ * are skipped (or handed over, for the few files a capture keeps) without a stream, a promise or a
+ * callback per entry: a layer of 100,000 small files is mostly headers.
+ *
+ * Every rule below names the Go code it follows (reader.go, format.go, strconv.go, common.go of Go 1.19,
+ * which Debian's Docker 20.10 is built with, and of Go 1.25; where they differ it says so). Rules about what
+ * the engine then does with an entry (types it refuses, whiteouts, `..`) are moby's, in entries.ts.
+ */
+
+
+
+
+
+/** Go's maxSpecialFileSize (format.go): the most a PAX header or a GNU long name/link may hold (ErrFieldTooLong). */
+const MAX_SPECIAL_FILE_BYTES = 1 << 20;
+const TYPE_REG = 0x30; // '0'
+const TYPE_REG_A = 0x00; // '\0', deprecated
+const TYPE_DIR = 0x35; // '5'
+const TYPE_PAX = 0x78; // 'x'
+const TYPE_PAX_GLOBAL = 0x67; // 'g'
+const TYPE_GNU_LONG_NAME = 0x4c; // 'L'
+const TYPE_GNU_LONG_LINK = 0x4b; // 'K'
+const TYPE_GNU_SPARSE = 0x53; // 'S'
+/** Types '1'-'6' (link, symlink, char, block, dir, fifo): Go never reads a body for them, whatever the size field says (isHeaderOnlyType). */
+function isHeaderOnly(typeflag) {
+    return typeflag >= 0x31 && typeflag <= 0x36;
+}
+function typeOf(typeflag) {
+    switch (typeflag) {
+        case 0x30: return 'file';
+        case 0x31: return 'link';
+        case 0x32: return 'symlink';
+        case 0x33: return 'character-device';
+        case 0x34: return 'block-device';
+        case 0x35: return 'directory';
+        case 0x36: return 'fifo';
+        case 0x37: return 'contiguous-file';
+        case TYPE_GNU_SPARSE: return 'gnu-sparse';
+        case TYPE_PAX_GLOBAL: return 'pax-global-header';
+        default: return null;
+    }
+}
+/** Go's getFormat (format.go), after the checksum: which layout the block's magic says it has. */
+var Format;
+(function (Format) {
+    Format[Format["V7"] = 0] = "V7";
+    /** USTAR or PAX: magic "ustar\0", any version. */
+    Format[Format["Ustar"] = 1] = "Ustar";
+    /** Magic "ustar\0" and the trailer "tar\0" at 508. */
+    Format[Format["Star"] = 2] = "Star";
+    /** Magic "ustar " and version " \0". */
+    Format[Format["Gnu"] = 3] = "Gnu";
+})(Format || (Format = {}));
+function formatOf(block, at) {
+    const m = at + 257;
+    if (block[m] !== 0x75 || block[m + 1] !== 0x73 || block[m + 2] !== 0x74 || block[m + 3] !== 0x61 || block[m + 4] !== 0x72)
+        return Format.V7;
+    if (block[m + 5] === 0) {
+        const t = at + 508;
+        return block[t] === 0x74 && block[t + 1] === 0x61 && block[t + 2] === 0x72 && block[t + 3] === 0 ? Format.Star : Format.Ustar;
+    }
+    if (block[m + 5] === 0x20 && block[m + 6] === 0x20 && block[m + 7] === 0)
+        return Format.Gnu;
+    return Format.V7;
+}
+/** Go's parseString: the bytes up to the first NUL (or the whole field). */
+function fieldString(block, start, length) {
+    let end = start;
+    const limit = start + length;
+    while (end < limit && block[end] !== 0)
+        end++;
+    return decodeName(block, start, end);
+}
+function isAsciiField(block, start, length) {
+    for (let i = start; i < start + length && block[i] !== 0; i++)
+        if (block[i] >= 0x80)
+            return false;
+    return true;
+}
+function headerError(what) {
+    return new TarFormatError(`Invalid tar header: ${what}`);
+}
+/**
+ * readHeader, for a block that is not all zeros: the checksum (the unsigned or the signed sum, getFormat),
+ * the magic, then every field. A numeric field Go cannot parse (size, mode, uid, gid, mtime; devmajor and
+ * devminor past V7; atime and ctime of STAR) is ErrHeader, even one we never use.
+ */
+function readHeader(block, at, word, unsigned) {
+    const stated = parseOctal(block, at + 148, 8);
+    if (!(stated === unsigned || stated === signedChecksum(block, at, unsigned))) {
+        throw headerError(Number.isNaN(stated) ? 'the checksum field is not a number' : 'checksum mismatch (maybe the tar is corrupted or needs decompressing)');
+    }
+    const format = formatOf(block, at);
+    const raw = {
+        typeflag: block[at + 156],
+        name: fieldString(block, at, 100),
+        linkname: fieldString(block, at + 157, 100),
+        size: numberField(block, at, word, 124, 12),
+        mode: numberField(block, at, word, 100, 8),
+        uid: numberField(block, at, word, 108, 8),
+        gid: numberField(block, at, word, 116, 8),
+        format,
+    };
+    let valid = !Number.isNaN(raw.size + raw.mode + raw.uid + raw.gid + numberField(block, at, word, 136, 12)); // + mtime
+    if (format !== Format.V7) {
+        valid &&= !Number.isNaN(parseNumeric(block, at + 329, 8) + parseNumeric(block, at + 337, 8)); // devmajor, devminor
+        const prefix = prefixOf(block, at, format);
+        if (Number.isNaN(prefix))
+            valid = false;
+        else if (typeof prefix === 'string' && prefix !== '')
+            raw.name = prefix + '/' + raw.name;
+    }
+    if (!valid)
+        throw headerError('a numeric field is not a number');
+    return raw;
+}
+/**
+ * The name prefix at 345 (readHeader): USTAR/PAX 155 bytes; STAR 131 bytes, its atime and ctime after it
+ * (both must parse); GNU has no prefix but atime and ctime there, unless they do not parse (a pre-Go 1.8
+ * writer's bug, golang.org/issue/12594): then the field is a prefix if it is ASCII.
+ */
+function prefixOf(block, at, format) {
+    if (format === Format.Ustar)
+        return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 155);
+    if (format === Format.Star) {
+        if (Number.isNaN(parseNumeric(block, at + 476, 12) + parseNumeric(block, at + 488, 12)))
+            return NaN;
+        return block[at + 345] === 0 ? '' : fieldString(block, at + 345, 131);
+    }
+    const atime = block[at + 345] === 0 ? 0 : parseNumeric(block, at + 345, 12);
+    const ctime = block[at + 357] === 0 ? 0 : parseNumeric(block, at + 357, 12);
+    if (!Number.isNaN(atime + ctime))
+        return '';
+    return isAsciiField(block, at + 345, 155) ? fieldString(block, at + 345, 155) : '';
+}
+var State;
+(function (State) {
+    /** At a block boundary, expecting a header. */
+    State[State["Header"] = 0] = "Header";
+    /** After one all-zero block: a second ends the archive; anything else is ErrHeader (readHeader). */
+    State[State["SecondZero"] = 1] = "SecondZero";
+    /** The end-of-archive blocks were read: Go reads nothing more, so whatever follows is ignored. */
+    State[State["End"] = 2] = "End";
+    /** Gathering the data of a PAX header or a GNU long name/link. */
+    State[State["Special"] = 3] = "Special";
+    /** Gathering the extension blocks of an old GNU sparse header. */
+    State[State["SparseExtension"] = 4] = "SparseExtension";
+    /** Gathering the blocks of a PAX 1.0 sparse map, from the start of the data. */
+    State[State["SparseMap"] = 5] = "SparseMap";
+    State[State["Body"] = 6] = "Body";
+    /** Skipping a body nobody wants. */
+    State[State["Skip"] = 7] = "Skip";
+    /** Skipping the padding to the next block. */
+    State[State["Padding"] = 8] = "Padding";
+})(State || (State = {}));
+const NOTHING_PENDING = { pax: undefined, gnuLongName: '', gnuLongLink: '' };
+class TarParser {
+    handler;
+    state = State.Header;
+    /** Bytes still to come of the current body (or padding). */
+    missing = 0;
+    /** Padding after the current body, up to the next 512-byte boundary. */
+    padding = 0;
+    /** A header block or special record split across chunks. */
+    partial = [];
+    partialLength = 0;
+    /** The header of the special record being gathered (a 'g' entry keeps the fields its own records set). */
+    special;
+    pending = NOTHING_PENDING;
+    deferred;
+    /** Bytes of old GNU sparse map read so far (Go 1.25 counts the header's 97 against its 1 MiB). */
+    sparseMapBytes = 0;
+    /** Set by `pause()` from inside a handler: `write` returns at once, with what it has consumed so far. */
+    paused = false;
+    /**
+     * Bytes of the stream consumed so far. Inside `entry` it is where the entry's stored body starts (the
+     * header is consumed); between writes, the sum of what they consumed.
+     */
+    position = 0;
+    constructor(handler) {
+        this.handler = handler;
+    }
+    /** True once the end-of-archive blocks are read: every later byte is ignored, as Go never reads it. */
+    get ended() {
+        return this.state === State.End;
+    }
+    /**
+     * Stop the current `write` after the handler call in progress (an entry, a body chunk or a body's end).
+     * The caller passes the rest of its chunk to the next `write`.
+     */
+    pause() {
+        this.paused = true;
+    }
+    /** Parse `chunk`; returns the bytes consumed: all of them, unless a handler paused the parser. */
+    write(chunk) {
+        let offset = 0;
+        const length = chunk.length;
+        const before = this.position;
+        this.paused = false;
+        while (offset < length && !this.paused) {
+            switch (this.state) {
+                case State.Body:
+                case State.Skip:
+                case State.Padding: {
+                    const take = Math.min(this.missing, length - offset);
+                    if (this.state === State.Body && take > 0)
+                        this.handler.body(chunk.subarray(offset, offset + take));
+                    offset += take;
+                    this.missing -= take;
+                    if (this.missing === 0)
+                        this.endBody();
+                    break;
+                }
+                case State.End:
+                    offset = length;
+                    break;
+                default: {
+                    const want = this.state === State.Special ? this.special.size : BLOCK;
+                    if (this.partialLength === 0 && length - offset >= want) {
+                        offset += want;
+                        this.position = before + offset;
+                        this.block(chunk, offset - want);
+                    }
+                    else {
+                        offset += this.gather(chunk, offset, want);
+                        this.position = before + offset;
+                        if (this.partialLength === want)
+                            this.block(this.takePartial(), 0);
+                    }
+                    break;
+                }
+            }
+        }
+        this.position = before + offset;
+        return offset;
+    }
+    /**
+     * Step over the rest of the current entry's body and padding without being given its bytes (the caller
+     * seeks past them); returns how many bytes that is. 0 when no body is pending.
+     */
+    skipBody() {
+        if (this.state !== State.Body && this.state !== State.Skip && this.state !== State.Padding)
+            return 0;
+        const skipped = this.missing + (this.state === State.Padding ? 0 : this.padding);
+        this.missing = 0;
+        this.padding = 0;
+        this.state = State.Header;
+        this.position += skipped;
+        return skipped;
+    }
+    /**
+     * The stream ended. Go ends cleanly (io.EOF) at a block boundary, after one zero block, after the end
+     * blocks, or anywhere in the padding after a body (tryReadFull of the padding returns io.EOF); it fails
+     * (io.ErrUnexpectedEOF) inside a header, a body, a special record or a sparse map.
+     */
+    end() {
+        const atBoundary = (this.state === State.Header || this.state === State.SecondZero) && this.partialLength === 0;
+        if (!(atBoundary || this.state === State.End || this.state === State.Padding))
+            throw new TarFormatError('Unexpected end of data');
+    }
+    gather(chunk, offset, want) {
+        const take = Math.min(want - this.partialLength, chunk.length - offset);
+        // Copied: the caller may reuse its buffer (zlib output is ours to keep, but a fs chunk slice pins a whole 1 MiB).
+        this.partial.push(Buffer.from(chunk.subarray(offset, offset + take)));
+        this.partialLength += take;
+        return take;
+    }
+    takePartial() {
+        const whole = this.partial.length === 1 ? this.partial[0] : Buffer.concat(this.partial, this.partialLength);
+        this.partial = [];
+        this.partialLength = 0;
+        return whole;
+    }
+    /** A whole block (or special record) at `at`, read in place: a Buffer per header was a measurable share of the garbage. */
+    block(block, at) {
+        switch (this.state) {
+            case State.Header:
+                return this.header(block, at);
+            case State.SecondZero:
+                // readHeader: "zero block and then non-zero block" is ErrHeader; two zero blocks end the archive.
+                if (!isZeroBlock(block, at, unsignedChecksum(block, at, wordIndex(block, at))))
+                    throw headerError('a zero block is followed by data');
+                this.state = State.End;
+                return;
+            case State.Special:
+                return this.specialRecord(block.subarray(at, at + this.special.size));
+            case State.SparseExtension:
+                return this.sparseExtension(block.subarray(at, at + BLOCK));
+            case State.SparseMap:
+                return this.sparseMapBlock(block.subarray(at, at + BLOCK));
+        }
+    }
+    /** One pass of Go's next() loop: a header that is a record for the next entry, or an entry. */
+    header(block, at) {
+        const word = wordIndex(block, at);
+        const unsigned = unsignedChecksum(block, at, word);
+        if (isZeroBlock(block, at, unsigned)) {
+            this.state = State.SecondZero;
+            return;
+        }
+        const raw = readHeader(block, at, word, unsigned);
+        // handleRegularFile, before the type is looked at: a negative size is ErrHeader, except for header-only types.
+        if (raw.size < 0 && !isHeaderOnly(raw.typeflag))
+            throw headerError('a negative size');
+        switch (raw.typeflag) {
+            case TYPE_PAX:
+            case TYPE_PAX_GLOBAL:
+            case TYPE_GNU_LONG_NAME:
+            case TYPE_GNU_LONG_LINK:
+                return this.startSpecial(raw);
+            default:
+                return this.entryHeader(raw, block, at);
+        }
+    }
+    /** readSpecialFile: a PAX header or GNU long name/link of at most 1 MiB (ErrFieldTooLong past it). */
+    startSpecial(raw) {
+        if (raw.size > MAX_SPECIAL_FILE_BYTES) {
+            throw new TarFormatError(`a '${String.fromCharCode(raw.typeflag)}' record of ${raw.size} bytes is over Go's limit of 1 MiB (archive/tar: header field too long)`);
+        }
+        this.special = raw;
+        this.padding = padding(raw.size);
+        if (raw.size === 0)
+            this.specialRecord(Buffer.alloc(0));
+        else
+            this.state = State.Special;
+    }
+    specialRecord(record) {
+        const raw = this.special;
+        switch (raw.typeflag) {
+            case TYPE_PAX:
+                this.pending = { ...this.pending, pax: parsePax(record) }; // a second 'x' replaces the first: Go keeps one map
+                break;
+            case TYPE_PAX_GLOBAL:
+                return this.globalHeader(raw, record);
+            case TYPE_GNU_LONG_NAME:
+                this.pending = { ...this.pending, gnuLongName: fieldString(record, 0, record.length) };
+                break;
+            case TYPE_GNU_LONG_LINK:
+                this.pending = { ...this.pending, gnuLongLink: fieldString(record, 0, record.length) };
+                break;
+        }
+        this.skipPadding();
+    }
+    /**
+     * Go returns a PAX global header as an entry of its own (type 'g') with the fields its records set
+     * (mergePAX, its errors ignored) and nothing else. The records and GNU names before it are dropped, and
+     * it applies to no later entry (Go keeps no global state). moby ignores such entries.
+     */
+    globalHeader(raw, record) {
+        const records = parsePax(record);
+        const fields = { name: raw.name, linkname: '', size: 0, uid: 0, gid: 0 };
+        try {
+            mergePax(fields, records);
+        }
+        catch {
+            // ignored, as Go ignores mergePAX's error here
+        }
+        this.pending = NOTHING_PENDING;
+        this.skipPadding();
+        const header = { name: fields.name, linkname: '', typeflag: TYPE_PAX_GLOBAL, type: 'pax-global-header', size: 0, mode: 0, uid: 0, gid: 0, sparse: false };
+        if (this.handler.entry(header))
+            this.handler.bodyEnd(); // its bytes were the records, read already
+    }
+    /**
+     * The default case of next(): PAX records merged over the header (mergePAX), then the GNU long name and
+     * link, which win over PAX path and linkpath; '\0' becomes '5' for a name ending in "/", else '0'; the
+     * size (maybe from PAX) checked again; then sparse maps (handleSparseFile).
+     */
+    entryHeader(raw, block, at) {
+        const { pax, gnuLongName, gnuLongLink } = this.pending;
+        this.pending = NOTHING_PENDING;
+        if (pax !== undefined)
+            mergePax(raw, pax);
+        if (gnuLongName !== '')
+            raw.name = gnuLongName;
+        if (gnuLongLink !== '')
+            raw.linkname = gnuLongLink;
+        let typeflag = raw.typeflag;
+        if (typeflag === TYPE_REG_A)
+            typeflag = raw.name.endsWith('/') ? TYPE_DIR : TYPE_REG;
+        const headerOnly = isHeaderOnly(typeflag);
+        if (raw.size < 0 && !headerOnly)
+            throw headerError('a negative size');
+        const stored = headerOnly ? 0 : raw.size;
+        const header = { name: raw.name, linkname: raw.linkname, typeflag, type: typeOf(typeflag), size: raw.size, mode: raw.mode, uid: raw.uid, gid: raw.gid, sparse: false };
+        if (typeflag === TYPE_GNU_SPARSE)
+            return this.oldGnuSparse(header, stored, raw, block, at);
+        const version = paxSparseVersion(pax);
+        if (version === undefined)
+            return this.emit(header, stored);
+        // readGNUSparsePAXHeaders: the name and real size from GNU.sparse.*, then the map.
+        if (headerOnly)
+            throw headerError('a header-only type cannot be sparse');
+        paxSparseHeader(pax, header);
+        header.sparse = true;
+        if (version === '0.1')
+            return this.emitSparse({ header, stored, fragments: sparseMap0x1(pax) }, padding(stored));
+        // 1.0: the map opens the data, read a block at a time (mustReadFull: a data section too short is an error).
+        if (stored < BLOCK)
+            throw new TarFormatError('Unexpected end of data');
+        this.deferred = { header, stored, fragments: [], map: new SparseMap1x0() };
+        this.missing = stored;
+        this.padding = padding(stored);
+        this.state = State.SparseMap;
+    }
+    /** readOldGNUSparseMap: only in a GNU-format block; the real size at 483; fragments, then extension blocks. */
+    oldGnuSparse(header, stored, raw, block, at) {
+        if (raw.format !== Format.Gnu)
+            throw headerError('a sparse entry outside the GNU format');
+        const size = parseNumeric(block, at + 483, 12);
+        if (Number.isNaN(size))
+            throw headerError('a numeric field is not a number');
+        header.size = size;
+        header.sparse = true;
+        const deferred = { header, stored, fragments: [] };
+        if (!oldGnuFragments(block, at, false, deferred.fragments))
+            return this.emitSparse(deferred, padding(stored));
+        this.deferred = deferred;
+        this.sparseMapBytes = 97;
+        this.state = State.SparseExtension;
+    }
+    sparseExtension(block) {
+        const deferred = this.deferred;
+        this.sparseMapBytes += BLOCK;
+        if (this.sparseMapBytes >= MAX_SPARSE_MAP_BYTES)
+            throw new TarFormatError('the GNU sparse map is too long');
+        if (oldGnuFragments(block, 0, true, deferred.fragments))
+            return;
+        this.deferred = undefined;
+        this.emitSparse(deferred, padding(deferred.stored));
+    }
+    sparseMapBlock(block) {
+        const deferred = this.deferred;
+        this.missing -= BLOCK;
+        if (!deferred.map.add(block)) {
+            if (this.missing < BLOCK)
+                throw new TarFormatError('Unexpected end of data'); // the map runs past the data
+            return;
+        }
+        this.deferred = undefined;
+        // The map's blocks are whole: the padding is still that of the whole data section.
+        this.emitSparse({ header: deferred.header, stored: this.missing, fragments: deferred.map.fragments }, this.padding);
+    }
+    /**
+     * A sparse entry: Go checks its map (validateSparseEntries, ErrHeader) before it returns the entry, and the
+     * stored bytes against the fragments only as the body is read (errMissData, errUnrefData): after it.
+     */
+    emitSparse(deferred, padBytes) {
+        const dataBytes = sparseDataBytes(deferred.fragments, deferred.header.size);
+        this.emit(deferred.header, deferred.stored, padBytes);
+        if (dataBytes !== deferred.stored) {
+            throw new TarFormatError(dataBytes < deferred.stored ? 'archive/tar: sparse file contains unreferenced data' : 'archive/tar: sparse file references non-existent data');
+        }
+    }
+    /** Hand an entry over; its stored body (`stored` bytes, then padding) follows. */
+    emit(header, stored, padBytes = padding(stored)) {
+        const wantsBody = this.handler.entry(header);
+        this.missing = stored;
+        this.padding = padBytes;
+        if (stored === 0) {
+            if (wantsBody)
+                this.handler.bodyEnd();
+            this.skipPadding();
+            return;
+        }
+        this.state = wantsBody ? State.Body : State.Skip;
+    }
+    endBody() {
+        if (this.state === State.Body)
+            this.handler.bodyEnd();
+        if (this.state === State.Padding)
+            this.state = State.Header;
+        else
+            this.skipPadding();
+    }
+    /** After a body or special record: skip to the next block boundary, then expect a header. */
+    skipPadding() {
+        if (this.padding > 0) {
+            this.state = State.Padding;
+            this.missing = this.padding;
+            this.padding = 0;
+        }
+        else {
+            this.state = State.Header;
+        }
+    }
+}
+function padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+
+;// CONCATENATED MODULE: ./src/layers/layer-reader.ts
+
+
+
+
+
+
+
+/** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
+const SMALL_BLOB = 4 * 1024 * 1024;
+/** The default ceiling on a layer's uncompressed bytes: far above any real layer, far below a decompression bomb's. */
+const DEFAULT_MAX_LAYER_BYTES = 64 * 1024 ** 3;
+/**
+ * A writable that takes the bytes of one layer blob, exactly as stored, and in that single pass
+ * hashes them (digest), decompresses, hashes again (diff id) and lists the tar entries.
+ * Nothing is kept but the entries' metadata: file bodies flow through and are dropped.
+ *
+ * The tar is parsed synchronously as bytes arrive (TarParser): no stream or promise per entry, and no
+ * backpressure to manage between the decompressor and the parser. Large blobs are hashed on worker threads
+ * (Sha256Stream), so hashing overlaps with reading, decompressing and parsing; their backpressure is ours.
+ */
+class LayerReader extends external_node_stream_.Writable {
+    blobName;
+    expectedSize;
+    hash;
+    blobDigest;
+    maxLayerBytes;
+    digestAlgorithm;
+    contents;
+    blobHash;
+    tarHash;
+    blobSize = 0;
+    head = [];
+    headLength = 0;
+    compression = 'none';
+    decompressor;
+    /** The decompressor emitted all it will: at 'end', which Node's gunzip and zstd emit early when only padding follows. */
+    inflated = false;
+    /** finish(), waiting for `inflated`. */
+    afterInflate;
+    zstdFraming;
+    /** Uncompressed bytes seen so far, against `maxLayerBytes`. */
+    tarBytes = 0;
+    parser;
+    collector;
+    settle;
+    failed = false;
+    /** A write or the final flush waiting on the decompressor; released on failure so the source never stalls. */
+    waiting;
+    /**
+     * @param capture which regular files to keep the bytes of (package databases, passwd): small files only,
+     *   at most MAX_CAPTURE_BYTES each; everything else flows through.
+     * @param blobSize the blob's size when the source knows it, to pick where it is hashed from the start.
+     * @param hash false when the source vouches for the bytes: no digest and no diff id are computed (both come
+     *   back empty), which leaves the reading and the entries exactly as they are.
+     * @param blobDigest the blob's digest (hex), when something else hashes its stored bytes (a hashing thread
+     *   reading them from the file): only a compressed blob's tar is then hashed here.
+     * @param maxLayerBytes the most uncompressed bytes the layer may have: past it, the read stops with one line.
+     * @param digestAlgorithm what the blob's digest is computed with (its manifest descriptor's algorithm); the
+     *   diff id is always sha256, the only one the engines compute (moby and containerd use digest.Canonical).
+     */
+    constructor(blobName, capture = () => false, expectedSize, hash = true, blobDigest, maxLayerBytes = DEFAULT_MAX_LAYER_BYTES, digestAlgorithm = 'sha256') {
+        super({ highWaterMark: 1024 * 1024 });
+        this.blobName = blobName;
+        this.expectedSize = expectedSize;
+        this.hash = hash;
+        this.blobDigest = blobDigest;
+        this.maxLayerBytes = maxLayerBytes;
+        this.digestAlgorithm = digestAlgorithm;
+        this.blobHash = hash && !blobDigest ? new Sha256Stream(expectedSize, digestAlgorithm) : NO_HASH;
+        blobDigest?.catch(() => undefined); // observed in complete()
+        this.contents = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        this.contents.catch(() => undefined); // the caller observes it; avoid an unhandled rejection meanwhile
+        this.collector = new EntryCollector(capture);
+        this.parser = new TarParser(this.collector);
+    }
+    /** Bytes of the blob received so far, for progress lines. */
+    get bytesRead() {
+        return this.blobSize;
+    }
+    _write(chunk, encoding, callback) {
+        // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
+        if (!this.failed && !this.blobHash.hasRoom())
+            return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
+        if (!this.failed && !this.decompressor && this.tarHash && !this.tarHash.hasRoom())
+            return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
+        this.blobSize += chunk.length;
+        this.blobHash.update(chunk);
+        if (this.zstdFraming)
+            this.checkFraming(chunk);
+        if (this.tarHash === undefined) {
+            this.head.push(chunk);
+            this.headLength += chunk.length;
+            if (this.headLength < SNIFF_BYTES)
+                return callback();
+            this.start();
+            chunk = Buffer.concat(this.head);
+            this.head = [];
+            if (this.zstdFraming)
+                this.checkFraming(chunk);
+        }
+        this.forward(chunk, callback);
+    }
+    checkFraming(chunk) {
+        const problem = this.zstdFraming.update(chunk);
+        if (problem !== undefined)
+            this.fail(new InputError(`${this.blobName}: ${problem}`));
+    }
+    _final(callback) {
+        if (this.tarHash === undefined) {
+            this.start();
+            const rest = Buffer.concat(this.head);
+            this.head = [];
+            if (this.zstdFraming)
+                this.checkFraming(rest);
+            if (rest.length > 0)
+                return this.forward(rest, () => this.finish(callback));
+        }
+        this.finish(callback);
+    }
+    _destroy(error, callback) {
+        if (error)
+            this.fail(error);
+        this.decompressor?.destroy();
+        callback(error);
+    }
+    /** Uncompressed bytes: counted against the ceiling, then parsed until the tar's end (after it, Go reads nothing). */
+    parse(chunk) {
+        if (this.failed)
+            return;
+        this.tarBytes += chunk.length;
+        if (this.tarBytes > this.maxLayerBytes) {
+            this.fail(new InputError(`${this.blobName}: over ${this.maxLayerBytes} bytes uncompressed, the most a layer may have (maxLayerBytes); the audit stopped there`));
+            this.decompressor?.destroy();
+            return;
+        }
+        if (this.parser.ended)
+            return;
+        try {
+            this.parser.write(chunk);
+        }
+        catch (error) {
+            this.fail(this.tarError(error));
+        }
+    }
+    start() {
+        const head = Buffer.concat(this.head);
+        this.compression = detectCompression(head);
+        const unsupported = unsupportedCompression(head);
+        if (unsupported !== undefined) {
+            this.fail(new InputError(`${this.blobName}: the layer is ${unsupported}-compressed, which Docker reads but this tool cannot (gzip, zstd and plain tar only)`));
+        }
+        if (this.compression === 'none' && this.digestAlgorithm === 'sha256') {
+            this.tarHash = this.blobHash; // same bytes: hash once
+            return;
+        }
+        if (this.compression === 'none') {
+            this.tarHash = this.hash ? new Sha256Stream(this.expectedSize) : NO_HASH; // the blob's digest is not sha256
+            return;
+        }
+        if (this.compression === 'zstd')
+            this.zstdFraming = new ZstdFraming();
+        // A large compressed blob has a larger tar; a small one may still unpack to a large tar: wait and see.
+        const tarHash = this.hash ? new Sha256Stream(this.expectedSize !== undefined && this.expectedSize >= SMALL_BLOB ? this.expectedSize : undefined) : NO_HASH;
+        this.tarHash = tarHash;
+        const decompressor = createDecompressor(this.compression, this.blobName);
+        this.decompressor = decompressor;
+        decompressor.on('data', (data) => {
+            if (this.failed)
+                return;
+            if (!tarHash.update(data)) {
+                decompressor.pause();
+                tarHash.onDrain(() => decompressor.resume());
+            }
+            this.parse(data);
+        });
+        // Registered now, not when the input ends: with only junk after the data, Node emits 'end' before the
+        // last write is called back (and so before _final), and a listener added then would wait forever.
+        decompressor.once('end', () => this.inflatedAll());
+        // After a complete gzip member, Node's gunzip takes NULs as padding and another member as more data, as
+        // unpigz does (the engine's gzip reader when installed, the default with Docker's packages); other junk is
+        // an error here, as it is for Go's gzip reader (the engine's without unpigz). unpigz would ignore it, but
+        // Node gives no way to find where a member ended: that layer is refused, never read short.
+        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
+    }
+    /** Everything the decompressor will give has come: later input is trailing data (hashed, never inflated). */
+    inflatedAll() {
+        if (this.inflated)
+            return;
+        this.inflated = true;
+        this.waiting?.(); // the last write: after an early 'end', Node calls it back late, or not before _final
+        const then = this.afterInflate;
+        this.afterInflate = undefined;
+        then?.();
+    }
+    /**
+     * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
+     * write is called back. The parser and the hashes consume at once (they copy what they keep); the
+     * decompressor when it calls back for that chunk.
+     */
+    forward(chunk, callback) {
+        if (this.failed || this.inflated)
+            return callback();
+        if (!this.decompressor) {
+            if (this.tarHash !== this.blobHash)
+                this.tarHash.update(chunk); // a plain tar under a non-sha256 digest
+            this.parse(chunk);
+            return callback();
+        }
+        const release = this.hold(callback);
+        this.decompressor.write(chunk, () => release());
+    }
+    finish(callback) {
+        if (this.failed)
+            return callback();
+        const endTar = () => {
+            if (this.failed)
+                return callback();
+            try {
+                this.parser.end();
+            }
+            catch (error) {
+                this.fail(this.tarError(error));
+                return callback();
+            }
+            callback();
+            this.complete().catch((error) => this.fail(error instanceof Error ? error : new Error(String(error))));
+        };
+        if (!this.decompressor)
+            return endTar();
+        const release = this.hold(endTar);
+        if (this.inflated)
+            return release();
+        this.afterInflate = release;
+        this.decompressor.end();
+    }
+    /** `then`, wrapped as the one thing waiting: run once, by whichever comes first, its event or a failure. */
+    hold(then) {
+        const release = () => {
+            if (this.waiting !== release)
+                return;
+            this.waiting = undefined;
+            then();
+        };
+        this.waiting = release;
+        return release;
+    }
+    async complete() {
+        const [blobHex, tarHex] = await Promise.all([
+            this.blobDigest ?? this.blobHash.digest(),
+            this.tarHash === this.blobHash ? undefined : this.tarHash.digest(),
+        ]);
+        if (this.failed)
+            return;
+        const digest = this.hash ? `${this.digestAlgorithm}:${blobHex}` : '';
+        const diffId = !this.hash ? '' : tarHex === undefined ? digest : 'sha256:' + tarHex;
+        this.settle.resolve({
+            digest,
+            diffId,
+            compression: this.compression,
+            blobSize: this.blobSize,
+            size: this.collector.size,
+            files: this.collector.files,
+            entries: this.collector.entries,
+            ...(this.collector.uncaptured ? { uncaptured: this.collector.uncaptured } : {}),
+        });
+    }
+    tarError(error) {
+        if (error instanceof LayerRefusal)
+            return new InputError(`${this.blobName}: ${error.message}`);
+        if (error instanceof InputError)
+            return error;
+        if (!(error instanceof TarFormatError))
+            return error instanceof Error ? error : new Error(String(error)); // a bug, not the input
+        const detail = describeError(error);
+        const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
+        return new InputError(`${this.blobName}: ${what}`);
+    }
+    fail(error) {
+        if (this.failed)
+            return;
+        this.failed = true;
+        // Finish the hashes nobody will read: a stream left open on a hashing thread keeps that thread (and so the
+        // process) alive after the error is reported.
+        this.blobHash.digest().catch(() => undefined);
+        if (this.tarHash !== undefined && this.tarHash !== this.blobHash)
+            this.tarHash.digest().catch(() => undefined);
+        this.settle.reject(error);
+        this.waiting?.();
+    }
+}
+/** Read one layer blob from any readable stream of its stored bytes. */
+async function readLayer(stream, blobName) {
+    const reader = new LayerReader(blobName);
+    stream.on('error', (error) => reader.destroy(error));
+    stream.pipe(reader);
+    return reader.contents;
+}
+
+;// CONCATENATED MODULE: ./src/sources/stream-utils.ts
+
+const FILE_CHUNK = 1024 * 1024;
+/**
+ * A file (or part of one), read front to back into two reused buffers: while the caller works on one chunk,
+ * the next is already being read into the other (a read is a round trip to libuv's thread pool; waiting for
+ * each one left the main thread idle for about a fifth of a headers-bound audit).
+ */
+function fileChunks(path, range) {
+    let handle;
+    let closed = false;
+    let position = range?.start ?? 0;
+    const rangeEnd = range ? range.start + range.length : Infinity;
+    let end = rangeEnd;
+    const buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
+    let current = 0;
+    let ahead;
+    // Read at the file's own offset until a seek: the file may be a pipe, which has no positions.
+    let positioned = range !== undefined;
+    const readInto = async (buffer) => {
+        const want = Math.min(FILE_CHUNK, end - position);
+        if (closed || want <= 0)
+            return null;
+        handle ??= (0,promises_namespaceObject.open)(path, 'r');
+        const at = position;
+        position += want; // claimed before the read: the next read-ahead starts after it
+        const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
+        // A pipe may return less than asked without being at its end; only an empty read is the end.
+        position = at + bytesRead;
+        if (bytesRead === 0)
+            end = position;
+        return bytesRead === 0 ? null : buffer.subarray(0, bytesRead);
+    };
+    return {
+        async next() {
+            if (closed)
+                return null;
+            const chunk = await (ahead ?? readInto(buffers[current]));
+            // The read ahead goes into the other buffer, the one holding the chunk handed out by the previous call:
+            // that chunk stops being valid now, with this call.
+            current ^= 1;
+            ahead = chunk === null ? undefined : readInto(buffers[current]);
+            ahead?.catch(() => undefined); // observed by the next call
+            return chunk;
+        },
+        seek(to) {
+            // A read ahead in flight still lands in the buffer the next chunk goes into: wait for it, then drop it.
+            const restart = () => {
+                positioned = true;
+                position = to;
+                end = rangeEnd; // a read before the seek may have met the end of the file
+                return readInto(buffers[current]);
+            };
+            ahead = (ahead ?? Promise.resolve(null)).then(restart, restart);
+            ahead.catch(() => undefined);
+        },
+        close() {
+            closed = true;
+            const opened = handle;
+            handle = undefined;
+            // A read in flight finishes into a buffer nobody reads any more, then the file is closed.
+            void Promise.resolve(ahead)
+                .catch(() => undefined)
+                .then(() => opened?.then((h) => h.close()))
+                .catch(() => undefined);
+        },
+    };
+}
+/** How much of a readable may wait in `streamChunks` before it pauses the readable. */
+const STREAM_QUEUE = 4 * 1024 * 1024;
+/**
+ * Any readable (the Engine API's export stream): its chunks as they come, each fresh, none reused.
+ * Taken from "data" events, not `read()` or the async iterator, which concatenate whatever is buffered
+ * into a new buffer: a copy of every byte for nothing.
+ */
+function streamChunks(input) {
+    const queue = [];
+    let queued = 0;
+    let ended = false;
+    let failure;
+    let wake;
+    const notify = () => {
+        const waiter = wake;
+        wake = undefined;
+        waiter?.();
+    };
+    input.on('data', (chunk) => {
+        queue.push(chunk);
+        queued += chunk.length;
+        if (queued >= STREAM_QUEUE)
+            input.pause();
+        notify();
+    });
+    input.once('end', () => {
+        ended = true;
+        notify();
+    });
+    input.once('error', (error) => {
+        failure = error;
+        notify();
+    });
+    input.once('close', () => {
+        if (!ended && !failure)
+            failure = new Error('the stream closed before its end');
+        notify();
+    });
+    return {
+        async next() {
+            while (queue.length === 0 && !ended && !failure)
+                await new Promise((resolve) => (wake = resolve));
+            if (failure)
+                throw failure;
+            const chunk = queue.shift();
+            if (chunk === undefined)
+                return null;
+            queued -= chunk.length;
+            if (queued < STREAM_QUEUE && input.isPaused())
+                input.resume();
+            return chunk;
+        },
+        close() {
+            input.destroy();
+        },
+    };
+}
+/**
+ * Writes into one sink, each awaited until the sink is done with the chunk (its write callback), so that
+ * the chunk's buffer may be reused; failures are kept, not thrown, so that the caller can read on to the
+ * end of the blob before it reports them.
+ */
+class SinkWriter {
+    sink;
+    /** The first failure of the sink: an error event, a closed stream, a failed write. */
+    failure;
+    lastWrite = Promise.resolve();
+    failed;
+    constructor(sink) {
+        this.sink = sink;
+        this.failed = new Promise((resolve) => {
+            const fail = (error) => {
+                this.failure ??= error instanceof Error ? error : new Error(String(error));
+                resolve();
+            };
+            sink.once('error', fail);
+            sink.once('close', () => {
+                if (!sink.writableFinished)
+                    fail(new Error('the reader stopped early'));
+            });
+        });
+    }
+    write(chunk) {
+        if (this.failure)
+            return;
+        const written = new Promise((resolve) => {
+            this.sink.write(chunk, (error) => {
+                if (error)
+                    this.failure ??= error;
+                resolve();
+            });
+        });
+        this.lastWrite = Promise.race([written, this.failed]);
+    }
+    /** Until the sink is done with everything written so far (write callbacks come in order). */
+    settled() {
+        return this.lastWrite;
+    }
+    /** End the sink and wait for it to finish; rejects with the first failure. */
+    async end() {
+        await this.lastWrite;
+        if (!this.failure) {
+            const finished = new Promise((resolve) => this.sink.once('finish', () => resolve()));
+            this.sink.end();
+            await Promise.race([finished, this.failed]);
+        }
+        if (this.failure)
+            throw this.failure;
+    }
+}
+/** Write everything a reader yields into `sink`, then end it; resolve when the sink has finished. */
+async function pump(reader, sink) {
+    const writer = new SinkWriter(sink);
+    try {
+        for (let chunk = await reader.next(); chunk !== null; chunk = await reader.next()) {
+            writer.write(chunk);
+            await writer.settled(); // before the reader reuses the buffer
+            if (writer.failure)
+                break;
+        }
+    }
+    catch (error) {
+        sink.destroy(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+    }
+    finally {
+        reader.close();
+    }
+    await writer.end();
+}
+
+;// CONCATENATED MODULE: ./src/engine/read-located.ts
+
+
+
+
+
+/** Read one layer from its location, on this thread. */
+async function readLocatedLayer(task) {
+    return startLocatedLayer(task).contents;
+}
+/**
+ * Start reading one layer on this thread. `parsed` settles once every byte has gone through the reader:
+ * this thread is then free for the next layer, while a hashing thread may still be finishing the digest
+ * that `contents` waits for.
+ */
+function startLocatedLayer(task, watch) {
+    const { path, start, length } = task.location;
+    // A hashing thread reads the stored bytes from the file itself, rather than being handed every one of them.
+    const algorithm = task.digestAlgorithm ?? 'sha256';
+    const digest = task.hash ? hashFileRange(path, start, length, algorithm) : undefined;
+    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest, task.maxLayerBytes, algorithm);
+    watch?.(reader);
+    const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
+        if (error instanceof InputError)
+            throw error;
+        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
+    });
+    return { parsed, contents: parsed.then(() => reader.contents) };
+}
+
+;// CONCATENATED MODULE: ./src/engine/layer-threads.ts
+
+
+
+
+
+
+
+
+/**
+ * Layers read on worker threads, several at once, straight from their place in a file: the main thread keeps
+ * only the union model and the rules, which must see the layers in order. A worker is the bundle itself,
+ * started in the reader role (the CLI and the Action are single files: there is no separate script).
+ */
+const ROLE = 'image-hygiene:layer-reader';
+/** True inside a worker started by LayerThreads: the entry point then serves reads instead of running. */
+function isLayerReaderThread() {
+    return !external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === ROLE;
+}
+function serveLayerReads() {
+    hashOnThisThread(); // this thread is already off the main one
+    const port = external_node_worker_threads_.parentPort;
+    port.on('message', (task) => {
+        readLocatedLayer(task).then(({ entries, ...contents }) => {
+            const encoded = encodeEntries(entries);
+            const reply = { id: task.id, contents, entries: encoded };
+            port.postMessage(reply, [encoded.bytes.buffer]);
+        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError }));
+    });
+}
+let script;
+let configuredThreads;
+/**
+ * Called by an entry point with its own file, which can then be started as a worker. Without it (the test
+ * runner loads the sources, which no worker could load) every layer is read on the main thread.
+ * IMAGE_HYGIENE_READ_THREADS=N reads every located layer on N threads (0: none), whatever its size.
+ */
+function enableLayerThreads(entryScript) {
+    script = entryScript;
+    const setting = process.env.IMAGE_HYGIENE_READ_THREADS;
+    configuredThreads = setting !== undefined && /^\d+$/.test(setting) ? Number(setting) : undefined;
+}
+/**
+ * A blob worth a thread of its own: large and stored uncompressed, so that reading it is mostly hashing
+ * (about 0.85 s per GiB on one core). Layers of small files cost more to hand over between threads than
+ * to parse in place, and compressed ones already decompress on libuv's pool and hash on hashing threads.
+ */
+const WORTH_A_THREAD = 128 * 1024 * 1024;
+async function startsCompressed(location) {
+    const head = Buffer.alloc(4);
+    try {
+        const file = await (0,promises_namespaceObject.open)(location.path, 'r');
+        try {
+            await file.read(head, 0, head.length, location.start);
+        }
+        finally {
+            await file.close();
+        }
+    }
+    catch {
+        return true; // unreadable here: leave it to the main thread, which reports it
+    }
+    return detectCompression(head) !== 'none';
+}
+/**
+ * Which located blobs to read on threads: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
+ * otherwise the ones worth a thread, one thread per core, when at least two can run side by side.
+ */
+async function planLayerThreads(blobs) {
+    if (script === undefined || configuredThreads === 0 || blobs.length === 0)
+        return undefined;
+    let chosen = blobs;
+    let count = configuredThreads ?? (0,external_node_os_namespaceObject.availableParallelism)();
+    if (configuredThreads === undefined) {
+        const worth = [];
+        for (const blob of blobs)
+            if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location)))
+                worth.push(blob);
+        if (worth.length < 2 || count < 2)
+            return undefined;
+        chosen = worth;
+    }
+    count = Math.min(count, chosen.length);
+    try {
+        return { threads: new LayerThreads(script, count), keys: new Set(chosen.map((blob) => blob.key)) };
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
+class LayerThreads {
+    idle = [];
+    all = [];
+    queue = [];
+    pending = new Map();
+    nextId = 1;
+    broken;
+    constructor(entryScript, count) {
+        // The compile cache first, as the launchers do: the bundle is a few MB of JavaScript to compile.
+        const source = `try { require('node:module').enableCompileCache?.(); } catch {}\nrequire(${JSON.stringify(entryScript)});`;
+        for (let i = 0; i < count; i++) {
+            const worker = new external_node_worker_threads_.Worker(source, { eval: true, workerData: { role: ROLE } });
+            worker.on('message', (reply) => this.onReply(worker, reply));
+            worker.on('error', (error) => this.fail(error));
+            worker.on('exit', (code) => this.fail(new Error(`a layer reading thread stopped (exit code ${code})`)));
+            this.all.push(worker);
+            this.idle.push(worker);
+        }
+    }
+    read(task) {
+        if (this.broken)
+            return Promise.reject(this.broken);
+        const id = this.nextId++;
+        const result = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+        this.queue.push({ task, id });
+        this.dispatch();
+        return result;
+    }
+    /** Stop the threads; reads still pending fail. */
+    async close() {
+        this.fail(new Error('the layer reading threads were closed'));
+        await Promise.all(this.all.map((worker) => worker.terminate().catch(() => undefined)));
+    }
+    dispatch() {
+        while (this.idle.length > 0 && this.queue.length > 0) {
+            const worker = this.idle.shift();
+            const { task, id } = this.queue.shift();
+            worker.postMessage({ ...task, id });
+        }
+    }
+    onReply(worker, reply) {
+        this.idle.push(worker);
+        const waiter = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        this.dispatch();
+        if (!waiter)
+            return;
+        if ('error' in reply)
+            waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
+        else
+            waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const waiter of this.pending.values())
+            waiter.reject(error);
+        this.pending.clear();
+        this.queue.length = 0;
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -65611,232 +65611,6 @@ function toJsonReport(analysis, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    '|': '&#124;',
-    '`': '&#96;',
-    '\\': '&#92;',
-    '*': '&#42;',
-    _: '&#95;',
-    '~': '&#126;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '#': '&#35;',
-    '!': '&#33;',
-};
-/** Text from an image (paths, instructions) made inert for Markdown tables and HTML: it can neither break a table nor inject. */
-function cell(text) {
-    return text
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-        .replace(/[&<>"|`\\*_~[\]#!]/g, (c) => ENTITIES[c]);
-}
-/** Inline code that cannot be closed early by a backtick in the content. */
-function code(text) {
-    return `<code>${cell(text)}</code>`;
-}
-/** A message of ours, where `backticks` mark code: those spans become <code>, everything is escaped. */
-function messageCell(text) {
-    return text
-        .split('`')
-        .map((part, index) => (index % 2 === 1 ? code(part) : cell(part)))
-        .join('');
-}
-function table(header, align, rows) {
-    return [
-        `| ${header.join(' | ')} |`,
-        `|${align.map((a) => (a === 'r' ? '--:' : ':--')).join('|')}|`,
-        ...rows.map((row) => `| ${row.join(' | ')} |`),
-    ];
-}
-/** "1 layer", "3 layers". */
-function count(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/pr-markdown.ts
-
-
-
-/** The hidden marker that finds this comment again on the next push. */
-function commentMarker(header) {
-    return `<!-- image-hygiene:comment header="${encodeURIComponent(header)}" -->`;
-}
-function signed(bytes) {
-    return bytes === 0 ? '±0 B' : (bytes > 0 ? '+' : '−') + humanBytes(Math.abs(bytes));
-}
-function verdictLine(input) {
-    const { report, header } = input;
-    const { verdict, image } = report;
-    const icon = verdict.result === 'fail' ? '❌' : '✅';
-    const counts = `${count(verdict.counts.error, 'error')}, ${count(verdict.counts.warning, 'warning')}, ${count(verdict.counts.note, 'note')}`;
-    const hidden = report.waste.hiddenBytes;
-    const lines = [
-        `### ${icon} Image Hygiene: ${cell(header)} — ${verdict.result === 'fail' ? 'failed' : 'passed'}`,
-        '',
-        `${code(image.ref)} · ${cell(image.platform)} · **${humanBytes(image.totalBytes)}** in ${count(image.layerCount, 'layer')} · ` +
-            `**${humanBytes(hidden)} hidden** (${percent(report.waste.ratio)}) · ${counts} (fail-on: ${verdict.failOn})`,
-    ];
-    if (input.compareTo) {
-        const base = input.compareTo;
-        const baseIds = new Set(base.layers.map((layer) => layer.diffId));
-        const added = report.layers.filter((layer) => !baseIds.has(layer.diffId)).length;
-        const ids = new Set(report.layers.map((layer) => layer.diffId));
-        const removed = base.layers.filter((layer) => !ids.has(layer.diffId)).length;
-        lines.push('', `Compared to ${code(base.image.ref)}: size ${signed(image.totalBytes - base.image.totalBytes)}, ` +
-            `hidden ${signed(hidden - base.waste.hiddenBytes)}, ${added} new and ${count(removed, 'removed layer')}.`);
-    }
-    return lines;
-}
-function findingsSection(report) {
-    return {
-        head: report.findings.length === 0 ? ['', 'No findings.'] : ['', '#### Findings', ''],
-        tableHeader: ['Severity', 'Rule', 'Where', 'What to do'],
-        align: ['l', 'l', 'l', 'l'],
-        rows: report.findings.map((finding) => [
-            finding.severity === 'error' ? '🔴 error' : finding.severity === 'warning' ? '🟡 warning' : '⚪ note',
-            code(finding.rule),
-            finding.location ? code(`${finding.location.path}:${finding.location.line}`) : 'image',
-            messageCell(finding.message),
-        ]),
-        tail: [],
-        shown: report.findings.length,
-    };
-}
-function layersSection(input) {
-    const { report, compareTo } = input;
-    const total = report.image.totalBytes;
-    const share = (bytes) => (total === 0 ? '0.0 %' : percent(bytes / total));
-    const known = new Set(compareTo?.layers.map((layer) => layer.diffId) ?? []);
-    const rows = [];
-    const base = report.layers.slice(0, input.baseLayers);
-    if (base.length > 0) {
-        const size = base.reduce((sum, layer) => sum + layer.size, 0);
-        const hidden = base.reduce((sum, layer) => sum + layer.hiddenBytes, 0);
-        const range = base.length === 1 ? '0' : `0–${base.length - 1}`;
-        rows.push([range, humanBytes(size), share(size), humanBytes(hidden), `base image (${count(base.length, 'layer')})`]);
-    }
-    for (const layer of report.layers.slice(input.baseLayers)) {
-        const text = instructionText(layer.createdBy ?? undefined) ?? '(no history)';
-        const short = text.length > 120 ? text.slice(0, 119) + '…' : text;
-        const isNew = compareTo && !known.has(layer.diffId) ? ' 🆕' : '';
-        rows.push([String(layer.index), humanBytes(layer.size), share(layer.size), layer.hiddenBytes > 0 ? `**${humanBytes(layer.hiddenBytes)}**` : '0 B', code(short) + isNew]);
-    }
-    return {
-        head: ['', '<details open><summary><b>Layer sizes</b></summary>', ''],
-        tableHeader: ['#', 'Size', 'Share', 'Hidden', 'Instruction'],
-        align: ['r', 'r', 'r', 'r', 'l'],
-        rows,
-        tail: ['', '</details>'],
-        shown: rows.length,
-    };
-}
-function hiddenSection(report) {
-    const files = report.waste.files;
-    return {
-        head: files.length === 0 ? [] : ['', `<details><summary><b>Largest hidden files</b> (${report.waste.hiddenFileCount} in all)</summary>`, ''],
-        tableHeader: ['Size', 'Path', 'Added by', 'Hidden by', 'How'],
-        align: ['r', 'l', 'r', 'r', 'l'],
-        rows: files.map((file) => [humanBytes(file.size), code(file.path), `#${file.addedIn}`, `#${file.hiddenIn}`, file.how]),
-        tail: files.length === 0 ? [] : ['', '</details>'],
-        shown: files.length,
-    };
-}
-function renderSection(section, detailsUrl) {
-    if (section.rows.length === 0)
-        return section.head;
-    const cut = section.rows.length - section.shown;
-    const where = detailsUrl ? `: see the [job summary](${detailsUrl})` : ' (see the job summary)';
-    const more = cut > 0 ? ['', `_${cut} more rows not shown here${where}._`] : [];
-    return [...section.head, ...table(section.tableHeader, section.align, section.rows.slice(0, section.shown)), ...more, ...section.tail];
-}
-/**
- * The report as GitHub Markdown, under `maxLength` characters: when it does not fit, rows are cut
- * (hidden files first, then layers, then findings) and the cut is said.
- */
-function renderMarkdown(input, maxLength, marker) {
-    const sections = [findingsSection(input.report), layersSection(input), hiddenSection(input.report)];
-    const render = () => [
-        ...(marker ? [marker] : []),
-        ...verdictLine(input),
-        ...sections.flatMap((section) => renderSection(section, input.detailsUrl)),
-        '',
-        `<sub>image-hygiene ${cell(input.report.tool.version)} · digest ${code(input.report.image.digest)}</sub>`,
-    ].join('\n');
-    let text = render();
-    for (const section of [sections[2], sections[1], sections[0]]) {
-        while (text.length > maxLength && section.shown > 0) {
-            // Cut in large steps first, then row by row near the limit.
-            const excess = text.length - maxLength;
-            const rowLength = Math.max(1, Math.ceil(text.length / Math.max(1, sections.reduce((sum, s) => sum + s.shown, 0))));
-            section.shown = Math.max(0, section.shown - Math.max(1, Math.floor(excess / rowLength / 2)));
-            text = render();
-        }
-    }
-    return text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
-}
-
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-const LEVEL = { error: 'error', warning: 'warning', note: 'note' };
-function uri(path, root) {
-    const rel = (0,external_node_path_.isAbsolute)(path) ? (0,external_node_path_.relative)(root, path) : path;
-    return rel.split('\\').join('/').replace(/^\.\//, '');
-}
-/** SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`). */
-function toSarif(findings, options) {
-    return {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'image-hygiene',
-                        version: options.version,
-                        rules: RULES.map((rule) => ({
-                            id: rule.id,
-                            name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase()),
-                            shortDescription: { text: rule.title },
-                            fullDescription: { text: rule.help },
-                            help: { text: rule.help, markdown: rule.help },
-                            defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
-                            properties: { 'security-severity': rule.securitySeverity.toFixed(1), tags: ['security', 'container'] },
-                        })),
-                    },
-                },
-                results: findings.map((finding) => {
-                    const location = finding.location ?? (options.fallbackPath ? { path: options.fallbackPath, line: 1 } : undefined);
-                    return {
-                        ruleId: finding.rule,
-                        ruleIndex: RULES.findIndex((rule) => rule.id === finding.rule),
-                        level: LEVEL[finding.severity],
-                        message: { text: finding.message },
-                        ...(location
-                            ? {
-                                locations: [
-                                    {
-                                        physicalLocation: {
-                                            artifactLocation: { uri: uri(location.path, options.root), uriBaseId: '%SRCROOT%' },
-                                            region: { startLine: location.line },
-                                        },
-                                    },
-                                ],
-                            }
-                            : {}),
-                        ...(finding.tool ? { properties: { tool: finding.tool, path: finding.path, ...(finding.package ? { package: finding.package } : {}) } } : {}),
-                    };
-                }),
-            },
-        ],
-    };
-}
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/rules/units.ts
@@ -66011,83 +65785,511 @@ function applyOverrides(policy, overrides, name) {
     return next;
 }
 
-;// CONCATENATED MODULE: ./src/action/github-comments.ts
-const MAX_ATTEMPTS = 4;
-const MAX_WAIT_SECONDS = 60;
-function github_comments_sleep(seconds) {
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    '|': '&#124;',
+    '`': '&#96;',
+    '\\': '&#92;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '#': '&#35;',
+    '!': '&#33;',
+};
+/** Text from an image (paths, instructions) made inert for Markdown tables and HTML: it can neither break a table nor inject. */
+function cell(text) {
+    return text
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+        .replace(/[&<>"|`\\*_~[\]#!]/g, (c) => ENTITIES[c]);
+}
+/** Inline code that cannot be closed early by a backtick in the content. */
+function code(text) {
+    return `<code>${cell(text)}</code>`;
+}
+/** A message of ours, where `backticks` mark code: those spans become <code>, everything is escaped. */
+function messageCell(text) {
+    return text
+        .split('`')
+        .map((part, index) => (index % 2 === 1 ? code(part) : cell(part)))
+        .join('');
+}
+function table(header, align, rows) {
+    return [
+        `| ${header.join(' | ')} |`,
+        `|${align.map((a) => (a === 'r' ? '--:' : ':--')).join('|')}|`,
+        ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ];
+}
+/** "1 layer", "3 layers". */
+function count(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/pr-markdown.ts
+
+
+
+/** The hidden marker that finds this comment again on the next push. */
+function commentMarker(header) {
+    return `<!-- image-hygiene:comment header="${encodeURIComponent(header)}" -->`;
+}
+function signed(bytes) {
+    return bytes === 0 ? '±0 B' : (bytes > 0 ? '+' : '−') + humanBytes(Math.abs(bytes));
+}
+function verdictLine(input) {
+    const { report, header } = input;
+    const { verdict, image } = report;
+    const icon = verdict.result === 'fail' ? '❌' : '✅';
+    const counts = `${count(verdict.counts.error, 'error')}, ${count(verdict.counts.warning, 'warning')}, ${count(verdict.counts.note, 'note')}`;
+    const hidden = report.waste.hiddenBytes;
+    const lines = [
+        `### ${icon} Image Hygiene: ${cell(header)} — ${verdict.result === 'fail' ? 'failed' : 'passed'}`,
+        '',
+        `${code(image.ref)} · ${cell(image.platform)} · **${humanBytes(image.totalBytes)}** in ${count(image.layerCount, 'layer')} · ` +
+            `**${humanBytes(hidden)} hidden** (${percent(report.waste.ratio)}) · ${counts} (fail-on: ${verdict.failOn})`,
+    ];
+    if (input.compareTo) {
+        const base = input.compareTo;
+        const baseIds = new Set(base.layers.map((layer) => layer.diffId));
+        const added = report.layers.filter((layer) => !baseIds.has(layer.diffId)).length;
+        const ids = new Set(report.layers.map((layer) => layer.diffId));
+        const removed = base.layers.filter((layer) => !ids.has(layer.diffId)).length;
+        lines.push('', `Compared to ${code(base.image.ref)}: size ${signed(image.totalBytes - base.image.totalBytes)}, ` +
+            `hidden ${signed(hidden - base.waste.hiddenBytes)}, ${added} new and ${count(removed, 'removed layer')}.`);
+    }
+    return lines;
+}
+function findingsSection(report) {
+    return {
+        head: report.findings.length === 0 ? ['', 'No findings.'] : ['', '#### Findings', ''],
+        tableHeader: ['Severity', 'Rule', 'Where', 'What to do'],
+        align: ['l', 'l', 'l', 'l'],
+        rows: report.findings.map((finding) => [
+            finding.severity === 'error' ? '🔴 error' : finding.severity === 'warning' ? '🟡 warning' : '⚪ note',
+            code(finding.rule),
+            finding.location ? code(`${finding.location.path}:${finding.location.line}`) : 'image',
+            messageCell(finding.message),
+        ]),
+        tail: [],
+        shown: report.findings.length,
+    };
+}
+function layersSection(input) {
+    const { report, compareTo } = input;
+    const total = report.image.totalBytes;
+    const share = (bytes) => (total === 0 ? '0.0 %' : percent(bytes / total));
+    const known = new Set(compareTo?.layers.map((layer) => layer.diffId) ?? []);
+    const rows = [];
+    const base = report.layers.slice(0, input.baseLayers);
+    if (base.length > 0) {
+        const size = base.reduce((sum, layer) => sum + layer.size, 0);
+        const hidden = base.reduce((sum, layer) => sum + layer.hiddenBytes, 0);
+        const range = base.length === 1 ? '0' : `0–${base.length - 1}`;
+        rows.push([range, humanBytes(size), share(size), humanBytes(hidden), `base image (${count(base.length, 'layer')})`]);
+    }
+    for (const layer of report.layers.slice(input.baseLayers)) {
+        const text = instructionText(layer.createdBy ?? undefined) ?? '(no history)';
+        const short = text.length > 120 ? text.slice(0, 119) + '…' : text;
+        const isNew = compareTo && !known.has(layer.diffId) ? ' 🆕' : '';
+        rows.push([String(layer.index), humanBytes(layer.size), share(layer.size), layer.hiddenBytes > 0 ? `**${humanBytes(layer.hiddenBytes)}**` : '0 B', code(short) + isNew]);
+    }
+    return {
+        head: ['', '<details open><summary><b>Layer sizes</b></summary>', ''],
+        tableHeader: ['#', 'Size', 'Share', 'Hidden', 'Instruction'],
+        align: ['r', 'r', 'r', 'r', 'l'],
+        rows,
+        tail: ['', '</details>'],
+        shown: rows.length,
+    };
+}
+function hiddenSection(report) {
+    const files = report.waste.files;
+    return {
+        head: files.length === 0 ? [] : ['', `<details><summary><b>Largest hidden files</b> (${report.waste.hiddenFileCount} in all)</summary>`, ''],
+        tableHeader: ['Size', 'Path', 'Added by', 'Hidden by', 'How'],
+        align: ['r', 'l', 'r', 'r', 'l'],
+        rows: files.map((file) => [humanBytes(file.size), code(file.path), `#${file.addedIn}`, `#${file.hiddenIn}`, file.how]),
+        tail: files.length === 0 ? [] : ['', '</details>'],
+        shown: files.length,
+    };
+}
+function renderSection(section, detailsUrl) {
+    if (section.rows.length === 0)
+        return section.head;
+    const cut = section.rows.length - section.shown;
+    const where = detailsUrl ? `: see the [job summary](${detailsUrl})` : ' (see the job summary)';
+    const more = cut > 0 ? ['', `_${cut} more rows not shown here${where}._`] : [];
+    return [...section.head, ...table(section.tableHeader, section.align, section.rows.slice(0, section.shown)), ...more, ...section.tail];
+}
+/**
+ * The report as GitHub Markdown, under `maxLength` characters: when it does not fit, rows are cut
+ * (hidden files first, then layers, then findings) and the cut is said.
+ */
+function renderMarkdown(input, maxLength, marker) {
+    const sections = [findingsSection(input.report), layersSection(input), hiddenSection(input.report)];
+    const render = () => [
+        ...(marker ? [marker] : []),
+        ...verdictLine(input),
+        ...sections.flatMap((section) => renderSection(section, input.detailsUrl)),
+        '',
+        `<sub>image-hygiene ${cell(input.report.tool.version)} · digest ${code(input.report.image.digest)}</sub>`,
+    ].join('\n');
+    let text = render();
+    for (const section of [sections[2], sections[1], sections[0]]) {
+        while (text.length > maxLength && section.shown > 0) {
+            // Cut in large steps first, then row by row near the limit.
+            const excess = text.length - maxLength;
+            const rowLength = Math.max(1, Math.ceil(text.length / Math.max(1, sections.reduce((sum, s) => sum + s.shown, 0))));
+            section.shown = Math.max(0, section.shown - Math.max(1, Math.floor(excess / rowLength / 2)));
+            text = render();
+        }
+    }
+    return text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
+}
+
+;// CONCATENATED MODULE: ./src/action/comment-marker.ts
+/**
+ * The workflow file of this run, from GITHUB_WORKFLOW_REF (`owner/repo/.github/workflows/x.yml@refs/…`),
+ * without the ref, which changes from push to push. GITHUB_WORKFLOW (the name) when the runner gives no ref.
+ */
+function workflowOf(env) {
+    const ref = env.GITHUB_WORKFLOW_REF;
+    if (ref) {
+        const path = ref.replace(/@[^@]*$/, '');
+        const repository = env.GITHUB_REPOSITORY;
+        return repository && path.startsWith(`${repository}/`) ? path.slice(repository.length + 1) : path;
+    }
+    return env.GITHUB_WORKFLOW ?? '';
+}
+/**
+ * The hidden first line of our comment. A comment is ours only when its body starts with exactly this line
+ * (and its author is the token's identity): the values are percent-encoded, so none can end the HTML comment
+ * early or make one key's marker a prefix of another's.
+ */
+function stickyCommentMarker(key) {
+    const field = (name, value) => `${name}="${encodeURIComponent(value)}"`;
+    return `<!-- image-hygiene:comment ${field('repo', key.repository)} ${field('workflow', key.workflow)} ${field('header', key.header)} -->`;
+}
+
+;// CONCATENATED MODULE: ./src/action/github-errors.ts
+/** Connection failures worth another attempt: the next one may well get through. */
+const TRANSIENT_CODES = new Set([
+    'EAI_AGAIN',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENETDOWN',
+    'ENETRESET',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+/** The first error code down the cause chain (an AggregateError from connecting to several addresses counts). */
+function errorCode(error, depth = 0) {
+    if (typeof error !== 'object' || error === null || depth > 8)
+        return undefined;
+    const err = error;
+    if (typeof err.code === 'string')
+        return err.code;
+    for (const inner of err.errors ?? []) {
+        const code = errorCode(inner, depth + 1);
+        if (code)
+            return code;
+    }
+    return errorCode(err.cause, depth + 1);
+}
+function isTimeout(error, depth = 0) {
+    if (typeof error !== 'object' || error === null || depth > 8)
+        return false;
+    const err = error;
+    return err.name === 'TimeoutError' || err.name === 'AbortError' || isTimeout(err.cause, depth + 1);
+}
+/** GitHub's own words: the body's `message`, without the documentation link octokit appends. */
+function answerMessage(err) {
+    const data = err.response?.data;
+    const message = typeof data?.message === 'string' ? data.message : (err.message ?? '');
+    return message.split('\n')[0].trim();
+}
+function classifyGitHubError(error, timeoutSeconds) {
+    const err = (typeof error === 'object' && error !== null ? error : {});
+    if (err.response && typeof err.status === 'number') {
+        return { kind: 'answer', status: err.status, message: answerMessage(err), headers: err.response.headers ?? {} };
+    }
+    if (isTimeout(error))
+        return { kind: 'timeout', seconds: timeoutSeconds };
+    const code = errorCode(err.cause) ?? errorCode(error);
+    if (code)
+        return { kind: 'network', code, transient: TRANSIENT_CODES.has(code) };
+    return { kind: 'other', message: (err.message ?? String(error)).split('\n')[0] };
+}
+/** One line naming the cause: `cannot reach api.github.com (ENOTFOUND)`, `GitHub answered 401 Bad credentials`. */
+function describeGitHubFailure(failure, apiUrl) {
+    let host;
+    try {
+        host = new URL(apiUrl).host;
+    }
+    catch {
+        host = apiUrl;
+    }
+    switch (failure.kind) {
+        case 'answer':
+            return `GitHub answered ${failure.status}${failure.message ? ` ${failure.message}` : ''}`;
+        case 'network':
+            return `cannot reach ${host} (${failure.code})`;
+        case 'timeout':
+            return `cannot reach ${host} (no answer within ${failure.seconds} s)`;
+        case 'other':
+            return failure.message;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/github-retries.ts
+
+function seconds(text, fallback) {
+    const value = text === undefined || text.trim() === '' ? NaN : Number(text);
+    return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+/**
+ * The defaults, which IMAGE_HYGIENE_GITHUB_BACKOFF_SECONDS and IMAGE_HYGIENE_GITHUB_TIMEOUT_SECONDS override
+ * (the tests set them to run without waiting; a slow GitHub Enterprise may want a longer timeout).
+ */
+function retryPolicyFromEnv(env, now = Date.now()) {
+    const requestTimeoutSeconds = seconds(env.IMAGE_HYGIENE_GITHUB_TIMEOUT_SECONDS, 30);
+    return {
+        attempts: 4,
+        backoffSeconds: seconds(env.IMAGE_HYGIENE_GITHUB_BACKOFF_SECONDS, 2),
+        maxWaitSeconds: 60,
+        requestTimeoutSeconds,
+        deadline: now + Math.max(120, 4 * requestTimeoutSeconds) * 1000,
+    };
+}
+/** Seconds to wait before trying again, or undefined when this failure is not worth another attempt. */
+function retryWait(failure, attempt, policy) {
+    const backoff = { wait: policy.backoffSeconds * 2 ** (attempt - 1), why: 'backing off' };
+    if (failure.kind === 'timeout')
+        return backoff;
+    if (failure.kind === 'network')
+        return failure.transient ? backoff : undefined; // ENOTFOUND, ECONNREFUSED: not in seconds
+    if (failure.kind !== 'answer')
+        return undefined;
+    const { status, headers, message } = failure;
+    const retryAfter = Number(headers['retry-after']);
+    const rateLimited = status === 429 || (status === 403 && (headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message)));
+    if (!rateLimited)
+        return status >= 500 ? backoff : undefined;
+    if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+        return { wait: retryAfter, why: 'as its retry-after header asks' };
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (Number.isFinite(reset) && reset > 0)
+        return { wait: Math.max(0, reset - Date.now() / 1000), why: 'until its rate limit resets' };
+    return backoff;
+}
+function github_retries_sleep(seconds) {
     return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 }
-/** Retry what GitHub asks to be retried: rate limits (primary and secondary) and its own 5xx, a bounded number of times. */
-async function withRetries(call, log) {
+/**
+ * Retry what is worth retrying — rate limits (primary and secondary), GitHub's own 5xx, a connection reset or
+ * timed out — a bounded number of times and never past the deadline. Anything else is thrown at once.
+ */
+async function withRetries(call, policy, log) {
     for (let attempt = 1;; attempt++) {
         try {
             return await call();
         }
         catch (error) {
-            const err = error;
-            const headers = err.response?.headers ?? {};
-            const retryAfter = Number(headers['retry-after']);
-            const rateLimited = err.status === 429 || (err.status === 403 && (headers['retry-after'] !== undefined || /rate limit/i.test(err.message ?? '')));
-            const serverError = err.status !== undefined && err.status >= 500;
-            if (attempt >= MAX_ATTEMPTS || (!rateLimited && !serverError))
+            const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+            const retry = attempt < policy.attempts ? retryWait(failure, attempt, policy) : undefined;
+            if (!retry || retry.wait > policy.maxWaitSeconds || Date.now() + retry.wait * 1000 >= policy.deadline)
                 throw error;
-            const reset = Number(headers['x-ratelimit-reset']);
-            const wait = Number.isFinite(retryAfter) && retryAfter >= 0
-                ? retryAfter
-                : Number.isFinite(reset) && reset > 0 ? Math.max(1, reset - Date.now() / 1000) : 2 ** attempt;
-            if (wait > MAX_WAIT_SECONDS)
-                throw error;
-            log(`GitHub answered ${err.status}; retrying in ${Math.ceil(wait)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
-            await github_comments_sleep(wait);
+            const what = failure.kind === 'answer' ? `GitHub answered ${failure.status}` : failure.kind === 'network' ? `no connection (${failure.code})` : 'no answer';
+            log(`${what}; retrying in ${Math.ceil(retry.wait)} s, ${retry.why} (attempt ${attempt + 1} of ${policy.attempts})`);
+            await github_retries_sleep(retry.wait);
         }
-    }
-}
-async function tokenLogin(octokit) {
-    try {
-        const { data } = await octokit.rest.users.getAuthenticated();
-        return data.login;
-    }
-    catch {
-        return 'github-actions[bot]'; // GITHUB_TOKEN may not read /user; its comments are by this bot
-    }
-}
-/** Create the comment, or update the one this action left before (found by its marker and author). */
-async function upsertComment(octokit, pr, marker, body, log) {
-    try {
-        const login = await tokenLogin(octokit);
-        const comments = await withRetries(() => octokit.paginate(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 }), log);
-        const mine = comments.find((comment) => comment.body?.includes(marker) && comment.user?.login === login);
-        let limit = 65_536;
-        for (;;) {
-            try {
-                if (mine) {
-                    const { data } = await withRetries(() => octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body: body(limit) }), log);
-                    return { status: 'updated', id: data.id, url: data.html_url };
-                }
-                const { data } = await withRetries(() => octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: body(limit) }), log);
-                return { status: 'created', id: data.id, url: data.html_url };
-            }
-            catch (error) {
-                // 422 "body is too long": GitHub counts differently from us (e.g. in bytes); try once with half the room.
-                if (error.status === 422 && limit > 30_000) {
-                    limit = Math.floor(limit / 2);
-                    log(`GitHub refused the comment as too long; retrying with at most ${limit} characters`);
-                    continue;
-                }
-                throw error;
-            }
-        }
-    }
-    catch (error) {
-        const err = error;
-        if (err.status === 403 || err.status === 404) {
-            return { status: 'forbidden', message: `GitHub answered ${err.status} (${(err.message ?? '').split('\n')[0]}) when commenting` };
-        }
-        throw error;
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/github-comments.ts
+
+
+
+/**
+ * A GITHUB_TOKEN (an installation token of the GitHub Actions app) may not read /user: GitHub answers 403,
+ * and its comments are by this bot. A personal access token reads /user and posts as its user.
+ */
+const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' };
+/** The REST client, with every request abandoned after the policy's timeout (octokit waits forever by default). */
+function commentClient(token, apiUrl, policy) {
+    const octokit = getOctokit(token, { baseUrl: apiUrl });
+    octokit.hook.wrap('request', (request, options) => {
+        const left = Math.min(policy.requestTimeoutSeconds * 1000, policy.deadline - Date.now());
+        // In place: the wrapped request reads the options object the hook was given, not a copy passed to it.
+        options.request = { ...options.request, signal: AbortSignal.timeout(Math.max(1, left)) };
+        return request(options);
+    });
+    return octokit;
+}
+async function tokenIdentity(octokit, policy, log) {
+    try {
+        const { data } = await withRetries(() => octokit.rest.users.getAuthenticated(), policy, log);
+        return { login: data.login, type: data.type };
+    }
+    catch (error) {
+        const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+        if (failure.kind === 'answer' && failure.status === 403)
+            return ACTIONS_BOT;
+        throw error;
+    }
+}
+/** Ours: the body starts with our marker and the token's identity wrote it. Quoting the marker is not enough. */
+function isOurComment(comment, marker, identity) {
+    return comment.body?.startsWith(marker) === true && comment.user?.login === identity.login && comment.user.type === identity.type;
+}
+async function writeComment(octokit, pr, existing, body, policy, log) {
+    let limit = 65_536;
+    for (let shortened = false;; shortened = true) {
+        try {
+            const { data } = existing !== undefined
+                ? await withRetries(() => octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: existing, body: body(limit) }), policy, log)
+                : await withRetries(() => octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: body(limit) }), policy, log);
+            return { status: existing !== undefined ? 'updated' : 'created', id: data.id, url: data.html_url };
+        }
+        catch (error) {
+            const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+            // 422 "body is too long": GitHub counts differently from us (e.g. in bytes); try once with half the room.
+            if (failure.kind !== 'answer' || failure.status !== 422 || shortened)
+                throw error;
+            limit = Math.floor(limit / 2);
+            log(`GitHub refused the comment as too long; retrying with at most ${limit} characters`);
+        }
+    }
+}
+/**
+ * Create the comment, or update the one this action left before: the first whose body starts with `marker`
+ * and whose author is the token's identity. Never throws: any failure is returned with its cause in one line.
+ */
+async function upsertComment(octokit, pr, marker, body, options) {
+    const { policy, log } = options;
+    try {
+        const identity = await tokenIdentity(octokit, policy, log);
+        const comments = await withRetries(() => octokit.paginate(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 }), policy, log);
+        const ours = comments.find((comment) => isOurComment(comment, marker, identity));
+        return await writeComment(octokit, pr, ours?.id, body, policy, log);
+    }
+    catch (error) {
+        const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+        return { status: 'failed', cause: describeGitHubFailure(failure, options.apiUrl), failure };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
+
+
+
+
+
+
+function shouldComment(audited) {
+    const { comment } = audited.inputs;
+    return comment === 'always' || (comment === 'on-failure' && audited.result.failed);
+}
+function warnNotCommented(outcome, number) {
+    const { failure } = outcome;
+    const readOnly = failure.kind === 'answer' && (failure.status === 403 || failure.status === 404);
+    const hint = readOnly
+        ? ' The token may not write to this pull request: give the job `permissions: pull-requests: write`; pull requests from forks get a read-only token (see "Fork pull requests" in the README).'
+        : '';
+    warning(`Image Hygiene could not comment on pull request #${number}: ${outcome.cause}. The verdict, the outputs and the job summary stand.${hint}`);
+}
+/**
+ * Create or update this run's sticky comment. Never throws and never changes the exit status: a failure is
+ * one warning naming its cause. Resolves to the comment's id, or '' when there is none.
+ */
+async function commentOnPullRequest(audited, number) {
+    if (!shouldComment(audited))
+        return '';
+    const apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com';
+    const repository = process.env.GITHUB_REPOSITORY ?? `${github_context.repo.owner}/${github_context.repo.repo}`;
+    const marker = stickyCommentMarker({ repository, workflow: workflowOf(process.env), header: audited.markdown.header });
+    try {
+        const policy = retryPolicyFromEnv(process.env);
+        const outcome = await upsertComment(commentClient(audited.inputs.githubToken, apiUrl, policy), { owner: github_context.repo.owner, repo: github_context.repo.repo, number }, marker, (limit) => renderMarkdown(audited.markdown, limit - 200, marker), { policy, apiUrl, log: (message) => info(message) });
+        if (outcome.status === 'failed') {
+            warnNotCommented(outcome, number);
+            return '';
+        }
+        info(`PR comment ${outcome.status}: ${outcome.url}`);
+        return String(outcome.id);
+    }
+    catch (error) {
+        warning(`Image Hygiene could not comment on pull request #${number}: ${describeError(error)}. The verdict, the outputs and the job summary stand.`);
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
+;// CONCATENATED MODULE: ./src/action/workspace-paths.ts
+
+
+
+function within(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return !(0,external_node_path_.isAbsolute)(rel) && rel.split(external_node_path_.sep)[0] !== '..'; // `..name` is a name inside, `../name` is not
+}
+/**
+ * Where a path really leads: its realpath, or for a file not created yet, the realpath of its nearest existing
+ * parent with the missing names after it. A symbolic link whose target does not exist is refused: writing
+ * through it would create its target, wherever that is.
+ */
+function realLocation(path, input) {
+    const missing = [];
+    for (let current = path;; current = (0,external_node_path_.dirname)(current)) {
+        try {
+            return (0,external_node_path_.join)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch (error) {
+            const code = error.code;
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw new InputError(`input ${input}: ${path}: ${error.message}`);
+        }
+        if ((0,external_node_fs_namespaceObject.lstatSync)(current, { throwIfNoEntry: false })?.isSymbolicLink()) {
+            throw new InputError(`input ${input}: ${current} is a symbolic link to a path that does not exist`);
+        }
+        if ((0,external_node_path_.dirname)(current) === current)
+            return (0,external_node_path_.join)(current, ...missing.reverse());
+        missing.push((0,external_node_path_.basename)(current));
+    }
+}
+/**
+ * A path input, resolved against the workspace. It must lie inside the workspace both as written and where it
+ * really leads: a symbolic link in the checkout (which a pull request controls) must not make us read or write
+ * outside it. The path as written is returned, so messages and annotations name what the user wrote.
+ */
+function inWorkspace(path, workspace, input) {
+    const absolute = (0,external_node_path_.resolve)(workspace, path);
+    if (!within(workspace, absolute))
+        throw new InputError(`input ${input}: ${path} is outside the workspace ${workspace}`);
+    const real = realLocation(absolute, input);
+    const realWorkspace = realLocation((0,external_node_path_.resolve)(workspace), 'workspace');
+    if (!within(realWorkspace, real)) {
+        throw new InputError(`input ${input}: ${path} leads outside the workspace ${workspace} (through a symbolic link, to ${real})`);
+    }
+    return absolute;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
 
 
 
@@ -66118,13 +66320,9 @@ const schema = object({
     'resolve-digests': inputs_optional.pipe(schemas_enum(['true', 'false']).optional()),
     verify: inputs_optional.pipe(schemas_enum(['true', 'false']).optional()),
 });
-function inWorkspace(path, workspace, input) {
-    const absolute = (0,external_node_path_.resolve)(workspace, path);
-    const rel = (0,external_node_path_.relative)(workspace, absolute);
-    if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel))
-        throw new InputError(`input ${input}: ${path} is outside the workspace ${workspace}`);
-    return absolute;
-}
+/** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
+const ACTION_INPUT_NAMES = Object.keys(schema.shape);
+const DEFAULT_CONFIG = '.image-hygiene.yml';
 function parseBuildArgs(text) {
     const result = {};
     for (const raw of text.split('\n')) {
@@ -66185,6 +66383,9 @@ function readInputs(read, workspace) {
         inputs.context = inWorkspace(values.context, workspace, 'context');
     if (values.config)
         inputs.config = inWorkspace(values.config, workspace, 'config');
+    // The default policy file is the checkout's too: held to the same check as one named by the input.
+    else if ((0,external_node_fs_namespaceObject.lstatSync)((0,external_node_path_.join)(workspace, DEFAULT_CONFIG), { throwIfNoEntry: false }))
+        inputs.config = inWorkspace(DEFAULT_CONFIG, workspace, 'config');
     if (values['sarif-file'])
         inputs.sarifFile = inWorkspace(values['sarif-file'], workspace, 'sarif-file');
     for (const [key, name] of [
@@ -66206,8 +66407,140 @@ function readInputs(read, workspace) {
     return inputs;
 }
 
+;// CONCATENATED MODULE: ./src/action/outputs.ts
+
+/** The outputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
+const ACTION_OUTPUT_NAMES = ['result', 'report-file', 'total-bytes', 'hidden-bytes', 'findings', 'comment-id', 'sarif-file'];
+function setOutputs(values) {
+    for (const name of ACTION_OUTPUT_NAMES) {
+        const value = values[name];
+        if (value !== undefined)
+            setOutput(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+const LEVEL = { error: 'error', warning: 'warning', note: 'note' };
+function uri(path, root) {
+    const rel = (0,external_node_path_.isAbsolute)(path) ? (0,external_node_path_.relative)(root, path) : path;
+    return rel.split('\\').join('/').replace(/^\.\//, '');
+}
+/** SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`). */
+function toSarif(findings, options) {
+    return {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'image-hygiene',
+                        version: options.version,
+                        rules: RULES.map((rule) => ({
+                            id: rule.id,
+                            name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase()),
+                            shortDescription: { text: rule.title },
+                            fullDescription: { text: rule.help },
+                            help: { text: rule.help, markdown: rule.help },
+                            defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+                            properties: { 'security-severity': rule.securitySeverity.toFixed(1), tags: ['security', 'container'] },
+                        })),
+                    },
+                },
+                results: findings.map((finding) => {
+                    const location = finding.location ?? (options.fallbackPath ? { path: options.fallbackPath, line: 1 } : undefined);
+                    return {
+                        ruleId: finding.rule,
+                        ruleIndex: RULES.findIndex((rule) => rule.id === finding.rule),
+                        level: LEVEL[finding.severity],
+                        message: { text: finding.message },
+                        ...(location
+                            ? {
+                                locations: [
+                                    {
+                                        physicalLocation: {
+                                            artifactLocation: { uri: uri(location.path, options.root), uriBaseId: '%SRCROOT%' },
+                                            region: { startLine: location.line },
+                                        },
+                                    },
+                                ],
+                            }
+                            : {}),
+                        ...(finding.tool ? { properties: { tool: finding.tool, path: finding.path, ...(finding.package ? { package: finding.package } : {}) } } : {}),
+                    };
+                }),
+            },
+        ],
+    };
+}
+
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/action/local-results.ts
+
+
+
+
+
+
+
+const SUMMARY_LIMIT = 1_000_000;
+const MAX_ANNOTATIONS = 50;
+async function writeJson(path, value) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify(value, null, 2) + '\n');
+}
+/** Annotations on the Dockerfile lines; returns how many located findings were left out. */
+function annotate(findings) {
+    const located = findings.filter((finding) => finding.location);
+    for (const finding of located.slice(0, MAX_ANNOTATIONS)) {
+        const properties = { title: `image-hygiene ${finding.rule}`, file: finding.location.path, startLine: finding.location.line };
+        if (finding.severity === 'error')
+            error(finding.message, properties);
+        else if (finding.severity === 'warning')
+            warning(finding.message, properties);
+        else
+            notice(finding.message, properties);
+    }
+    return Math.max(0, located.length - MAX_ANNOTATIONS);
+}
+async function writeSummary(audited, notAnnotated) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    // The job summary's limit is 1 MiB of bytes; non-ASCII names take more bytes than characters.
+    let summary = renderMarkdown(audited.markdown, SUMMARY_LIMIT);
+    for (let limit = SUMMARY_LIMIT; Buffer.byteLength(summary) > SUMMARY_LIMIT;) {
+        limit = Math.floor(limit * 0.8);
+        summary = renderMarkdown(audited.markdown, limit);
+    }
+    const note = notAnnotated > 0 ? `\n\n_${notAnnotated} more findings are not annotated on the Dockerfile._\n` : '';
+    await summary_summary.addRaw(summary + note).write();
+}
+/**
+ * Everything the verdict produces without GitHub's API: the JSON report, the SARIF file, the outputs, the
+ * annotations and the job summary. Written before any API call, so no answer from GitHub can take them away.
+ */
+async function writeLocalResults(audited, workspace) {
+    const { inputs, report, result } = audited;
+    const reportFile = (0,external_node_path_.join)(process.env.RUNNER_TEMP ?? workspace, `image-hygiene-${process.env.GITHUB_JOB ?? 'report'}-${Date.now()}.json`);
+    await writeJson(reportFile, report);
+    if (inputs.sarifFile) {
+        const fallback = inputs.dockerfile ? { fallbackPath: inputs.dockerfile } : {};
+        await writeJson(inputs.sarifFile, toSarif(result.findings, { version: package_namespaceObject.rE, root: workspace, ...fallback }));
+    }
+    setOutputs({
+        result: audited.verdict.result,
+        'report-file': reportFile,
+        'total-bytes': String(report.image.totalBytes),
+        'hidden-bytes': String(report.waste.hiddenBytes),
+        findings: String(result.findings.length),
+        'sarif-file': inputs.sarifFile ?? '',
+    });
+    await writeSummary(audited, annotate(result.findings));
+}
+
 ;// CONCATENATED MODULE: ./src/action/run.ts
 
 
@@ -66223,10 +66556,11 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 
 
-
-const SUMMARY_LIMIT = 1_000_000;
-const MAX_ANNOTATIONS = 50;
 const run_TOP_FILES = 200;
+/** Exit statuses: the verdict's (0 pass, 1 fail), or 2 when the audit could not run. */
+const EXIT_PASS = 0;
+const EXIT_FAIL = 1;
+const EXIT_COULD_NOT_RUN = 2;
 function header(inputs, workspace) {
     if (inputs.commentHeader)
         return inputs.commentHeader;
@@ -66257,19 +66591,6 @@ function checkRequest(inputs, policy) {
     }
     return request;
 }
-function annotate(findings, workspace) {
-    const located = findings.filter((finding) => finding.location);
-    for (const finding of located.slice(0, MAX_ANNOTATIONS)) {
-        const properties = { title: `image-hygiene ${finding.rule}`, file: finding.location.path, startLine: finding.location.line };
-        if (finding.severity === 'error')
-            error(finding.message, properties);
-        else if (finding.severity === 'warning')
-            warning(finding.message, properties);
-        else
-            notice(finding.message, properties);
-    }
-    return Math.max(0, located.length - MAX_ANNOTATIONS);
-}
 async function compareReport(ref, platform) {
     try {
         const analysis = await auditImage({ source: ref, ...(platform ? { platform } : {}) });
@@ -66280,92 +66601,53 @@ async function compareReport(ref, platform) {
         return undefined;
     }
 }
-function shouldComment(inputs, failed) {
-    if (inputs.comment === 'never')
-        return false;
-    return inputs.comment === 'always' || failed;
+async function policyOf(inputs) {
+    return applyOverrides(await loadPolicy(inputs.config), {
+        ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+        ...(inputs.maxHiddenBytes ? { maxHiddenBytes: inputs.maxHiddenBytes } : {}),
+        ...(inputs.maxHiddenRatio ? { maxHiddenRatio: inputs.maxHiddenRatio } : {}),
+        ...(inputs.forbiddenTools ? { tools: inputs.forbiddenTools } : {}),
+    }, (key) => `input ${key === 'tools' ? 'forbidden-tools' : key}`);
 }
-/** The Action, start to end. Returns normally; failures are reported through core.setFailed. */
+/** Locations relative to the workspace: that is how annotations, comments and code scanning name files. */
+function relativeLocations(checked, workspace) {
+    return {
+        ...checked,
+        findings: checked.findings.map((finding) => finding.location ? { ...finding, location: { ...finding.location, path: (0,external_node_path_.relative)(workspace, finding.location.path) || finding.location.path } } : finding),
+    };
+}
+async function audit(workspace) {
+    const inputs = readInputs((name) => getInput(name), workspace);
+    const policy = await policyOf(inputs);
+    const result = relativeLocations(await group('Audit', () => runCheck(checkRequest(inputs, policy))), workspace);
+    const analysis = result.analysis;
+    const verdict = verdictOf(result.findings, result.failed, policy.failOn);
+    const report = toJsonReport(analysis, { version: package_namespaceObject.rE, topFiles: run_TOP_FILES, findings: result.findings, verdict });
+    const markdown = { header: header(inputs, workspace), report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
+    if (inputs.compareTo) {
+        const base = await compareReport(inputs.compareTo, inputs.platform);
+        if (base)
+            markdown.compareTo = base;
+    }
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
+    if (server && repository && runId)
+        markdown.detailsUrl = `${server}/${repository}/actions/runs/${runId}`;
+    return { inputs, policy, result, verdict, report, markdown };
+}
+/**
+ * The Action, start to end; resolves to the exit status. Everything the verdict produces (report file, SARIF,
+ * outputs, job summary, annotations) is written before GitHub is called, and a failure to comment is only a
+ * warning: the exit status is the verdict's, or EXIT_COULD_NOT_RUN when there is no verdict.
+ */
 async function runAction() {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const token = getInput('github-token');
     if (token)
         core_setSecret(token);
+    let audited;
     try {
-        const inputs = readInputs((name) => getInput(name), workspace);
-        const policy = applyOverrides(await loadPolicy(inputs.config), {
-            ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
-            ...(inputs.maxHiddenBytes ? { maxHiddenBytes: inputs.maxHiddenBytes } : {}),
-            ...(inputs.maxHiddenRatio ? { maxHiddenRatio: inputs.maxHiddenRatio } : {}),
-            ...(inputs.forbiddenTools ? { tools: inputs.forbiddenTools } : {}),
-        }, (key) => `input ${key === 'tools' ? 'forbidden-tools' : key}`);
-        const request = checkRequest(inputs, policy);
-        const checked = await group('Audit', () => runCheck(request));
-        // Locations relative to the workspace: that is how annotations, comments and code scanning name files.
-        const result = {
-            ...checked,
-            findings: checked.findings.map((finding) => finding.location ? { ...finding, location: { ...finding.location, path: (0,external_node_path_.relative)(workspace, finding.location.path) || finding.location.path } } : finding),
-        };
-        const analysis = result.analysis;
-        const verdict = verdictOf(result.findings, result.failed, policy.failOn);
-        const report = toJsonReport(analysis, { version: package_namespaceObject.rE, topFiles: run_TOP_FILES, findings: result.findings, verdict });
-        const reportFile = (0,external_node_path_.join)(process.env.RUNNER_TEMP ?? workspace, `image-hygiene-${process.env.GITHUB_JOB ?? 'report'}-${Date.now()}.json`);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(reportFile), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(reportFile, JSON.stringify(report, null, 2) + '\n');
-        const title = header(inputs, workspace);
-        const markdown = { header: title, report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
-        if (inputs.compareTo) {
-            const base = await compareReport(inputs.compareTo, inputs.platform);
-            if (base)
-                markdown.compareTo = base;
-        }
-        const runUrl = process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
-            ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
-            : undefined;
-        if (runUrl)
-            markdown.detailsUrl = runUrl;
-        const notAnnotated = annotate(result.findings, workspace);
-        // The job summary's limit is 1 MiB of bytes; non-ASCII names take more bytes than characters.
-        let summary = renderMarkdown(markdown, SUMMARY_LIMIT);
-        for (let limit = SUMMARY_LIMIT; Buffer.byteLength(summary) > SUMMARY_LIMIT;) {
-            limit = Math.floor(limit * 0.8);
-            summary = renderMarkdown(markdown, limit);
-        }
-        const summaryNote = notAnnotated > 0 ? `\n\n_${notAnnotated} more findings are not annotated on the Dockerfile._\n` : '';
-        if (process.env.GITHUB_STEP_SUMMARY)
-            await summary_summary.addRaw(summary + summaryNote).write();
-        let commentId = '';
-        const pr = github_context.payload.pull_request;
-        if (pr && shouldComment(inputs, result.failed)) {
-            const marker = commentMarker(title);
-            const outcome = await upsertComment(getOctokit(inputs.githubToken), { owner: github_context.repo.owner, repo: github_context.repo.repo, number: pr.number }, marker, (limit) => renderMarkdown(markdown, limit - 200, marker), (message) => info(message));
-            if (outcome.status === 'forbidden') {
-                warning(`${outcome.message}. The verdict and the job summary stand. Pull requests from forks get a read-only token: ` +
-                    'see "Fork pull requests" in the README for the workflow_run pattern.');
-            }
-            else {
-                commentId = String(outcome.id);
-                info(`PR comment ${outcome.status}: ${outcome.url}`);
-            }
-        }
-        let sarifFile = '';
-        if (inputs.sarifFile) {
-            const sarif = toSarif(result.findings, { version: package_namespaceObject.rE, root: workspace, ...(inputs.dockerfile ? { fallbackPath: inputs.dockerfile } : {}) });
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(inputs.sarifFile), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(inputs.sarifFile, JSON.stringify(sarif, null, 2) + '\n');
-            sarifFile = inputs.sarifFile;
-        }
-        setOutput('result', verdict.result);
-        setOutput('report-file', reportFile);
-        setOutput('total-bytes', String(report.image.totalBytes));
-        setOutput('hidden-bytes', String(report.waste.hiddenBytes));
-        setOutput('findings', String(result.findings.length));
-        setOutput('comment-id', commentId);
-        setOutput('sarif-file', sarifFile);
-        if (result.failed) {
-            const { error, warning } = verdict.counts;
-            setFailed(`Image Hygiene failed: ${error} errors, ${warning} warnings (fail-on: ${policy.failOn})`);
-        }
+        audited = await audit(workspace);
+        await writeLocalResults(audited, workspace);
     }
     catch (error) {
         setFailed(error instanceof InputError ? error.message : `Image Hygiene could not run: ${describeError(error)}`);
@@ -66374,22 +66656,49 @@ async function runAction() {
                 info(line);
         if (!(error instanceof InputError) && error instanceof Error && error.stack)
             core_debug(error.stack);
+        return EXIT_COULD_NOT_RUN;
     }
+    const pr = github_context.payload.pull_request;
+    const commentId = pr ? await commentOnPullRequest(audited, pr.number) : '';
+    setOutputs({ 'comment-id': commentId });
+    if (!audited.result.failed)
+        return EXIT_PASS;
+    const { error, warning } = audited.verdict.counts;
+    setFailed(`Image Hygiene failed: ${error} errors, ${warning} warnings (fail-on: ${audited.policy.failOn})`);
+    return EXIT_FAIL;
 }
 
 ;// CONCATENATED MODULE: ./src/action/index.ts
 
 
 
-// This bundle is also what a layer reading thread runs (see engine/layer-threads.ts).
-if (isLayerReaderThread()) {
-    serveLayerReads();
-}
-else {
+
+function main() {
     silenceDependencyWarnings();
     enableLayerThreads(__filename);
-    void runAction();
+    let settled = false;
+    // If a stream ever stalls, Node exits with code 0 once nothing is left to wait for, with no outputs: a gate
+    // must never pass that way. The step fails as "could not run".
+    process.on('exit', () => {
+        if (settled)
+            return;
+        setFailed('Image Hygiene could not run: the audit stopped before it finished (an input stream stalled)');
+        process.exitCode = EXIT_COULD_NOT_RUN;
+    });
+    runAction().then((code) => {
+        settled = true;
+        process.exitCode = code;
+    }, (error) => {
+        settled = true;
+        setFailed(`Image Hygiene could not run: internal error: ${String(error)}`);
+        process.exitCode = EXIT_COULD_NOT_RUN;
+    });
 }
+// This bundle is also what a layer reading thread runs (see engine/layer-threads.ts).
+if (isLayerReaderThread())
+    serveLayerReads();
+else
+    main();
 
 })();
 

@@ -1,4 +1,6 @@
 import { getOctokit } from '@actions/github';
+import { classifyGitHubError, describeGitHubFailure, type GitHubFailure } from './github-errors.js';
+import { withRetries, type RetryPolicy } from './github-retries.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
@@ -10,100 +12,103 @@ export interface PullRequestRef {
 
 export type CommentOutcome =
   | { status: 'created' | 'updated'; id: number; url: string }
-  /** The token may not write (a pull request from a fork): the verdict still stands, the summary is still written. */
-  | { status: 'forbidden'; message: string };
+  /** Never thrown: the verdict still stands; `cause` is one line (`GitHub answered 401 Bad credentials`). */
+  | { status: 'failed'; cause: string; failure: GitHubFailure };
 
-interface HttpError {
-  status?: number;
-  message?: string;
-  response?: { headers?: Record<string, string | undefined> };
+/** Who the token posts as. */
+export interface Identity {
+  login: string;
+  type: string;
 }
 
-const MAX_ATTEMPTS = 4;
-const MAX_WAIT_SECONDS = 60;
+/**
+ * A GITHUB_TOKEN (an installation token of the GitHub Actions app) may not read /user: GitHub answers 403,
+ * and its comments are by this bot. A personal access token reads /user and posts as its user.
+ */
+export const ACTIONS_BOT: Identity = { login: 'github-actions[bot]', type: 'Bot' };
 
-function sleep(seconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+/** The REST client, with every request abandoned after the policy's timeout (octokit waits forever by default). */
+export function commentClient(token: string, apiUrl: string, policy: RetryPolicy): Octokit {
+  const octokit = getOctokit(token, { baseUrl: apiUrl });
+  octokit.hook.wrap('request', (request, options) => {
+    const left = Math.min(policy.requestTimeoutSeconds * 1000, policy.deadline - Date.now());
+    // In place: the wrapped request reads the options object the hook was given, not a copy passed to it.
+    options.request = { ...options.request, signal: AbortSignal.timeout(Math.max(1, left)) };
+    return request(options);
+  });
+  return octokit;
 }
 
-/** Retry what GitHub asks to be retried: rate limits (primary and secondary) and its own 5xx, a bounded number of times. */
-export async function withRetries<T>(call: () => Promise<T>, log: (message: string) => void): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+async function tokenIdentity(octokit: Octokit, policy: RetryPolicy, log: (message: string) => void): Promise<Identity> {
+  try {
+    const { data } = await withRetries(() => octokit.rest.users.getAuthenticated(), policy, log);
+    return { login: data.login, type: data.type };
+  } catch (error) {
+    const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+    if (failure.kind === 'answer' && failure.status === 403) return ACTIONS_BOT;
+    throw error;
+  }
+}
+
+interface ListedComment {
+  id: number;
+  body?: string | undefined;
+  user?: { login: string; type: string } | null | undefined;
+}
+
+/** Ours: the body starts with our marker and the token's identity wrote it. Quoting the marker is not enough. */
+export function isOurComment(comment: ListedComment, marker: string, identity: Identity): boolean {
+  return comment.body?.startsWith(marker) === true && comment.user?.login === identity.login && comment.user.type === identity.type;
+}
+
+async function writeComment(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  existing: number | undefined,
+  body: (limit: number) => string,
+  policy: RetryPolicy,
+  log: (message: string) => void,
+): Promise<CommentOutcome> {
+  let limit = 65_536;
+  for (let shortened = false; ; shortened = true) {
     try {
-      return await call();
+      const { data } = existing !== undefined
+        ? await withRetries(() => octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: existing, body: body(limit) }), policy, log)
+        : await withRetries(() => octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: body(limit) }), policy, log);
+      return { status: existing !== undefined ? 'updated' : 'created', id: data.id, url: data.html_url };
     } catch (error) {
-      const err = error as HttpError;
-      const headers = err.response?.headers ?? {};
-      const retryAfter = Number(headers['retry-after']);
-      const rateLimited =
-        err.status === 429 || (err.status === 403 && (headers['retry-after'] !== undefined || /rate limit/i.test(err.message ?? '')));
-      const serverError = err.status !== undefined && err.status >= 500;
-      if (attempt >= MAX_ATTEMPTS || (!rateLimited && !serverError)) throw error;
-      const reset = Number(headers['x-ratelimit-reset']);
-      const wait = Number.isFinite(retryAfter) && retryAfter >= 0
-        ? retryAfter
-        : Number.isFinite(reset) && reset > 0 ? Math.max(1, reset - Date.now() / 1000) : 2 ** attempt;
-      if (wait > MAX_WAIT_SECONDS) throw error;
-      log(`GitHub answered ${err.status}; retrying in ${Math.ceil(wait)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
-      await sleep(wait);
+      const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+      // 422 "body is too long": GitHub counts differently from us (e.g. in bytes); try once with half the room.
+      if (failure.kind !== 'answer' || failure.status !== 422 || shortened) throw error;
+      limit = Math.floor(limit / 2);
+      log(`GitHub refused the comment as too long; retrying with at most ${limit} characters`);
     }
   }
 }
 
-async function tokenLogin(octokit: Octokit): Promise<string> {
-  try {
-    const { data } = await octokit.rest.users.getAuthenticated();
-    return data.login;
-  } catch {
-    return 'github-actions[bot]'; // GITHUB_TOKEN may not read /user; its comments are by this bot
-  }
-}
-
-/** Create the comment, or update the one this action left before (found by its marker and author). */
+/**
+ * Create the comment, or update the one this action left before: the first whose body starts with `marker`
+ * and whose author is the token's identity. Never throws: any failure is returned with its cause in one line.
+ */
 export async function upsertComment(
   octokit: Octokit,
   pr: PullRequestRef,
   marker: string,
   body: (limit: number) => string,
-  log: (message: string) => void,
+  options: { policy: RetryPolicy; apiUrl: string; log: (message: string) => void },
 ): Promise<CommentOutcome> {
+  const { policy, log } = options;
   try {
-    const login = await tokenLogin(octokit);
+    const identity = await tokenIdentity(octokit, policy, log);
     const comments = await withRetries(
       () => octokit.paginate(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 }),
+      policy,
       log,
     );
-    const mine = comments.find((comment) => comment.body?.includes(marker) && comment.user?.login === login);
-    let limit = 65_536;
-    for (;;) {
-      try {
-        if (mine) {
-          const { data } = await withRetries(
-            () => octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: mine.id, body: body(limit) }),
-            log,
-          );
-          return { status: 'updated', id: data.id, url: data.html_url };
-        }
-        const { data } = await withRetries(
-          () => octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: body(limit) }),
-          log,
-        );
-        return { status: 'created', id: data.id, url: data.html_url };
-      } catch (error) {
-        // 422 "body is too long": GitHub counts differently from us (e.g. in bytes); try once with half the room.
-        if ((error as HttpError).status === 422 && limit > 30_000) {
-          limit = Math.floor(limit / 2);
-          log(`GitHub refused the comment as too long; retrying with at most ${limit} characters`);
-          continue;
-        }
-        throw error;
-      }
-    }
+    const ours = comments.find((comment) => isOurComment(comment, marker, identity));
+    return await writeComment(octokit, pr, ours?.id, body, policy, log);
   } catch (error) {
-    const err = error as HttpError;
-    if (err.status === 403 || err.status === 404) {
-      return { status: 'forbidden', message: `GitHub answered ${err.status} (${(err.message ?? '').split('\n')[0]}) when commenting` };
-    }
-    throw error;
+    const failure = classifyGitHubError(error, policy.requestTimeoutSeconds);
+    return { status: 'failed', cause: describeGitHubFailure(failure, options.apiUrl), failure };
   }
 }

@@ -1,8 +1,10 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseBytes, parseRatio } from '../rules/units.js';
 import { parsePlatform } from '../sources/platform.js';
+import { inWorkspace } from './workspace-paths.js';
 
 /** Every input of action.yml, read and checked in this one place. */
 export interface ActionInputs {
@@ -57,14 +59,12 @@ const schema = z.object({
   verify: optional.pipe(z.enum(['true', 'false']).optional()),
 });
 
+/** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
+export const ACTION_INPUT_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export type ReadInput = (name: string) => string;
 
-function inWorkspace(path: string, workspace: string, input: string): string {
-  const absolute = resolve(workspace, path);
-  const rel = relative(workspace, absolute);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new InputError(`input ${input}: ${path} is outside the workspace ${workspace}`);
-  return absolute;
-}
+const DEFAULT_CONFIG = '.image-hygiene.yml';
 
 function parseBuildArgs(text: string): Record<string, string> {
   const result: Record<string, string> = {};
@@ -115,6 +115,8 @@ export function readInputs(read: ReadInput, workspace: string): ActionInputs {
   if (values.dockerfile) inputs.dockerfile = inWorkspace(values.dockerfile, workspace, 'dockerfile');
   if (values.context) inputs.context = inWorkspace(values.context, workspace, 'context');
   if (values.config) inputs.config = inWorkspace(values.config, workspace, 'config');
+  // The default policy file is the checkout's too: held to the same check as one named by the input.
+  else if (lstatSync(join(workspace, DEFAULT_CONFIG), { throwIfNoEntry: false })) inputs.config = inWorkspace(DEFAULT_CONFIG, workspace, 'config');
   if (values['sarif-file']) inputs.sarifFile = inWorkspace(values['sarif-file'], workspace, 'sarif-file');
   for (const [key, name] of [
     ['target', 'target'],

@@ -1,14 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentMarker } from '../../src/report/pr-markdown.js';
-import { BASE_BUSYBOX, buildImage, requireBaseImage, requireDocker } from '../support/docker-env.js';
+import { stickyCommentMarker } from '../../src/action/comment-marker.js';
+import { loadAction, matrixLegs, workflowStep, WORKFLOWS_DIR } from '../support/action-metadata.js';
+import { BASE_BUSYBOX, buildImage, removeImages, requireBaseImage, requireDocker } from '../support/docker-env.js';
 import { FakeGitHub } from '../support/fake-github.js';
-import { runAction } from '../support/run-action.js';
+import { runAction, workspaceWith } from '../support/run-action.js';
 
 const ROOT = resolve(__dirname, '../..');
 const FAILING = 'image-hygiene-test/action-churn:1';
 const PASSING = 'image-hygiene-test/scratch-nonroot:1';
 const TOKEN = 'ghs_fakeTokenValue0123456789abcdef';
+const commentMarker = (header: string) => stickyCommentMarker({ repository: 'acme/app', workflow: '.github/workflows/self-test.yml', header });
 
 describe('the Action bundle, run as the runner runs it', () => {
   const github = new FakeGitHub();
@@ -45,10 +48,11 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(body).toContain('<code>/data/big</code>');
     expect(body).toMatch(/hidden-waste/);
     expect(result.summary).toContain('Layer sizes');
+    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys(loadAction().outputs).sort());
   });
 
   it('second run: updates the same comment in place, never a second one', async () => {
-    github.addForeignComment(`${commentMarker(FAILING)}\nsomeone pasted our marker`);
+    github.addComment(`${commentMarker(FAILING)}\nsomeone pasted our marker`);
     const before = github.comments.length;
     const firstId = github.comments[0]!.id;
     github.requests.length = 0;
@@ -78,59 +82,6 @@ describe('the Action bundle, run as the runner runs it', () => {
     const body = github.comments.find((c) => c.body.startsWith(commentMarker(PASSING)))!.body;
     expect(body).toContain('✅ Image Hygiene');
     expect(body).toContain('No findings.');
-  });
-
-  it('a 403 on write (a fork\'s read-only token) is a warning; the verdict still decides', async () => {
-    github.mode = 'forbidden-write';
-    try {
-      const pass = await run({ image: PASSING, 'comment-header': 'fork leg' });
-      expect(pass.code).toBe(0);
-      expect(pass.stdout).toMatch(/::warning::GitHub answered 403 \(Resource not accessible by integration[^)]*\) when commenting/);
-      expect(pass.outputs['comment-id']).toBe('');
-      expect(pass.summary).toContain('Layer sizes');
-      const fail = await run({ image: FAILING, 'comment-header': 'fork leg' });
-      expect(fail.code).toBe(1);
-    } finally {
-      github.mode = 'normal';
-    }
-  });
-
-  it('retries after a secondary rate limit, as retry-after says', async () => {
-    github.mode = 'rate-limited-once';
-    try {
-      const result = await run({ image: PASSING, 'comment-header': 'rate limited' });
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain('GitHub answered 403; retrying in 1 s');
-      expect(github.comments.some((c) => c.body.startsWith(commentMarker('rate limited')))).toBe(true);
-    } finally {
-      github.mode = 'normal';
-    }
-  });
-
-  it('a 422 "body is too long" is retried once with a shorter comment', async () => {
-    github.mode = 'too-long-once';
-    try {
-      github.requests.length = 0;
-      const result = await run({ image: PASSING, 'comment-header': 'too long' });
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain('GitHub refused the comment as too long; retrying with at most 32768 characters');
-      const writes = github.requests.filter((r) => r.method === 'POST');
-      expect(writes).toHaveLength(2);
-      expect(String((writes[1]!.body as { body: string }).body).length).toBeLessThanOrEqual(32_768);
-    } finally {
-      github.mode = 'normal';
-    }
-  });
-
-  it('a 404 (no such pull request, or no access) is a warning, not a failure', async () => {
-    github.mode = 'no-such-pr';
-    try {
-      const result = await run({ image: PASSING, 'comment-header': 'gone' });
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/::warning::GitHub answered 404 \(Not Found[^)]*\) when commenting/);
-    } finally {
-      github.mode = 'normal';
-    }
   });
 
   it('reads an archive\'s layers on worker threads started from the Action bundle itself, with the same outputs', async () => {
@@ -174,9 +125,44 @@ describe('the Action bundle, run as the runner runs it', () => {
     ];
     for (const [inputs, message] of cases) {
       const result = await run(inputs, 'push');
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stdout).toMatch(message);
       expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace
     }
+  });
+});
+
+describe('the image-hygiene job of .github/workflows/self-test.yml, step by step as the runner runs it', () => {
+  const WORKFLOW = join(WORKFLOWS_DIR, 'self-test.yml');
+  const runId = `ih-action-${process.pid}`;
+  const github = new FakeGitHub();
+
+  beforeAll(async () => {
+    await requireDocker();
+    await github.start();
+  });
+  afterAll(async () => {
+    await github.stop();
+    await removeImages(`image-hygiene-build:${runId}-1`);
+  });
+
+  const legs = matrixLegs(WORKFLOW, 'image-hygiene');
+  it('has the legs this test expects', () => {
+    expect(legs.map((leg) => leg.name)).toEqual(['scratch', 'demo']);
+  });
+
+  it.each(legs.map((leg) => [String(leg.name), leg]))('matrix leg %s: its with: block through action.yml\'s inputs, on a checkout', async (name, leg) => {
+    const step = workflowStep(WORKFLOW, 'image-hygiene', 'audit', { matrix: leg, github: { token: TOKEN } });
+    expect(step.uses).toBe('./'); // this repository's action.yml, i.e. the bundle runAction runs
+    const workspace = await workspaceWith('fixtures');
+    const result = await runAction({ inputs: step.with, event: 'pull_request', apiUrl: github.url, workspace, token: TOKEN, extraEnv: { GITHUB_RUN_ID: runId } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.outputs.result).toBe('pass');
+    expect(result.outputs['sarif-file']).toBe(join(workspace, `image-hygiene-${name}.sarif`));
+    expect(JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8'))).toMatchObject({ version: '2.1.0' });
+    const comment = github.comments.find((c) => c.body.startsWith(commentMarker(name)));
+    expect(comment?.body).toContain(`Image Hygiene: ${name}`);
+    expect(result.outputs['comment-id']).toBe(String(comment!.id));
   });
 });

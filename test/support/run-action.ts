@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { evaluateExpressions, inputVariable, loadAction, REPO_ROOT, type ExpressionContext } from './action-metadata.js';
+import { tempDir } from './docker-env.js';
 
-export const ACTION_BUNDLE = resolve(__dirname, '../../dist/index.js');
+export const ACTION_BUNDLE = resolve(REPO_ROOT, loadAction().runs.main);
+
+export const DEFAULT_TOKEN = 'ghs_fakeTokenValue0123456789abcdef';
 
 export interface ActionRun {
   code: number;
@@ -14,14 +17,57 @@ export interface ActionRun {
 }
 
 export interface ActionEnv {
+  /** The step's `with:` block, already evaluated. Inputs action.yml does not declare are refused. */
   inputs: Record<string, string>;
   event: 'pull_request' | 'push';
   apiUrl: string;
   workspace: string;
   prNumber?: number;
+  /** What `${{ github.token }}` evaluates to (the runner's GITHUB_TOKEN). */
   token?: string;
+  /** owner/name (default acme/app). */
+  repository?: string;
+  /** The workflow file, relative to the repository (default .github/workflows/self-test.yml). */
+  workflowPath?: string;
   /** More environment for the step (tuning variables such as IMAGE_HYGIENE_READ_THREADS). */
   extraEnv?: Record<string, string>;
+  /** Node options before the bundle (e.g. a --require preload). The runner passes none. */
+  nodeArgs?: string[];
+  /** Aborting it kills the step (like cancelling the job); the outputs written so far are still returned. */
+  signal?: AbortSignal;
+}
+
+/** A fresh workspace (a checkout) holding copies of repository files, at the same relative paths; removed after the test file. */
+export async function workspaceWith(...paths: string[]): Promise<string> {
+  const workspace = await tempDir('workspace');
+  for (const path of paths) {
+    await mkdir(dirname(join(workspace, path)), { recursive: true });
+    await cp(join(REPO_ROOT, path), join(workspace, path), { recursive: true });
+  }
+  return workspace;
+}
+
+/**
+ * The step's INPUT_* variables, derived from action.yml as actions/runner derives them: each declared
+ * input is the workflow's `with:` value when given, else its `default` evaluated in the github context,
+ * else empty. An input the action does not declare is refused (the runner warns "Unexpected input(s)"
+ * and drops it: a test passing one would test nothing).
+ */
+export function inputEnvironment(given: Record<string, string>, github: Record<string, string>): Record<string, string> {
+  const declared = loadAction().inputs;
+  const names = Object.keys(declared);
+  const unexpected = Object.keys(given).filter((name) => !names.some((known) => known.toLowerCase() === name.toLowerCase()));
+  if (unexpected.length > 0) {
+    throw new Error(`Unexpected input(s) ${unexpected.map((n) => `'${n}'`).join(', ')}, valid inputs are [${names.map((n) => `'${n}'`).join(', ')}]`);
+  }
+  const context: ExpressionContext = { github };
+  const variables: Record<string, string> = {};
+  for (const [name, input] of Object.entries(declared)) {
+    const givenName = Object.keys(given).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    const value = givenName !== undefined ? given[givenName]! : input.default !== undefined ? evaluateExpressions(input.default, context) : '';
+    variables[inputVariable(name)] = value;
+  }
+  return variables;
 }
 
 /** GITHUB_OUTPUT's `name<<delimiter` blocks. */
@@ -35,30 +81,44 @@ function parseOutputs(text: string): Record<string, string> {
     for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i]!);
     outputs[match[1]!] = value.join('\n');
   }
+  const declared = Object.keys(loadAction().outputs);
+  const undeclared = Object.keys(outputs).filter((name) => !declared.includes(name));
+  if (undeclared.length > 0) throw new Error(`the Action set output(s) action.yml does not declare: ${undeclared.join(', ')}`);
   return outputs;
 }
 
-/** Run the committed Action bundle exactly as the runner does: INPUT_* variables and the GITHUB_* files. */
+function eventPayload(env: ActionEnv, repository: string): unknown {
+  const [owner, name] = repository.split('/');
+  const repo = { name, owner: { login: owner } };
+  if (env.event === 'push') return { ref: 'refs/heads/main', repository: repo };
+  const number = env.prNumber ?? 7;
+  return { action: 'synchronize', number, pull_request: { number, head: { sha: 'abc' }, base: { ref: 'main' } }, repository: repo };
+}
+
+/** Run the committed Action bundle exactly as the runner does: INPUT_* variables from action.yml and the GITHUB_* files. */
 export async function runAction(env: ActionEnv): Promise<ActionRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'image-hygiene-action-'));
+  const dir = await tempDir('action');
   const eventPath = join(dir, 'event.json');
   const outputPath = join(dir, 'output');
   const summaryPath = join(dir, 'summary.md');
-  const payload =
-    env.event === 'pull_request'
-      ? { action: 'synchronize', number: env.prNumber ?? 7, pull_request: { number: env.prNumber ?? 7, head: { sha: 'abc' }, base: { ref: 'main' } }, repository: { name: 'app', owner: { login: 'acme' } } }
-      : { ref: 'refs/heads/main', repository: { name: 'app', owner: { login: 'acme' } } };
-  await writeFile(eventPath, JSON.stringify(payload));
+  const repository = env.repository ?? 'acme/app';
+  const workflowPath = env.workflowPath ?? '.github/workflows/self-test.yml';
+  const ref = env.event === 'pull_request' ? `refs/pull/${env.prNumber ?? 7}/merge` : 'refs/heads/main';
+  await writeFile(eventPath, JSON.stringify(eventPayload(env, repository)));
   await writeFile(outputPath, '');
   await writeFile(summaryPath, '');
-  const inputs = { 'github-token': env.token ?? 'ghs_fakeTokenValue0123456789abcdef', comment: 'always', 'build-args': '', 'resolve-digests': 'true', ...env.inputs };
+  const token = env.token ?? DEFAULT_TOKEN;
+  const github = { token, repository, workflow: 'self-test', event_name: env.event, ref, api_url: env.apiUrl };
   const variables: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
     GITHUB_ACTIONS: 'true',
     GITHUB_EVENT_NAME: env.event,
     GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/app',
+    GITHUB_REPOSITORY: repository,
+    GITHUB_REF: ref,
+    GITHUB_WORKFLOW: 'self-test',
+    GITHUB_WORKFLOW_REF: `${repository}/${workflowPath}@${ref}`,
     GITHUB_API_URL: env.apiUrl,
     GITHUB_SERVER_URL: 'https://github.example',
     GITHUB_RUN_ID: '4242',
@@ -67,11 +127,13 @@ export async function runAction(env: ActionEnv): Promise<ActionRun> {
     GITHUB_STEP_SUMMARY: summaryPath,
     GITHUB_WORKSPACE: env.workspace,
     RUNNER_TEMP: dir,
+    ...inputEnvironment(env.inputs, github),
     ...env.extraEnv,
   };
-  for (const [name, value] of Object.entries(inputs)) variables[`INPUT_${name.toUpperCase()}`] = value;
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [ACTION_BUNDLE], { env: variables, cwd: env.workspace, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const args = [...(env.nodeArgs ?? []), ACTION_BUNDLE];
+    // The kill is a safety net for a hung step (it shows as code 99), not a timing assertion.
+    execFile(process.execPath, args, { env: variables, cwd: env.workspace, maxBuffer: 64 * 1024 * 1024, timeout: 110_000, killSignal: 'SIGKILL', ...(env.signal ? { signal: env.signal } : {}) }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
     });
   });
