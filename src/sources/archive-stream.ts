@@ -1,32 +1,16 @@
-import { posix } from 'node:path';
 import type { Writable } from 'node:stream';
 import { InputError, describeError } from '../errors.js';
 import { TarParser, type TarHeader } from '../layers/tar-parser.js';
 import type { ImageMeta } from '../model/image.js';
-import { resolveDockerArchive, resolveOciLayout, type ReadMember } from './resolve-image.js';
+import { ArchiveMembers, type FileNode } from './archive-members.js';
+import { resolveArchive } from './resolve-archive.js';
 import type { LayerBlob, OpenedImage, SourceOptions } from './source.js';
-import { SinkWriter, type ChunkReader } from './stream-utils.js';
+import { SinkWriter, readRange, type ChunkReader } from './stream-utils.js';
 
-/** JSON members (manifests, configs, indexes) are kept in memory; anything larger is not one of them. */
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
-const MAX_ALIAS_HOPS = 8;
-
-/** A member name as a path inside the archive, or undefined when it would point outside it. */
-function memberPath(name: string): string | undefined {
-  const normal = posix.normalize(name.replace(/^(\.\/)+/, ''));
-  if (normal.startsWith('/') || normal === '..' || normal.startsWith('../')) return undefined;
-  return normal.replace(/\/$/, '');
-}
-
-type Kind = 'json' | 'layer' | 'sniff' | 'skip';
-
-function kindOf(path: string): Kind {
-  const base = posix.basename(path);
-  if (base.endsWith('.json') || base === 'json' || base === 'oci-layout' || base === 'repositories') return 'json';
-  if (path.startsWith('blobs/')) return 'sniff';
-  if (base.endsWith('.tar') || base.endsWith('.tar.gz') || base.endsWith('.tar.zst')) return 'layer';
-  return 'skip';
-}
+/** Bytes of JSON a streamed archive may keep in all (its members cannot be read again later). */
+const MAX_KEPT_JSON = 128 * 1024 * 1024;
+/** Past this, a member of a streamed archive is not kept as JSON: no document Docker reads is larger. */
+const MAX_JSON_MEMBER = 32 * 1024 * 1024;
 
 /** The first byte that is not JSON whitespace, or undefined when there is none. */
 function firstNonSpace(bytes: Buffer): number | undefined {
@@ -37,19 +21,14 @@ function firstNonSpace(bytes: Buffer): number | undefined {
   return undefined;
 }
 
-/** The archive member being read, when it is one we keep or hand on. */
+/** The archive member being read, when its body is kept or handed on. */
 interface Member {
-  path: string;
-  /** A JSON document to keep; a blob to hand on as a layer; a blob under blobs/ that may be either. */
+  node: FileNode;
+  /** A JSON document to keep; a blob to hand on as a layer; not yet known (a stream sniffs the first bytes). */
   kind: 'json' | 'layer' | 'sniff';
-  /** The member's size, from its header. */
-  size: number;
-  /** Where its body starts in the archive. */
-  start: number;
   /** JSON bytes, or the first bytes of a sniffed blob: copies, since the archive's buffer is reused. */
   chunks: Buffer[];
   length: number;
-  tooLarge: boolean;
   /** A layer's destination once the engine asked for it; null when its bytes are to be dropped. */
   writer: SinkWriter | null | undefined;
   ended: boolean;
@@ -64,14 +43,24 @@ export interface ArchiveFile {
 /**
  * An image archive read front to back, once, from a chunk reader (a file, or the engine's export, read into
  * reused buffers): `docker save` (both layouts), an OCI archive, or the export stream of the Docker Engine
- * API. Layer blobs are handed on as they pass; JSON members are kept; the image is resolved from them at the
- * end, since archives often put manifest.json last. The archive's tar is parsed by
- * the same synchronous parser as the layers: a layer member's body goes straight to the layer reader,
- * each chunk awaited until the reader is done with it, with no stream per member in between.
+ * API. Its tar is parsed by the same synchronous parser as the layers, in passes of their own:
+ *
+ * - classification (`ArchiveMembers`): every member is recorded as Docker's extraction would leave it;
+ * - hand-off: in a regular file, every regular member is offered as a blob with its place in the file and
+ *   stepped over unread (the engine reads only the layers the image uses, later, from there); in a stream,
+ *   a member whose first byte is not `{` or `[` is handed to the layer reader as it passes, each chunk
+ *   awaited until the reader is done with it;
+ * - JSON keeping: in a stream only, JSON-looking members are kept (each up to 32 MiB, 128 MiB in all); in a
+ *   file nothing is kept, and the documents the image names are read from their place at the end;
+ * - resolution (`resolveArchive`), once the archive has been read: manifests often come last.
+ *
+ * The archive ends where Go's archive/tar ends it (the tar parser's end-of-archive rule): anything after,
+ * garbage or a second manifest.json, is never read, as `docker load` never reads it.
  */
 export function openArchiveChunks(reader: ChunkReader, label: string, options: SourceOptions, file?: ArchiveFile): OpenedImage {
-  const json = new Map<string, Buffer>();
-  const aliases = new Map<string, string>();
+  const members = new ArchiveMembers(label);
+  const seekable = file !== undefined && reader.seek !== undefined;
+  let keptJson = 0;
   let exhausted = false;
 
   const archiveError = (error: unknown): InputError => {
@@ -83,23 +72,16 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
   };
 
   let member: Member | undefined;
-  /** Set when the parser paused at the start of a layer member, for `blobs()` to hand it on. */
+  /** Set when the parser paused at the start of a member to hand on, for `blobs()`. */
   let layerStart = false;
 
   const parser = new TarParser({
     entry(header: TarHeader): boolean {
       member = undefined;
-      const path = memberPath(header.name);
-      const type = header.type;
-      if (path !== undefined && (type === 'symlink' || type === 'link')) {
-        const target = type === 'symlink' ? posix.join(posix.dirname(path), header.linkname ?? '') : header.linkname ?? '';
-        const resolved = memberPath(target);
-        if (resolved !== undefined) aliases.set(path, resolved);
-      }
-      const kind: Kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : kindOf(path);
-      if (kind === 'skip') return false;
-      member = { path: path!, kind, size: header.size, start: parser.position, chunks: [], length: 0, tooLarge: false, writer: undefined, ended: false };
-      if (kind === 'layer') startLayer();
+      const node = members.add(header.name, header.type, header.linkname, parser.position, header.size);
+      if (!node) return false;
+      member = { node, kind: seekable ? 'layer' : 'sniff', chunks: [], length: 0, writer: undefined, ended: false };
+      if (seekable) startLayer();
       return true;
     },
     body(chunk: Buffer): void {
@@ -108,18 +90,11 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
         current.writer?.write(chunk);
         return;
       }
-      current.length += chunk.length;
-      if (current.length > MAX_JSON_BYTES) {
-        current.tooLarge = true;
-        current.chunks = [];
-      } else if (!current.tooLarge) {
-        current.chunks.push(Buffer.from(chunk));
-      }
+      keepJson(current, chunk);
       if (current.kind === 'sniff') {
-        // A blob is JSON (a manifest, a config, an index) when its first non-space byte is "{".
         const first = firstNonSpace(chunk);
         if (first === undefined) return;
-        if (first === 0x7b) current.kind = 'json';
+        if (first === 0x7b || first === 0x5b) current.kind = 'json';
         else {
           current.kind = 'layer';
           startLayer();
@@ -133,12 +108,23 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
         current.kind = 'layer'; // empty, or nothing but spaces: not JSON
         startLayer();
       } else if (current.kind === 'json') {
-        if (!current.tooLarge) json.set(current.path, Buffer.concat(current.chunks, current.length));
+        if (!current.node.dropped) current.node.bytes = Buffer.concat(current.chunks, current.length);
+        current.chunks = [];
       } else {
         parser.pause(); // the end of a layer: back to whoever drives the parser
       }
     },
   });
+
+  /** A stream's JSON-looking member is kept, within the caps; past them it is dropped (a read then says so). */
+  function keepJson(current: Member, chunk: Buffer): void {
+    current.length += chunk.length;
+    keptJson += chunk.length;
+    if (current.length > MAX_JSON_MEMBER || keptJson > MAX_KEPT_JSON) {
+      current.node.dropped = true;
+      current.chunks = [];
+    } else if (!current.node.dropped) current.chunks.push(Buffer.from(chunk));
+  }
 
   function startLayer(): void {
     layerStart = true;
@@ -222,9 +208,10 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
       while (await until(() => layerStart)) {
         layerStart = false;
         const layer = member!;
+        const { key, start, size } = layer.node;
         let piped: Promise<void> | undefined;
-        const blob: LayerBlob = { key: layer.path, name: `${label}: ${layer.path}`, size: layer.size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
-        if (file && reader.seek) blob.location = { path: file.path, start: layer.start, length: layer.size };
+        const blob: LayerBlob = { key, name: `${label}: ${key}`, size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
+        if (seekable) blob.location = { path: file.path, start, length: size };
         yield blob;
         if (!piped) {
           layer.writer = null; // not asked for: drop its bytes (read later from its location, or never)
@@ -241,32 +228,20 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
     }
   }
 
-  const read: ReadMember = async (path) => {
-    const bytes = json.get(resolveAlias(path));
-    if (!bytes) throw new InputError(`${label}: ${path} is missing from the archive`);
-    return bytes;
+  /** A JSON document's bytes: kept (a stream) or read from its place in the file, within `cap`. */
+  const readNode = async (node: FileNode, cap: number): Promise<Buffer> => {
+    if (node.size > cap) throw new InputError(`${label}: ${node.key} is ${node.size} bytes, over the ${cap}-byte limit for the document it should be`);
+    if (node.bytes) return node.bytes;
+    if (!seekable) throw new InputError(`${label}: ${node.key} was not kept while the archive streamed past (not JSON, or over the limits)`);
+    return readRange(file.path, node.start, node.size);
   };
-
-  function resolveAlias(path: string): string {
-    let current = path;
-    for (let hop = 0; hop < MAX_ALIAS_HOPS; hop++) {
-      const next = aliases.get(current);
-      if (next === undefined) return current;
-      current = next;
-    }
-    throw new InputError(`${label}: ${path} is a link loop`);
-  }
 
   return {
     label,
     blobs,
     async meta(): Promise<ImageMeta> {
       if (!exhausted) throw new Error('meta() before the archive was read');
-      let meta: ImageMeta;
-      if (json.has('index.json')) meta = await resolveOciLayout(read, label, options);
-      else if (json.has('manifest.json')) meta = await resolveDockerArchive(read, label, options);
-      else throw new InputError(`${label}: neither index.json nor manifest.json found: not an image archive`);
-      return { ...meta, layers: meta.layers.map((layer) => ({ ...layer, key: resolveAlias(layer.key) })) };
+      return resolveArchive(members, readNode, label, options);
     },
     async close(): Promise<void> {
       reader.close();

@@ -161,7 +161,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     file: 'gzip-cut.tar',
     what: 'a gzip layer cut short',
     make: () => ociWithBlob('gzip', (blob) => blob.subarray(0, Math.floor(blob.length / 2))),
-    error: /gzip-cut\.tar: .*gzip data is corrupt or cut short/,
+    error: /gzip-cut\.tar: .*(gzip data is corrupt or cut short|bytes, but its descriptor says)/,
   },
   {
     file: 'zstd-corrupt.tar',
@@ -174,7 +174,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     file: 'zstd-cut.tar',
     what: 'a zstd layer cut short',
     make: () => ociWithBlob('zstd', (blob) => blob.subarray(0, Math.floor(blob.length / 2))),
-    error: /zstd-cut\.tar: .*zstd data is corrupt or cut short/,
+    error: /zstd-cut\.tar: .*(zstd data is corrupt or cut short|bytes, but its descriptor says)/,
   },
   {
     file: 'manifest-points-outside.tar',
@@ -192,7 +192,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     file: 'config-outside.tar',
     what: 'manifest.json naming a config outside the archive',
     make: () => saveWithManifest(JSON.stringify([{ Config: '../../../etc/passwd', Layers: [] }])),
-    error: /config-outside\.tar: .*(\.\.\/\.\.\/\.\.\/etc\/passwd|etc\/passwd) is missing from the archive/,
+    error: /config-outside\.tar: .*(\.\.\/\.\.\/\.\.\/etc\/passwd|etc\/passwd) (is missing from the archive|points outside the archive)/,
   },
   {
     file: 'index-missing-manifest.tar',
@@ -207,9 +207,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     file: 'index-without-platform.tar',
-    what: 'an index that has only linux/arm64',
+    what: 'an index that has only linux/arm64: with no --platform, the only image is the one audited',
     make: () => ociArchive([buildImage({ layers: [{ entries: [{ type: 'file', path: 'a', size: 1 }] }], architecture: 'arm64' })], { compression: 'gzip' }),
-    error: /index-without-platform\.tar: no image for platform linux\/amd64; available: linux\/arm64/,
+    report: { layerCount: 1, totalBytes: 1 },
   },
   {
     file: 'zero-layers.tar',

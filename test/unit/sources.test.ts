@@ -91,7 +91,7 @@ describe('every archive layout gives the same, exact analysis', () => {
     const files = new Map(swapped.files);
     files.set(`blobs/sha256/${first!.digest.slice(7)}`, files.get(`blobs/sha256/${second!.digest.slice(7)}`)!);
     const bad = write('large-swapped.tar', tarMembers([...files].map(([name, body]) => ({ header: { name }, body }))));
-    await expect(auditImage({ source: bad })).rejects.toThrow(/layer 0 .*digest mismatch/);
+    await expect(auditImage({ source: bad })).rejects.toThrow(/layer 0 .*(digest mismatch|but its descriptor says)/);
   });
 
   it('names the image by its tag and digest where the archive says them', async () => {
