@@ -307,15 +307,9 @@ class Decoder {
       if (this.bytes[this.at] !== word.charCodeAt(i)) throw this.syntax(`in literal ${word} (expecting ${JSON.stringify(word[i])})`);
       this.at++;
     }
-    this.checkDelimiter();
+    // What follows is checked by the enclosing array or object, or at the top level by decodeGo (a
+    // json.Decoder ends the value at any byte that cannot continue it: `null{}` is null).
     return word === 'true';
-  }
-
-  /** After a literal or number, the next byte must end it. */
-  private checkDelimiter(): void {
-    const byte = this.bytes[this.at];
-    if (byte === undefined || isSpace(byte) || byte === C.Comma || byte === C.CloseBrace || byte === C.CloseBracket) return;
-    throw this.syntax('after top-level value');
   }
 
   /** A number's text, checked against JSON's grammar. */
@@ -337,8 +331,6 @@ class Decoder {
       if (!isDigit(b[this.at])) throw this.syntax('in exponent of numeric literal');
       while (isDigit(b[this.at])) this.at++;
     }
-    const byte = b[this.at];
-    if (byte !== undefined && !isSpace(byte) && byte !== C.Comma && byte !== C.CloseBrace && byte !== C.CloseBracket) throw this.syntax('after top-level value');
     return Buffer.from(b.buffer, b.byteOffset + start, this.at - start).toString('latin1');
   }
 
