@@ -15667,6 +15667,7 @@ function summarise(meta, layers, filesystem) {
             digest: meta.digest,
             configDigest: meta.configDigest,
             platform: meta.platform,
+            ...(meta.platformChosen ? { platformChosen: meta.platformChosen } : {}),
             layerVerification: meta.layerVerification ?? 'sha256',
             totalBytes,
             ...(meta.annotations ? { annotations: meta.annotations } : {}),
@@ -16384,15 +16385,9 @@ class Decoder {
                 throw this.syntax(`in literal ${word} (expecting ${JSON.stringify(word[i])})`);
             this.at++;
         }
-        this.checkDelimiter();
+        // What follows is checked by the enclosing array or object, or at the top level by decodeGo (a
+        // json.Decoder ends the value at any byte that cannot continue it: `null{}` is null).
         return word === 'true';
-    }
-    /** After a literal or number, the next byte must end it. */
-    checkDelimiter() {
-        const byte = this.bytes[this.at];
-        if (byte === undefined || isSpace(byte) || byte === C.Comma || byte === C.CloseBrace || byte === C.CloseBracket)
-            return;
-        throw this.syntax('after top-level value');
     }
     /** A number's text, checked against JSON's grammar. */
     number() {
@@ -16423,9 +16418,6 @@ class Decoder {
             while (isDigit(b[this.at]))
                 this.at++;
         }
-        const byte = b[this.at];
-        if (byte !== undefined && !isSpace(byte) && byte !== C.Comma && byte !== C.CloseBrace && byte !== C.CloseBracket)
-            throw this.syntax('after top-level value');
         return Buffer.from(b.buffer, b.byteOffset + start, this.at - start).toString('latin1');
     }
     /** A string at the cursor, unquoted as Go unquotes it. */
@@ -28522,6 +28514,7 @@ function toJsonReport(analysis, options) {
             digest: analysis.image.digest,
             configDigest: analysis.image.configDigest,
             platform: analysis.image.platform,
+            ...(analysis.image.platformChosen ? { platformChosen: analysis.image.platformChosen } : {}),
             layerVerification: analysis.image.layerVerification,
             totalBytes: analysis.image.totalBytes,
             layerCount: analysis.layers.length,

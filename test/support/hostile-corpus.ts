@@ -11,6 +11,7 @@ import {
   type ImageConfig,
 } from './image-builder.ts';
 import { paxRecord, rawTar, type RawEntry } from './raw-tar.ts';
+import { ARCHIVE_CASES } from './hostile/archive-cases.ts';
 
 /** What auditing one hostile archive must end in. */
 export interface HostileCase {
@@ -21,7 +22,7 @@ export interface HostileCase {
   /** Exit 2 with one line matching this; or undefined for "a normal report". */
   error?: RegExp;
   /** For a normal report: facts that must hold in the JSON report. */
-  report?: { layerCount?: number; totalBytes?: number; hiddenBytes?: number; paths?: string[] };
+  report?: { layerCount?: number; totalBytes?: number; hiddenBytes?: number; paths?: string[]; findings?: string[] };
 }
 
 /** An image whose layers are the given raw tars (a config with matching diff ids and history). */
@@ -229,4 +230,5 @@ export const HOSTILE_CASES: HostileCase[] = [
     make: () => seededBytes(4096, 'not-a-tar'),
     error: /not-a-tar\.tar: not a tar archive/,
   },
+  ...ARCHIVE_CASES,
 ];
