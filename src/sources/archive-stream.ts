@@ -58,122 +58,163 @@ export interface ArchiveFile {
  * garbage or a second manifest.json, is never read, as `docker load` never reads it.
  */
 export function openArchiveChunks(reader: ChunkReader, label: string, options: SourceOptions, file?: ArchiveFile): OpenedImage {
-  const members = new ArchiveMembers(label);
-  const seekable = file !== undefined && reader.seek !== undefined;
-  let keptJson = 0;
-  let exhausted = false;
-
-  const archiveError = (error: unknown): InputError => {
-    if (error instanceof InputError) return error;
-    const detail = describeError(error);
-    if (/end of data/i.test(detail)) return new InputError(`${label}: the archive is cut short`);
-    if (/tar header|unknown format|invalid header/i.test(detail)) return new InputError(`${label}: not a tar archive (${detail})`);
-    return new InputError(`${label}: cannot read the archive (${detail})`);
+  const archive = new ArchiveStream(reader, label, file);
+  return {
+    label,
+    blobs: () => archive.blobs(),
+    async meta(): Promise<ImageMeta> {
+      if (!archive.exhausted) throw new Error('meta() before the archive was read');
+      return resolveArchive(archive.members, (node, cap) => archive.readNode(node, cap), label, options);
+    },
+    async close(): Promise<void> {
+      reader.close();
+    },
   };
+}
 
-  let member: Member | undefined;
+function archiveError(error: unknown, label: string): InputError {
+  if (error instanceof InputError) return error;
+  const detail = describeError(error);
+  if (/end of data/i.test(detail)) return new InputError(`${label}: the archive is cut short`);
+  if (/tar header|unknown format|invalid header/i.test(detail)) return new InputError(`${label}: not a tar archive (${detail})`);
+  return new InputError(`${label}: cannot read the archive (${detail})`);
+}
+
+/** One pass over an archive: the parser's handlers classify and keep; the driver feeds it, hands on and seeks. */
+class ArchiveStream {
+  readonly members: ArchiveMembers;
+  exhausted = false;
+  private readonly seekable: boolean;
+  private readonly parser: TarParser;
+  private keptJson = 0;
+  private member: Member | undefined;
   /** Set when the parser paused at the start of a member to hand on, for `blobs()`. */
-  let layerStart = false;
+  private layerStart = false;
+  // The driver's place: the chunk in hand and how much of it the parser has consumed.
+  private chunk: Buffer | null = null;
+  private offset = 0;
+  private ended = false;
+  private fatal: unknown;
 
-  const parser = new TarParser({
-    entry(header: TarHeader): boolean {
-      member = undefined;
-      const node = members.add(header.name, header.type, header.linkname, parser.position, header.size);
-      if (!node) return false;
-      member = { node, kind: seekable ? 'layer' : 'sniff', chunks: [], length: 0, writer: undefined, ended: false };
-      if (seekable) startLayer();
-      return true;
-    },
-    body(chunk: Buffer): void {
-      const current = member!;
-      if (current.kind === 'layer') {
-        current.writer?.write(chunk);
-        return;
+  constructor(
+    private readonly reader: ChunkReader,
+    private readonly label: string,
+    private readonly file: ArchiveFile | undefined,
+  ) {
+    this.members = new ArchiveMembers(label);
+    this.seekable = file !== undefined && reader.seek !== undefined;
+    this.parser = new TarParser({ entry: (header) => this.entry(header), body: (chunk) => this.body(chunk), bodyEnd: () => this.bodyEnd() });
+  }
+
+  // --- classification: each member recorded as Docker's extraction leaves it -------------------------
+
+  private entry(header: TarHeader): boolean {
+    this.member = undefined;
+    const node = this.members.add(header.name, header.type, header.linkname, this.parser.position, header.size);
+    if (!node) return false;
+    this.member = { node, kind: this.seekable ? 'layer' : 'sniff', chunks: [], length: 0, writer: undefined, ended: false };
+    if (this.seekable) this.startLayer();
+    return true;
+  }
+
+  private body(chunk: Buffer): void {
+    const current = this.member!;
+    if (current.kind === 'layer') {
+      current.writer?.write(chunk);
+      return;
+    }
+    this.keepJson(current, chunk);
+    if (current.kind === 'sniff') {
+      const first = firstNonSpace(chunk);
+      if (first === undefined) return;
+      if (first === 0x7b || first === 0x5b) current.kind = 'json';
+      else {
+        current.kind = 'layer';
+        this.startLayer();
       }
-      keepJson(current, chunk);
-      if (current.kind === 'sniff') {
-        const first = firstNonSpace(chunk);
-        if (first === undefined) return;
-        if (first === 0x7b || first === 0x5b) current.kind = 'json';
-        else {
-          current.kind = 'layer';
-          startLayer();
-        }
-      }
-    },
-    bodyEnd(): void {
-      const current = member!;
-      current.ended = true;
-      if (current.kind === 'sniff') {
-        current.kind = 'layer'; // empty, or nothing but spaces: not JSON
-        startLayer();
-      } else if (current.kind === 'json') {
-        if (!current.node.dropped) current.node.bytes = Buffer.concat(current.chunks, current.length);
-        current.chunks = [];
-      } else {
-        parser.pause(); // the end of a layer: back to whoever drives the parser
-      }
-    },
-  });
+    }
+  }
+
+  private bodyEnd(): void {
+    const current = this.member!;
+    current.ended = true;
+    if (current.kind === 'sniff') {
+      current.kind = 'layer'; // empty, or nothing but spaces: not JSON
+      this.startLayer();
+    } else if (current.kind === 'json') {
+      if (!current.node.dropped) current.node.bytes = Buffer.concat(current.chunks, current.length);
+      current.chunks = [];
+    } else {
+      this.parser.pause(); // the end of a layer: back to whoever drives the parser
+    }
+  }
+
+  // --- JSON keeping (streams only) --------------------------------------------------------------------
 
   /** A stream's JSON-looking member is kept, within the caps; past them it is dropped (a read then says so). */
-  function keepJson(current: Member, chunk: Buffer): void {
+  private keepJson(current: Member, chunk: Buffer): void {
     current.length += chunk.length;
-    keptJson += chunk.length;
-    if (current.length > MAX_JSON_MEMBER || keptJson > MAX_KEPT_JSON) {
+    this.keptJson += chunk.length;
+    if (current.length > MAX_JSON_MEMBER || this.keptJson > MAX_KEPT_JSON) {
       current.node.dropped = true;
       current.chunks = [];
     } else if (!current.node.dropped) current.chunks.push(Buffer.from(chunk));
   }
 
-  function startLayer(): void {
-    layerStart = true;
-    parser.pause();
+  /** A JSON document's bytes: kept (a stream) or read from its place in the file, within `cap`. */
+  async readNode(node: FileNode, cap: number): Promise<Buffer> {
+    if (node.size > cap) throw new InputError(`${this.label}: ${node.key} is ${node.size} bytes, over the ${cap}-byte limit for the document it should be`);
+    if (node.bytes) return node.bytes;
+    if (!this.seekable) throw new InputError(`${this.label}: ${node.key} was not kept while the archive streamed past (not JSON, or over the limits)`);
+    return readRange(this.file!.path, node.start, node.size);
   }
 
-  // The driver: feeds the parser from the reader, waiting for the layer's reader before the buffer is reused.
-  let chunk: Buffer | null = null;
-  let offset = 0;
-  let ended = false;
-  let fatal: unknown;
+  // --- the driver: feeds the parser, waiting for a layer's reader before the buffer is reused ---------
+
+  private startLayer(): void {
+    this.layerStart = true;
+    this.parser.pause();
+  }
 
   /** One parser step; false at the end of the archive. */
-  async function step(): Promise<boolean> {
-    if (fatal !== undefined) throw fatal;
+  private async step(): Promise<boolean> {
+    if (this.fatal !== undefined) throw this.fatal;
     try {
-      await member?.writer?.settled();
-      if (chunk === null || offset >= chunk.length) {
-        if (ended) return false;
-        chunk = await reader.next();
-        offset = 0;
-        if (chunk === null) {
-          ended = true;
-          parser.end();
+      await this.member?.writer?.settled();
+      if (this.chunk === null || this.offset >= this.chunk.length) {
+        if (this.ended) return false;
+        this.chunk = await this.reader.next();
+        this.offset = 0;
+        if (this.chunk === null) {
+          this.ended = true;
+          this.parser.end();
           return false;
         }
       }
-      offset += parser.write(offset === 0 ? chunk : chunk.subarray(offset));
+      this.offset += this.parser.write(this.offset === 0 ? this.chunk : this.chunk.subarray(this.offset));
       return true;
     } catch (error) {
-      fatal = error;
+      this.fatal = error;
       throw error;
     }
   }
 
   /** Drive the parser until `done()`; false if the archive ended first. */
-  async function until(done: () => boolean): Promise<boolean> {
-    while (!done()) if (!(await step())) return false;
+  private async until(done: () => boolean): Promise<boolean> {
+    while (!done()) if (!(await this.step())) return false;
     return true;
   }
 
+  // --- layer hand-off and seeking ---------------------------------------------------------------------
+
   /** Hand a layer member's bytes to `sink`; always reads to the member's end, whatever the sink does. */
-  async function pipeMember(layer: Member, sink: Writable): Promise<void> {
+  private async pipeMember(layer: Member, sink: Writable): Promise<void> {
     const writer = new SinkWriter(sink);
     layer.writer = writer;
     for (const head of layer.chunks) writer.write(head);
     layer.chunks = [];
     try {
-      if (!(await until(() => layer.ended))) throw new Error('Unexpected end of data');
+      if (!(await this.until(() => layer.ended))) throw new Error('Unexpected end of data');
     } catch (error) {
       layer.writer = null;
       sink.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -183,68 +224,48 @@ export function openArchiveChunks(reader: ChunkReader, label: string, options: S
   }
 
   /** Step over the rest of a member without reading it: within the chunk in hand, or by seeking past it. */
-  function skipMember(layer: Member): void {
+  private skipMember(layer: Member): void {
     if (layer.ended) return;
     // The parser has consumed the archive up to `offset` in the chunk in hand.
-    const chunkStart = parser.position - offset;
-    parser.skipBody();
+    const chunkStart = this.parser.position - this.offset;
+    this.parser.skipBody();
     layer.ended = true;
-    const to = parser.position;
-    if (to > file!.size) {
-      fatal = new Error('Unexpected end of data');
-      throw fatal;
+    const to = this.parser.position;
+    if (to > this.file!.size) {
+      this.fatal = new Error('Unexpected end of data');
+      throw this.fatal;
     }
-    if (chunk !== null && to <= chunkStart + chunk.length) {
-      offset = to - chunkStart;
+    if (this.chunk !== null && to <= chunkStart + this.chunk.length) {
+      this.offset = to - chunkStart;
       return;
     }
-    reader.seek!(to);
-    chunk = null;
-    offset = 0;
+    this.reader.seek!(to);
+    this.chunk = null;
+    this.offset = 0;
   }
 
-  async function* blobs(): AsyncGenerator<LayerBlob> {
+  async *blobs(): AsyncGenerator<LayerBlob> {
     try {
-      while (await until(() => layerStart)) {
-        layerStart = false;
-        const layer = member!;
+      while (await this.until(() => this.layerStart)) {
+        this.layerStart = false;
+        const layer = this.member!;
         const { key, start, size } = layer.node;
         let piped: Promise<void> | undefined;
-        const blob: LayerBlob = { key, name: `${label}: ${key}`, size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
-        if (seekable) blob.location = { path: file.path, start, length: size };
+        const blob: LayerBlob = { key, name: `${this.label}: ${key}`, size, pipeTo: (sink) => (piped ??= this.pipeMember(layer, sink)) };
+        if (this.seekable) blob.location = { path: this.file!.path, start, length: size };
         yield blob;
         if (!piped) {
           layer.writer = null; // not asked for: drop its bytes (read later from its location, or never)
           layer.chunks = [];
-          if (blob.location) skipMember(layer);
-          else if (!(await until(() => layer.ended))) break;
+          if (blob.location) this.skipMember(layer);
+          else if (!(await this.until(() => layer.ended))) break;
         }
       }
     } catch (error) {
-      throw archiveError(error);
+      throw archiveError(error, this.label);
     } finally {
-      exhausted = true;
-      reader.close();
+      this.exhausted = true;
+      this.reader.close();
     }
   }
-
-  /** A JSON document's bytes: kept (a stream) or read from its place in the file, within `cap`. */
-  const readNode = async (node: FileNode, cap: number): Promise<Buffer> => {
-    if (node.size > cap) throw new InputError(`${label}: ${node.key} is ${node.size} bytes, over the ${cap}-byte limit for the document it should be`);
-    if (node.bytes) return node.bytes;
-    if (!seekable) throw new InputError(`${label}: ${node.key} was not kept while the archive streamed past (not JSON, or over the limits)`);
-    return readRange(file.path, node.start, node.size);
-  };
-
-  return {
-    label,
-    blobs,
-    async meta(): Promise<ImageMeta> {
-      if (!exhausted) throw new Error('meta() before the archive was read');
-      return resolveArchive(members, readNode, label, options);
-    },
-    async close(): Promise<void> {
-      reader.close();
-    },
-  };
 }

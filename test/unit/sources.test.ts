@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/analysis/analyze.js';
 import { auditImage } from '../../src/audit.js';
 import { defaultPlatform } from '../../src/sources/platform.js';
-import { buildImage, dockerSaveLegacy, dockerSaveOci, ociArchive, ociLayout, tarMembers, writeOciLayout } from '../support/image-builder.js';
+import { gzipSync } from 'node:zlib';
+import { buildImage, compress, dockerSaveLegacy, dockerSaveOci, ociArchive, ociLayout, tarMembers, writeOciLayout } from '../support/image-builder.js';
 import { LONG_NAME, UNICODE_NAME, richExpected, richImage } from '../support/rich-image.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-sources-'));
@@ -30,6 +31,9 @@ const sources: Array<[string, () => string]> = [
   ['OCI archive, metadata before blobs', () => write('oci-meta-first.tar', ociArchive(built, { compression: 'gzip', order: 'metadata-first' }))],
   ['OCI layout directory, zstd', () => (writeOciLayout(join(dir, 'layout'), built, { compression: 'zstd' }), 'oci:' + join(dir, 'layout'))],
   ['docker-archive: prefix', () => 'docker-archive:' + write('prefixed.tar', dockerSaveLegacy(built))],
+  // docker load decompresses the archive first: `docker save | gzip` loads, and so it must read.
+  ['docker save | gzip', () => write('saved.tar.gz', gzipSync(dockerSaveLegacy(built, { repoTag: 'rich/app:1' })))],
+  ['docker save (Docker 25+) | zstd', () => write('saved.tar.zst', compress(dockerSaveOci(built, { repoTag: 'rich/app:1' }), 'zstd'))],
 ];
 
 function comparable(analysis: Analysis): unknown {

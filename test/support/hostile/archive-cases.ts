@@ -1,4 +1,5 @@
 // Hostile archives at the level of the outer archive and its JSON (the layer tars are the tar corpus's).
+import { gzipSync } from 'node:zlib';
 import { buildImage, dockerSaveLegacy, dockerSaveOci, ociLayout, sha256, tarMembers, type TarMember } from '../image-builder.ts';
 import type { HostileCase } from '../hostile-corpus.ts';
 
@@ -137,6 +138,21 @@ export const ARCHIVE_CASES: HostileCase[] = [
       return tarMembers(asMembers([...files].map(([name, body]) => ({ name, body }))));
     },
     error: /archive-unknown-digest-algorithm\.tar: index\.json: field manifests\.0\.digest: digest algorithm "md5" is not one that can be verified/,
+  },
+  {
+    file: 'archive-bzip2.tar',
+    what: 'an archive compressed with bzip2, which docker load reads and Node cannot: one line that says so',
+    make: () => Buffer.concat([Buffer.from('BZh91AY&SY'), Buffer.alloc(200, 0x42)]),
+    error: /archive-bzip2\.tar: the archive is compressed with bzip2, which this tool does not read/,
+  },
+  {
+    file: 'archive-gzip-cut.tar',
+    what: 'a docker save | gzip cut in half: one line',
+    make: () => {
+      const gz = gzipSync(dockerSaveLegacy(clean));
+      return gz.subarray(0, Math.floor(gz.length / 2));
+    },
+    error: /archive-gzip-cut\.tar: (the archive is cut short|cannot read the archive)/,
   },
 ];
 
