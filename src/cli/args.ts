@@ -181,7 +181,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     args.platform = values.platform;
   }
   if (values.image !== undefined) {
-    if (build || !/^(?:docker-archive:|oci-archive:|oci:)?/.test(source ?? '')) throw new InputError('--image only applies to an archive or OCI layout');
+    if (build) throw new InputError('--image only applies to an archive or OCI layout (it chooses among the images it holds)');
     args.image = values.image;
   }
   if (build) {
