@@ -127,7 +127,9 @@ class ArchiveStream {
     if (current.kind === 'sniff') {
       const first = firstNonSpace(chunk);
       if (first === undefined) return;
-      if (first === 0x7b || first === 0x5b) current.kind = 'json';
+      // A layer tar whose first entry's name starts with { or [ still has ustar's magic at 257.
+      const tar = current.length === chunk.length && chunk.length >= 262 && chunk.toString('latin1', 257, 262) === 'ustar';
+      if ((first === 0x7b || first === 0x5b) && !tar) current.kind = 'json';
       else {
         current.kind = 'layer';
         this.startLayer();
