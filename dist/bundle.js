@@ -48082,6 +48082,24 @@ async function pump(reader, sink) {
     }
     await writer.end();
 }
+/** `length` bytes of a file from `start`, read whole (small documents); a file shorter than that is an error. */
+async function readRange(path, start, length) {
+    const handle = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.alloc(length);
+        let done = 0;
+        while (done < length) {
+            const { bytesRead } = await handle.read(buffer, done, length - done, start + done);
+            if (bytesRead === 0)
+                throw new Error(`${path}: cut short`);
+            done += bytesRead;
+        }
+        return buffer;
+    }
+    finally {
+        await handle.close();
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/engine/read-located.ts
 
@@ -53967,6 +53985,7 @@ function summarise(meta, layers, filesystem) {
             digest: meta.digest,
             configDigest: meta.configDigest,
             platform: meta.platform,
+            ...(meta.platformChosen ? { platformChosen: meta.platformChosen } : {}),
             layerVerification: meta.layerVerification ?? 'sha256',
             totalBytes,
             ...(meta.annotations ? { annotations: meta.annotations } : {}),
@@ -54271,6 +54290,1007 @@ var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 var tar_fs = __nccwpck_require__(5645);
 // EXTERNAL MODULE: ./src/reference.ts
 var reference = __nccwpck_require__(8286);
+;// CONCATENATED MODULE: ./src/sources/archive-members.ts
+
+
+const MAX_LINKS = 255; // moby/sys/symlink's limit
+const newDir = () => ({ kind: 'dir', children: new Map() });
+/** What Docker's extraction does to one member, and how the archive's paths resolve afterwards. */
+class ArchiveMembers {
+    label;
+    root = newDir();
+    seen = new Map();
+    /** containerd: the last regular member of each cleaned name. */
+    lastRegular = new Map();
+    /** containerd: the regular members named exactly `oci-layout`, in order (each is decoded into one value). */
+    ociLayouts = [];
+    /** Every file node, in archive order (for a stream: to know which bodies to keep). */
+    files = [];
+    constructor(label) {
+        this.label = label;
+    }
+    /** Record one member; returns the file node when it is a regular file (its body may be kept or handed on). */
+    add(name, type, linkname, start, size) {
+        const containerdName = external_node_path_.posix.normalize(name) === '.' ? '.' : external_node_path_.posix.normalize(name).replace(/\/$/, '');
+        const parts = this.parts(name);
+        if (parts === undefined)
+            throw new InputError(`${this.label}: member ${JSON.stringify(name)} points outside the archive (docker load refuses it)`);
+        if (parts.length === 0)
+            return undefined; // the root itself
+        const parent = this.mkdirs(parts.slice(0, -1));
+        const base = parts[parts.length - 1];
+        const existing = parent.children.get(base);
+        let node;
+        switch (type) {
+            case 'directory':
+                if (existing?.kind === 'dir')
+                    return undefined;
+                node = newDir();
+                break;
+            case 'symlink':
+                node = { kind: 'symlink', target: linkname ?? '' };
+                break;
+            case 'link': {
+                const target = this.lookup(this.parts(linkname ?? ''), false);
+                if (target === undefined || target.kind === 'dir')
+                    throw new InputError(`${this.label}: member ${JSON.stringify(name)} is a hard link to ${JSON.stringify(linkname)}, which ${target ? 'is a directory' : 'does not exist'} (docker load refuses it)`);
+                node = target;
+                break;
+            }
+            case 'file':
+            case 'contiguous-file': {
+                const path = parts.join('/');
+                const ordinal = (this.seen.get(path) ?? 0) + 1;
+                this.seen.set(path, ordinal);
+                const file = { kind: 'file', key: ordinal === 1 ? path : `${path} (member ${ordinal})`, path, start, size };
+                this.files.push(file);
+                this.lastRegular.set(containerdName, file);
+                if (containerdName === 'oci-layout')
+                    this.ociLayouts.push(file);
+                node = file;
+                break;
+            }
+            default:
+                node = { kind: 'special', what: type ?? 'an unknown type' };
+        }
+        parent.children.set(base, node);
+        return node.kind === 'file' && type !== 'link' ? node : undefined;
+    }
+    /**
+     * The regular file a path names after extraction, following symlinks in scope; undefined when nothing is
+     * there. Anything else there is refused with one line naming the path.
+     */
+    resolve(path) {
+        const parts = this.parts(path);
+        // FollowSymlinkInScope refuses a path that is outside the root before it looks at anything.
+        if (parts === undefined)
+            throw new InputError(`${this.label}: ${path} points outside the archive`);
+        const node = this.lookup(parts, true);
+        if (node === undefined)
+            return undefined;
+        if (node.kind === 'file')
+            return node;
+        const what = node.kind === 'dir' ? 'a directory' : node.kind === 'special' ? `a ${node.what}` : 'a symlink';
+        throw new InputError(`${this.label}: ${path} is ${what}, not a file`);
+    }
+    /** A member name as path components from the root; undefined when it climbs out of the root. */
+    parts(name) {
+        const parts = [];
+        for (const part of name.split('/')) {
+            if (part === '' || part === '.')
+                continue;
+            if (part === '..') {
+                if (parts.length === 0)
+                    return undefined;
+                parts.pop();
+            }
+            else
+                parts.push(part);
+        }
+        return parts;
+    }
+    /** Create the directories of `parts` as MkdirAll does, following symlinks among them. */
+    mkdirs(parts) {
+        let dir = this.root;
+        for (let i = 0; i < parts.length; i++) {
+            const child = dir.children.get(parts[i]);
+            if (child === undefined) {
+                const made = newDir();
+                dir.children.set(parts[i], made);
+                dir = made;
+            }
+            else if (child.kind === 'dir')
+                dir = child;
+            else if (child.kind === 'symlink') {
+                const target = this.lookup(this.parts(parts.slice(0, i + 1).join('/')) ?? [], true);
+                if (target?.kind !== 'dir')
+                    throw new InputError(`${this.label}: member path ${parts.join('/')} goes through ${parts.slice(0, i + 1).join('/')}, which is not a directory (docker load refuses it)`);
+                dir = target;
+            }
+            else
+                throw new InputError(`${this.label}: member path ${parts.join('/')} goes through ${parts.slice(0, i + 1).join('/')}, which is not a directory (docker load refuses it)`);
+        }
+        return dir;
+    }
+    /** Walk components from the root, following symlinks (the last one only when `followLast`), within the root. */
+    lookup(parts, followLast) {
+        if (parts === undefined)
+            return undefined;
+        let links = 0;
+        const pending = [...parts].reverse();
+        const stack = [this.root];
+        let node = this.root;
+        while (pending.length > 0) {
+            const part = pending.pop();
+            const dir = stack[stack.length - 1];
+            if (part === '' || part === '.')
+                continue;
+            if (part === '..') {
+                if (stack.length > 1)
+                    stack.pop();
+                node = stack[stack.length - 1];
+                continue;
+            }
+            const child = dir.children.get(part);
+            if (child === undefined)
+                return undefined;
+            if (child.kind === 'symlink' && (pending.length > 0 || followLast)) {
+                if (++links > MAX_LINKS)
+                    throw new InputError(`${this.label}: too many symlinks resolving ${parts.join('/')}`);
+                if (child.target.startsWith('/'))
+                    stack.length = 1;
+                pending.push(...child.target.split('/').reverse());
+                node = stack[stack.length - 1];
+                continue;
+            }
+            node = child;
+            if (pending.length > 0) {
+                if (child.kind !== 'dir')
+                    return undefined;
+                stack.push(child);
+            }
+        }
+        return node;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/go-json.ts
+/**
+ * JSON decoded as Go's `encoding/json` decodes it into a Go struct, for the documents Docker reads
+ * (moby's image/tarexport and image packages, containerd's archive importer, image-spec's types).
+ * JSON.parse gives a different answer on exactly the inputs an attacker would pick, so every rule below is
+ * Go's (decode.go and fold.go of Go 1.19, the Go of Docker 20.10; current Go agrees on each one):
+ *
+ * - An object key picks the field whose JSON name equals it; failing that, the field whose name equals it
+ *   case-insensitively (ASCII letters, plus U+017F ≡ s and U+212A ≡ k, as Go's fold does). Keys are applied
+ *   in order, so **the last key for a field wins**: `{"User":"app","user":"0"}` runs as 0.
+ * - Unknown keys are skipped (their value must still be valid JSON). Duplicate keys are allowed.
+ * - A value decodes *into* what the field already holds: a second object for a struct or pointer field
+ *   merges into the first; a map keeps its earlier keys; an array reuses the slice's earlier elements (and
+ *   the stale ones past its length, up to its capacity, grown as Go 1.19 grows it).
+ * - `null` sets a slice, map or pointer to nil and leaves anything else as it is.
+ * - Strings: invalid UTF-8 bytes and lone surrogate escapes become U+FFFD, one per byte, as Go's decoder
+ *   (not the WHATWG one in TextDecoder) replaces them.
+ * - Numbers into integer fields must be integers in range (no fraction, no exponent); a type mismatch
+ *   anywhere makes the whole document an error, as Docker treats any error from Unmarshal.
+ * - `Unmarshal` refuses anything after the value; a `json.Decoder` (how moby reads manifest.json and
+ *   containerd reads manifest.json and oci-layout) reads one value and ignores what follows.
+ *
+ * The decoder is one pass, linear in the input; unknown values are skipped without recursion.
+ */
+const shapes = {
+    string: { kind: 'string' },
+    bool: { kind: 'bool' },
+    int64: { kind: 'int', min: -(2n ** 63n), max: 2n ** 63n - 1n },
+    int32: { kind: 'int', min: -(2n ** 31n), max: 2n ** 31n - 1n },
+    strslice: { kind: 'strslice' },
+    time: { kind: 'time' },
+    bytes: { kind: 'bytes' },
+    slice: (elem) => ({ kind: 'slice', elem }),
+    map: (elem) => ({ kind: 'map', elem }),
+    ptr: (elem) => ({ kind: 'ptr', elem }),
+    /** Fields in Go's order (embedded structs flattened, a shadowed field left out). */
+    struct: (fields) => {
+        const list = fields.map(([name, shape]) => ({ name, shape }));
+        return { kind: 'struct', fields: list, byName: new Map(list.map((field) => [field.name, field])) };
+    },
+};
+/** Why a document is refused: the Go error's kind and the field path (e.g. `config.User`). */
+class GoJsonError extends Error {
+    field;
+    constructor(message, field) {
+        super(message);
+        this.field = field;
+    }
+}
+const MAX_DEPTH = 10000; // Go's maxNestingDepth
+/** The Go slice header behind a decoded array: elements past its length survive up to its capacity. */
+const BACKING = Symbol('go-slice-backing');
+/** Decode `bytes` into a fresh (or given) Go value of `shape`; throws GoJsonError as Go would fail. */
+function decodeGo(bytes, shape, options = {}) {
+    const decoder = new Decoder(bytes);
+    decoder.skipSpace();
+    if (decoder.at >= bytes.length)
+        throw new GoJsonError(options.mode === 'value' ? 'empty (EOF)' : 'unexpected end of JSON input', '');
+    const value = decoder.value(shape, options.into === undefined ? zeroValue(shape) : options.into, []);
+    if (options.mode !== 'value') {
+        decoder.skipSpace();
+        if (decoder.at < bytes.length)
+            throw decoder.syntax('after top-level value');
+    }
+    return value;
+}
+/** The zero value of a shape: "" / false / 0 / nil (null) / a struct of zero values. */
+function zeroValue(shape) {
+    switch (shape.kind) {
+        case 'string': return '';
+        case 'bool': return false;
+        case 'int': return 0;
+        case 'time': return ZERO_TIME;
+        case 'struct': {
+            const out = {};
+            for (const field of shape.fields)
+                out[field.name] = zeroValue(field.shape);
+            return out;
+        }
+        default: return null;
+    }
+}
+const ZERO_TIME = { seconds: -62135596800, nanos: 0, text: '' };
+var C;
+(function (C) {
+    C[C["Quote"] = 34] = "Quote";
+    C[C["Backslash"] = 92] = "Backslash";
+    C[C["Comma"] = 44] = "Comma";
+    C[C["Colon"] = 58] = "Colon";
+    C[C["OpenBrace"] = 123] = "OpenBrace";
+    C[C["CloseBrace"] = 125] = "CloseBrace";
+    C[C["OpenBracket"] = 91] = "OpenBracket";
+    C[C["CloseBracket"] = 93] = "CloseBracket";
+    C[C["Minus"] = 45] = "Minus";
+})(C || (C = {}));
+function isSpace(byte) {
+    return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+function isDigit(byte) {
+    return byte !== undefined && byte >= 0x30 && byte <= 0x39;
+}
+class Decoder {
+    bytes;
+    at = 0;
+    constructor(bytes) {
+        this.bytes = bytes;
+    }
+    syntax(where) {
+        const byte = this.bytes[this.at];
+        const what = byte === undefined ? 'unexpected end of JSON input' : `invalid character ${JSON.stringify(String.fromCharCode(byte))} ${where}`;
+        return new GoJsonError(what, '');
+    }
+    skipSpace() {
+        while (this.at < this.bytes.length && isSpace(this.bytes[this.at]))
+            this.at++;
+    }
+    expect(byte, where) {
+        this.skipSpace();
+        if (this.bytes[this.at] !== byte)
+            throw this.syntax(where);
+        this.at++;
+    }
+    typeError(what, shape, path) {
+        return new GoJsonError(`cannot unmarshal ${what} into a Go value of type ${goType(shape)}`, path.join('.'));
+    }
+    /** Decode the value at the cursor into `current` (the field's present value); returns the new value. */
+    value(shape, current, path) {
+        this.skipSpace();
+        const byte = this.bytes[this.at];
+        // A pointer: null makes it nil; anything else decodes into its pointee, allocated if nil.
+        if (shape.kind === 'ptr' && byte !== 0x6e)
+            return this.value(shape.elem, current ?? zeroValue(shape.elem), path);
+        if (shape.kind === 'strslice' || shape.kind === 'time')
+            return this.unmarshaler(shape, current, path);
+        switch (byte) {
+            case C.OpenBrace: return this.object(shape, current, path);
+            case C.OpenBracket: return this.array(shape, current, path);
+            case C.Quote: {
+                const text = this.string();
+                if (shape.kind === 'string')
+                    return text;
+                if (shape.kind === 'bytes')
+                    return decodeBase64(text, path);
+                throw this.typeError('string', shape, path);
+            }
+            case 0x74: // t
+            case 0x66: { // f
+                const truth = this.literal(byte === 0x74 ? 'true' : 'false');
+                if (shape.kind === 'bool')
+                    return truth;
+                throw this.typeError('bool', shape, path);
+            }
+            case 0x6e: // n
+                this.literal('null');
+                return shape.kind === 'slice' || shape.kind === 'map' || shape.kind === 'ptr' || shape.kind === 'bytes' ? null : current;
+            default: {
+                if (byte !== C.Minus && !isDigit(byte))
+                    throw this.syntax('looking for beginning of value');
+                const text = this.number();
+                if (shape.kind === 'int')
+                    return go_json_parseGoInt(text, shape, path);
+                throw this.typeError(`number ${text}`, shape, path);
+            }
+        }
+    }
+    /** Types with an UnmarshalJSON of their own: they get the value's raw bytes. */
+    unmarshaler(shape, current, path) {
+        const start = this.at;
+        this.skip();
+        const raw = this.bytes.subarray(start, this.at);
+        if (shape.kind === 'time') {
+            if (raw.length === 4 && raw[0] === 0x6e)
+                return current; // Time.UnmarshalJSON ignores null
+            return parseGoTime(raw, path);
+        }
+        // StrSlice: json.Unmarshal into []string, else into string; null gives nil.
+        const inner = new Decoder(raw);
+        try {
+            return inner.value(shapes.slice(shapes.string), null, path);
+        }
+        catch {
+            if (raw[0] !== C.Quote)
+                throw this.typeError(describeRaw(raw), shape, path);
+            return [new Decoder(raw).string()];
+        }
+    }
+    object(shape, current, path) {
+        if (shape.kind !== 'struct' && shape.kind !== 'map') {
+            const error = this.typeError('object', shape, path);
+            this.skip();
+            throw error;
+        }
+        this.at++; // {
+        const target = (shape.kind === 'map' ? (current ?? Object.create(null)) : current);
+        this.skipSpace();
+        if (this.bytes[this.at] === C.CloseBrace) {
+            this.at++;
+            return target;
+        }
+        for (;;) {
+            this.skipSpace();
+            if (this.bytes[this.at] !== C.Quote)
+                throw this.syntax('looking for beginning of object key string');
+            const key = this.string();
+            this.expect(C.Colon, 'after object key');
+            if (shape.kind === 'map') {
+                target[key] = this.value(shape.elem, zeroValue(shape.elem), [...path, key]);
+            }
+            else {
+                const field = shape.byName.get(key) ?? foldMatch(shape.fields, key);
+                if (field)
+                    target[field.name] = this.value(field.shape, target[field.name], [...path, field.name]);
+                else {
+                    this.skipSpace();
+                    this.skip();
+                }
+            }
+            this.skipSpace();
+            const next = this.bytes[this.at++];
+            if (next === C.CloseBrace)
+                return target;
+            if (next !== C.Comma) {
+                this.at--;
+                throw this.syntax('after object key:value pair');
+            }
+        }
+    }
+    array(shape, current, path) {
+        const elem = shape.kind === 'slice' ? shape.elem : shape.kind === 'bytes' ? BYTE : undefined;
+        if (!elem) {
+            const error = this.typeError('array', shape, path);
+            this.skip();
+            throw error;
+        }
+        this.at++; // [
+        const old = (current ?? null);
+        // The backing array: the old slice's elements, then the stale ones past its length.
+        let backing = old ? (old[BACKING] ?? old) : [];
+        let capacity = backing.length;
+        const out = [];
+        let i = 0;
+        this.skipSpace();
+        if (this.bytes[this.at] === C.CloseBracket)
+            this.at++;
+        else {
+            for (;;) {
+                if (i >= capacity) {
+                    // Go 1.19: a new backing array of cap + cap/2 (at least 4) holding the first len elements.
+                    const grown = Math.max(4, capacity + Math.floor(capacity / 2));
+                    backing = backing.slice(0, i);
+                    capacity = grown;
+                }
+                const previous = backing[i] === undefined ? zeroValue(elem) : backing[i];
+                const value = this.value(elem, previous, [...path, String(i)]);
+                backing[i] = value;
+                out.push(value);
+                i++;
+                this.skipSpace();
+                const next = this.bytes[this.at++];
+                if (next === C.CloseBracket)
+                    break;
+                if (next !== C.Comma) {
+                    this.at--;
+                    throw this.syntax('after array element');
+                }
+            }
+        }
+        if (shape.kind === 'bytes')
+            return Uint8Array.from(out);
+        // An empty array gives a new, empty slice (not nil); its backing array is fresh.
+        if (i > 0)
+            Object.defineProperty(out, BACKING, { value: padTo(backing, capacity), enumerable: false });
+        return out;
+    }
+    literal(word) {
+        for (let i = 0; i < word.length; i++) {
+            if (this.bytes[this.at] !== word.charCodeAt(i))
+                throw this.syntax(`in literal ${word} (expecting ${JSON.stringify(word[i])})`);
+            this.at++;
+        }
+        // What follows is checked by the enclosing array or object, or at the top level by decodeGo (a
+        // json.Decoder ends the value at any byte that cannot continue it: `null{}` is null).
+        return word === 'true';
+    }
+    /** A number's text, checked against JSON's grammar. */
+    number() {
+        const start = this.at;
+        const b = this.bytes;
+        if (b[this.at] === C.Minus)
+            this.at++;
+        if (b[this.at] === 0x30)
+            this.at++;
+        else if (isDigit(b[this.at]) && b[this.at] !== 0x30)
+            while (isDigit(b[this.at]))
+                this.at++;
+        else
+            throw this.syntax('in numeric literal');
+        if (b[this.at] === 0x2e) {
+            this.at++;
+            if (!isDigit(b[this.at]))
+                throw this.syntax('after decimal point in numeric literal');
+            while (isDigit(b[this.at]))
+                this.at++;
+        }
+        if (b[this.at] === 0x65 || b[this.at] === 0x45) {
+            this.at++;
+            if (b[this.at] === 0x2b || b[this.at] === C.Minus)
+                this.at++;
+            if (!isDigit(b[this.at]))
+                throw this.syntax('in exponent of numeric literal');
+            while (isDigit(b[this.at]))
+                this.at++;
+        }
+        return Buffer.from(b.buffer, b.byteOffset + start, this.at - start).toString('latin1');
+    }
+    /** A string at the cursor, unquoted as Go unquotes it. */
+    string() {
+        const b = this.bytes;
+        const start = ++this.at;
+        let simple = true;
+        for (;;) {
+            const byte = b[this.at];
+            if (byte === undefined)
+                throw this.syntax('in string literal');
+            if (byte === C.Quote)
+                break;
+            if (byte < 0x20)
+                throw this.syntax('in string literal');
+            if (byte === C.Backslash) {
+                simple = false;
+                const escape = b[this.at + 1];
+                if (escape === 0x75) {
+                    for (let i = 2; i < 6; i++)
+                        if (!isHex(b[this.at + i])) {
+                            this.at += i;
+                            throw this.syntax('in \\u hexadecimal character escape');
+                        }
+                    this.at += 6;
+                    continue;
+                }
+                if (escape === undefined || !'"\\/bfnrt'.includes(String.fromCharCode(escape))) {
+                    this.at++;
+                    throw this.syntax('in string escape code');
+                }
+                this.at += 2;
+                continue;
+            }
+            if (byte >= 0x80)
+                simple = false;
+            this.at++;
+        }
+        const end = this.at++;
+        const raw = Buffer.from(b.buffer, b.byteOffset + start, end - start);
+        if (simple)
+            return raw.toString('latin1'); // ASCII
+        return unquote(raw);
+    }
+    /** Step over one value without decoding it: iterative, so depth costs no stack. */
+    skip() {
+        const open = []; // the containers we are in: '{' or '['
+        for (;;) {
+            this.skipSpace();
+            const byte = this.bytes[this.at];
+            if (byte === C.OpenBrace || byte === C.OpenBracket) {
+                if (open.length >= MAX_DEPTH)
+                    throw new GoJsonError('exceeded max depth', '');
+                this.at++;
+                this.skipSpace();
+                const close = this.bytes[this.at];
+                if ((byte === C.OpenBrace && close === C.CloseBrace) || (byte === C.OpenBracket && close === C.CloseBracket))
+                    this.at++;
+                else {
+                    open.push(byte);
+                    if (byte === C.OpenBrace)
+                        this.key();
+                    continue;
+                }
+            }
+            else if (byte === C.Quote)
+                this.string();
+            else if (byte === 0x74)
+                this.literal('true');
+            else if (byte === 0x66)
+                this.literal('false');
+            else if (byte === 0x6e)
+                this.literal('null');
+            else if (byte === C.Minus || isDigit(byte))
+                this.number();
+            else
+                throw this.syntax('looking for beginning of value');
+            // After a value: close containers, or a comma and the next element or key.
+            for (;;) {
+                const inside = open[open.length - 1];
+                if (inside === undefined)
+                    return;
+                this.skipSpace();
+                const next = this.bytes[this.at];
+                if ((inside === C.OpenBrace && next === C.CloseBrace) || (inside === C.OpenBracket && next === C.CloseBracket)) {
+                    this.at++;
+                    open.pop();
+                    continue;
+                }
+                if (next !== C.Comma)
+                    throw this.syntax(inside === C.OpenBrace ? 'after object key:value pair' : 'after array element');
+                this.at++;
+                if (inside === C.OpenBrace)
+                    this.key();
+                break;
+            }
+        }
+    }
+    key() {
+        this.skipSpace();
+        if (this.bytes[this.at] !== C.Quote)
+            throw this.syntax('looking for beginning of object key string');
+        this.string();
+        this.expect(C.Colon, 'after object key');
+    }
+}
+function isHex(byte) {
+    return byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
+}
+const BYTE = { kind: 'int', min: 0n, max: 255n };
+function padTo(backing, capacity) {
+    return backing.length >= capacity ? backing : backing.concat(new Array(capacity - backing.length).fill(undefined));
+}
+function describeRaw(raw) {
+    const first = raw[0];
+    if (first === C.OpenBrace)
+        return 'object';
+    if (first === C.OpenBracket)
+        return 'array';
+    if (first === 0x74 || first === 0x66)
+        return 'bool';
+    return 'number';
+}
+function goType(shape) {
+    switch (shape.kind) {
+        case 'string': return 'string';
+        case 'bool': return 'bool';
+        case 'int': return shape.max === 255n ? 'uint8' : shape.max === 2n ** 31n - 1n ? 'int32' : 'int64';
+        case 'strslice': return 'strslice.StrSlice';
+        case 'time': return 'time.Time';
+        case 'bytes': return '[]uint8';
+        case 'slice': return `[]${goType(shape.elem)}`;
+        case 'map': return `map[string]${goType(shape.elem)}`;
+        case 'ptr': return `*${goType(shape.elem)}`;
+        case 'struct': return 'struct';
+    }
+}
+/** strconv.ParseInt(text, 10, 64) and the field's range: a fraction or an exponent is an error. */
+function go_json_parseGoInt(text, shape, path) {
+    if (!/^-?\d+$/.test(text))
+        throw new GoJsonError(`cannot unmarshal number ${text} into a Go value of type ${goType(shape)}`, path.join('.'));
+    const value = BigInt(text);
+    if (value < shape.min || value > shape.max)
+        throw new GoJsonError(`cannot unmarshal number ${text} into a Go value of type ${goType(shape)}`, path.join('.'));
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+/**
+ * Go's fold (fold.go): an ASCII field name matches a key of the same letters in any case; U+017F (ſ)
+ * stands for s and U+212A (K) for k; anything else must be equal. The first such field in Go's order wins.
+ */
+function foldMatch(fields, key) {
+    for (const field of fields)
+        if (foldEquals(field.name, key))
+            return field;
+    return undefined;
+}
+function foldEquals(name, key) {
+    let k = 0;
+    for (let i = 0; i < name.length; i++) {
+        if (k >= key.length)
+            return false;
+        const n = name.charCodeAt(i);
+        const c = key.charCodeAt(k++);
+        if (n === c)
+            continue;
+        const lower = n | 0x20;
+        const isLetter = lower >= 0x61 && lower <= 0x7a;
+        if (!isLetter)
+            return false;
+        if ((c | 0x20) === lower && c < 0x80)
+            continue;
+        if (lower === 0x73 && c === 0x017f)
+            continue;
+        if (lower === 0x6b && c === 0x212a)
+            continue;
+        return false;
+    }
+    return k === key.length;
+}
+/** Go's unquote: escapes undone; invalid UTF-8 and unpaired surrogates become U+FFFD. */
+function unquote(raw) {
+    let out = '';
+    let i = 0;
+    let runStart = 0;
+    const flush = (end) => {
+        if (end > runStart)
+            out += raw.toString('utf8', runStart, end);
+    };
+    while (i < raw.length) {
+        const byte = raw[i];
+        if (byte === C.Backslash) {
+            flush(i);
+            const escape = raw[i + 1];
+            if (escape === 0x75) {
+                let code = parseInt(raw.toString('latin1', i + 2, i + 6), 16);
+                i += 6;
+                if (code >= 0xd800 && code < 0xe000) {
+                    // A high surrogate followed by an escaped low one is one rune; anything else is U+FFFD.
+                    const low = raw[i] === C.Backslash && raw[i + 1] === 0x75 ? parseInt(raw.toString('latin1', i + 2, i + 6), 16) : -1;
+                    if (code < 0xdc00 && low >= 0xdc00 && low < 0xe000) {
+                        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+                        i += 6;
+                    }
+                    else
+                        code = 0xfffd;
+                }
+                out += String.fromCodePoint(code);
+            }
+            else {
+                out += { 0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t' }[escape];
+                i += 2;
+            }
+            runStart = i;
+            continue;
+        }
+        if (byte < 0x80) {
+            i++;
+            continue;
+        }
+        const size = utf8RuneSize(raw, i);
+        if (size === 0) {
+            flush(i);
+            out += '\ufffd';
+            i++;
+            runStart = i;
+        }
+        else
+            i += size;
+    }
+    flush(i);
+    return out;
+}
+/** The length of the valid UTF-8 sequence at `i` as Go's utf8.DecodeRune accepts it, or 0 when invalid. */
+function utf8RuneSize(b, i) {
+    const x = b[i];
+    const cont = (at, lo = 0x80, hi = 0xbf) => {
+        const byte = b[at];
+        return byte !== undefined && byte >= lo && byte <= hi;
+    };
+    if (x >= 0xc2 && x <= 0xdf)
+        return cont(i + 1) ? 2 : 0;
+    if (x >= 0xe0 && x <= 0xef) {
+        const lo = x === 0xe0 ? 0xa0 : 0x80;
+        const hi = x === 0xed ? 0x9f : 0xbf;
+        return cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+    }
+    if (x >= 0xf0 && x <= 0xf4) {
+        const lo = x === 0xf0 ? 0x90 : 0x80;
+        const hi = x === 0xf4 ? 0x8f : 0xbf;
+        return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    }
+    return 0;
+}
+/** base64.StdEncoding.Decode, which skips \r and \n and insists on padding. */
+function decodeBase64(unquoted, path) {
+    const text = unquoted.replace(/[\r\n]/g, '');
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text))
+        throw new GoJsonError('illegal base64 data', path.join('.'));
+    return Uint8Array.from(Buffer.from(text, 'base64'));
+}
+const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+function isLeap(year) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+/**
+ * time.Time.UnmarshalJSON of Go 1.19: Parse(`"2006-01-02T15:04:05Z07:00"`, raw). Four-digit year, two-digit
+ * month, day, minute and second, a one- or two-digit hour, an optional fraction after the seconds (`.` or
+ * `,`), then `Z` or ±hh:mm, whose ranges Go 1.19 does not check.
+ */
+function parseGoTime(raw, path) {
+    const text = Buffer.from(raw).toString('latin1');
+    const fail = () => {
+        throw new GoJsonError(`parsing time ${text} as "2006-01-02T15:04:05Z07:00": cannot parse`, path.join('.'));
+    };
+    const match = /^"(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:(Z)|([+-])([+-]?\d+):([+-]?\d+))"$/.exec(text);
+    if (!match)
+        return fail();
+    const [, y, mo, d, h, mi, s, frac, zulu, sign, zh, zm] = match;
+    const year = Number(y);
+    const month = Number(mo);
+    const day = Number(d);
+    const hour = Number(h);
+    const minute = Number(mi);
+    const second = Number(s);
+    if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
+        return fail();
+    const monthDays = DAYS_BEFORE[month] - DAYS_BEFORE[month - 1] + (month === 2 && isLeap(year) ? 1 : 0);
+    if (day < 1 || day > monthDays)
+        return fail();
+    if (!zulu && (zh.length !== 2 || zm.length !== 2))
+        return fail();
+    const nanos = frac === undefined ? 0 : Number((frac.slice(0, 9) + '000000000').slice(0, 9));
+    const offset = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 3600 + Number(zm) * 60);
+    const days = daysFromCivil(year, month, day);
+    return { seconds: days * 86400 + hour * 3600 + minute * 60 + second - offset, nanos, text };
+}
+/** Days since 1970-01-01 of a proleptic Gregorian date. */
+function daysFromCivil(year, month, day) {
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+}
+
+;// CONCATENATED MODULE: ./src/oci/shapes.ts
+
+/*
+ * The Go structs Docker decodes each document into, field for field (JSON names from their tags, Go's
+ * order, embedded structs flattened with the outer field winning). A field that is not here is skipped
+ * by Docker too; a field that is here must have the right type, or Docker's load fails. Mirrored, for the
+ * differential test, by test/differential/go/jsondecode/main.go, which decodes into the same shapes.
+ */
+/** image-spec specs-go/v1 Platform. */
+const platformShape = shapes.struct([
+    ['architecture', shapes.string],
+    ['os', shapes.string],
+    ['os.version', shapes.string],
+    ['os.features', shapes.slice(shapes.string)],
+    ['variant', shapes.string],
+]);
+const annotations = shapes.map(shapes.string);
+/** image-spec Descriptor (v1.1): `data` is base64; `platform` a pointer. */
+const descriptorShape = shapes.struct([
+    ['mediaType', shapes.string],
+    ['digest', shapes.string],
+    ['size', shapes.int64],
+    ['urls', shapes.slice(shapes.string)],
+    ['annotations', annotations],
+    ['data', shapes.bytes],
+    ['platform', shapes.ptr(platformShape)],
+    ['artifactType', shapes.string],
+]);
+/** image-spec Index, as containerd decodes index.json and nested indexes. */
+const indexShape = shapes.struct([
+    ['schemaVersion', shapes.int64],
+    ['mediaType', shapes.string],
+    ['artifactType', shapes.string],
+    ['manifests', shapes.slice(descriptorShape)],
+    ['subject', shapes.ptr(descriptorShape)],
+    ['annotations', annotations],
+]);
+/** image-spec Manifest. */
+const manifestShape = shapes.struct([
+    ['schemaVersion', shapes.int64],
+    ['mediaType', shapes.string],
+    ['artifactType', shapes.string],
+    ['config', descriptorShape],
+    ['layers', shapes.slice(descriptorShape)],
+    ['subject', shapes.ptr(descriptorShape)],
+    ['annotations', annotations],
+]);
+/** image-spec ImageLayout (`oci-layout`). */
+const ociLayoutShape = shapes.struct([['imageLayoutVersion', shapes.string]]);
+/** distribution.Descriptor of Docker 20.10 (manifest.json's LayerSources values). */
+const distributionDescriptor = shapes.struct([
+    ['mediaType', shapes.string],
+    ['size', shapes.int64],
+    ['digest', shapes.string],
+    ['urls', shapes.slice(shapes.string)],
+    ['annotations', annotations],
+    ['platform', shapes.ptr(platformShape)],
+]);
+/** moby image/tarexport manifestItem: one entry of a `docker save` manifest.json. */
+const manifestItemShape = shapes.struct([
+    ['Config', shapes.string],
+    ['RepoTags', shapes.slice(shapes.string)],
+    ['Layers', shapes.slice(shapes.string)],
+    ['Parent', shapes.string],
+    ['LayerSources', shapes.map(distributionDescriptor)],
+]);
+const dockerManifestShape = shapes.slice(manifestItemShape);
+/** moby api/types/container.HealthConfig (durations are int64 nanoseconds). */
+const healthConfig = shapes.struct([
+    ['Test', shapes.slice(shapes.string)],
+    ['Interval', shapes.int64],
+    ['Timeout', shapes.int64],
+    ['StartPeriod', shapes.int64],
+    ['Retries', shapes.int64],
+]);
+const emptyStruct = shapes.struct([]);
+/** moby api/types/container.Config of Docker 20.10. */
+const containerConfigShape = shapes.struct([
+    ['Hostname', shapes.string],
+    ['Domainname', shapes.string],
+    ['User', shapes.string],
+    ['AttachStdin', shapes.bool],
+    ['AttachStdout', shapes.bool],
+    ['AttachStderr', shapes.bool],
+    ['ExposedPorts', shapes.map(emptyStruct)],
+    ['Tty', shapes.bool],
+    ['OpenStdin', shapes.bool],
+    ['StdinOnce', shapes.bool],
+    ['Env', shapes.slice(shapes.string)],
+    ['Cmd', shapes.strslice],
+    ['Healthcheck', shapes.ptr(healthConfig)],
+    ['ArgsEscaped', shapes.bool],
+    ['Image', shapes.string],
+    ['Volumes', shapes.map(emptyStruct)],
+    ['WorkingDir', shapes.string],
+    ['Entrypoint', shapes.strslice],
+    ['NetworkDisabled', shapes.bool],
+    ['MacAddress', shapes.string],
+    ['OnBuild', shapes.slice(shapes.string)],
+    ['Labels', shapes.map(shapes.string)],
+    ['StopSignal', shapes.string],
+    ['StopTimeout', shapes.ptr(shapes.int64)],
+    ['Shell', shapes.strslice],
+]);
+/** moby image.History. */
+const historyShape = shapes.struct([
+    ['created', shapes.ptr(shapes.time)],
+    ['author', shapes.string],
+    ['created_by', shapes.string],
+    ['comment', shapes.string],
+    ['empty_layer', shapes.bool],
+]);
+/**
+ * moby image.Image of Docker 20.10 (V1Image embedded; Image's own `parent` shadows V1Image's): what
+ * `docker load` decodes a config into, and what it runs.
+ */
+const imageConfigShape = shapes.struct([
+    ['id', shapes.string],
+    ['comment', shapes.string],
+    ['created', shapes.time],
+    ['container', shapes.string],
+    ['container_config', containerConfigShape],
+    ['docker_version', shapes.string],
+    ['author', shapes.string],
+    ['config', shapes.ptr(containerConfigShape)],
+    ['architecture', shapes.string],
+    ['variant', shapes.string],
+    ['os', shapes.string],
+    ['Size', shapes.int64],
+    ['parent', shapes.string],
+    ['rootfs', shapes.ptr(shapes.struct([['type', shapes.string], ['diff_ids', shapes.slice(shapes.string)]]))],
+    ['history', shapes.slice(historyShape)],
+    ['os.version', shapes.string],
+    ['os.features', shapes.slice(shapes.string)],
+]);
+/** The legacy `repositories` file: map[string]map[string]string (repository → tag → v1 id). */
+const repositoriesShape = shapes.map(shapes.map(shapes.string));
+
+;// CONCATENATED MODULE: ./src/sources/image-choice.ts
+
+/** The archive holds several images, or none for the platform asked for: the user must choose (--image, --platform). */
+class SelectionError extends InputError {
+}
+/** A reference as Docker normalises it: `app` is `docker.io/library/app:latest`. */
+function normalizeName(name) {
+    let ref = name;
+    const at = ref.indexOf('@');
+    const digest = at >= 0 ? ref.slice(at) : '';
+    if (at >= 0)
+        ref = ref.slice(0, at);
+    const slash = ref.lastIndexOf('/');
+    const colon = ref.lastIndexOf(':');
+    if (colon <= slash && digest === '')
+        ref += ':latest';
+    const first = ref.split('/')[0];
+    const hasDomain = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+    if (!hasDomain)
+        ref = ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
+    return ref.replace(/^index\.docker\.io\//, 'docker.io/') + digest;
+}
+/** Whether `--image wanted` names `candidate` (a repo tag, an image name or a bare OCI ref name). */
+function matchesImageName(wanted, candidate) {
+    if (candidate === undefined)
+        return false;
+    if (wanted === candidate)
+        return true;
+    // A bare ref name (`v1`) is matched only as itself; anything else by its normal form.
+    if (!/[/:@]/.test(candidate))
+        return false;
+    return normalizeName(wanted) === normalizeName(candidate);
+}
+/** "a:1 (sha256:…), b:2 (sha256:…)" for a message listing what there is to choose from. */
+function describeImages(images) {
+    return images.map((image) => (image.name ? `${image.name} (${image.digest})` : image.digest)).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+
+/**
+ * Digests as the OCI image spec defines them (descriptor.md): `algorithm:encoded`, the algorithm
+ * `[a-z0-9]+([+._-][a-z0-9]+)*`, the encoded part `[a-zA-Z0-9=_-]+`. Of the algorithms the spec registers,
+ * sha256 and sha512 are verified (lower-case hex of 64 and 128 characters, as the spec requires); blake3,
+ * registered since image-spec 1.1, has no implementation in Node's crypto, so it is refused like any
+ * algorithm we cannot verify: a digest we cannot check must never be reported as checked.
+ */
+const REGISTERED_ALGORITHMS = { sha256: 64, sha512: 128 };
+const GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+/** The digest, or a reason it is refused (one phrase, for a message that names the field). */
+function parseDigest(text) {
+    if (!GRAMMAR.test(text))
+        return { error: `${JSON.stringify(text)} is not a digest` };
+    const colon = text.indexOf(':');
+    const algorithm = text.slice(0, colon);
+    const hex = text.slice(colon + 1);
+    if (!Object.hasOwn(REGISTERED_ALGORITHMS, algorithm)) {
+        return { error: `digest algorithm ${JSON.stringify(algorithm)} is not one that can be verified (sha256, sha512)` };
+    }
+    const length = REGISTERED_ALGORITHMS[algorithm];
+    if (hex.length !== length || !/^[0-9a-f]+$/.test(hex))
+        return { error: `${JSON.stringify(text)} is not a ${algorithm} digest (${length} lower-case hex digits)` };
+    return { algorithm: algorithm, hex, digest: text };
+}
+function isParsedDigest(value) {
+    return 'algorithm' in value;
+}
+/** A fresh hash for a registered algorithm. */
+function hashFor(algorithm) {
+    return (0,external_node_crypto_.createHash)(algorithm);
+}
+/** `algorithm:hex` of some bytes. */
+function digestOf(algorithm, bytes) {
+    return `${algorithm}:${hashFor(algorithm).update(bytes).digest('hex')}`;
+}
+/** The path of a blob in an OCI layout: `blobs/<algorithm>/<hex>`. */
+function blobPath(digest) {
+    return `blobs/${digest.algorithm}/${digest.hex}`;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -56991,9 +58011,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes_boolean;
+    inst._zod.pattern = regexes.boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -57011,7 +58031,7 @@ const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
         });
         return payload;
     };
-});
+})));
 const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = bigint;
@@ -58356,16 +59376,16 @@ const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
         return payload;
     };
 });
-const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
+const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLiteral", (inst, def) => {
     $ZodType.init(inst, def);
     const values = new Set(def.values);
     inst._zod.values = values;
-    defineLazyInternal(inst, "pattern", (zod) => {
+    util.defineLazyInternal(inst, "pattern", (zod) => {
         const vals = zod.def.values;
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
         return new RegExp(vals.length
             ? `^(${vals
-                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
+                .map((o) => typeof o === "string" ? util.escapeRegex(o) : o ? util.escapeRegex(o.toString()) : String(o))
                 .join("|")})$`
             : "^[^\\s\\S]$");
     });
@@ -58382,7 +59402,7 @@ const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
         });
         return payload;
     };
-});
+})));
 const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, _ctx) => {
@@ -59401,7 +60421,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62943,13 +63963,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodNumberFormat, params);
 }
-const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
-    $ZodBoolean.init(inst, def);
+const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
+    core.$ZodBoolean.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
-});
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
+})));
 function schemas_boolean(params) {
-    return _boolean(ZodBoolean, params);
+    return core._boolean(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -63429,10 +64449,10 @@ function nativeEnum(entries, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
-    $ZodLiteral.init(inst, def);
+const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLiteral", (inst, def) => {
+    core.$ZodLiteral.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.literalProcessor(inst, ctx, json, params);
     inst.values = new Set(def.values);
     Object.defineProperty(inst, "value", {
         get() {
@@ -63442,12 +64462,12 @@ const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
             return def.values[0];
         },
     });
-});
+})));
 function literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
     });
 }
 const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
@@ -63817,73 +64837,144 @@ function lazySchema(build) {
 
 
 
-// Schemas accept unknown fields (images carry many we do not need) but insist on the ones we read.
-// Each is built on first use: zod takes about a millisecond per schema, and a source needs only some.
-const digestSchema = lazySchema(() => schemas_string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'));
-const sha256Digest = lazySchema(() => schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
-const platformSchema = lazySchema(() => looseObject({
-    architecture: schemas_string(),
-    os: schemas_string(),
-    variant: schemas_string().optional(),
-    'os.version': schemas_string().optional(),
+
+
+
+/*
+ * The documents Docker reads are decoded as Go decodes them (go-json.ts, into the struct shapes of
+ * shapes.ts): the values Docker would act on, Go's zero values where a field is absent. zod then checks what
+ * an audit needs on top (a digest we can verify, a sha256 diff id), with errors that name the file and the
+ * field. Schemas are built on first use: zod takes about a millisecond per schema.
+ */
+const digestField = lazySchema(() => schemas_string().superRefine((text, context) => {
+    const parsed = parseDigest(text);
+    if (!isParsedDigest(parsed))
+        context.addIssue({ code: 'custom', message: parsed.error });
 }));
+const sha256Digest = lazySchema(() => schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'not a sha256 digest'));
+const nullableRecord = lazySchema(() => record(schemas_string(), schemas_string()).nullable());
+const platformSchema = lazySchema(() => object({ architecture: schemas_string(), os: schemas_string(), variant: schemas_string(), 'os.version': schemas_string(), 'os.features': array(schemas_string()).nullable() }));
 const descriptorSchema = lazySchema(() => looseObject({
     mediaType: schemas_string(),
-    digest: digestSchema(),
+    digest: digestField(),
     size: schemas_number().int().nonnegative(),
-    platform: platformSchema().optional(),
-    annotations: record(schemas_string(), schemas_string()).optional(),
+    platform: platformSchema().nullable(),
+    annotations: nullableRecord(),
 }));
-const imageIndexSchema = lazySchema(() => looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    manifests: array(descriptorSchema()),
-    annotations: record(schemas_string(), schemas_string()).optional(),
+const indexSchema = lazySchema(() => looseObject({ mediaType: schemas_string(), manifests: array(descriptorSchema()).nullable() }));
+const manifestSchema = lazySchema(() => looseObject({ mediaType: schemas_string(), config: descriptorSchema(), layers: array(descriptorSchema()).nullable(), annotations: nullableRecord() }));
+const configSchema = lazySchema(() => looseObject({
+    // Docker's NewFromJSON: "invalid image JSON, no RootFS key".
+    rootfs: looseObject({ type: schemas_string(), diff_ids: array(sha256Digest()).nullable() }, 'no rootfs (Docker refuses such a config)'),
 }));
-const imageManifestSchema = lazySchema(() => looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    config: descriptorSchema(),
-    layers: array(descriptorSchema()),
-    annotations: record(schemas_string(), schemas_string()).optional(),
-}));
-const historySchema = lazySchema(() => looseObject({
-    created: schemas_string().optional(),
-    created_by: schemas_string().optional(),
-    author: schemas_string().optional(),
-    comment: schemas_string().optional(),
-    empty_layer: schemas_boolean().optional(),
-}));
-const nullableStrings = lazySchema(() => array(schemas_string()).nullish());
-const imageConfigSchema = lazySchema(() => looseObject({
-    architecture: schemas_string(),
-    os: schemas_string(),
-    variant: schemas_string().optional(),
-    created: schemas_string().optional(),
-    config: looseObject({
-        User: schemas_string().optional(),
-        Env: nullableStrings(),
-        Entrypoint: nullableStrings(),
-        Cmd: nullableStrings(),
-        WorkingDir: schemas_string().optional(),
-        Labels: record(schemas_string(), schemas_string()).nullish(),
-    })
-        .nullish(),
-    rootfs: looseObject({
-        type: literal('layers'),
-        diff_ids: array(sha256Digest()),
-    }),
-    history: array(historySchema()).optional(),
-}));
-/** `manifest.json` of a `docker save` archive (both the legacy and the Docker 25+ layout have it). */
-const dockerArchiveManifestSchema = lazySchema(() => array(looseObject({
-    Config: schemas_string(),
-    RepoTags: array(schemas_string()).nullish(),
-    Layers: array(schemas_string()),
-}))
-    .min(1, 'lists no image'));
-const ociLayoutSchema = lazySchema(() => looseObject({ imageLayoutVersion: schemas_string() }));
-/** Parse JSON bytes against a schema; any failure names the file and the field. */
+const dockerManifestSchema = lazySchema(() => array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullable(), Layers: array(schemas_string()).nullable() }), 'lists no image'));
+/** Decode as Go does, then check with zod; every failure is one InputError naming the file and the field. */
+function decodeChecked(bytes, shape, schema, file, mode = 'document') {
+    let value;
+    try {
+        value = decodeGo(bytes, shape, { mode });
+    }
+    catch (error) {
+        if (!(error instanceof GoJsonError))
+            throw error;
+        throw new InputError(error.field ? `${file}: field ${error.field}: ${error.message}` : `${file}: not valid JSON (${error.message})`);
+    }
+    const result = schema.safeParse(value);
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+        throw new InputError(`${file}: field ${field}: ${issue.message}`);
+    }
+    return value;
+}
+const orUndefined = (value) => (value === null || value === '' ? undefined : value);
+function platformOf(value) {
+    if (!value)
+        return undefined;
+    const platform = { architecture: value.architecture, os: value.os };
+    if (value.variant)
+        platform.variant = value.variant;
+    return platform;
+}
+function descriptorOf(value) {
+    const descriptor = { mediaType: value.mediaType, digest: value.digest, size: value.size };
+    const platform = platformOf(value.platform);
+    if (platform)
+        descriptor.platform = platform;
+    const annotations = value.annotations;
+    if (annotations)
+        descriptor.annotations = { ...annotations };
+    return descriptor;
+}
+/** An image index (index.json, or a nested index / manifest list), as containerd decodes it. */
+function decodeImageIndex(bytes, file) {
+    const value = decodeChecked(bytes, indexShape, indexSchema(), file);
+    return { mediaType: value.mediaType, manifests: (value.manifests ?? []).map(descriptorOf) };
+}
+/** An image manifest. */
+function decodeImageManifest(bytes, file) {
+    const value = decodeChecked(bytes, manifestShape, manifestSchema(), file);
+    const manifest = {
+        mediaType: value.mediaType,
+        config: descriptorOf(value.config),
+        layers: (value.layers ?? []).map(descriptorOf),
+    };
+    const annotations = value.annotations;
+    if (annotations)
+        manifest.annotations = { ...annotations };
+    return manifest;
+}
+/** An image config, as Docker's image.NewFromJSON decodes it (json.Unmarshal into image.Image). */
+function decodeImageConfig(bytes, file) {
+    const value = decodeChecked(bytes, imageConfigShape, configSchema(), file);
+    const rootfs = value.rootfs;
+    const config = { architecture: value.architecture, os: value.os, rootfs: { type: rootfs.type, diff_ids: rootfs.diff_ids ?? [] } };
+    if (value.variant)
+        config.variant = value.variant;
+    if (value.created?.text)
+        config.created = JSON.parse(value.created.text);
+    const inner = value.config;
+    if (inner) {
+        config.config = { Env: inner.Env, Entrypoint: inner.Entrypoint, Cmd: inner.Cmd, Labels: inner.Labels };
+        if (inner.User)
+            config.config.User = inner.User;
+        if (inner.WorkingDir)
+            config.config.WorkingDir = inner.WorkingDir;
+    }
+    if (value.history) {
+        config.history = value.history.map((entry) => {
+            const history = {};
+            if (entry.created?.text)
+                history.created = JSON.parse(entry.created.text);
+            for (const key of ['created_by', 'author', 'comment']) {
+                const text = orUndefined(entry[key]);
+                if (text !== undefined)
+                    history[key] = text;
+            }
+            if (entry.empty_layer)
+                history.empty_layer = true;
+            return history;
+        });
+    }
+    return config;
+}
+/**
+ * A `docker save` manifest.json as moby reads it: json.NewDecoder(file).Decode(&manifest), one value, what
+ * follows it ignored. `null` decodes to no manifest at all, which Docker 28 refuses and Docker 20.10 loads
+ * as nothing: either way no image to audit.
+ */
+function decodeDockerManifest(bytes, file) {
+    const value = decodeChecked(bytes, dockerManifestShape, dockerManifestSchema(), file, 'value');
+    if (!value || value.length === 0)
+        throw new InputError(`${file}: lists no image`);
+    return value.map((item) => ({ Config: item.Config, RepoTags: item.RepoTags, Layers: item.Layers ?? [] }));
+}
+/** `oci-layout`, as containerd reads it (a json.Decoder: one value). */
+function decodeOciLayout(bytes, file) {
+    const value = decodeChecked(bytes, ociLayoutShape, looseObject({ imageLayoutVersion: schemas_string() }), file, 'value');
+    return { imageLayoutVersion: value.imageLayoutVersion };
+}
+/** Parse JSON that no Go program reads (our own inputs: docker's config.json, helper output) with JSON.parse and zod. */
 function parseJson(schema, bytes, file) {
     let value;
     try {
@@ -63912,7 +65003,6 @@ function isIndexMediaType(mediaType) {
 
 ;// CONCATENATED MODULE: ./src/sources/platform.ts
 
-const DEFAULT_PLATFORM = 'linux/amd64';
 function formatPlatform(platform) {
     return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
@@ -63928,6 +65018,15 @@ function platformMatches(wanted, candidate) {
         return false;
     return wanted.variant === undefined || wanted.variant === candidate.variant;
 }
+/** Node's process.arch as Go's GOARCH, with the variant containerd's default platform gives it. */
+const GO_ARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+/**
+ * The platform an engine picks when none is asked for: its own (containerd's platforms.DefaultSpec, which
+ * `docker run` and `docker load` use). Images are Linux images wherever the engine runs, so the OS is linux.
+ */
+function defaultPlatform(arch = process.arch) {
+    return `linux/${GO_ARCH[arch] ?? arch}`;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/resolve-image.ts
 
@@ -63935,114 +65034,274 @@ function platformMatches(wanted, candidate) {
 
 
 
+const MiB = 1024 * 1024;
+/**
+ * Caps on the documents Docker reads. Manifests and indexes: 4 MiB, the registry's (distribution's) limit,
+ * so any image that went through a registry fits. manifest.json and oci-layout: 20 MiB, the limit of
+ * containerd's importer (jsonLimit). Configs: 32 MiB; Docker sets none, and the largest real ones (hundreds
+ * of history entries) are well under 1 MiB.
+ */
+const DOCUMENT_LIMITS = { index: 4 * MiB, manifest: 4 * MiB, config: 32 * MiB, dockerManifest: 20 * MiB, ociLayout: 20 * MiB };
 const MAX_INDEX_DEPTH = 4;
-function blobPath(digest) {
-    const [algorithm, hex] = digest.split(':');
-    return `blobs/${algorithm}/${hex}`;
-}
-function sha256(bytes) {
-    return 'sha256:' + (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
-}
-async function readBlob(read, descriptor, label, what) {
-    const bytes = await read(blobPath(descriptor.digest));
-    const actual = sha256(bytes);
-    if (descriptor.digest.startsWith('sha256:') && actual !== descriptor.digest) {
-        throw new InputError(`${label}: ${what} ${blobPath(descriptor.digest)}: digest mismatch (the bytes hash to ${actual})`);
-    }
+/** A blob named by a descriptor: its digest verified with its own algorithm, its size the descriptor's. */
+async function readBlob(reader, descriptor, label, what, cap) {
+    const digest = parseDigest(descriptor.digest);
+    if (!isParsedDigest(digest))
+        throw new InputError(`${label}: ${what}: ${digest.error}`);
+    const path = blobPath(digest);
+    if (descriptor.size > cap)
+        throw new InputError(`${label}: ${what} ${path}: its descriptor says ${descriptor.size} bytes, over the ${cap}-byte limit`);
+    const bytes = await reader.read(path, cap);
+    if (bytes.length !== descriptor.size)
+        throw new InputError(`${label}: ${what} ${path}: ${bytes.length} bytes, but its descriptor says ${descriptor.size}`);
+    const actual = digestOf(digest.algorithm, bytes);
+    if (actual !== descriptor.digest)
+        throw new InputError(`${label}: ${what} ${path}: digest mismatch (the bytes hash to ${actual})`);
     return bytes;
 }
+/** Attestations (BuildKit's provenance and SBOM manifests) are never an image to run. */
 function isAttestation(descriptor) {
     return (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
         (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'));
 }
-/** Pick the one image manifest for the platform, walking nested indexes. */
-async function selectManifest(read, label, manifests, options, depth, where) {
+/** The name containerd gives an index.json entry (client/import.go imageName): its image name, else its ref name. */
+function entryName(descriptor) {
+    return descriptor.annotations?.['io.containerd.image.name'] || descriptor.annotations?.['org.opencontainers.image.ref.name'] || undefined;
+}
+/**
+ * The one image manifest among `manifests` for the platform, walking nested indexes. One candidate: that
+ * one. Several, each with a platform: the one asked for, else the engine's default, the host's platform (as
+ * `docker run` and containerd's default matcher choose). Several without platforms: ambiguous.
+ */
+async function selectManifest(reader, label, manifests, options, depth, where) {
     const candidates = manifests.filter((descriptor) => !isAttestation(descriptor));
     if (candidates.length === 0)
         throw new InputError(`${label}: ${where} lists no image manifest`);
-    const withPlatform = candidates.filter((descriptor) => descriptor.platform);
     let chosen;
-    if (withPlatform.length > 0) {
-        const wanted = parsePlatform(options.platform ?? DEFAULT_PLATFORM);
-        chosen = withPlatform.find((descriptor) => platformMatches(wanted, descriptor.platform));
-        if (!chosen) {
-            const available = withPlatform.map((descriptor) => formatPlatform(descriptor.platform)).join(', ');
-            throw new InputError(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
-        }
-    }
-    else {
+    let platformChosen = options.platform !== undefined ? 'requested' : 'only';
+    // One candidate is the image, unless it states a platform other than the one asked for.
+    if (candidates.length === 1 && (options.platform === undefined || !candidates[0].platform))
         chosen = candidates[0];
+    else {
+        if (candidates.some((descriptor) => !descriptor.platform)) {
+            throw new SelectionError(`${label}: ${where} lists ${candidates.length} manifests, not all with a platform: ${candidates.map((d) => d.digest).join(', ')}`);
+        }
+        const wanted = parsePlatform(options.platform ?? defaultPlatform());
+        const found = candidates.find((descriptor) => platformMatches(wanted, descriptor.platform));
+        if (!found) {
+            const available = candidates.map((descriptor) => formatPlatform(descriptor.platform)).join(', ');
+            throw new SelectionError(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
+        }
+        chosen = found;
+        if (options.platform === undefined)
+            platformChosen = 'default';
     }
-    if (!isIndexMediaType(chosen.mediaType)) {
-        const refName = chosen.annotations?.['io.containerd.image.name'] ?? chosen.annotations?.['org.opencontainers.image.ref.name'];
-        return refName === undefined ? { descriptor: chosen } : { descriptor: chosen, refName };
-    }
+    if (!isIndexMediaType(chosen.mediaType))
+        return { descriptor: chosen, platformChosen };
     if (depth >= MAX_INDEX_DEPTH)
         throw new InputError(`${label}: image indexes nested more than ${MAX_INDEX_DEPTH} deep`);
-    const nestedPath = blobPath(chosen.digest);
-    const nested = parseJson(imageIndexSchema(), await readBlob(read, chosen, label, 'image index'), `${label}: ${nestedPath}`);
-    return selectManifest(read, label, nested.manifests, options, depth + 1, nestedPath);
+    const nestedPath = chosen.digest.replace(':', '/');
+    const nested = decodeImageIndex(await readBlob(reader, chosen, label, 'image index', DOCUMENT_LIMITS.index), `${label}: blobs/${nestedPath}`);
+    const inner = await selectManifest(reader, label, nested.manifests, options, depth + 1, `blobs/${nestedPath}`);
+    return inner.platformChosen === 'only' && platformChosen !== 'only' ? { ...inner, platformChosen } : inner;
 }
 function checkPlatform(config, options, label) {
     const platform = formatPlatform(config);
     if (options.platform !== undefined && !platformMatches(parsePlatform(options.platform), config)) {
-        throw new InputError(`${label}: the image is for ${platform}, not ${options.platform}`);
+        throw new SelectionError(`${label}: the image is for ${platform}, not ${options.platform}`);
     }
     return platform;
 }
+/** The index.json entries of the image asked for (`--image`), or of the only image there is. */
+function chooseEntries(manifests, label, options) {
+    let entries = manifests.filter((descriptor) => !isAttestation(descriptor));
+    if (options.image !== undefined) {
+        const wanted = options.image;
+        entries = entries.filter((descriptor) => descriptor.digest === wanted || matchesImageName(wanted, entryName(descriptor)));
+        if (entries.length === 0)
+            throw new SelectionError(`${label}: no image ${wanted}; the archive holds ${describeImages(manifests.filter((d) => !isAttestation(d)).map((d) => ({ name: entryName(d), digest: d.digest })))}`);
+    }
+    // Entries of one digest are one image under several names (`docker save a:1 a:2`).
+    const digests = new Set(entries.map((descriptor) => descriptor.digest));
+    const names = new Set(entries.map(entryName));
+    // Unnamed entries with platforms are the platforms of one image (an index.json without a nested index).
+    const onePlatformSet = names.size === 1 && entries.every((descriptor) => descriptor.platform);
+    if (digests.size > 1 && !onePlatformSet) {
+        throw new SelectionError(`${label}: the archive holds ${digests.size} images: ${describeImages(entries.map((d) => ({ name: entryName(d), digest: d.digest })))}; choose one with --image`);
+    }
+    return digests.size === 1 ? [entries[0]] : entries;
+}
 /** An OCI image layout (a directory, an OCI archive, or the `index.json` inside a Docker 25+ `docker save`). */
-async function resolveOciLayout(read, label, options) {
-    const index = parseJson(imageIndexSchema(), await read('index.json'), `${label}: index.json`);
-    const { descriptor, refName } = await selectManifest(read, label, index.manifests, options, 0, 'index.json');
-    const manifestPath = blobPath(descriptor.digest);
-    const manifest = parseJson(imageManifestSchema(), await readBlob(read, descriptor, label, 'manifest'), `${label}: ${manifestPath}`);
-    const configPath = blobPath(manifest.config.digest);
-    const config = parseJson(imageConfigSchema(), await readBlob(read, manifest.config, label, 'config'), `${label}: ${configPath}`);
+async function resolveOciLayout(reader, label, options) {
+    const index = decodeImageIndex(await reader.read('index.json', DOCUMENT_LIMITS.index), `${label}: index.json`);
+    const entries = chooseEntries(index.manifests, label, options);
+    const refName = entryName(entries[0]);
+    const { descriptor, platformChosen } = await selectManifest(reader, label, entries, options, 0, 'index.json');
+    const manifestPath = `blobs/${descriptor.digest.replace(':', '/')}`;
+    const manifest = decodeImageManifest(await readBlob(reader, descriptor, label, 'manifest', DOCUMENT_LIMITS.manifest), `${label}: ${manifestPath}`);
+    const configPath = `blobs/${manifest.config.digest.replace(':', '/')}`;
+    const config = decodeImageConfig(await readBlob(reader, manifest.config, label, 'config', DOCUMENT_LIMITS.config), `${label}: ${configPath}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
         throw new InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
     }
+    const layers = manifest.layers.map((layer, i) => {
+        const digest = parseDigest(layer.digest);
+        if (!isParsedDigest(digest))
+            throw new InputError(`${label}: ${manifestPath}: layer ${i}: ${digest.error}`);
+        const stored = reader.sizeOf?.(blobPath(digest));
+        if (stored !== undefined && stored !== layer.size)
+            throw new InputError(`${label}: layer ${i} (${blobPath(digest)}): ${stored} bytes, but its descriptor says ${layer.size}`);
+        return { key: reader.keyOf(blobPath(digest)), digest: layer.digest, diffId: diffIds[i], mediaType: layer.mediaType, size: layer.size };
+    });
     return {
         // A bare tag in org.opencontainers.image.ref.name names the image within this layout.
         ref: refName === undefined ? label : /[/:@]/.test(refName) ? refName : `${label}:${refName}`,
         digest: descriptor.digest,
         configDigest: manifest.config.digest,
         platform: checkPlatform(config, options, label),
+        platformChosen,
         config,
         ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
-        layers: manifest.layers.map((layer, i) => ({
-            key: blobPath(layer.digest),
-            digest: layer.digest,
-            diffId: diffIds[i],
-            mediaType: layer.mediaType,
-            size: layer.size,
-        })),
+        layers,
     };
 }
 /** The `manifest.json` of `docker save` (Docker ≤ 24 layout, also present in Docker 25+ and skopeo docker-archive). */
-async function resolveDockerArchive(read, label, options) {
-    const manifest = parseJson(dockerArchiveManifestSchema(), await read('manifest.json'), `${label}: manifest.json`);
-    if (manifest.length > 1) {
-        // `docker save a b` holds several images; auditing one silently would be a lie about the others.
-        const names = manifest.map((image) => image.RepoTags?.[0] ?? image.Config).join(', ');
-        throw new InputError(`${label}: manifest.json holds ${manifest.length} images (${names}); save one image per archive`);
+async function resolveDockerArchive(reader, label, options) {
+    const manifest = decodeDockerManifest(await reader.read('manifest.json', DOCUMENT_LIMITS.dockerManifest), `${label}: manifest.json`);
+    const configs = new Map();
+    const configOf = async (path) => {
+        const bytes = configs.get(path) ?? (await reader.read(path, DOCUMENT_LIMITS.config));
+        configs.set(path, bytes);
+        return bytes;
+    };
+    let items = manifest;
+    if (options.image !== undefined) {
+        const wanted = options.image;
+        const matching = [];
+        for (const item of items) {
+            if ((item.RepoTags ?? []).some((tag) => matchesImageName(wanted, tag)))
+                matching.push(item);
+            else if (/^sha256:/.test(wanted) && digestOf('sha256', await configOf(item.Config)) === wanted)
+                matching.push(item);
+        }
+        if (matching.length === 0)
+            throw new SelectionError(`${label}: no image ${wanted}; manifest.json holds ${describeImages(items.map((i) => ({ name: i.RepoTags?.[0], digest: i.Config })))}`);
+        items = matching;
     }
-    const image = manifest[0];
-    const configBytes = await read(external_node_path_.posix.normalize(image.Config));
-    const config = parseJson(imageConfigSchema(), configBytes, `${label}: ${image.Config}`);
+    if (items.length > 1) {
+        // `docker save a b` loads every image; auditing one silently would be a lie about the others.
+        throw new SelectionError(`${label}: manifest.json holds ${items.length} images: ${describeImages(items.map((i) => ({ name: i.RepoTags?.[0], digest: i.Config })))}; choose one with --image`);
+    }
+    const image = items[0];
+    const configBytes = await configOf(image.Config);
+    const config = decodeImageConfig(configBytes, `${label}: ${image.Config}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== image.Layers.length) {
         throw new InputError(`${label}: manifest.json lists ${image.Layers.length} layers but ${image.Config} has ${diffIds.length} diff_ids`);
     }
-    const configDigest = sha256(configBytes);
+    const configDigest = digestOf('sha256', configBytes);
+    const wantedTag = options.image !== undefined ? image.RepoTags?.find((tag) => matchesImageName(options.image, tag)) : undefined;
     return {
-        ref: image.RepoTags?.[0] ?? label,
+        ref: wantedTag ?? image.RepoTags?.[0] ?? label,
         digest: configDigest,
         configDigest,
         platform: checkPlatform(config, options, label),
+        platformChosen: options.platform !== undefined ? 'requested' : 'only',
         config,
-        layers: image.Layers.map((key, i) => ({ key: external_node_path_.posix.normalize(key), diffId: diffIds[i] })),
+        layers: image.Layers.map((path, i) => ({ key: reader.keyOf(path), diffId: diffIds[i] })),
     };
+}
+
+;// CONCATENATED MODULE: ./src/sources/resolve-archive.ts
+
+
+
+
+
+/**
+ * containerd's choice (core/images/archive/importer.go): an `oci-layout` member whose imageLayoutVersion is
+ * set makes the archive an OCI layout, read from index.json; manifest.json is then ignored. Every
+ * oci-layout member is decoded, in order, into one value, so a later one without the field keeps the
+ * earlier version. undefined: no OCI layout; null: one containerd refuses (another version).
+ */
+async function ociLayoutVersion(members, readNode, label) {
+    let layout;
+    for (const node of members.ociLayouts) {
+        try {
+            layout = decodeGo(await readNode(node, DOCUMENT_LIMITS.ociLayout), ociLayoutShape, { mode: 'value', ...(layout ? { into: layout } : {}) });
+        }
+        catch (error) {
+            if (error instanceof GoJsonError)
+                throw new InputError(`${label}: oci-layout: not valid JSON (${error.message})`);
+            throw error;
+        }
+    }
+    const version = layout?.imageLayoutVersion;
+    if (!version)
+        return undefined;
+    return version === '1.0.0' ? version : null;
+}
+/**
+ * The image of an archive, chosen as `docker load` chooses it. The classic store (Docker 20.10, and 25+
+ * without the containerd store) reads manifest.json only; the containerd store reads index.json when the
+ * archive is an OCI layout (see ociLayoutVersion), else manifest.json. Docker 25+ writes both.
+ *
+ * - Only one of them: that one.
+ * - Both: each is resolved with the same choice of image and platform. If both give an image and the two
+ *   differ (another config, so other layers), the archive runs differently on the two stores: refused with
+ *   one line. If one needs a choice (several images, a missing platform), that is said. If only one of
+ *   them resolves, that one is the image (the other store cannot load it at all).
+ * - Neither: a pre-1.10 `docker save` (only `repositories`), which is not supported, or not an image.
+ */
+async function resolveArchive(members, readNode, label, options) {
+    const graphdriver = {
+        async read(path, cap) {
+            const node = members.resolve(path);
+            if (!node)
+                throw new InputError(`${label}: ${path} is missing from the archive`);
+            return readNode(node, cap);
+        },
+        keyOf: (path) => members.resolve(path)?.key ?? path,
+        sizeOf: (path) => members.resolve(path)?.size,
+    };
+    const version = await ociLayoutVersion(members, readNode, label);
+    const hasIndex = version !== undefined && version !== null && members.lastRegular.has('index.json');
+    const hasManifest = members.resolve('manifest.json') !== undefined;
+    const containerd = {
+        // containerd takes the last regular member named index.json; blobs are found by their layout path.
+        read: (path, cap) => (path === 'index.json' ? readNode(members.lastRegular.get('index.json'), cap) : graphdriver.read(path, cap)),
+        keyOf: graphdriver.keyOf,
+        sizeOf: graphdriver.sizeOf,
+    };
+    if (hasIndex && !hasManifest)
+        return resolveOciLayout(containerd, label, options);
+    if (hasManifest && !hasIndex)
+        return resolveDockerArchive(graphdriver, label, options);
+    if (!hasIndex && !hasManifest) {
+        if (version === null)
+            throw new InputError(`${label}: oci-layout: an imageLayoutVersion other than 1.0.0, which docker load refuses`);
+        if (members.resolve('repositories'))
+            throw new InputError(`${label}: a docker save of Docker before 1.10 (repositories, no manifest.json): not supported`);
+        if (members.lastRegular.has('index.json'))
+            throw new InputError(`${label}: index.json without an oci-layout file and no manifest.json: docker load refuses it`);
+        throw new InputError(`${label}: neither index.json nor manifest.json found: not an image archive`);
+    }
+    const [oci, docker] = await Promise.allSettled([resolveOciLayout(containerd, label, options), resolveDockerArchive(graphdriver, label, options)]);
+    for (const result of [oci, docker])
+        if (result.status === 'rejected' && result.reason instanceof SelectionError)
+            throw result.reason;
+    if (oci.status === 'fulfilled' && docker.status === 'fulfilled') {
+        if (oci.value.configDigest !== docker.value.configDigest) {
+            throw new InputError(`${label}: index.json and manifest.json describe different images (config ${oci.value.configDigest} and ${docker.value.configDigest}): Docker's containerd store would run the first, its classic store the second`);
+        }
+        return oci.value;
+    }
+    if (oci.status === 'fulfilled')
+        return oci.value;
+    if (docker.status === 'fulfilled')
+        return docker.value;
+    throw oci.reason;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/archive-stream.ts
@@ -64051,26 +65310,10 @@ async function resolveDockerArchive(read, label, options) {
 
 
 
-/** JSON members (manifests, configs, indexes) are kept in memory; anything larger is not one of them. */
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
-const MAX_ALIAS_HOPS = 8;
-/** A member name as a path inside the archive, or undefined when it would point outside it. */
-function memberPath(name) {
-    const normal = external_node_path_.posix.normalize(name.replace(/^(\.\/)+/, ''));
-    if (normal.startsWith('/') || normal === '..' || normal.startsWith('../'))
-        return undefined;
-    return normal.replace(/\/$/, '');
-}
-function archive_stream_kindOf(path) {
-    const base = external_node_path_.posix.basename(path);
-    if (base.endsWith('.json') || base === 'json' || base === 'oci-layout' || base === 'repositories')
-        return 'json';
-    if (path.startsWith('blobs/'))
-        return 'sniff';
-    if (base.endsWith('.tar') || base.endsWith('.tar.gz') || base.endsWith('.tar.zst'))
-        return 'layer';
-    return 'skip';
-}
+/** Bytes of JSON a streamed archive may keep in all (its members cannot be read again later). */
+const MAX_KEPT_JSON = 128 * 1024 * 1024;
+/** Past this, a member of a streamed archive is not kept as JSON: no document Docker reads is larger. */
+const MAX_JSON_MEMBER = 32 * 1024 * 1024;
 /** The first byte that is not JSON whitespace, or undefined when there is none. */
 function firstNonSpace(bytes) {
     for (const byte of bytes) {
@@ -64083,140 +65326,188 @@ function firstNonSpace(bytes) {
 /**
  * An image archive read front to back, once, from a chunk reader (a file, or the engine's export, read into
  * reused buffers): `docker save` (both layouts), an OCI archive, or the export stream of the Docker Engine
- * API. Layer blobs are handed on as they pass; JSON members are kept; the image is resolved from them at the
- * end, since archives often put manifest.json last. The archive's tar is parsed by
- * the same synchronous parser as the layers: a layer member's body goes straight to the layer reader,
- * each chunk awaited until the reader is done with it, with no stream per member in between.
+ * API. Its tar is parsed by the same synchronous parser as the layers, in passes of their own:
+ *
+ * - classification (`ArchiveMembers`): every member is recorded as Docker's extraction would leave it;
+ * - hand-off: in a regular file, every regular member is offered as a blob with its place in the file and
+ *   stepped over unread (the engine reads only the layers the image uses, later, from there); in a stream,
+ *   a member whose first byte is not `{` or `[` is handed to the layer reader as it passes, each chunk
+ *   awaited until the reader is done with it;
+ * - JSON keeping: in a stream only, JSON-looking members are kept (each up to 32 MiB, 128 MiB in all); in a
+ *   file nothing is kept, and the documents the image names are read from their place at the end;
+ * - resolution (`resolveArchive`), once the archive has been read: manifests often come last.
+ *
+ * The archive ends where Go's archive/tar ends it (the tar parser's end-of-archive rule): anything after,
+ * garbage or a second manifest.json, is never read, as `docker load` never reads it.
  */
 function openArchiveChunks(reader, label, options, file) {
-    const json = new Map();
-    const aliases = new Map();
-    let exhausted = false;
-    const archiveError = (error) => {
-        if (error instanceof InputError)
-            return error;
-        const detail = describeError(error);
-        if (/end of data/i.test(detail))
-            return new InputError(`${label}: the archive is cut short`);
-        if (/tar header|unknown format|invalid header/i.test(detail))
-            return new InputError(`${label}: not a tar archive (${detail})`);
-        return new InputError(`${label}: cannot read the archive (${detail})`);
+    const archive = new ArchiveStream(reader, label, file);
+    return {
+        label,
+        blobs: () => archive.blobs(),
+        async meta() {
+            if (!archive.exhausted)
+                throw new Error('meta() before the archive was read');
+            return resolveArchive(archive.members, (node, cap) => archive.readNode(node, cap), label, options);
+        },
+        async close() {
+            reader.close();
+        },
     };
-    let member;
-    /** Set when the parser paused at the start of a layer member, for `blobs()` to hand it on. */
-    let layerStart = false;
-    const parser = new TarParser({
-        entry(header) {
-            member = undefined;
-            const path = memberPath(header.name);
-            const type = header.type;
-            if (path !== undefined && (type === 'symlink' || type === 'link')) {
-                const target = type === 'symlink' ? external_node_path_.posix.join(external_node_path_.posix.dirname(path), header.linkname ?? '') : header.linkname ?? '';
-                const resolved = memberPath(target);
-                if (resolved !== undefined)
-                    aliases.set(path, resolved);
-            }
-            const kind = path === undefined || (type !== 'file' && type !== 'contiguous-file') ? 'skip' : archive_stream_kindOf(path);
-            if (kind === 'skip')
-                return false;
-            member = { path: path, kind, size: header.size, start: parser.position, chunks: [], length: 0, tooLarge: false, writer: undefined, ended: false };
-            if (kind === 'layer')
-                startLayer();
-            return true;
-        },
-        body(chunk) {
-            const current = member;
-            if (current.kind === 'layer') {
-                current.writer?.write(chunk);
-                return;
-            }
-            current.length += chunk.length;
-            if (current.length > MAX_JSON_BYTES) {
-                current.tooLarge = true;
-                current.chunks = [];
-            }
-            else if (!current.tooLarge) {
-                current.chunks.push(Buffer.from(chunk));
-            }
-            if (current.kind === 'sniff') {
-                // A blob is JSON (a manifest, a config, an index) when its first non-space byte is "{".
-                const first = firstNonSpace(chunk);
-                if (first === undefined)
-                    return;
-                if (first === 0x7b)
-                    current.kind = 'json';
-                else {
-                    current.kind = 'layer';
-                    startLayer();
-                }
-            }
-        },
-        bodyEnd() {
-            const current = member;
-            current.ended = true;
-            if (current.kind === 'sniff') {
-                current.kind = 'layer'; // empty, or nothing but spaces: not JSON
-                startLayer();
-            }
-            else if (current.kind === 'json') {
-                if (!current.tooLarge)
-                    json.set(current.path, Buffer.concat(current.chunks, current.length));
-            }
-            else {
-                parser.pause(); // the end of a layer: back to whoever drives the parser
-            }
-        },
-    });
-    function startLayer() {
-        layerStart = true;
-        parser.pause();
+}
+function archiveError(error, label) {
+    if (error instanceof InputError)
+        return error;
+    const detail = describeError(error);
+    if (/end of data/i.test(detail))
+        return new InputError(`${label}: the archive is cut short`);
+    if (/tar header|unknown format|invalid header/i.test(detail))
+        return new InputError(`${label}: not a tar archive (${detail})`);
+    return new InputError(`${label}: cannot read the archive (${detail})`);
+}
+/** One pass over an archive: the parser's handlers classify and keep; the driver feeds it, hands on and seeks. */
+class ArchiveStream {
+    reader;
+    label;
+    file;
+    members;
+    exhausted = false;
+    seekable;
+    parser;
+    keptJson = 0;
+    member;
+    /** Set when the parser paused at the start of a member to hand on, for `blobs()`. */
+    layerStart = false;
+    // The driver's place: the chunk in hand and how much of it the parser has consumed.
+    chunk = null;
+    offset = 0;
+    ended = false;
+    fatal;
+    constructor(reader, label, file) {
+        this.reader = reader;
+        this.label = label;
+        this.file = file;
+        this.members = new ArchiveMembers(label);
+        this.seekable = file !== undefined && reader.seek !== undefined;
+        this.parser = new TarParser({ entry: (header) => this.entry(header), body: (chunk) => this.body(chunk), bodyEnd: () => this.bodyEnd() });
     }
-    // The driver: feeds the parser from the reader, waiting for the layer's reader before the buffer is reused.
-    let chunk = null;
-    let offset = 0;
-    let ended = false;
-    let fatal;
+    // --- classification: each member recorded as Docker's extraction leaves it -------------------------
+    entry(header) {
+        this.member = undefined;
+        const node = this.members.add(header.name, header.type, header.linkname, this.parser.position, header.size);
+        if (!node)
+            return false;
+        this.member = { node, kind: this.seekable ? 'layer' : 'sniff', chunks: [], length: 0, writer: undefined, ended: false };
+        if (this.seekable)
+            this.startLayer();
+        return true;
+    }
+    body(chunk) {
+        const current = this.member;
+        if (current.kind === 'layer') {
+            current.writer?.write(chunk);
+            return;
+        }
+        this.keepJson(current, chunk);
+        if (current.kind === 'sniff') {
+            const first = firstNonSpace(chunk);
+            if (first === undefined)
+                return;
+            // A layer tar whose first entry's name starts with { or [ still has ustar's magic at 257.
+            const tar = current.length === chunk.length && chunk.length >= 262 && chunk.toString('latin1', 257, 262) === 'ustar';
+            if ((first === 0x7b || first === 0x5b) && !tar)
+                current.kind = 'json';
+            else {
+                current.kind = 'layer';
+                this.startLayer();
+            }
+        }
+    }
+    bodyEnd() {
+        const current = this.member;
+        current.ended = true;
+        if (current.kind === 'sniff') {
+            current.kind = 'layer'; // empty, or nothing but spaces: not JSON
+            this.startLayer();
+        }
+        else if (current.kind === 'json') {
+            if (!current.node.dropped)
+                current.node.bytes = Buffer.concat(current.chunks, current.length);
+            current.chunks = [];
+        }
+        else {
+            this.parser.pause(); // the end of a layer: back to whoever drives the parser
+        }
+    }
+    // --- JSON keeping (streams only) --------------------------------------------------------------------
+    /** A stream's JSON-looking member is kept, within the caps; past them it is dropped (a read then says so). */
+    keepJson(current, chunk) {
+        current.length += chunk.length;
+        this.keptJson += chunk.length;
+        if (current.length > MAX_JSON_MEMBER || this.keptJson > MAX_KEPT_JSON) {
+            current.node.dropped = true;
+            current.chunks = [];
+        }
+        else if (!current.node.dropped)
+            current.chunks.push(Buffer.from(chunk));
+    }
+    /** A JSON document's bytes: kept (a stream) or read from its place in the file, within `cap`. */
+    async readNode(node, cap) {
+        if (node.size > cap)
+            throw new InputError(`${this.label}: ${node.key} is ${node.size} bytes, over the ${cap}-byte limit for the document it should be`);
+        if (node.bytes)
+            return node.bytes;
+        if (!this.seekable)
+            throw new InputError(`${this.label}: ${node.key} was not kept while the archive streamed past (not JSON, or over the limits)`);
+        return readRange(this.file.path, node.start, node.size);
+    }
+    // --- the driver: feeds the parser, waiting for a layer's reader before the buffer is reused ---------
+    startLayer() {
+        this.layerStart = true;
+        this.parser.pause();
+    }
     /** One parser step; false at the end of the archive. */
-    async function step() {
-        if (fatal !== undefined)
-            throw fatal;
+    async step() {
+        if (this.fatal !== undefined)
+            throw this.fatal;
         try {
-            await member?.writer?.settled();
-            if (chunk === null || offset >= chunk.length) {
-                if (ended)
+            await this.member?.writer?.settled();
+            if (this.chunk === null || this.offset >= this.chunk.length) {
+                if (this.ended)
                     return false;
-                chunk = await reader.next();
-                offset = 0;
-                if (chunk === null) {
-                    ended = true;
-                    parser.end();
+                this.chunk = await this.reader.next();
+                this.offset = 0;
+                if (this.chunk === null) {
+                    this.ended = true;
+                    this.parser.end();
                     return false;
                 }
             }
-            offset += parser.write(offset === 0 ? chunk : chunk.subarray(offset));
+            this.offset += this.parser.write(this.offset === 0 ? this.chunk : this.chunk.subarray(this.offset));
             return true;
         }
         catch (error) {
-            fatal = error;
+            this.fatal = error;
             throw error;
         }
     }
     /** Drive the parser until `done()`; false if the archive ended first. */
-    async function until(done) {
+    async until(done) {
         while (!done())
-            if (!(await step()))
+            if (!(await this.step()))
                 return false;
         return true;
     }
+    // --- layer hand-off and seeking ---------------------------------------------------------------------
     /** Hand a layer member's bytes to `sink`; always reads to the member's end, whatever the sink does. */
-    async function pipeMember(layer, sink) {
+    async pipeMember(layer, sink) {
         const writer = new SinkWriter(sink);
         layer.writer = writer;
         for (const head of layer.chunks)
             writer.write(head);
         layer.chunks = [];
         try {
-            if (!(await until(() => layer.ended)))
+            if (!(await this.until(() => layer.ended)))
                 throw new Error('Unexpected end of data');
         }
         catch (error) {
@@ -64227,89 +65518,55 @@ function openArchiveChunks(reader, label, options, file) {
         await writer.end();
     }
     /** Step over the rest of a member without reading it: within the chunk in hand, or by seeking past it. */
-    function skipMember(layer) {
+    skipMember(layer) {
         if (layer.ended)
             return;
         // The parser has consumed the archive up to `offset` in the chunk in hand.
-        const chunkStart = parser.position - offset;
-        parser.skipBody();
+        const chunkStart = this.parser.position - this.offset;
+        this.parser.skipBody();
         layer.ended = true;
-        const to = parser.position;
-        if (to > file.size) {
-            fatal = new Error('Unexpected end of data');
-            throw fatal;
+        const to = this.parser.position;
+        if (to > this.file.size) {
+            this.fatal = new Error('Unexpected end of data');
+            throw this.fatal;
         }
-        if (chunk !== null && to <= chunkStart + chunk.length) {
-            offset = to - chunkStart;
+        if (this.chunk !== null && to <= chunkStart + this.chunk.length) {
+            this.offset = to - chunkStart;
             return;
         }
-        reader.seek(to);
-        chunk = null;
-        offset = 0;
+        this.reader.seek(to);
+        this.chunk = null;
+        this.offset = 0;
     }
-    async function* blobs() {
+    async *blobs() {
         try {
-            while (await until(() => layerStart)) {
-                layerStart = false;
-                const layer = member;
+            while (await this.until(() => this.layerStart)) {
+                this.layerStart = false;
+                const layer = this.member;
+                const { key, start, size } = layer.node;
                 let piped;
-                const blob = { key: layer.path, name: `${label}: ${layer.path}`, size: layer.size, pipeTo: (sink) => (piped ??= pipeMember(layer, sink)) };
-                if (file && reader.seek)
-                    blob.location = { path: file.path, start: layer.start, length: layer.size };
+                const blob = { key, name: `${this.label}: ${key}`, size, pipeTo: (sink) => (piped ??= this.pipeMember(layer, sink)) };
+                if (this.seekable)
+                    blob.location = { path: this.file.path, start, length: size };
                 yield blob;
                 if (!piped) {
                     layer.writer = null; // not asked for: drop its bytes (read later from its location, or never)
                     layer.chunks = [];
                     if (blob.location)
-                        skipMember(layer);
-                    else if (!(await until(() => layer.ended)))
+                        this.skipMember(layer);
+                    else if (!(await this.until(() => layer.ended)))
                         break;
                 }
             }
         }
         catch (error) {
-            throw archiveError(error);
+            throw archiveError(error, this.label);
         }
         finally {
-            exhausted = true;
-            reader.close();
+            this.exhausted = true;
+            this.reader.close();
         }
     }
-    const read = async (path) => {
-        const bytes = json.get(resolveAlias(path));
-        if (!bytes)
-            throw new InputError(`${label}: ${path} is missing from the archive`);
-        return bytes;
-    };
-    function resolveAlias(path) {
-        let current = path;
-        for (let hop = 0; hop < MAX_ALIAS_HOPS; hop++) {
-            const next = aliases.get(current);
-            if (next === undefined)
-                return current;
-            current = next;
-        }
-        throw new InputError(`${label}: ${path} is a link loop`);
-    }
-    return {
-        label,
-        blobs,
-        async meta() {
-            if (!exhausted)
-                throw new Error('meta() before the archive was read');
-            let meta;
-            if (json.has('index.json'))
-                meta = await resolveOciLayout(read, label, options);
-            else if (json.has('manifest.json'))
-                meta = await resolveDockerArchive(read, label, options);
-            else
-                throw new InputError(`${label}: neither index.json nor manifest.json found: not an image archive`);
-            return { ...meta, layers: meta.layers.map((layer) => ({ ...layer, key: resolveAlias(layer.key) })) };
-        },
-        async close() {
-            reader.close();
-        },
-    };
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -64896,17 +66153,50 @@ async function buildImage(options, client) {
     return imageId;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
 ;// CONCATENATED MODULE: ./src/sources/archive-file.ts
 
 
 
+
+
+
+/** The first bytes of a regular file, to tell a compressed archive from a tar. */
+async function head(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.alloc(6);
+        const { bytesRead } = await handle.read(buffer, 0, 6, 0);
+        return buffer.subarray(0, bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+}
 /**
  * `docker save` output (either layout) or an OCI archive, read front to back once, into reused buffers. In a
  * regular file, layer blobs can be stepped over and read later from their place in it (not in a pipe).
+ *
+ * `docker load` decompresses the archive itself first (moby's archive.DecompressStream, on both stores), so
+ * `docker save | gzip > image.tar.gz` loads: a gzip or zstd archive is read the same way, as a stream
+ * (nothing to seek in). bzip2 and xz, which Docker also reads, are refused with one line: Node has no
+ * decoder for them.
  */
 async function openArchiveFile(path, options) {
     const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-    return openArchiveChunks(fileChunks(path), path, options, info?.isFile() ? { path, size: info.size } : undefined);
+    if (!info?.isFile())
+        return openArchiveChunks(fileChunks(path), path, options);
+    const first = await head(path);
+    const compression = detectCompression(first);
+    if (compression !== 'none') {
+        const decompressed = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1024 * 1024 }).pipe(createDecompressor(compression, path));
+        return openArchiveChunks(streamChunks(decompressed), path, options);
+    }
+    if (first.subarray(0, 3).equals(Buffer.from('BZh')) || first.equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) {
+        throw new InputError(`${path}: the archive is compressed with ${first[0] === 0x42 ? 'bzip2' : 'xz'}, which this tool does not read: decompress it first (or use gzip or zstd)`);
+    }
+    return openArchiveChunks(fileChunks(path), path, options, { path, size: info.size });
 }
 
 ;// CONCATENATED MODULE: ./src/sources/oci-layout.ts
@@ -64916,43 +66206,83 @@ async function openArchiveFile(path, options) {
 
 
 
+
 function missing(error) {
     return error.code === 'ENOENT';
+}
+/**
+ * A file of the layout, checked before a byte of it is read: it must resolve (symlinks followed) to a place
+ * inside the layout, and be a regular file. A FIFO would hang the read, a device (a symlink to /dev/zero)
+ * would never end, a directory is no document; each is refused with one line. Returns the real path.
+ */
+async function regularFileInside(dir, path, label) {
+    const full = (0,external_node_path_.join)(dir, path);
+    let real;
+    try {
+        real = await (0,promises_namespaceObject.realpath)(full);
+    }
+    catch (error) {
+        if (missing(error))
+            throw new InputError(`${label}: ${path} is missing`);
+        throw new InputError(`${label}: cannot read ${path} (${describeError(error)})`);
+    }
+    const root = await (0,promises_namespaceObject.realpath)(dir);
+    const inside = (0,external_node_path_.relative)(root, real);
+    if (inside === '' || inside.startsWith('..' + external_node_path_.sep) || inside === '..')
+        throw new InputError(`${label}: ${path} is a link out of the layout (to ${real})`);
+    const info = await (0,promises_namespaceObject.lstat)(real);
+    if (!info.isFile()) {
+        const what = info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a directory' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a regular file';
+        throw new InputError(`${label}: ${path} is ${what}, not a file`);
+    }
+    return real;
+}
+/** Read a document of at most `cap` bytes: opened without following a link, checked again on the open descriptor. */
+async function readCapped(real, path, cap, label) {
+    const handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    try {
+        const info = await handle.stat();
+        if (!info.isFile())
+            throw new InputError(`${label}: ${path} is not a regular file`);
+        if (info.size > cap)
+            throw new InputError(`${label}: ${path} is ${info.size} bytes, over the ${cap}-byte limit for the document it should be`);
+        const buffer = Buffer.alloc(info.size);
+        let done = 0;
+        while (done < info.size) {
+            const { bytesRead } = await handle.read(buffer, done, info.size - done, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+        }
+        return buffer.subarray(0, done);
+    }
+    finally {
+        await handle.close();
+    }
 }
 /** An OCI image layout directory. Its index is read first, so its layers come in order, straight from their files. */
 async function openOciLayout(dir, options) {
     const label = dir;
-    const read = async (path) => {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, path));
-        }
-        catch (error) {
-            if (missing(error))
-                throw new InputError(`${label}: ${path} is missing`);
-            throw new InputError(`${label}: cannot read ${path} (${describeError(error)})`);
-        }
+    const reader = {
+        read: async (path, cap) => readCapped(await regularFileInside(dir, path, label), path, cap, label),
+        keyOf: (path) => path,
     };
-    parseJson(ociLayoutSchema(), await read('oci-layout'), `${label}: oci-layout`);
-    const meta = await resolveOciLayout(read, label, options);
+    decodeOciLayout(await reader.read('oci-layout', DOCUMENT_LIMITS.ociLayout), `${label}: oci-layout`);
+    const meta = await resolveOciLayout(reader, label, options);
     async function* blobs() {
         for (const layer of new Set(meta.layers.map((ref) => ref.key))) {
-            const size = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(dir, layer)).then((info) => info.size, () => undefined);
-            const blob = {
+            const real = await regularFileInside(dir, layer, label);
+            const { size } = await (0,promises_namespaceObject.lstat)(real);
+            const declared = meta.layers.find((ref) => ref.key === layer)?.size;
+            if (declared !== undefined && declared !== size)
+                throw new InputError(`${label}: ${layer}: ${size} bytes, but its descriptor says ${declared}`);
+            yield {
                 key: layer,
                 name: `${label}: ${layer}`,
-                ...(size !== undefined ? { size, location: { path: (0,external_node_path_.join)(dir, layer), start: 0, length: size } } : {}),
-                pipeTo: async (sink) => {
-                    try {
-                        await pump(fileChunks((0,external_node_path_.join)(dir, layer)), sink);
-                    }
-                    catch (error) {
-                        if (missing(error))
-                            throw new InputError(`${label}: ${layer} is missing`);
-                        throw error;
-                    }
-                },
+                size,
+                location: { path: real, start: 0, length: size },
+                pipeTo: (sink) => pump(fileChunks(real, { start: 0, length: size }), sink),
             };
-            yield blob;
         }
     }
     return { label, blobs, meta: async () => meta, close: async () => undefined };
@@ -65043,7 +66373,7 @@ async function resolveSource(request) {
 /** The one engine every face uses: open the source, read each layer once, analyse. */
 async function auditImage(request) {
     const spec = await resolveSource(request);
-    const opened = await openSource(spec, request.platform ? { platform: request.platform } : {});
+    const opened = await openSource(spec, { ...(request.platform ? { platform: request.platform } : {}), ...(request.image ? { image: request.image } : {}) });
     try {
         const stack = new LayerStack();
         const { meta, layers } = await readImage(opened, {
@@ -65585,6 +66915,7 @@ function toJsonReport(analysis, options) {
             digest: analysis.image.digest,
             configDigest: analysis.image.configDigest,
             platform: analysis.image.platform,
+            ...(analysis.image.platformChosen ? { platformChosen: analysis.image.platformChosen } : {}),
             layerVerification: analysis.image.layerVerification,
             totalBytes: analysis.image.totalBytes,
             layerCount: analysis.layers.length,
@@ -65683,7 +67014,7 @@ function buildConfigSchema() {
             .optional(),
     });
 }
-const configSchema = lazySchema(buildConfigSchema);
+const config_configSchema = lazySchema(buildConfigSchema);
 function defaultPolicy() {
     return {
         failOn: 'error',
@@ -65746,7 +67077,7 @@ function parseConfig(text, file) {
     catch (error) {
         throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
     }
-    const result = configSchema().safeParse(raw);
+    const result = config_configSchema().safeParse(raw);
     if (!result.success)
         throw configError(file, result.error);
     return result.data;
@@ -66236,8 +67567,6 @@ async function commentOnPullRequest(audited, number) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = require("node:fs");
 ;// CONCATENATED MODULE: ./src/action/workspace-paths.ts
 
 

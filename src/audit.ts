@@ -28,7 +28,7 @@ export async function resolveSource(request: AuditRequest): Promise<SourceSpec> 
 /** The one engine every face uses: open the source, read each layer once, analyse. */
 export async function auditImage(request: AuditRequest): Promise<Analysis> {
   const spec = await resolveSource(request);
-  const opened = await openSource(spec, request.platform ? { platform: request.platform } : {});
+  const opened = await openSource(spec, { ...(request.platform ? { platform: request.platform } : {}), ...(request.image ? { image: request.image } : {}) });
   try {
     const stack = new LayerStack();
     const { meta, layers } = await readImage(opened, {

@@ -1,5 +1,5 @@
 import type { LayerContents } from '../model/entry.js';
-import type { ImageMeta, LayerVerification } from '../model/image.js';
+import type { ImageMeta, LayerVerification, PlatformChoice } from '../model/image.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { historyForLayers } from './history.js';
 import { HiddenFiles } from './hidden-files.js';
@@ -27,6 +27,8 @@ export interface Analysis {
     digest: string;
     configDigest: string;
     platform: string;
+    /** How the platform was chosen, when the source chose among images (archives, layouts). */
+    platformChosen?: PlatformChoice;
     /** Who checked the layers' bytes against their digests (see ImageMeta). */
     layerVerification: LayerVerification;
     /** Sum of the layers' regular-file bytes. */
@@ -100,6 +102,7 @@ function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem
       digest: meta.digest,
       configDigest: meta.configDigest,
       platform: meta.platform,
+      ...(meta.platformChosen ? { platformChosen: meta.platformChosen } : {}),
       layerVerification: meta.layerVerification ?? 'sha256',
       totalBytes,
       ...(meta.annotations ? { annotations: meta.annotations } : {}),

@@ -30,7 +30,8 @@ Policy (flags override .image-hygiene.yml):
   --resolve-digests      ask the local Docker engine for base digests, to print the pinned FROM line
 
 Image:
-  --platform OS/ARCH     which image of a multi-platform index (default linux/amd64)
+  --platform OS/ARCH     which image of a multi-platform index (default: the only one, else the host's)
+  --image NAME           which image of an archive holding several (a repo tag, an OCI ref name or a digest)
   --no-verify            do not hash the layers of an archive or OCI layout against their digests
                          (the Docker engine verifies its own layers as it exports them either way)
   --context DIR          build context (default: the Dockerfile's directory)
@@ -69,6 +70,8 @@ export interface AuditArgs extends Common {
   source?: string;
   dockerfile?: string;
   platform?: string;
+  /** --image: which image of an archive holding several. */
+  image?: string;
   build?: BuildOptions;
   /** false with --no-verify. */
   verify: boolean;
@@ -95,6 +98,7 @@ const OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string', short: 'o' },
   platform: { type: 'string' },
+  image: { type: 'string' },
   top: { type: 'string' },
   dockerfile: { type: 'string', short: 'f' },
   context: { type: 'string' },
@@ -155,7 +159,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === 'lint') {
     const dockerfile = target ?? values.dockerfile;
     if (dockerfile === undefined) throw new InputError('lint needs a Dockerfile: image-hygiene lint path/to/Dockerfile');
-    for (const flag of ['platform', 'context', 'target', 'tag', 'network', 'no-verify'] as const) {
+    for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'no-verify'] as const) {
       if (values[flag] !== undefined) throw new InputError(`--${flag} does not apply to lint`);
     }
     return { ...common, command: 'lint', dockerfile };
@@ -175,6 +179,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values.platform !== undefined) {
     parsePlatform(values.platform);
     args.platform = values.platform;
+  }
+  if (values.image !== undefined) {
+    if (build) throw new InputError('--image only applies to an archive or OCI layout (it chooses among the images it holds)');
+    args.image = values.image;
   }
   if (build) {
     const dockerfile = values.dockerfile;

@@ -36,6 +36,7 @@ async function checkRequest(args: AuditArgs | LintArgs): Promise<CheckRequest> {
   if (args.dockerfile !== undefined) request.dockerfile = args.dockerfile;
   if (args.build) request.build = args.build;
   if (args.platform !== undefined) request.platform = args.platform;
+  if (args.image !== undefined) request.image = args.image;
   if (!args.verify) request.verify = false;
   return request;
 }

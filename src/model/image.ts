@@ -15,6 +15,12 @@ export interface LayerRef {
 
 export type LayerVerification = 'sha256' | 'engine' | 'skipped';
 
+/**
+ * How the image's platform was chosen: the only image there was, the one asked for (--platform), or the
+ * engine's default (the host's platform) among several.
+ */
+export type PlatformChoice = 'only' | 'requested' | 'default';
+
 /** Everything about the image except its layer bytes. */
 export interface ImageMeta {
   /** What the user asked for, as they wrote it or as the archive names it. */
@@ -23,6 +29,8 @@ export interface ImageMeta {
   digest: string;
   configDigest: string;
   platform: string;
+  /** Set by sources that choose among images (archives, layouts). */
+  platformChosen?: PlatformChoice;
   config: ImageConfig;
   layers: LayerRef[];
   /**

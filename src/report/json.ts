@@ -1,7 +1,7 @@
 import type { Analysis } from '../analysis/analyze.js';
 import type { HiddenFile } from '../analysis/layered-filesystem.js';
 import { bakedSecrets, maskSecrets } from '../analysis/secrets.js';
-import type { LayerVerification } from '../model/image.js';
+import type { LayerVerification, PlatformChoice } from '../model/image.js';
 import type { FailOn } from '../rules/config.js';
 import type { Finding, Severity } from '../rules/types.js';
 
@@ -24,7 +24,7 @@ export interface JsonReport {
   tool: { name: 'image-hygiene'; version: string };
   verdict: Verdict;
   findings: Finding[];
-  image: { ref: string; digest: string; configDigest: string; platform: string; layerVerification: LayerVerification; totalBytes: number; layerCount: number };
+  image: { ref: string; digest: string; configDigest: string; platform: string; platformChosen?: PlatformChoice; layerVerification: LayerVerification; totalBytes: number; layerCount: number };
   layers: Array<{
     index: number;
     digest: string;
@@ -69,6 +69,7 @@ export function toJsonReport(analysis: Analysis, options: ReportOptions): JsonRe
       digest: analysis.image.digest,
       configDigest: analysis.image.configDigest,
       platform: analysis.image.platform,
+      ...(analysis.image.platformChosen ? { platformChosen: analysis.image.platformChosen } : {}),
       layerVerification: analysis.image.layerVerification,
       totalBytes: analysis.image.totalBytes,
       layerCount: analysis.layers.length,

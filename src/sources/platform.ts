@@ -1,8 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Platform } from '../oci/schemas.js';
 
-export const DEFAULT_PLATFORM = 'linux/amd64';
-
 export function formatPlatform(platform: { os: string; architecture: string; variant?: string | undefined }): string {
   return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
@@ -17,4 +15,15 @@ export function parsePlatform(text: string): Platform {
 export function platformMatches(wanted: Platform, candidate: Platform): boolean {
   if (wanted.os !== candidate.os || wanted.architecture !== candidate.architecture) return false;
   return wanted.variant === undefined || wanted.variant === candidate.variant;
+}
+
+/** Node's process.arch as Go's GOARCH, with the variant containerd's default platform gives it. */
+const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+
+/**
+ * The platform an engine picks when none is asked for: its own (containerd's platforms.DefaultSpec, which
+ * `docker run` and `docker load` use). Images are Linux images wherever the engine runs, so the OS is linux.
+ */
+export function defaultPlatform(arch: string = process.arch): string {
+  return `linux/${GO_ARCH[arch] ?? arch}`;
 }

@@ -45,6 +45,8 @@ export interface OpenedImage {
 }
 
 export interface SourceOptions {
-  /** `os/arch[/variant]` asked for by the user; when undefined, linux/amd64 inside an index and anything for a single image. */
+  /** `os/arch[/variant]` asked for by the user; when undefined, the only image, else the host's platform. */
   platform?: string;
+  /** Which image of an archive holding several (a repo tag, an OCI ref name, or a digest): --image. */
+  image?: string;
 }

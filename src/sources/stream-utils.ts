@@ -210,3 +210,20 @@ export async function pump(reader: ChunkReader, sink: Writable): Promise<void> {
   }
   await writer.end();
 }
+
+/** `length` bytes of a file from `start`, read whole (small documents); a file shorter than that is an error. */
+export async function readRange(path: string, start: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await handle.read(buffer, done, length - done, start + done);
+      if (bytesRead === 0) throw new Error(`${path}: cut short`);
+      done += bytesRead;
+    }
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}

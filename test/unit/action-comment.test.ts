@@ -75,10 +75,13 @@ describe('a failure to comment is a warning naming its cause; the verdict alone 
     for (const leg of LEGS) {
       github.reset();
       github.mode = 'hang';
-      const result = await run(leg.inputs, github.url, { IMAGE_HYGIENE_GITHUB_TIMEOUT_SECONDS: '0.2' });
+      const result = await run(leg.inputs, github.url, { IMAGE_HYGIENE_GITHUB_TIMEOUT_SECONDS: '0.5' });
       expectVerdictStands(result, leg, workspace);
-      expect(commentWarnings(result)).toEqual([expect.stringMatching(/: cannot reach 127\.0\.0\.1:\d+ \(no answer within 0\.2 s\)\. The verdict/)]);
-      expect(github.requests).toHaveLength(4);
+      expect(commentWarnings(result)).toEqual([expect.stringMatching(/: cannot reach 127\.0\.0\.1:\d+ \(no answer within 0\.5 s\)\. The verdict/)]);
+      // Counted from the step's own log: on a loaded machine an abandoned request may never reach the fake's handler.
+      expect(result.stdout.match(/retrying in \d+ s/g)).toHaveLength(3);
+      expect(result.stdout).toContain('(attempt 4 of 4)');
+      expect(github.requests.length).toBeLessThanOrEqual(4);
     }
   });
 

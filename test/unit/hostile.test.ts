@@ -29,5 +29,6 @@ describe('hostile archives (fixtures/hostile): a clear error or a normal report,
     if (expected.layerCount !== undefined) expect(report.image.layerCount).toBe(expected.layerCount);
     if (expected.totalBytes !== undefined) expect(report.image.totalBytes).toBe(expected.totalBytes);
     if (expected.hiddenBytes !== undefined) expect(report.waste.hiddenBytes).toBe(expected.hiddenBytes);
+    if (expected.findings !== undefined) expect(report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(expected.findings));
   });
 });

@@ -1,0 +1,183 @@
+// Differential test: generated and mutated archives, each loaded by the Docker engine itself (`docker load`,
+// `docker image inspect`, and for some `docker create` + `docker export`) and audited by us; any difference
+// fails with the cases written to disk. The engine is the one DOCKER_HOST names (the 20.10 graphdriver
+// engine by default; the containerd-store engine when DOCKER_HOST points at it).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extract } from 'tar-stream';
+import { createReadStream } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Analysis } from '../../src/analysis/analyze.ts';
+import { auditImage } from '../../src/audit.ts';
+import { docker, requireDocker } from '../support/docker-env.ts';
+import { archiveCases, type ArchiveCase } from './archive-cases.ts';
+
+const SEED = Number(process.env.IMAGE_HYGIENE_DIFF_SEED ?? 20260514);
+const COUNT = Number(process.env.IMAGE_HYGIENE_ENGINE_CASES ?? 200);
+/** One case in this many also compares the visible files, through docker create + docker export. */
+const EXPORT_EVERY = 8;
+
+const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-engine-diff-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Ours {
+  loaded: boolean;
+  id?: string;
+  user?: string;
+  message?: string;
+  files?: Record<string, number>;
+}
+
+interface Engine {
+  loaded: boolean;
+  ids: string[];
+  user?: string;
+  message?: string;
+  files?: Record<string, number>;
+}
+
+/** Regular files with their sizes, as our union model shows them. */
+function visibleFiles(analysis: Analysis): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (path: string): void => {
+    for (const entry of analysis.filesystem.listDirectory(path)) {
+      if (entry.kind === 'dir') walk(entry.path);
+      else if (entry.kind === 'file' || entry.kind === 'hardlink') out[entry.path] = entry.size;
+    }
+  };
+  walk('/');
+  return out;
+}
+
+/** Files the engine adds to every container (its init layer): not the image's. */
+const CONTAINER_FILES = new Set(['/.dockerenv', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/dev/console']);
+
+async function exportedFiles(id: string): Promise<Record<string, number>> {
+  const { stdout } = await docker(['create', id, '/never-runs']);
+  const container = stdout.trim();
+  const file = join(dir, `${container}.tar`);
+  try {
+    await docker(['export', '-o', file, container]);
+  } finally {
+    await docker(['rm', container]);
+  }
+  const out: Record<string, number> = {};
+  await new Promise<void>((resolve, reject) => {
+    const reader = extract();
+    reader.on('entry', (header, stream, next) => {
+      const path = '/' + header.name.replace(/^(\.\/|\/)+/, '').replace(/\/$/, '');
+      if (header.type === 'file' && !CONTAINER_FILES.has(path)) out[path] = header.size ?? 0;
+      stream.on('end', next);
+      stream.resume();
+    });
+    reader.on('finish', resolve);
+    reader.on('error', reject);
+    createReadStream(file).pipe(reader);
+  });
+  rmSync(file);
+  return out;
+}
+
+async function ours(path: string, withFiles: boolean): Promise<Ours> {
+  try {
+    const analysis = await auditImage({ source: path, verify: true });
+    return { loaded: true, id: analysis.image.configDigest, user: analysis.config.config?.User ?? '', ...(withFiles ? { files: visibleFiles(analysis) } : {}) };
+  } catch (error) {
+    return { loaded: false, message: (error as Error).message };
+  }
+}
+
+async function engine(path: string, withFiles: boolean): Promise<Engine> {
+  let output: string;
+  try {
+    output = (await docker(['load', '-i', path])).stdout;
+  } catch (error) {
+    return { loaded: false, ids: [], message: String((error as Error).message).split('\n').slice(-3).join(' ') };
+  }
+  const ids = new Set<string>();
+  for (const line of output.split('\n')) {
+    const named = /^Loaded image: (.+)$/.exec(line.trim());
+    const bare = /^Loaded image ID: (sha256:[0-9a-f]{64})$/.exec(line.trim());
+    if (bare) ids.add(bare[1]!);
+    if (named) ids.add((await docker(['image', 'inspect', '-f', '{{.Id}}', named[1]!])).stdout.trim());
+  }
+  const [first] = ids;
+  const result: Engine = { loaded: true, ids: [...ids] };
+  if (ids.size === 1 && first) {
+    result.user = (await docker(['image', 'inspect', '-f', '{{.Config.User}}', first])).stdout.replace(/\n$/, '');
+    if (withFiles) result.files = await exportedFiles(first);
+  }
+  // Only what this load made: the images it names, by id (our case tags are unique to this run).
+  for (const id of ids) await docker(['rmi', '-f', id]).catch(() => undefined);
+  return result;
+}
+
+/**
+ * Where we may rightly differ from this engine, and why; anything else is a difference.
+ * - We refuse an archive whose index.json and manifest.json describe different images, which each store
+ *   loads (each its own): the image that runs would depend on the store.
+ * - We audit an OCI layout archive (oci-layout and index.json) that the classic store cannot load: it has
+ *   no manifest.json, or one that store fails on; the containerd store loads it as we read it. The claim
+ *   is checked: the same archive without its oci-layout, as that store reads it, we must refuse too.
+ * - The classic store reuses a layer it already has by its chain id without reading the archive's copy;
+ *   we read every layer, so a missing layer member fails here even when it loads there: never the case
+ *   for the fresh, labelled images of this test.
+ */
+async function allowed(c: ArchiveCase, us: Ours, them: Engine, containerdStore: boolean): Promise<boolean> {
+  if (!us.loaded && them.loaded && /describe different images/.test(us.message ?? '')) return true;
+  if (us.loaded && !them.loaded && c.classicBytes && !containerdStore) {
+    const path = join(dir, `${c.name}-classic.tar`);
+    writeFileSync(path, c.classicBytes);
+    const classic = await ours(path, false);
+    rmSync(path);
+    return !classic.loaded;
+  }
+  return false;
+}
+
+describe('archives read as the Docker engine loads them', () => {
+  let containerdStore = false;
+  beforeAll(async () => {
+    await requireDocker();
+    containerdStore = (await docker(['info', '-f', '{{json .DriverStatus}}'])).stdout.includes('io.containerd.snapshotter');
+  });
+
+  it(`${COUNT} generated archives: loads or not, image id, User, and the visible files of every ${EXPORT_EVERY}th`, async () => {
+    const cases = archiveCases(SEED, COUNT);
+    const differences: unknown[] = [];
+    const outcomes = { bothLoaded: 0, bothRefused: 0, allowed: 0 };
+    for (const [n, c] of cases.entries()) {
+      const path = join(dir, `${c.name}.tar`);
+      writeFileSync(path, c.bytes);
+      const withFiles = n % EXPORT_EVERY === 0;
+      const us = await ours(path, withFiles);
+      const them = await engine(path, withFiles);
+      rmSync(path);
+      let same: boolean;
+      if (us.loaded && them.loaded) {
+        same = them.ids.length === 1 && them.ids[0] === us.id && them.user === us.user && JSON.stringify(them.files) === JSON.stringify(us.files);
+        outcomes.bothLoaded++;
+      } else {
+        same = us.loaded === them.loaded;
+        if (same) outcomes.bothRefused++;
+      }
+      if (!same && (await allowed(c, us, them, containerdStore))) {
+        outcomes.allowed++;
+        continue;
+      }
+      if (!same) differences.push({ name: c.name, steps: c.steps, ours: us, engine: them, archive: c.bytes.toString('base64') });
+    }
+    if (differences.length > 0) {
+      const out = join(tmpdir(), 'image-hygiene-differential');
+      mkdirSync(out, { recursive: true });
+      const file = join(out, `archive-engine-${SEED}.json`);
+      writeFileSync(file, JSON.stringify(differences, null, 2));
+      expect.fail(`${differences.length} of ${COUNT} archives differ from docker load (cases in ${file}); outcomes ${JSON.stringify(outcomes)}`);
+    }
+    console.info(`archive-engine: ${COUNT} archives against docker load (${containerdStore ? 'containerd store' : 'classic store'}): ${JSON.stringify(outcomes)}`);
+    // Both outcomes are exercised, most archives load.
+    expect(outcomes.bothLoaded).toBeGreaterThan(COUNT / 3);
+    expect(outcomes.bothRefused).toBeGreaterThan(5);
+  }, 900_000);
+});
