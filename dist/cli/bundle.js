@@ -13521,12 +13521,56 @@ function decodeEntries(encoded) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = require("node:crypto");
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+
+/**
+ * Digests as the OCI image spec defines them (descriptor.md): `algorithm:encoded`, the algorithm
+ * `[a-z0-9]+([+._-][a-z0-9]+)*`, the encoded part `[a-zA-Z0-9=_-]+`. Of the algorithms the spec registers,
+ * sha256 and sha512 are verified (lower-case hex of 64 and 128 characters, as the spec requires); blake3,
+ * registered since image-spec 1.1, has no implementation in Node's crypto, so it is refused like any
+ * algorithm we cannot verify: a digest we cannot check must never be reported as checked.
+ */
+const REGISTERED_ALGORITHMS = { sha256: 64, sha512: 128 };
+const GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+/** The digest, or a reason it is refused (one phrase, for a message that names the field). */
+function parseDigest(text) {
+    if (!GRAMMAR.test(text))
+        return { error: `${JSON.stringify(text)} is not a digest` };
+    const colon = text.indexOf(':');
+    const algorithm = text.slice(0, colon);
+    const hex = text.slice(colon + 1);
+    if (!Object.hasOwn(REGISTERED_ALGORITHMS, algorithm)) {
+        return { error: `digest algorithm ${JSON.stringify(algorithm)} is not one that can be verified (sha256, sha512)` };
+    }
+    const length = REGISTERED_ALGORITHMS[algorithm];
+    if (hex.length !== length || !/^[0-9a-f]+$/.test(hex))
+        return { error: `${JSON.stringify(text)} is not a ${algorithm} digest (${length} lower-case hex digits)` };
+    return { algorithm: algorithm, hex, digest: text };
+}
+function isParsedDigest(value) {
+    return 'algorithm' in value;
+}
+/** A fresh hash for a registered algorithm. */
+function hashFor(algorithm) {
+    return (0,external_node_crypto_namespaceObject.createHash)(algorithm);
+}
+/** `algorithm:hex` of some bytes. */
+function digestOf(algorithm, bytes) {
+    return `${algorithm}:${hashFor(algorithm).update(bytes).digest('hex')}`;
+}
+/** The path of a blob in an OCI layout: `blobs/<algorithm>/<hex>`. */
+function blobPath(digest) {
+    return `blobs/${digest.algorithm}/${digest.hex}`;
+}
+
 ;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
 
 
 
+
+/** One of the digest algorithms the OCI image spec registers that node:crypto computes (src/oci/digest.ts). */
 function isDigestAlgorithm(name) {
-    return name === 'sha256' || name === 'sha512';
+    return Object.hasOwn(REGISTERED_ALGORITHMS, name);
 }
 /** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
 const LOCAL_LIMIT = 4 * 1024 * 1024;
@@ -16757,7 +16801,9 @@ async function readImage(opened, options = {}) {
                 layers.push(layer);
                 onLayer?.(layer, index);
             }
-            return { meta: { ...meta, layerVerification: verification }, layers };
+            // Diff ids are sha256 by the image spec; a blob digest may be sha512, and the report says which were checked.
+            const layerVerification = hash && meta.layers.some((ref) => ref.digest?.startsWith('sha512:')) ? 'sha512' : verification;
+            return { meta: { ...meta, layerVerification }, layers };
         }
         finally {
             stopped = true; // after a failure, the layers not yet started are never read
@@ -17811,48 +17857,6 @@ function matchesImageName(wanted, candidate) {
 /** "a:1 (sha256:…), b:2 (sha256:…)" for a message listing what there is to choose from. */
 function describeImages(images) {
     return images.map((image) => (image.name ? `${image.name} (${image.digest})` : image.digest)).join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-
-/**
- * Digests as the OCI image spec defines them (descriptor.md): `algorithm:encoded`, the algorithm
- * `[a-z0-9]+([+._-][a-z0-9]+)*`, the encoded part `[a-zA-Z0-9=_-]+`. Of the algorithms the spec registers,
- * sha256 and sha512 are verified (lower-case hex of 64 and 128 characters, as the spec requires); blake3,
- * registered since image-spec 1.1, has no implementation in Node's crypto, so it is refused like any
- * algorithm we cannot verify: a digest we cannot check must never be reported as checked.
- */
-const REGISTERED_ALGORITHMS = { sha256: 64, sha512: 128 };
-const GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-/** The digest, or a reason it is refused (one phrase, for a message that names the field). */
-function parseDigest(text) {
-    if (!GRAMMAR.test(text))
-        return { error: `${JSON.stringify(text)} is not a digest` };
-    const colon = text.indexOf(':');
-    const algorithm = text.slice(0, colon);
-    const hex = text.slice(colon + 1);
-    if (!Object.hasOwn(REGISTERED_ALGORITHMS, algorithm)) {
-        return { error: `digest algorithm ${JSON.stringify(algorithm)} is not one that can be verified (sha256, sha512)` };
-    }
-    const length = REGISTERED_ALGORITHMS[algorithm];
-    if (hex.length !== length || !/^[0-9a-f]+$/.test(hex))
-        return { error: `${JSON.stringify(text)} is not a ${algorithm} digest (${length} lower-case hex digits)` };
-    return { algorithm: algorithm, hex, digest: text };
-}
-function isParsedDigest(value) {
-    return 'algorithm' in value;
-}
-/** A fresh hash for a registered algorithm. */
-function hashFor(algorithm) {
-    return (0,external_node_crypto_namespaceObject.createHash)(algorithm);
-}
-/** `algorithm:hex` of some bytes. */
-function digestOf(algorithm, bytes) {
-    return `${algorithm}:${hashFor(algorithm).update(bytes).digest('hex')}`;
-}
-/** The path of a blob in an OCI layout: `blobs/<algorithm>/<hex>`. */
-function blobPath(digest) {
-    return `blobs/${digest.algorithm}/${digest.hex}`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -29639,6 +29643,7 @@ function formatFindings(report) {
 }
 const VERIFICATION_NOTE = {
     sha256: '',
+    sha512: '  (layer blobs verified by sha512, their tars by sha256)',
     engine: '  (layers verified by the Docker engine as it exported them)',
     skipped: '  (layers not verified: --no-verify)',
 };

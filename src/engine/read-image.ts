@@ -112,7 +112,9 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
         layers.push(layer);
         onLayer?.(layer, index);
       }
-      return { meta: { ...meta, layerVerification: verification }, layers };
+      // Diff ids are sha256 by the image spec; a blob digest may be sha512, and the report says which were checked.
+      const layerVerification: LayerVerification = hash && meta.layers.some((ref) => ref.digest?.startsWith('sha512:')) ? 'sha512' : verification;
+      return { meta: { ...meta, layerVerification }, layers };
     } finally {
       stopped = true; // after a failure, the layers not yet started are never read
       await plan?.threads.close();

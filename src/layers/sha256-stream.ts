@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { REGISTERED_ALGORITHMS, type DigestAlgorithm } from '../oci/digest.js';
 
 /**
  * SHA-256 of a stream of chunks, computed off the main thread once the stream is large.
@@ -17,11 +18,11 @@ import { Worker } from 'node:worker_threads';
  * copy: on this kind of machine a page fault on new memory costs ~2 us per 4 KiB, i.e. ~0.5 s per GiB.)
  */
 
-/** The digest algorithms the OCI image spec registers that node:crypto computes (blake3, also registered, it does not). */
-export type DigestAlgorithm = 'sha256' | 'sha512';
+export type { DigestAlgorithm } from '../oci/digest.js';
 
+/** One of the digest algorithms the OCI image spec registers that node:crypto computes (src/oci/digest.ts). */
 export function isDigestAlgorithm(name: string): name is DigestAlgorithm {
-  return name === 'sha256' || name === 'sha512';
+  return Object.hasOwn(REGISTERED_ALGORITHMS, name);
 }
 
 /** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */

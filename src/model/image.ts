@@ -13,7 +13,11 @@ export interface LayerRef {
   size?: number;
 }
 
-export type LayerVerification = 'sha256' | 'engine' | 'skipped';
+/**
+ * How the layers were checked: hashed here (`sha256`; `sha512` when some blob digest is sha512 — diff ids are
+ * always sha256), by the engine as it exported them, or not at all (--no-verify).
+ */
+export type LayerVerification = 'sha256' | 'sha512' | 'engine' | 'skipped';
 
 /**
  * How the image's platform was chosen: the only image there was, the one asked for (--platform), or the

@@ -32,6 +32,7 @@ export function formatFindings(report: Pick<JsonReport, 'findings' | 'verdict'>)
 
 const VERIFICATION_NOTE: Record<LayerVerification, string> = {
   sha256: '',
+  sha512: '  (layer blobs verified by sha512, their tars by sha256)',
   engine: '  (layers verified by the Docker engine as it exported them)',
   skipped: '  (layers not verified: --no-verify)',
 };

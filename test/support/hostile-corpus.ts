@@ -23,7 +23,7 @@ export interface HostileCase {
   /** Exit 2 with one line matching this; or undefined for "a normal report". */
   error?: RegExp;
   /** For a normal report: facts that must hold in the JSON report. */
-  report?: { layerCount?: number; totalBytes?: number; hiddenBytes?: number; paths?: string[]; findings?: string[] };
+  report?: { layerCount?: number; totalBytes?: number; hiddenBytes?: number; paths?: string[]; findings?: string[]; layerVerification?: string };
 }
 
 /** An image whose layers are the given raw tars (a config with matching diff ids and history). */

@@ -687,6 +687,8 @@ export interface OciLayoutOptions {
    * as skopeo writes it. 'metadata-first': oci-layout, index.json, then blobs (manifests/configs before layers).
    */
   order?: 'lexical' | 'metadata-first';
+  /** Which digest names the blobs (descriptors and blobs/<algorithm>/<hex>): sha256 (default) or sha512. */
+  digestAlgorithm?: 'sha256' | 'sha512';
 }
 
 export interface OciLayout {
@@ -708,9 +710,10 @@ const LAYER_MEDIA: Record<Compression, string> = {
 export function ociLayout(images: ImageSpec | BuiltImage | (ImageSpec | BuiltImage)[], options: OciLayoutOptions): OciLayout {
   const list = Array.isArray(images) ? images.map(built) : [built(images)];
   const files = new Map<string, Buffer>();
+  const algorithm = options.digestAlgorithm ?? 'sha256';
   const put = (mediaType: string, data: Buffer): Descriptor => {
-    const digest = sha256(data);
-    files.set(`blobs/sha256/${hexOf(digest)}`, data);
+    const digest = `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
+    files.set(`blobs/${algorithm}/${hexOf(digest)}`, data);
     return { mediaType, digest, size: data.byteLength };
   };
   const compressed = new Map<string, Buffer>();
@@ -755,7 +758,7 @@ export function ociArchive(images: ImageSpec | BuiltImage | (ImageSpec | BuiltIm
   // oci-layout, index.json, the nested index, each image's manifest and config, then the layer blobs.
   const first = ['oci-layout', 'index.json'];
   for (const desc of [layout.root, ...layout.images.flatMap((i) => [i.manifest, i.config])]) {
-    const path = `blobs/sha256/${hexOf(desc.digest)}`;
+    const path = `blobs/${desc.digest.slice(0, desc.digest.indexOf(":"))}/${hexOf(desc.digest)}`;
     if (!first.includes(path)) first.push(path);
   }
   const rank = (path: string): number => (first.includes(path) ? first.indexOf(path) : first.length);

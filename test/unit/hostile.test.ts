@@ -27,6 +27,7 @@ describe('hostile archives (fixtures/hostile): a clear error or a normal report,
     const report = JSON.parse(result.stdout) as JsonReport;
     const expected = hostile.report ?? {};
     if (expected.layerCount !== undefined) expect(report.image.layerCount).toBe(expected.layerCount);
+    if (expected.layerVerification !== undefined) expect(report.image.layerVerification).toBe(expected.layerVerification);
     if (expected.totalBytes !== undefined) expect(report.image.totalBytes).toBe(expected.totalBytes);
     if (expected.hiddenBytes !== undefined) expect(report.waste.hiddenBytes).toBe(expected.hiddenBytes);
     if (expected.findings !== undefined) expect(report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(expected.findings));

@@ -150,6 +150,26 @@ export const ARCHIVE_CASES: HostileCase[] = [
     error: /archive-sha512-manifest-mismatch\.tar: manifest blobs\/sha512\/f+: digest mismatch \(the bytes hash to sha512:/,
   },
   {
+    file: 'archive-sha512-blobs.tar',
+    what: 'an OCI archive whose layers, config and manifest are all named by sha512 digests: each verified with sha512',
+    make: () => tarMembers(asMembers([...ociLayout(clean, { compression: 'gzip', digestAlgorithm: 'sha512' }).files].map(([name, body]) => ({ name, body })))),
+    report: { layerCount: 1, totalBytes: 300, layerVerification: 'sha512' },
+  },
+  {
+    file: 'archive-sha512-layer-swapped.tar',
+    what: 'an OCI archive whose sha512-named layer blob holds other bytes: the sha512 of the layer is checked, and refused',
+    make: () => {
+      const layout = ociLayout(clean, { compression: 'none', digestAlgorithm: 'sha512' });
+      const layer = layout.images[0]!.layers[0]!;
+      const files = new Map(layout.files);
+      // The same entries with other bytes: the same size, so only the sha512 can tell.
+      const other = buildImage({ layers: [{ entries: [{ type: 'file', path: 'etc/hello', content: 'x'.repeat(300) }] }] });
+      files.set(`blobs/sha512/${layer.digest.slice(7)}`, other.layers[0]!.tar);
+      return tarMembers(asMembers([...files].map(([name, body]) => ({ name, body }))));
+    },
+    error: /archive-sha512-layer-swapped\.tar: layer 0 \(blobs\/sha512\/[0-9a-f]{128}\): digest mismatch: the manifest says sha512:/,
+  },
+  {
     file: 'archive-unknown-digest-algorithm.tar',
     what: 'a manifest named by a digest algorithm that cannot be verified: refused, never reported as checked',
     make: () => {
