@@ -2,7 +2,7 @@ import { LayerStack, type Analysis } from './analysis/analyze.js';
 import { PACKAGE_DATABASES } from './analysis/packages.js';
 import { readImage, type ReadProgress } from './engine/read-image.js';
 import { buildImage, type BuildOptions } from './sources/build.js';
-import { openSource, parseSourceSpec, type SourceSpec } from './sources/index.js';
+import { openSource, parseSourceSpec, type ImageFrom, type SourceSpec } from './sources/index.js';
 import type { SourceOptions } from './sources/source.js';
 
 export interface AuditRequest extends SourceOptions {
@@ -12,6 +12,8 @@ export interface AuditRequest extends SourceOptions {
   progress?: ReadProgress;
   /** false: skip hashing the layers (their digests are then taken on trust). */
   verify?: boolean;
+  /** Where a bare image reference is read from (default: the local engine when it has it, else its registry). */
+  imageFrom?: ImageFrom;
 }
 
 export async function resolveSource(request: AuditRequest): Promise<SourceSpec> {
@@ -20,7 +22,7 @@ export async function resolveSource(request: AuditRequest): Promise<SourceSpec> 
     return { kind: 'daemon', ref: request.build.tag ?? id };
   }
   if (!request.source) throw new Error('an audit needs a source or a build');
-  return parseSourceSpec(request.source);
+  return parseSourceSpec(request.source, request.imageFrom);
 }
 
 /** The one engine every face uses: open the source, read each layer once, analyse. */

@@ -29,6 +29,7 @@ function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): Che
   const request: CheckRequest = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
   if (inputs.platform) request.platform = inputs.platform;
   if (!inputs.verify) request.verify = false;
+  if (inputs.from) request.imageFrom = inputs.from;
   if (inputs.dockerfile) request.dockerfile = inputs.dockerfile;
   if (inputs.archive) request.source = `docker-archive:${inputs.archive}`;
   else if (inputs.image) request.source = inputs.image;
@@ -76,6 +77,8 @@ export async function runAction(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
+  // Registry reads use it for ghcr.io when docker/login-action wrote no credentials (packages: read).
+  if (token && !process.env.GITHUB_TOKEN) process.env.GITHUB_TOKEN = token;
   try {
     const inputs = readInputs((name) => core.getInput(name), workspace);
     const policy = applyOverrides(

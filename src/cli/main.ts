@@ -37,6 +37,7 @@ async function checkRequest(args: AuditArgs | LintArgs): Promise<CheckRequest> {
   if (args.build) request.build = args.build;
   if (args.platform !== undefined) request.platform = args.platform;
   if (!args.verify) request.verify = false;
+  if (args.imageFrom) request.imageFrom = args.imageFrom;
   return request;
 }
 

@@ -145,6 +145,33 @@ async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions
   }
 }
 
+/** Connection failures that mean "no engine to ask here" (nothing listening, no socket, not ours to use). */
+const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET']);
+
+/**
+ * Whether the local engine has `ref`, for a bare reference: read from the engine when it has it, else from the
+ * registry directly. `no-engine` when no engine answers (DOCKER_HOST pointing nowhere, no socket).
+ */
+export async function localImageState(ref: string): Promise<'present' | 'absent' | 'no-engine'> {
+  const socket = localEngineSocket();
+  try {
+    if (socket !== undefined) {
+      const response = await getOnSocket(socket, `/images/${ref}/json`);
+      if (response.status === 200 || response.status === 404) {
+        response.body.close();
+        return response.status === 200 ? 'present' : 'absent';
+      }
+      throw new InputError(`${ref}: ${await engineMessage(response)}`);
+    }
+    await (await connectDocker()).getImage(ref).inspect();
+    return 'present';
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return 'absent';
+    if (NO_ENGINE.has((error as NodeJS.ErrnoException).code ?? '')) return 'no-engine';
+    throw daemonError(error, ref);
+  }
+}
+
 /**
  * The manifest digest the engine recorded for this reference's repository (RepoDigests of a pulled or pushed
  * image); undefined when it has none for that repository.
