@@ -66,12 +66,21 @@ export class FaultProxy {
     return fault;
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, path: string, headers: IncomingMessage['headers'], cut?: Fault, seen?: Seen): void {
+  /** A reset or stall for a blob body long enough to be cut (a fault is not spent on a small config blob). */
+  private cutFor(length: number): Fault | undefined {
+    const fault = this.faults.find((f) => (f.kind === 'reset' || f.kind === 'stall') && f.times > 0 && length > f.afterBytes);
+    if (fault && 'times' in fault) fault.times--;
+    return fault;
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, path: string, headers: IncomingMessage['headers'], blob: boolean, seen?: Seen): void {
     const [host, port] = this.upstream.split(':');
     const upstream = request({ host, port: Number(port), path, method: req.method, headers: { ...headers, host: this.upstream } }, (answer) => {
       if (seen) seen.status = answer.statusCode ?? 0;
       res.writeHead(answer.statusCode ?? 502, answer.headers);
-      if (!cut || (answer.statusCode !== 200 && answer.statusCode !== 206)) return void answer.pipe(res);
+      const ok = answer.statusCode === 200 || answer.statusCode === 206;
+      const cut = blob && ok && req.method === 'GET' ? this.cutFor(Number(answer.headers['content-length'] ?? 0)) : undefined;
+      if (!cut) return void answer.pipe(res);
       let sent = 0;
       const limit = cut.kind === 'reset' || cut.kind === 'stall' ? cut.afterBytes : Infinity;
       answer.on('data', (chunk: Buffer) => {
@@ -115,8 +124,7 @@ export class FaultProxy {
       res.end();
       return;
     }
-    const cut = kind === 'blob' ? (this.take(kind, 'reset') ?? this.take(kind, 'stall')) : undefined;
-    this.forward(req, res, path, headers, cut, seen);
+    this.forward(req, res, path, headers, kind === 'blob', seen);
   }
 
   /** Blob storage: serves a redirected blob, fetching it from the registry with the credentials the proxy kept. */
@@ -135,8 +143,7 @@ export class FaultProxy {
     const headers: IncomingMessage['headers'] = {};
     if (target.authorization) headers.authorization = target.authorization;
     if (req.headers.range) headers.range = req.headers.range;
-    const cut = this.take('blob', 'reset') ?? this.take('blob', 'stall');
-    this.forward(req, res, target.path, headers, cut, seen);
+    this.forward(req, res, target.path, headers, true, seen);
   }
 
   async start(): Promise<void> {
