@@ -59,7 +59,7 @@ readonly ENV_LOG='/tmp/image-hygiene-env.log'
 readonly CACHE_DIR='/var/cache/image-hygiene'
 readonly DEBIAN_TAR="${CACHE_DIR}/debian-bookworm.tar"
 readonly NODE24_PREFIX='/opt/node24'
-readonly PACKAGES=(docker.io docker-registry skopeo debootstrap busybox-static zstd openssl
+readonly PACKAGES=(docker.io docker-registry skopeo debootstrap busybox-static zstd openssl b3sum
                    ca-certificates pigz curl debian-archive-keyring python3)
 
 START_SECONDS=$SECONDS
