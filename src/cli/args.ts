@@ -49,11 +49,6 @@ Image:
 Registries: HTTPS with the system's CAs, NODE_EXTRA_CA_CERTS and /etc/docker/certs.d/HOST/*.crt; plain HTTP for
 loopback, or for hosts in IMAGE_HYGIENE_INSECURE_REGISTRIES (comma-separated). ghcr.io falls back on GITHUB_TOKEN.
 
-Examples:
-  image-hygiene audit ghcr.io/acme/app:pr-7 --dockerfile Dockerfile
-  image-hygiene audit registry:localhost:5001/app:1 --platform linux/arm64
-  image-hygiene lint Dockerfile --resolve-digests
-
 Exit codes: 0 pass, 1 failed policy, 2 bad input or tool error.`;
 
 export interface PolicyFlags {

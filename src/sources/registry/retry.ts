@@ -32,7 +32,7 @@ export function stallTimeoutMs(): number {
 }
 
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESTALLED', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE', 'ESHORTBODY', 'HPE_INVALID_CHUNK_SIZE']);
+const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESTALLED', 'ERR_STREAM_PREMATURE_CLOSE', 'ESHORTBODY', 'HPE_INVALID_CHUNK_SIZE']);
 
 export function isTransientStatus(status: number): boolean {
   return TRANSIENT_STATUS.has(status);
