@@ -108,7 +108,7 @@ function detailOf(message: string, ref: string, display: string): string {
 
 /** A bare reference: the engine's copy when it has one, else the registry's, and one line naming both when neither. */
 async function openImage(ref: string, options: SourceOptions): Promise<OpenedImage> {
-  const state = await localImageState(ref);
+  const state = await localImageState(ref, options.platform);
   if (state === 'present') return openDaemonImage(ref, options);
   const { openRegistryImage, registryImage, RegistryError } = await import('./registry/index.js');
   try {
@@ -117,7 +117,8 @@ async function openImage(ref: string, options: SourceOptions): Promise<OpenedIma
     if (!(error instanceof RegistryError)) throw error;
     const { display } = registryImage(ref).location;
     const detail = detailOf(error.message, ref, display);
-    const engine = state === 'absent' ? 'not in the local Docker engine' : `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
+    const absent = options.platform ? `not in the local Docker engine for ${options.platform}` : 'not in the local Docker engine';
+    const engine = state === 'absent' ? absent : `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
     if (error.kind === 'not-found') throw new InputError(`${display}: ${engine}, and not in its registry either (${detail})`, { cause: error });
     throw new InputError(`${display}: ${engine}, and the registry failed: ${detail}`, { cause: error });
   }

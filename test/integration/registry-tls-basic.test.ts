@@ -7,6 +7,7 @@ import { BASE_BUSYBOX, buildImage, docker, removeImages, requireBaseImage, requi
 import { NO_ENGINE, auditJson, essence, oneLineError } from '../support/registry/audit.js';
 import { makeTestCa, type TestCa } from '../support/registry/certs.js';
 import { basicAuth, credentialHelper, dockerConfig } from '../support/registry/docker-config.js';
+import { savedFixtures, type SavedFixture } from '../support/registry/fixtures.js';
 import { pushCompressed, skopeoCopy } from '../support/registry/images.js';
 import { TestRegistry } from '../support/registry/registry-process.js';
 import { runBundle } from '../support/run-cli.js';
@@ -23,6 +24,7 @@ describe('a registry with htpasswd Basic auth behind TLS (a CA made for the test
   let saved: JsonReport;
   let loggedIn: string;
   let certsD: string | undefined;
+  let fixtures: SavedFixture[];
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...NO_ENGINE, DOCKER_CONFIG: loggedIn, NODE_EXTRA_CA_CERTS: ca.caPath, ...extra });
 
@@ -44,9 +46,13 @@ describe('a registry with htpasswd Basic auth behind TLS (a CA made for the test
     const creds = `${USER}:${PASSWORD}`;
     await skopeoCopy(`docker-archive:${archive}`, `docker://${registry.host}/ih/churn:gzip`, { creds, certDir, format: 'v2s2', compression: 'gzip' });
     await pushCompressed(archive, work, `docker://${registry.host}/ih/churn:zstd`, 'zstd', { creds, certDir });
+    fixtures = await savedFixtures(work, ['apt-single', 'apt-split']);
+    // Every gzip push before any zstd one: they share the Debian layer, which skopeo would reuse as zstd.
+    for (const fixture of fixtures) await skopeoCopy(`docker-archive:${fixture.archive}`, `docker://${registry.host}/ih/${fixture.name}:gzip`, { creds, certDir, format: 'v2s2', compression: 'gzip' });
+    for (const fixture of fixtures) await pushCompressed(fixture.archive, work, `docker://${registry.host}/ih/${fixture.name}:zstd`, 'zstd', { creds, certDir });
     // What docker/login-action leaves behind.
     loggedIn = await dockerConfig(join(work, 'docker-login'), { auths: { [registry.host]: { auth: basicAuth(USER, PASSWORD) } } });
-  }, 300_000);
+  }, 900_000);
 
   afterAll(async () => {
     await registry?.stop();
@@ -68,6 +74,23 @@ describe('a registry with htpasswd Basic auth behind TLS (a CA made for the test
     expect(report.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(report.image.digest).not.toBe(report.image.configDigest);
     expect(report.waste.hiddenBytes).toBeGreaterThan(500_000);
+  });
+
+  it.each([
+    ['apt-single', 'gzip'],
+    ['apt-single', 'zstd'],
+    ['apt-split', 'gzip'],
+    ['apt-split', 'zstd'],
+  ])('the %s fixture, %s: equal to its docker save', async (name, compression) => {
+    const fixture = fixtures.find((f) => f.name === name)!;
+    const report = await auditJson([`registry:${registry.host}/ih/${name}:${compression}`], env());
+    expect(essence(report)).toEqual(essence(fixture.saved));
+    expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set([compression]));
+  });
+
+  it('a host in IMAGE_HYGIENE_INSECURE_REGISTRIES: its certificate is not verified (as Docker treats an insecure registry)', async () => {
+    const report = await auditJson([`registry:${registry.host}/ih/churn:gzip`], env({ NODE_EXTRA_CA_CERTS: '', IMAGE_HYGIENE_INSECURE_REGISTRIES: `other.example, ${registry.host}` }));
+    expect(essence(report)).toEqual(essence(saved));
   });
 
   it('the CA from /etc/docker/certs.d/<host>/ca.crt, as Docker reads it', async () => {

@@ -6,7 +6,8 @@ import { tempDir } from '../support/docker-env.js';
 import { NO_ENGINE, auditJson, essence, oneLineError } from '../support/registry/audit.js';
 import { makeSigningKey } from '../support/registry/certs.js';
 import { basicAuth, dockerConfig } from '../support/registry/docker-config.js';
-import { skopeoCopy, twoPlatforms, writeMultiPlatformLayout } from '../support/registry/images.js';
+import { savedFixtures, type SavedFixture } from '../support/registry/fixtures.js';
+import { pushCompressed, skopeoCopy, twoPlatforms, writeMultiPlatformLayout } from '../support/registry/images.js';
 import { TestRegistry } from '../support/registry/registry-process.js';
 import { TokenServer } from '../support/registry/token-server.js';
 import { runBundle } from '../support/run-cli.js';
@@ -23,6 +24,7 @@ describe('a registry with token auth: the Bearer flow against a token service it
   let loggedIn: string;
   const layouts: Record<string, string> = {};
   let indexDigest: string;
+  let churn: SavedFixture;
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...NO_ENGINE, DOCKER_CONFIG: loggedIn, ...extra });
 
@@ -43,8 +45,18 @@ describe('a registry with token auth: the Bearer flow against a token service it
         await skopeoCopy(`oci:${dir}:multi`, `docker://${registry.host}/${repository}:${compression}`, { all: true, preserveDigests: true, creds: `${USER}:${PASSWORD}`, tlsVerify: false });
       }
     }
+    churn = (await savedFixtures(work, ['churn']))[0]!;
+    await skopeoCopy(`docker-archive:${churn.archive}`, `docker://${registry.host}/ih/churn:gzip`, { creds: `${USER}:${PASSWORD}`, tlsVerify: false, format: 'v2s2', compression: 'gzip' });
+    await pushCompressed(churn.archive, work, `docker://${registry.host}/ih/churn:zstd`, 'zstd', { creds: `${USER}:${PASSWORD}`, tlsVerify: false });
     loggedIn = await dockerConfig(join(work, 'docker-login'), { auths: { [registry.host]: { auth: basicAuth(USER, PASSWORD) } } });
-  }, 300_000);
+  }, 600_000);
+
+  it.each(['gzip', 'zstd'])('the churn fixture built by the engine, %s: equal to its docker save, with no engine', async (compression) => {
+    const report = await auditJson([`registry:${registry.host}/ih/churn:${compression}`], env());
+    expect(essence(report)).toEqual(essence(churn.saved));
+    expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set([compression]));
+    expect(tokens.requests.at(-1)).toMatchObject({ method: 'GET', user: USER, granted: true, scopes: ['repository:ih/churn:pull'] });
+  });
 
   afterAll(async () => {
     await registry?.stop();

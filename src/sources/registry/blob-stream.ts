@@ -65,11 +65,11 @@ function copyBody(response: HttpResponse, sink: Writable, copy: Copy, size: numb
       }
     });
     body.once('end', () => {
-      if (copy.received < size) finish(new NetworkError(`${what}: the body ended at byte ${copy.received} of ${size}`, 'ESHORTBODY', false));
+      if (copy.received < size) finish(new NetworkError('the body ended early', 'ESHORTBODY', false));
       else finish();
     });
-    body.once('error', (error: NodeJS.ErrnoException) => finish(error instanceof NetworkError ? error : new NetworkError(`${what}: ${error.message}`, error.code ?? 'ECONNRESET', false)));
-    body.once('aborted', () => finish(new NetworkError(`${what}: the connection closed mid-body`, 'ECONNRESET', false)));
+    body.once('error', (error: NodeJS.ErrnoException) => finish(error instanceof NetworkError ? error : new NetworkError(error.message, error.code ?? 'ECONNRESET', false)));
+    body.once('aborted', () => finish(new NetworkError('the connection closed mid-body', 'ECONNRESET', false)));
   });
 }
 
@@ -95,6 +95,8 @@ export async function streamBlob(
   watcher: BlobWatcher = {},
 ): Promise<void> {
   const what = `${location.display}: blob ${digest}`;
+  // Failures reach the reader through destroy(), and the engine through the reader: never as an unheard 'error'.
+  sink.on('error', () => undefined);
   const digester = digest.startsWith('sha256:') ? undefined : await digesterFor(digest, what);
   const policy = retryPolicy();
   const copy: Copy = { received: 0 };
@@ -120,7 +122,8 @@ export async function streamBlob(
       }
       failures = copy.received > from ? 1 : failures + 1; // a try that moved the blob on starts the count again
       if (failures >= policy.attempts || resumes >= MAX_RESUMES) {
-        const failure = new RegistryError(`${what}: ${(error as Error).message.replace(/^.*?: /, '')} at byte ${copy.received} of ${size} (after ${resumes + 1} attempts)`, { kind: 'unreachable' });
+        const detail = (error as Error).message.replace(/^[^\s:]+:\d+: /, ''); // a stall names its host first
+        const failure = new RegistryError(`${what}: ${detail} at byte ${copy.received} of ${size} (after ${resumes + 1} attempts)`, { kind: 'unreachable' });
         sink.destroy(failure);
         throw failure;
       }
