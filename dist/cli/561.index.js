@@ -600,12 +600,12 @@ function copyBody(response, sink, copy, size, digester, what) {
         });
         body.once('end', () => {
             if (copy.received < size)
-                finish(new NetworkError(`${what}: the body ended at byte ${copy.received} of ${size}`, 'ESHORTBODY', false));
+                finish(new NetworkError('the body ended early', 'ESHORTBODY', false));
             else
                 finish();
         });
-        body.once('error', (error) => finish(error instanceof NetworkError ? error : new NetworkError(`${what}: ${error.message}`, error.code ?? 'ECONNRESET', false)));
-        body.once('aborted', () => finish(new NetworkError(`${what}: the connection closed mid-body`, 'ECONNRESET', false)));
+        body.once('error', (error) => finish(error instanceof NetworkError ? error : new NetworkError(error.message, error.code ?? 'ECONNRESET', false)));
+        body.once('aborted', () => finish(new NetworkError('the connection closed mid-body', 'ECONNRESET', false)));
     });
 }
 function endSink(sink) {
@@ -622,6 +622,8 @@ function endSink(sink) {
  */
 async function streamBlob(client, location, digest, size, sink, watcher = {}) {
     const what = `${location.display}: blob ${digest}`;
+    // Failures reach the reader through destroy(), and the engine through the reader: never as an unheard 'error'.
+    sink.on('error', () => undefined);
     const digester = digest.startsWith('sha256:') ? undefined : await digesterFor(digest, what);
     const policy = retryPolicy();
     const copy = { received: 0 };
@@ -648,7 +650,8 @@ async function streamBlob(client, location, digest, size, sink, watcher = {}) {
             }
             failures = copy.received > from ? 1 : failures + 1; // a try that moved the blob on starts the count again
             if (failures >= policy.attempts || resumes >= MAX_RESUMES) {
-                const failure = new RegistryError(`${what}: ${error.message.replace(/^.*?: /, '')} at byte ${copy.received} of ${size} (after ${resumes + 1} attempts)`, { kind: 'unreachable' });
+                const detail = error.message.replace(/^[^\s:]+:\d+: /, ''); // a stall names its host first
+                const failure = new RegistryError(`${what}: ${detail} at byte ${copy.received} of ${size} (after ${resumes + 1} attempts)`, { kind: 'unreachable' });
                 sink.destroy(failure);
                 throw failure;
             }

@@ -26752,30 +26752,42 @@ async function inspectOrPull(docker, ref, options) {
 /** Connection failures that mean "no engine to ask here" (nothing listening, no socket, not ours to use). */
 const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET']);
 /**
- * Whether the local engine has `ref`, for a bare reference: read from the engine when it has it, else from the
- * registry directly. `no-engine` when no engine answers (DOCKER_HOST pointing nowhere, no socket).
+ * Whether the local engine has `ref` (for `platform`, when one is asked for), for a bare reference: read from
+ * the engine when it has it, else from the registry directly. `no-engine` when no engine answers
+ * (DOCKER_HOST pointing nowhere, no socket).
  */
-async function localImageState(ref) {
+async function localImageState(ref, platform) {
     const socket = localEngineSocket();
+    let info;
     try {
         if (socket !== undefined) {
             const response = await getOnSocket(socket, `/images/${ref}/json`);
-            if (response.status === 200 || response.status === 404) {
+            if (response.status === 404) {
                 response.body.close();
-                return response.status === 200 ? 'present' : 'absent';
+                return 'absent';
             }
-            throw new errors/* InputError */.d(`${ref}: ${await engineMessage(response)}`);
+            if (response.status !== 200)
+                throw new errors/* InputError */.d(`${ref}: ${await engineMessage(response)}`);
+            info = JSON.parse(await readAllText(response.body));
         }
-        await (await connectDocker()).getImage(ref).inspect();
-        return 'present';
+        else {
+            info = await (await connectDocker()).getImage(ref).inspect();
+        }
     }
     catch (error) {
         if (error.statusCode === 404)
             return 'absent';
         if (NO_ENGINE.has(error.code ?? ''))
             return 'no-engine';
+        if (error instanceof SyntaxError)
+            throw new errors/* InputError */.d(`${ref}: the engine's answer to inspect is not JSON`);
         throw daemonError(error, ref);
     }
+    if (platform === undefined)
+        return 'present';
+    // The engine's copy is for another platform: that one is in the registry, not here.
+    const local = { os: info.Os, architecture: info.Architecture, variant: info.Variant };
+    return (0,sources_platform/* platformMatches */.J5)((0,sources_platform/* parsePlatform */.FL)(platform), (0,sources_platform/* parsePlatform */.FL)((0,sources_platform/* formatPlatform */.Bq)(local))) ? 'present' : 'absent';
 }
 /**
  * The manifest digest the engine recorded for this reference's repository (RepoDigests of a pulled or pushed
@@ -27072,7 +27084,7 @@ function detailOf(message, ref, display) {
 }
 /** A bare reference: the engine's copy when it has one, else the registry's, and one line naming both when neither. */
 async function openImage(ref, options) {
-    const state = await localImageState(ref);
+    const state = await localImageState(ref, options.platform);
     if (state === 'present')
         return openDaemonImage(ref, options);
     const { openRegistryImage, registryImage, RegistryError } = await __nccwpck_require__.e(/* import() */ 561).then(__nccwpck_require__.bind(__nccwpck_require__, 5561));
@@ -27084,7 +27096,8 @@ async function openImage(ref, options) {
             throw error;
         const { display } = registryImage(ref).location;
         const detail = detailOf(error.message, ref, display);
-        const engine = state === 'absent' ? 'not in the local Docker engine' : `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
+        const absent = options.platform ? `not in the local Docker engine for ${options.platform}` : 'not in the local Docker engine';
+        const engine = state === 'absent' ? absent : `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
         if (error.kind === 'not-found')
             throw new errors/* InputError */.d(`${display}: ${engine}, and not in its registry either (${detail})`, { cause: error });
         throw new errors/* InputError */.d(`${display}: ${engine}, and the registry failed: ${detail}`, { cause: error });
