@@ -2,7 +2,7 @@ import { LayerStack, type Analysis } from './analysis/analyze.js';
 import { PACKAGE_DATABASES } from './analysis/packages.js';
 import { readImage, type ReadProgress } from './engine/read-image.js';
 import { buildImage, type BuildOptions } from './sources/build.js';
-import { openSource, parseSourceSpec, type SourceSpec } from './sources/index.js';
+import { openSource, parseSourceSpec, type ImageFrom, type SourceSpec } from './sources/index.js';
 import type { SourceOptions } from './sources/source.js';
 
 export interface AuditRequest extends SourceOptions {
@@ -14,6 +14,8 @@ export interface AuditRequest extends SourceOptions {
   verify?: boolean;
   /** The most uncompressed bytes one layer may have (default 64 GiB): for a CLI flag, policy key or Action input to set. */
   maxLayerBytes?: number;
+  /** Where a bare image reference is read from (default: the local engine when it has it, else its registry). */
+  imageFrom?: ImageFrom;
 }
 
 export async function resolveSource(request: AuditRequest): Promise<SourceSpec> {
@@ -22,7 +24,7 @@ export async function resolveSource(request: AuditRequest): Promise<SourceSpec> 
     return { kind: 'daemon', ref: request.build.tag ?? id };
   }
   if (!request.source) throw new Error('an audit needs a source or a build');
-  return parseSourceSpec(request.source);
+  return parseSourceSpec(request.source, request.imageFrom);
 }
 
 /** The one engine every face uses: open the source, read each layer once, analyse. */

@@ -6,14 +6,14 @@ import { InputError, describeError } from './errors.js';
 import type { Policy } from './rules/config.js';
 import { applyPolicy, fails, imageFindings } from './rules/evaluate.js';
 import type { Finding, SourceLocation } from './rules/types.js';
-import { resolveDigestWithDaemon } from './sources/digest.js';
+import { resolveDigest } from './sources/digest.js';
 
 export interface CheckRequest extends AuditRequest {
   policy: Policy;
   /** A Dockerfile to check and to trace image findings to; with no source, it is built first. */
   dockerfile?: string;
   buildArgs?: Record<string, string>;
-  /** Ask the local engine for digests so unpinned-base can give the exact line to paste. */
+  /** Ask the registry (or, when it cannot be reached, the local engine) for digests so unpinned-base can give the exact line to paste. */
   resolveDigests?: boolean;
 }
 
@@ -41,7 +41,7 @@ async function checkDockerfile(model: DockerfileModel, request: CheckRequest): P
   const { dockerfileFindings } = await import('./dockerfile/index.js');
   return dockerfileFindings(model, {
     allow: request.policy.allowUnpinned,
-    ...(request.resolveDigests ? { resolveDigest: resolveDigestWithDaemon } : {}),
+    ...(request.resolveDigests ? { resolveDigest } : {}),
   });
 }
 

@@ -13,6 +13,13 @@ export interface ImageReference {
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A host name or IPv4 address, or an IPv6 address in brackets, and an optional numeric port (Docker's domain grammar). */
+const REGISTRY_HOST = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+
+/** Docker's rule: the first component names a registry when it has a dot or a port, is localhost, or has capitals. */
+function namesRegistry(first: string): boolean {
+  return first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
+}
 
 /** Parse a reference; undefined when it is not one (so callers can say what is wrong in their own terms). */
 export function parseReference(text: string): ImageReference | undefined {
@@ -36,7 +43,8 @@ export function parseReference(text: string): ImageReference | undefined {
   let registry = 'docker.io';
   let explicitRegistry = false;
   const first = parts[0]!;
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+  if (parts.length > 1 && namesRegistry(first)) {
+    if (!REGISTRY_HOST.test(first)) return undefined;
     registry = first;
     explicitRegistry = true;
     parts.shift();
@@ -48,7 +56,49 @@ export function parseReference(text: string): ImageReference | undefined {
   return reference;
 }
 
+/** Names Docker Hub goes by: in references, in config keys, and its API host. */
+const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+const DOCKER_HUB_API = 'registry-1.docker.io';
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+
+export function isDockerHub(registry: string): boolean {
+  return DOCKER_HUB_NAMES.has(registry.toLowerCase());
+}
+
 /** The key Docker's config.json uses for a registry's credentials. */
 export function credentialKey(registry: string): string {
-  return registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+  return isDockerHub(registry) ? DOCKER_HUB_CONFIG_KEY : registry;
+}
+
+/** Where a reference's image lives, in the terms of the distribution API. */
+export interface RegistryLocation {
+  /** The host (and port) to send API requests to: `registry-1.docker.io` for Docker Hub. */
+  apiHost: string;
+  /** The repository as the API names it: `library/node` for Docker Hub's official images. */
+  repository: string;
+  /** A tag or a digest: what `/v2/<repository>/manifests/<reference>` takes; `latest` when neither is written. */
+  reference: string;
+  /** The reference in full, for messages: `docker.io/library/node:22`, `ghcr.io/acme/app:pr-7`. */
+  display: string;
+}
+
+export function registryLocation(ref: ImageReference): RegistryLocation {
+  const hub = isDockerHub(ref.registry);
+  const repository = hub && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
+  const registry = hub ? 'docker.io' : ref.registry;
+  const tag = ref.tag ?? (ref.digest === undefined ? 'latest' : undefined);
+  const display = `${registry}/${repository}${tag !== undefined ? `:${tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
+  return { apiHost: hub ? DOCKER_HUB_API : ref.registry, repository, reference: ref.digest ?? tag!, display };
+}
+
+/** The host a Docker config key or a URL names: `https://index.docker.io/v1/` → `index.docker.io`. */
+export function hostOfKey(key: string): string {
+  return key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+}
+
+/** Whether a config key (or helper key) is the one for this registry, the way the Docker CLI matches them. */
+export function keyMatchesRegistry(key: string, registry: string): boolean {
+  const host = hostOfKey(key);
+  if (isDockerHub(registry)) return isDockerHub(host);
+  return host === registry.toLowerCase();
 }

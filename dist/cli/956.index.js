@@ -852,7 +852,7 @@ function resolveFrom(raw, lookup, escape, index, aliases, stageArgLines) {
     if (resolved.toLowerCase() === 'scratch')
         return { raw, resolved, target: 'scratch' };
     const reference = { raw, resolved, target: 'image' };
-    const image = (0,src_reference/* parseReference */.F)(resolved);
+    const image = (0,src_reference/* parseReference */.F2)(resolved);
     if (image)
         reference.image = image;
     return reference;
@@ -880,7 +880,7 @@ function resolveFromFlag(raw, escape, isStageAlias, kind, line, stage) {
         return { kind, raw, expansionUnsupported: true, line, stage };
     }
     const reference = { kind, raw, resolved: raw, line, stage };
-    const image = (0,src_reference/* parseReference */.F)(raw);
+    const image = (0,src_reference/* parseReference */.F2)(raw);
     if (image)
         reference.image = image;
     return reference;
@@ -957,6 +957,10 @@ var glob = __webpack_require__(9269);
 ;// CONCATENATED MODULE: ./src/dockerfile/rules.ts
 
 
+const DIGEST_FROM = {
+    registry: ' (digest from the registry)',
+    engine: " (digest from the local engine's RepoDigests: the registry could not be reached)",
+};
 const PINNED_DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** `FROM node:22`, `COPY --from=busybox`, `RUN --mount=from=golang:1.22`, naming the reference as written. */
 function described(reference) {
@@ -1028,11 +1032,14 @@ async function dockerfileFindings(model, options = {}) {
         let pending = digests.get(ref);
         if (!pending) {
             const resolver = options.resolveDigest;
-            pending = resolver(ref).then((digest) => {
-                if (digest === undefined)
+            pending = resolver(ref).then((answer) => {
+                if (answer === undefined)
                     return undefined;
+                const digest = typeof answer === 'string' ? answer : answer.digest;
                 const canonical = /^[a-f0-9]{64}$/.test(digest) ? `sha256:${digest}` : digest;
-                return PINNED_DIGEST.test(canonical) ? canonical : undefined;
+                if (!PINNED_DIGEST.test(canonical))
+                    return undefined;
+                return typeof answer === 'string' ? { digest: canonical } : { digest: canonical, from: answer.from };
             }, () => undefined);
             digests.set(ref, pending);
         }
@@ -1068,10 +1075,10 @@ async function dockerfileFindings(model, options = {}) {
             continue;
         if (isAllowed(reference, allow))
             continue;
-        const digest = options.resolveDigest ? await lookupDigest(reference.resolved) : undefined;
+        const resolved = options.resolveDigest ? await lookupDigest(reference.resolved) : undefined;
         const instruction = instructionAt(reference.line);
-        const fix = digest !== undefined
-            ? ` Pin it by digest${reference.arg ? ` on line ${reference.arg.line}` : ''}: \`${pinnedLine(reference, instruction, digest)}\``
+        const fix = resolved !== undefined
+            ? ` Pin it by digest${reference.arg ? ` on line ${reference.arg.line}` : ''}: \`${pinnedLine(reference, instruction, resolved.digest)}\`${resolved.from ? DIGEST_FROM[resolved.from] : ''}`
             : ` Pin it by digest: \`${reference.resolved.replace(/@.*$/, '')}@sha256:<digest>\` (\`docker buildx imagetools inspect ${reference.resolved.replace(/@.*$/, '')}\` shows it).`;
         const current = image.digest !== undefined ? ` (\`@${image.digest}\` is not a full sha256 digest)` : '';
         add('unpinned-base', 'error', `${what} is not pinned by digest${current}, so the same reference can pull different content tomorrow.${fix}`, reference.line);

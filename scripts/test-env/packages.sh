@@ -2,7 +2,8 @@
 
 readonly NODE24_PREFIX='/opt/node24'
 # docker.io: the primary engine and its CLI; golang-go: the differential tests' Go readers; cmark-gfm and
-# chromium: the PR comment rendered as GitHub renders it; the rest: images, registries, archives.
+# chromium: the PR comment rendered as GitHub renders it;
+# the rest: images, registries, archives.
 readonly PACKAGES=(docker.io docker-registry skopeo debootstrap busybox-static zstd openssl
                    ca-certificates pigz curl debian-archive-keyring python3 golang-go cmark-gfm chromium)
 

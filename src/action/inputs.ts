@@ -29,6 +29,8 @@ export interface ActionInputs {
   resolveDigests: boolean;
   /** false: an archive's layers are not hashed against their digests (the engine verifies its own either way). */
   verify: boolean;
+  /** Where `image` is read from: the runner's engine or the registry (default: the engine when it has it, else the registry). */
+  from?: 'daemon' | 'registry';
 }
 
 const optional = z
@@ -57,6 +59,7 @@ const schema = z.object({
   'sarif-file': optional,
   'resolve-digests': optional.pipe(z.enum(['true', 'false']).optional()),
   verify: optional.pipe(z.enum(['true', 'false']).optional()),
+  from: optional.pipe(z.enum(['auto', 'daemon', 'registry']).optional()),
 });
 
 /** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
@@ -132,5 +135,6 @@ export function readInputs(read: ReadInput, workspace: string): ActionInputs {
     if (value !== undefined) (inputs as unknown as Record<string, unknown>)[key] = value;
   }
   if (tools) inputs.forbiddenTools = tools;
+  if (values.from === 'daemon' || values.from === 'registry') inputs.from = values.from;
   return inputs;
 }

@@ -31,6 +31,7 @@ function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): Che
   const request: CheckRequest = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
   if (inputs.platform) request.platform = inputs.platform;
   if (!inputs.verify) request.verify = false;
+  if (inputs.from) request.imageFrom = inputs.from;
   if (inputs.dockerfile) request.dockerfile = inputs.dockerfile;
   if (inputs.archive) request.source = `docker-archive:${inputs.archive}`;
   else if (inputs.image) request.source = inputs.image;
@@ -115,6 +116,8 @@ export async function runAction(): Promise<number> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
+  // Registry reads use it for ghcr.io when docker/login-action wrote no credentials (packages: read).
+  if (token && !process.env.GITHUB_TOKEN) process.env.GITHUB_TOKEN = token;
   let audited: Audited;
   try {
     audited = await audit(workspace);

@@ -12,8 +12,11 @@ export const USAGE = `Usage:
 Sources:
   PATH                   an archive (docker save, either layout, or an OCI archive), auto-detected
   DIR                    an OCI image layout directory
-  docker-archive:PATH    oci-archive:PATH    oci:DIR    docker-daemon:REF
-  REF                    an image in the local Docker engine, pulled if absent
+  docker-archive:PATH    oci-archive:PATH    oci:DIR
+  REF                    the local Docker engine's image when it has it, else straight from its registry
+  registry:REF, docker://REF    straight from the registry, no engine (credentials: ~/.docker/config.json)
+  docker-daemon:REF      the local Docker engine's image, pulled through the engine if absent
+  --from daemon|registry     where a bare REF is read from (default: the engine if it has it, else the registry)
 
 Output:
   --format text|json|sarif   output format (default text)
@@ -27,7 +30,7 @@ Policy (flags override .image-hygiene.yml):
   --max-hidden-ratio R       hidden-waste limit as a share of the image, e.g. 10% or 0.1 (default 10%)
   --tools LIST           extra-tool: comma-separated tool names, replacing the list
   --allow-unpinned GLOB  unpinned-base: references allowed without a digest (repeatable)
-  --resolve-digests      ask the local Docker engine for base digests, to print the pinned FROM line
+  --resolve-digests      ask the registry for base digests (the engine if it cannot be reached), to print the pinned FROM line
 
 Image:
   --platform OS/ARCH     which image of a multi-platform index (default: the only one, else the host's)
@@ -43,6 +46,9 @@ Image:
   --debug                show stack traces
   -h, --help             this text
   --version              the version
+
+Registries: HTTPS with the system's CAs, NODE_EXTRA_CA_CERTS and /etc/docker/certs.d/HOST/*.crt; plain HTTP for
+loopback, or for hosts in IMAGE_HYGIENE_INSECURE_REGISTRIES (comma-separated). ghcr.io falls back on GITHUB_TOKEN.
 
 Exit codes: 0 pass, 1 failed policy, 2 bad input or tool error.`;
 
@@ -75,6 +81,8 @@ export interface AuditArgs extends Common {
   build?: BuildOptions;
   /** false with --no-verify. */
   verify: boolean;
+  /** --from: where a bare reference is read from. */
+  imageFrom?: 'daemon' | 'registry';
 }
 
 export interface LintArgs extends Common {
@@ -114,6 +122,7 @@ const OPTIONS = {
   'allow-unpinned': { type: 'string', multiple: true },
   'resolve-digests': { type: 'boolean' },
   'no-verify': { type: 'boolean' },
+  from: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -159,7 +168,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === 'lint') {
     const dockerfile = target ?? values.dockerfile;
     if (dockerfile === undefined) throw new InputError('lint needs a Dockerfile: image-hygiene lint path/to/Dockerfile');
-    for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'no-verify'] as const) {
+    for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'no-verify', 'from'] as const) {
       if (values[flag] !== undefined) throw new InputError(`--${flag} does not apply to lint`);
     }
     return { ...common, command: 'lint', dockerfile };
@@ -176,6 +185,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: AuditArgs = { ...common, command: 'audit', verify: !(values['no-verify'] ?? false) };
   if (source !== undefined) args.source = source;
   if (values.dockerfile !== undefined) args.dockerfile = values.dockerfile;
+  if (values.from !== undefined) {
+    if (values.from !== 'daemon' && values.from !== 'registry') throw new InputError(`--from ${values.from}: expected daemon or registry`);
+    if (build) throw new InputError('--from applies to an image reference, not to a build');
+    args.imageFrom = values.from;
+  }
   if (values.platform !== undefined) {
     parsePlatform(values.platform);
     args.platform = values.platform;

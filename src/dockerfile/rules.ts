@@ -14,9 +14,22 @@ export interface DockerfileRuleOptions {
    * normalised name (`docker.io/library/node`, with and without the tag).
    */
   allow?: string[];
-  /** Tells the digest a reference points to (the daemon or a registry knows); then findings carry the pinned line. */
-  resolveDigest?: (ref: string) => Promise<string | undefined>;
+  /**
+   * Tells the digest a reference points to (the daemon or a registry knows); then findings carry the pinned
+   * line, and say where the digest came from when the resolver tells.
+   */
+  resolveDigest?: (ref: string) => Promise<string | ResolvedDigest | undefined>;
 }
+
+export interface ResolvedDigest {
+  digest: string;
+  from: 'registry' | 'engine';
+}
+
+const DIGEST_FROM: Record<ResolvedDigest['from'], string> = {
+  registry: ' (digest from the registry)',
+  engine: " (digest from the local engine's RepoDigests: the registry could not be reached)",
+};
 
 const PINNED_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
@@ -88,16 +101,18 @@ function pinnedLine(reference: ExternalReference, instruction: Instruction | und
 export async function dockerfileFindings(model: DockerfileModel, options: DockerfileRuleOptions = {}): Promise<Finding[]> {
   const findings: Finding[] = [];
   const allow = (options.allow ?? []).map(globToRegex);
-  const digests = new Map<string, Promise<string | undefined>>();
-  const lookupDigest = (ref: string): Promise<string | undefined> => {
+  const digests = new Map<string, Promise<{ digest: string; from?: ResolvedDigest['from'] } | undefined>>();
+  const lookupDigest = (ref: string): Promise<{ digest: string; from?: ResolvedDigest['from'] } | undefined> => {
     let pending = digests.get(ref);
     if (!pending) {
       const resolver = options.resolveDigest!;
       pending = resolver(ref).then(
-        (digest) => {
-          if (digest === undefined) return undefined;
+        (answer) => {
+          if (answer === undefined) return undefined;
+          const digest = typeof answer === 'string' ? answer : answer.digest;
           const canonical = /^[a-f0-9]{64}$/.test(digest) ? `sha256:${digest}` : digest;
-          return PINNED_DIGEST.test(canonical) ? canonical : undefined;
+          if (!PINNED_DIGEST.test(canonical)) return undefined;
+          return typeof answer === 'string' ? { digest: canonical } : { digest: canonical, from: answer.from };
         },
         () => undefined,
       );
@@ -141,11 +156,11 @@ export async function dockerfileFindings(model: DockerfileModel, options: Docker
     // unpinned-base
     if (image.digest !== undefined && PINNED_DIGEST.test(image.digest)) continue;
     if (isAllowed(reference, allow)) continue;
-    const digest = options.resolveDigest ? await lookupDigest(reference.resolved) : undefined;
+    const resolved = options.resolveDigest ? await lookupDigest(reference.resolved) : undefined;
     const instruction = instructionAt(reference.line);
     const fix =
-      digest !== undefined
-        ? ` Pin it by digest${reference.arg ? ` on line ${reference.arg.line}` : ''}: \`${pinnedLine(reference, instruction, digest)}\``
+      resolved !== undefined
+        ? ` Pin it by digest${reference.arg ? ` on line ${reference.arg.line}` : ''}: \`${pinnedLine(reference, instruction, resolved.digest)}\`${resolved.from ? DIGEST_FROM[resolved.from] : ''}`
         : ` Pin it by digest: \`${reference.resolved.replace(/@.*$/, '')}@sha256:<digest>\` (\`docker buildx imagetools inspect ${reference.resolved.replace(/@.*$/, '')}\` shows it).`;
     const current = image.digest !== undefined ? ` (\`@${image.digest}\` is not a full sha256 digest)` : '';
     add('unpinned-base', 'error', `${what} is not pinned by digest${current}, so the same reference can pull different content tomorrow.${fix}`, reference.line);

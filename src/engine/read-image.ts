@@ -6,6 +6,7 @@ import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
 import type { LayerBlob, OpenedImage } from '../sources/source.js';
 import { planLayerThreads } from './layer-threads.js';
+import { readFetched } from './read-fetched.js';
 import { startLocatedLayer } from './read-located.js';
 
 /** Updated while reading, for a progress line; never read by the engine itself. */
@@ -65,8 +66,8 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
     // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
     if (hash) prepareHashWorker();
     for await (const blob of opened.blobs()) {
-      if (blob.location) {
-        located.set(blob.key, blob); // the source steps over it
+      if (blob.location || blob.fetched) {
+        located.set(blob.key, blob); // the source steps over it, or fetches it only when read
         continue;
       }
       const reading = readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfKey(blob.key)).then(layerRead);
@@ -78,8 +79,10 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
     if (hash) meta.layers.forEach((ref, index) => checkAlgorithm(ref, index, opened.label));
 
     // Bottom layer first: the analysis takes them in that order.
-    const wanted = [...new Set(meta.layers.map((ref) => ref.key))]
-      .filter((key) => located.has(key) && !read.has(key))
+    const unread = [...new Set(meta.layers.map((ref) => ref.key))].filter((key) => located.has(key) && !read.has(key));
+    const fetched = unread.map((key) => located.get(key)!).filter((blob) => blob.fetched);
+    const wanted = unread
+      .filter((key) => !located.get(key)!.fetched)
       .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
     const plan = await planLayerThreads(wanted);
     let stopped = false;
@@ -104,6 +107,14 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
         reading.catch(() => undefined); // observed below, in order
         read.set(blob.key, reading);
       }
+      const readOne = (blob: LayerBlob): Promise<LayerContents> =>
+        readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key)));
+      const fetching = readFetched(fetched, opened.parallelReads ?? 1, readOne, () => stopped);
+      fetched.forEach((blob, i) => {
+        const reading = fetching[i]!.then(layerRead);
+        reading.catch(() => undefined); // observed below, in order
+        read.set(blob.key, reading);
+      });
       const layers: LayerContents[] = [];
       for (const [index, ref] of meta.layers.entries()) {
         const reading = read.get(ref.key);
@@ -122,10 +133,10 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
   }
 }
 
-/** Keeps the progress line's bytes: those of the layers read, plus those of the one being read on this thread. */
+/** Keeps the progress line's bytes: those of the layers read, plus those of the ones being read on this thread. */
 class ProgressCounter {
   private bytesDone = 0;
-  private current: LayerReader | undefined;
+  private readonly current = new Set<LayerReader>();
   private readonly ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly progress: ReadProgress | undefined) {
@@ -133,10 +144,8 @@ class ProgressCounter {
   }
 
   watch(reader: LayerReader): void {
-    this.current = reader;
-    const done = (): void => {
-      if (this.current === reader) this.current = undefined;
-    };
+    this.current.add(reader);
+    const done = (): void => void this.current.delete(reader);
     reader.contents.then(done, done);
   }
 
@@ -152,7 +161,10 @@ class ProgressCounter {
   }
 
   private show(): void {
-    if (this.progress) this.progress.bytesRead = this.bytesDone + (this.current?.bytesRead ?? 0);
+    if (!this.progress) return;
+    let reading = 0;
+    for (const reader of this.current) reading += reader.bytesRead;
+    this.progress.bytesRead = this.bytesDone + reading;
   }
 }
 

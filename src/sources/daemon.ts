@@ -145,6 +145,41 @@ async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions
   }
 }
 
+/** Connection failures that mean "no engine to ask here" (nothing listening, no socket, not ours to use). */
+const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET']);
+
+/**
+ * Whether the local engine has `ref` (for `platform`, when one is asked for), for a bare reference: read from
+ * the engine when it has it, else from the registry directly. `no-engine` when no engine answers
+ * (DOCKER_HOST pointing nowhere, no socket).
+ */
+export async function localImageState(ref: string, platform?: string): Promise<'present' | 'absent' | 'no-engine'> {
+  const socket = localEngineSocket();
+  let info: Docker.ImageInspectInfo;
+  try {
+    if (socket !== undefined) {
+      const response = await getOnSocket(socket, `/images/${ref}/json`);
+      if (response.status === 404) {
+        response.body.close();
+        return 'absent';
+      }
+      if (response.status !== 200) throw new InputError(`${ref}: ${await engineMessage(response)}`);
+      info = JSON.parse(await readAllText(response.body)) as Docker.ImageInspectInfo;
+    } else {
+      info = await (await connectDocker()).getImage(ref).inspect();
+    }
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return 'absent';
+    if (NO_ENGINE.has((error as NodeJS.ErrnoException).code ?? '')) return 'no-engine';
+    if (error instanceof SyntaxError) throw new InputError(`${ref}: the engine's answer to inspect is not JSON`);
+    throw daemonError(error, ref);
+  }
+  if (platform === undefined) return 'present';
+  // The engine's copy is for another platform: that one is in the registry, not here.
+  const local = { os: info.Os, architecture: info.Architecture, variant: (info as { Variant?: string }).Variant };
+  return platformMatches(parsePlatform(platform), parsePlatform(formatPlatform(local))) ? 'present' : 'absent';
+}
+
 /**
  * The manifest digest the engine recorded for this reference's repository (RepoDigests of a pulled or pushed
  * image); undefined when it has none for that repository.

@@ -20,6 +20,12 @@ export interface LayerBlob {
    * called) and read later from its location, on another thread: the source steps over it.
    */
   location?: BlobLocation;
+  /**
+   * Set when the blob is fetched when read, from anywhere in any order and several at once (a registry blob,
+   * named by its URL). Like a located blob it is left unread while the source lists its blobs; the engine
+   * then reads those the image uses through `pipeTo`, up to `OpenedImage.parallelReads` at a time.
+   */
+  fetched?: boolean;
   /** Write the blob's bytes, exactly as stored, into `sink` and end it. */
   pipeTo(sink: Writable): Promise<void>;
 }
@@ -40,6 +46,8 @@ export interface OpenedImage {
    * verifies each layer against its diff id while exporting): hashing the bytes again would prove nothing.
    */
   verifiedBy?: 'engine';
+  /** How many `fetched` blobs the source serves at once (default 1). */
+  parallelReads?: number;
   /** Release what the source holds (temporary images, sockets). */
   close(): Promise<void>;
 }

@@ -157,10 +157,12 @@ describe('the engine on images built by a real Docker engine', () => {
   it('an image that is nowhere ends in exit 2 naming it', async () => {
     const result = await runBundle(['audit', `${REGISTRY}/image-hygiene-test/does-not-exist:1`]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^image-hygiene: cannot pull 127\.0\.0\.1:5000\/image-hygiene-test\/does-not-exist:1: .*(not found|unknown)/i);
+    expect(result.stderr.trim()).toBe('image-hygiene: 127.0.0.1:5000/image-hygiene-test/does-not-exist:1: not in the local Docker engine, and not in its registry either (404 manifest unknown)');
+    const pulled = await runBundle(['audit', `docker-daemon:${REGISTRY}/image-hygiene-test/does-not-exist:1`]);
+    expect(pulled.stderr.trim()).toMatch(/^image-hygiene: cannot pull 127\.0\.0\.1:5000\/image-hygiene-test\/does-not-exist:1: .*(not found|unknown)/i);
   });
 
-  it('pulls from a registry when the image is not local, and reads it the same', async () => {
+  it('reads from the registry when the image is not local, and reads it the same', async () => {
     await registryAvailable();
     const remote = `${REGISTRY}/image-hygiene-test/churn:pulled`;
     await docker(['tag', tag, remote]);

@@ -5,7 +5,8 @@ import { runBundle } from '../support/run-cli.js';
 
 const REPO = 'image-hygiene-test/flaky';
 
-describe('pulling through a registry that refuses or fails', () => {
+// docker-daemon: forces the engine's path (a bare reference not in the engine is read from the registry directly).
+describe('pulling through the engine from a registry that refuses or fails', () => {
   const registry = new FlakyRegistry(REGISTRY);
   let ref: string;
 
@@ -28,7 +29,7 @@ describe('pulling through a registry that refuses or fails', () => {
 
   it('401: exit 2 with one line, no retries', async () => {
     registry.mode = { kind: 'unauthorized' };
-    const result = await runBundle(['audit', ref, '--fail-on', 'never']);
+    const result = await runBundle(['audit', `docker-daemon:${ref}`, '--fail-on', 'never']);
     expect(result.code).toBe(2);
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
@@ -38,7 +39,7 @@ describe('pulling through a registry that refuses or fails', () => {
 
   it('503 twice, then the image: retried with backoff and audited', async () => {
     registry.mode = { kind: 'fail-first', failures: 2, status: 503 };
-    const result = await runBundle(['audit', ref, '--fail-on', 'never', '--format', 'json']);
+    const result = await runBundle(['audit', `docker-daemon:${ref}`, '--fail-on', 'never', '--format', 'json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(registry.failed).toBe(2);
@@ -47,14 +48,14 @@ describe('pulling through a registry that refuses or fails', () => {
 
   it('429 once, then the image', async () => {
     registry.mode = { kind: 'fail-first', failures: 1, status: 429 };
-    const result = await runBundle(['audit', ref, '--fail-on', 'never']);
+    const result = await runBundle(['audit', `docker-daemon:${ref}`, '--fail-on', 'never']);
     expect(result.code).toBe(0);
     expect(registry.failed).toBe(1);
   });
 
   it('500 every time: gives up after a bounded number of attempts, with one line', async () => {
     registry.mode = { kind: 'always', status: 500 };
-    const result = await runBundle(['audit', ref]);
+    const result = await runBundle(['audit', `docker-daemon:${ref}`]);
     expect(result.code).toBe(2);
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);

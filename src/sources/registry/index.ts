@@ -1,0 +1,3 @@
+export { registryDigest } from './digest.js';
+export { RegistryError } from './errors.js';
+export { openRegistryImage, registryImage } from './open.js';
