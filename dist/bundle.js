@@ -42736,7 +42736,7 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
  * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
  * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
  */
-class InputError extends Error {
+class errors_InputError extends Error {
     name = 'InputError';
     /** Extra lines worth showing under the message (the tail of a build log). */
     details;
@@ -42770,7 +42770,7 @@ function createDecompressor(compression, blobName) {
         return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
     const create = (external_node_zlib_default()).createZstdDecompress;
     if (!create)
-        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
+        throw new errors_InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
     // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
     return create({ chunkSize: 4 * 1024 * 1024 });
 }
@@ -43966,7 +43966,7 @@ class LayerReader extends external_node_stream_.Writable {
             }
             this.parse(data);
         });
-        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
+        decompressor.on('error', (error) => this.fail(new errors_InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
     }
     /**
      * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
@@ -44040,7 +44040,7 @@ class LayerReader extends external_node_stream_.Writable {
     tarError(error) {
         const detail = describeError(error);
         const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
-        return new InputError(`${this.blobName}: ${what}`);
+        return new errors_InputError(`${this.blobName}: ${what}`);
     }
     fail(error) {
         if (this.failed)
@@ -44279,9 +44279,9 @@ function startLocatedLayer(task, watch) {
     const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
     watch?.(reader);
     const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
-        if (error instanceof InputError)
+        if (error instanceof errors_InputError)
             throw error;
-        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
+        throw new errors_InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
     });
     return { parsed, contents: parsed.then(() => reader.contents) };
 }
@@ -44313,7 +44313,7 @@ function serveLayerReads() {
             const encoded = encodeEntries(entries);
             const reply = { id: task.id, contents, entries: encoded };
             port.postMessage(reply, [encoded.bytes.buffer]);
-        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError }));
+        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof errors_InputError }));
     });
 }
 let script;
@@ -44424,7 +44424,7 @@ class LayerThreads {
         if (!waiter)
             return;
         if ('error' in reply)
-            waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
+            waiter.reject(reply.input ? new errors_InputError(reply.error) : new Error(reply.error));
         else
             waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
     }
@@ -52410,6 +52410,56 @@ function baseLayerCount(analysis, mapsToInstruction) {
     return base;
 }
 
+;// CONCATENATED MODULE: ./src/analysis/secrets.ts
+const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
+// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
+const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
+function looksLikeSecretName(name) {
+    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
+function assignments(text) {
+    const result = [];
+    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
+        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
+    }
+    return result;
+}
+/**
+ * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
+ * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
+ */
+function bakedSecrets(config) {
+    const found = new Map();
+    for (const entry of config.config?.Env ?? []) {
+        const eq = entry.indexOf('=');
+        const name = eq < 0 ? entry : entry.slice(0, eq);
+        const value = eq < 0 ? '' : entry.slice(eq + 1);
+        if (value !== '' && looksLikeSecretName(name))
+            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
+    }
+    for (const history of config.history ?? []) {
+        const createdBy = history.created_by ?? '';
+        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
+        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
+        for (const text of [buildArgs, argLine]) {
+            if (!text)
+                continue;
+            for (const [name, value] of assignments(text)) {
+                if (value !== '' && looksLikeSecretName(name))
+                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
+            }
+        }
+    }
+    return [...found.values()];
+}
+/** Replace every secret value in a text with `***`. */
+function maskSecrets(text, secrets) {
+    let masked = text;
+    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
+        masked = masked.split(value).join('***');
+    return masked;
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/history.ts
 /**
  * The history entry that made each layer. History also lists instructions that made no layer
@@ -53284,7 +53334,7 @@ async function readImage(opened, options = {}) {
             for (const [index, ref] of meta.layers.entries()) {
                 const reading = read.get(ref.key);
                 if (!reading)
-                    throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+                    throw new errors_InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
                 const layer = verified(await reading, ref, index, hash, opened.label);
                 layers.push(layer);
                 onLayer?.(layer, index);
@@ -53343,12 +53393,333 @@ function verified(contents, ref, index, hash, label) {
     if (!hash)
         return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
     if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
-        throw new InputError(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${read_image_short(ref.digest)}, the bytes hash to ${read_image_short(contents.digest)}`);
+        throw new errors_InputError(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${read_image_short(ref.digest)}, the bytes hash to ${read_image_short(contents.digest)}`);
     }
     if (contents.diffId !== ref.diffId) {
-        throw new InputError(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${read_image_short(ref.diffId)}, the uncompressed tar hashes to ${read_image_short(contents.diffId)}`);
+        throw new errors_InputError(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${read_image_short(ref.diffId)}, the uncompressed tar hashes to ${read_image_short(contents.diffId)}`);
     }
     return contents;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = require("node:child_process");
+;// CONCATENATED MODULE: ./src/sources/build-log.ts
+
+/**
+ * Build output as we show it: values masked, ANSI colours dropped, only the tail kept.
+ *
+ * Builders echo build-argument values back in many shapes: BuildKit names a step by its expanded command
+ * (`RUN echo "token is s3cr3t…"`), records `ARG GH_TOKEN=…` and `|1 GH_TOKEN=… /bin/sh -c …`, repeats
+ * both in its errors; the classic builder prints `Step 3/4 : ARG GH_TOKEN=…`. So a value is masked wherever
+ * it appears, whatever the builder prints around it.
+ */
+const MASK = '***';
+/**
+ * Shorter values are masked only where they are assigned (`NAME=1`), not everywhere: masking every `1` or
+ * `on` would leave nothing of the log to read, and a value that short protects nothing.
+ */
+const MIN_ANYWHERE = 4;
+/** A line longer than this is cut (after masking) in what we show. */
+const MAX_LINE = 2000;
+/** Bytes gathered for one line before it is masked and cut: a step printing megabytes without a newline stays bounded. */
+const MAX_PENDING = 256 * 1024;
+// Colour and cursor sequences BuildKit writes even with --progress plain (its warnings).
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * A function that masks, in any text: every value given (anywhere, when at least MIN_ANYWHERE long), and
+ * the value of any assignment `NAME=value` to a build argument's name or to a secret-looking name
+ * (`GH_TOKEN=…`, `ARG API_KEY=…`), whatever its value. One pass per kind over the text.
+ */
+function createMasker(values) {
+    const literals = new Set();
+    const add = (value) => {
+        literals.add(value);
+        // As Go's %q and JSON quote it: BuildKit's errors quote commands that way.
+        literals.add(JSON.stringify(value).slice(1, -1));
+    };
+    for (const value of Object.values(values.buildArgs ?? {}))
+        add(value);
+    for (const secret of values.secrets ?? []) {
+        add(secret);
+        for (const line of secret.split(/\r?\n/))
+            add(line.trim());
+    }
+    const anywhere = [...literals].filter((value) => value.length >= MIN_ANYWHERE).sort((a, b) => b.length - a.length);
+    const literal = anywhere.length > 0 ? new RegExp(anywhere.map(escapeRegExp).join('|'), 'g') : undefined;
+    const names = new Set(Object.keys(values.buildArgs ?? {}));
+    const assignment = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s"']+)/g;
+    return (text) => {
+        const masked = literal ? text.replace(literal, MASK) : text;
+        return masked.replace(assignment, (whole, name, value) => value !== MASK && !value.startsWith('$') && (names.has(name) || looksLikeSecretName(name)) ? `${name}=${MASK}` : whole);
+    };
+}
+/**
+ * The defaults of secret-looking ARGs a Dockerfile declares (`ARG API_KEY=…`): builders print them as they
+ * print build arguments, so they are masked alike.
+ */
+function secretArgDefaults(dockerfile) {
+    const values = [];
+    for (const line of dockerfile.matchAll(/^[ \t]*ARG[ \t]+(.+)$/gim)) {
+        for (const match of line[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g)) {
+            if (looksLikeSecretName(match[1]))
+                values.push(match[2].replace(/^(["'])(.*)\1$/, '$2'));
+        }
+    }
+    return values;
+}
+/** The last lines of a build's output, masked as they arrive. Memory is bounded by `keep` lines. */
+class BuildLog {
+    mask;
+    keep;
+    lines = [];
+    pending = '';
+    pendingCut = false;
+    constructor(mask, keep = 40) {
+        this.mask = mask;
+        this.keep = keep;
+    }
+    write(text) {
+        let start = 0;
+        for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+            this.append(text.slice(start, newline));
+            this.flush();
+            start = newline + 1;
+        }
+        this.append(text.slice(start));
+    }
+    /** Every line kept, oldest first (the line still open included). */
+    tail() {
+        this.flush();
+        return [...this.lines];
+    }
+    append(part) {
+        if (this.pendingCut)
+            return;
+        this.pending += part;
+        if (this.pending.length > MAX_PENDING) {
+            // Masked before it is cut, so that no value is shown in part.
+            this.pending = this.clean(this.pending).slice(0, MAX_LINE);
+            this.pendingCut = true;
+        }
+    }
+    clean(text) {
+        return this.mask(text.replace(ANSI, ''));
+    }
+    flush() {
+        const cut = this.pendingCut;
+        const raw = cut ? this.pending : this.clean(this.pending);
+        this.pending = '';
+        this.pendingCut = false;
+        const line = raw.replace(/\r$/, '').trimEnd();
+        if (line === '')
+            return;
+        this.lines.push(line.length > MAX_LINE || cut ? `${line.slice(0, MAX_LINE)} …` : line);
+        if (this.lines.length > this.keep)
+            this.lines.shift();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sources/build-secrets.ts
+
+
+
+/** BuildKit's own limit on a secret (session/secrets/secretsprovider: MaxSecretSize). */
+const MAX_SECRET_BYTES = 500 * 1024;
+/**
+ * `--secret` as `docker buildx build` takes it: `id=NAME[,src=PATH|,env=VAR][,type=file|env]`. With neither
+ * `src` nor `env`, BuildKit reads the environment variable NAME when it is set, else the file NAME.
+ */
+function parseSecretSpec(text, what = '--secret') {
+    let type;
+    const secret = {};
+    for (const field of text.split(',')) {
+        const eq = field.indexOf('=');
+        const key = field.slice(0, eq).trim().toLowerCase();
+        const value = field.slice(eq + 1);
+        if (eq <= 0 || value === '')
+            throw new InputError(`${what} ${text}: "${field}" is not key=value (id=NAME,src=PATH or id=NAME,env=VAR)`);
+        if (key === 'id')
+            secret.id = value;
+        else if (key === 'src' || key === 'source')
+            secret.src = value;
+        else if (key === 'env')
+            secret.env = value;
+        else if (key === 'type' && (value === 'file' || value === 'env'))
+            type = value;
+        else
+            throw new InputError(`${what} ${text}: unknown key "${key}" (id, src, env, type=file|env)`);
+    }
+    if (secret.id === undefined)
+        throw new InputError(`${what} ${text}: needs id=NAME`);
+    if (type === 'env' && secret.env === undefined && secret.src !== undefined) {
+        secret.env = secret.src;
+        delete secret.src;
+    }
+    if (secret.env !== undefined && secret.src !== undefined)
+        throw new InputError(`${what} ${text}: give src or env, not both`);
+    return secret;
+}
+/** `ID=VALUE` lines (the Action's `secrets` input, as docker/build-push-action takes it). */
+function parseSecretValues(text, what) {
+    const secrets = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        if (line.trim() === '')
+            continue;
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new errors_InputError(`${what}: a line is not ID=VALUE (one secret per line; the value is not shown)`);
+        secrets.push({ id: line.slice(0, eq).trim(), value: line.slice(eq + 1) });
+    }
+    return secrets;
+}
+/** Where BuildKit will read the secret from, as it decides it (secretsprovider.NewStore). */
+function sourceOf(secret) {
+    if (secret.value !== undefined)
+        return { value: secret.value };
+    if (secret.env !== undefined)
+        return { env: secret.env };
+    if (secret.src !== undefined)
+        return { src: secret.src };
+    return process.env[secret.id] !== undefined ? { env: secret.id } : { src: secret.id };
+}
+/** The secret's value, to mask it in everything we print; a file that cannot be a secret is one line naming it. */
+async function secretValue(secret) {
+    const source = sourceOf(secret);
+    if ('value' in source)
+        return source.value;
+    if ('env' in source)
+        return process.env[source.env] ?? '';
+    const path = (0,external_node_path_.resolve)(source.src);
+    try {
+        const info = await (0,promises_namespaceObject.stat)(path);
+        if (!info.isFile())
+            throw new errors_InputError(`--secret id=${secret.id}: ${source.src} is not a file`);
+        if (info.size > MAX_SECRET_BYTES)
+            throw new errors_InputError(`--secret id=${secret.id}: ${source.src} is ${info.size} bytes, more than BuildKit's limit of 500 KiB`);
+        return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error instanceof errors_InputError)
+            throw error;
+        throw new errors_InputError(`--secret id=${secret.id}: cannot read ${source.src} (${error.code ?? 'error'})`);
+    }
+}
+/** The `--secret` arguments for buildx, and the environment that carries the values given in hand. */
+function secretArgs(secrets) {
+    const args = [];
+    const env = {};
+    secrets.forEach((secret, i) => {
+        const source = sourceOf(secret);
+        let spec;
+        if ('value' in source) {
+            const variable = `IMAGE_HYGIENE_SECRET_${i}`;
+            env[variable] = source.value;
+            spec = `id=${secret.id},env=${variable}`;
+        }
+        else if ('env' in source)
+            spec = `id=${secret.id},env=${source.env}`;
+        else
+            spec = `id=${secret.id},src=${(0,external_node_path_.resolve)(source.src)}`;
+        args.push('--secret', spec);
+    });
+    return { args, env };
+}
+
+;// CONCATENATED MODULE: ./src/sources/build-buildx.ts
+
+
+
+
+
+
+
+/**
+ * BuildKit builds go through `docker buildx build --load`, the CLI every current runner carries and the one
+ * docker/build-push-action drives: it sends the context and the Dockerfile over BuildKit's gRPC session
+ * (which the Engine API's `/build?version=2` needs for both, and for secrets), honours `.dockerignore` and
+ * `<Dockerfile>.dockerignore`, uses whichever builder the user set up, and loads the result into the engine
+ * DOCKER_HOST names, the one the audit then reads.
+ */
+const PROBE_TIMEOUT_MS = 30_000;
+/** Lines of the build's output shown under a failed build's message (BuildKit's error block is ~10). */
+const LOG_TAIL_LINES = 24;
+/** Whether the docker CLI on PATH has buildx (`docker buildx version` succeeds). */
+function buildxAvailable() {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_namespaceObject.execFile)('docker', ['buildx', 'version'], { timeout: PROBE_TIMEOUT_MS }, (error) => resolve(!error));
+    });
+}
+/** The command line, from the options: build-arg values are on it, as docker/build-push-action puts them; secrets never are. */
+function buildxArgs(build, iidFile, secrets) {
+    const { options } = build;
+    const args = ['buildx', 'build', '--load', '--progress', 'plain', '--iidfile', iidFile, '--file', build.dockerfile];
+    if (options.tag)
+        args.push('--tag', options.tag);
+    if (options.target)
+        args.push('--target', options.target);
+    if (options.platform)
+        args.push('--platform', options.platform);
+    if (options.network)
+        args.push('--network', options.network);
+    for (const [key, value] of Object.entries(options.buildArgs ?? {}))
+        args.push('--build-arg', `${key}=${value}`);
+    args.push(...secrets, build.context);
+    return args;
+}
+/** BuildKit's last word, `ERROR: failed to build: failed to solve: process "…" did not complete…`, and the Dockerfile line it names. */
+function buildxFailure(lines) {
+    let last = -1;
+    for (let i = lines.length - 1; i >= 0 && last < 0; i--)
+        if (lines[i].startsWith('ERROR: '))
+            last = i;
+    if (last < 0)
+        return { before: [...lines] };
+    const message = lines[last].slice('ERROR: '.length).replace(/^(failed to build: )?(failed to solve: )?/, '');
+    // BuildKit prints `Dockerfile:3` above the excerpt of the file it failed at.
+    let line;
+    for (let i = last - 1; i >= 0 && line === undefined; i--) {
+        const match = /^\S+:(\d+)$/.exec(lines[i]);
+        if (match && lines[i + 1]?.startsWith('-----'))
+            line = Number(match[1]);
+    }
+    return { message, ...(line !== undefined ? { line } : {}), before: lines.slice(0, last) };
+}
+function run(args, env, log) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.setEncoding('utf8').on('data', (text) => log.write(text));
+        child.stderr.setEncoding('utf8').on('data', (text) => log.write(text));
+        child.on('error', (error) => reject(new errors_InputError(`cannot run docker buildx (${error.code ?? error.message}): is the docker CLI on PATH?`)));
+        child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+}
+/** Build with BuildKit and load the image into the engine; returns its id (the index's digest on the containerd store). */
+async function buildWithBuildx(build) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'image-hygiene-build-'));
+    try {
+        const iidFile = (0,external_node_path_.join)(dir, 'iid');
+        const secrets = secretArgs(build.options.secrets ?? []);
+        const log = new BuildLog(build.mask, LOG_TAIL_LINES * 2);
+        const { code, signal } = await run(buildxArgs(build, iidFile, secrets.args), secrets.env, log);
+        if (code !== 0) {
+            const failure = buildxFailure(log.tail());
+            const why = failure.message ?? (signal ? `docker buildx was killed by ${signal}` : `docker buildx exited with ${code}`);
+            const where = failure.line !== undefined ? ` at line ${failure.line}` : '';
+            const details = failure.before.slice(-LOG_TAIL_LINES).map((line) => '  ' + line);
+            throw new errors_InputError(build.mask(`the build of ${build.dockerfileLabel} failed${where}: ${why}`), { details });
+        }
+        const id = (await (0,promises_namespaceObject.readFile)(iidFile, 'utf8').catch(() => '')).trim();
+        if (!/^sha256:[0-9a-f]{64}$/.test(id))
+            throw new errors_InputError(`the build of ${build.dockerfileLabel} loaded no image (docker buildx wrote no image id)`);
+        return id;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
@@ -62977,13 +63348,13 @@ function parseJson(schema, bytes, file) {
         value = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
     }
     catch (error) {
-        throw new InputError(`${file}: not valid JSON (${error.message})`);
+        throw new errors_InputError(`${file}: not valid JSON (${error.message})`);
     }
     const result = schema.safeParse(value);
     if (!result.success) {
         const issue = result.error.issues[0];
         const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-        throw new InputError(`${file}: field ${field}: ${issue.message}`);
+        throw new errors_InputError(`${file}: field ${field}: ${issue.message}`);
     }
     return result.data;
 }
@@ -63006,7 +63377,7 @@ function formatPlatform(platform) {
 function parsePlatform(text) {
     const [os, architecture, variant, ...rest] = text.split('/');
     if (!os || !architecture || rest.length > 0)
-        throw new InputError(`--platform ${text}: expected os/arch[/variant], e.g. linux/amd64`);
+        throw new errors_InputError(`--platform ${text}: expected os/arch[/variant], e.g. linux/amd64`);
     return variant ? { os, architecture, variant } : { os, architecture };
 }
 /** Variant is compared only when asked for: "linux/arm64" matches an index entry "linux/arm64/v8". */
@@ -63034,7 +63405,7 @@ async function readBlob(read, descriptor, label, what) {
     const bytes = await read(blobPath(descriptor.digest));
     const actual = sha256(bytes);
     if (descriptor.digest.startsWith('sha256:') && actual !== descriptor.digest) {
-        throw new InputError(`${label}: ${what} ${blobPath(descriptor.digest)}: digest mismatch (the bytes hash to ${actual})`);
+        throw new errors_InputError(`${label}: ${what} ${blobPath(descriptor.digest)}: digest mismatch (the bytes hash to ${actual})`);
     }
     return bytes;
 }
@@ -63046,7 +63417,7 @@ function isAttestation(descriptor) {
 async function selectManifest(read, label, manifests, options, depth, where) {
     const candidates = manifests.filter((descriptor) => !isAttestation(descriptor));
     if (candidates.length === 0)
-        throw new InputError(`${label}: ${where} lists no image manifest`);
+        throw new errors_InputError(`${label}: ${where} lists no image manifest`);
     const withPlatform = candidates.filter((descriptor) => descriptor.platform);
     let chosen;
     if (withPlatform.length > 0) {
@@ -63054,7 +63425,7 @@ async function selectManifest(read, label, manifests, options, depth, where) {
         chosen = withPlatform.find((descriptor) => platformMatches(wanted, descriptor.platform));
         if (!chosen) {
             const available = withPlatform.map((descriptor) => formatPlatform(descriptor.platform)).join(', ');
-            throw new InputError(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
+            throw new errors_InputError(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
         }
     }
     else {
@@ -63065,7 +63436,7 @@ async function selectManifest(read, label, manifests, options, depth, where) {
         return refName === undefined ? { descriptor: chosen } : { descriptor: chosen, refName };
     }
     if (depth >= MAX_INDEX_DEPTH)
-        throw new InputError(`${label}: image indexes nested more than ${MAX_INDEX_DEPTH} deep`);
+        throw new errors_InputError(`${label}: image indexes nested more than ${MAX_INDEX_DEPTH} deep`);
     const nestedPath = blobPath(chosen.digest);
     const nested = parseJson(imageIndexSchema(), await readBlob(read, chosen, label, 'image index'), `${label}: ${nestedPath}`);
     return selectManifest(read, label, nested.manifests, options, depth + 1, nestedPath);
@@ -63073,7 +63444,7 @@ async function selectManifest(read, label, manifests, options, depth, where) {
 function checkPlatform(config, options, label) {
     const platform = formatPlatform(config);
     if (options.platform !== undefined && !platformMatches(parsePlatform(options.platform), config)) {
-        throw new InputError(`${label}: the image is for ${platform}, not ${options.platform}`);
+        throw new errors_InputError(`${label}: the image is for ${platform}, not ${options.platform}`);
     }
     return platform;
 }
@@ -63087,7 +63458,7 @@ async function resolveOciLayout(read, label, options) {
     const config = parseJson(imageConfigSchema(), await readBlob(read, manifest.config, label, 'config'), `${label}: ${configPath}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
-        throw new InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
+        throw new errors_InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
     }
     return {
         // A bare tag in org.opencontainers.image.ref.name names the image within this layout.
@@ -63112,14 +63483,14 @@ async function resolveDockerArchive(read, label, options) {
     if (manifest.length > 1) {
         // `docker save a b` holds several images; auditing one silently would be a lie about the others.
         const names = manifest.map((image) => image.RepoTags?.[0] ?? image.Config).join(', ');
-        throw new InputError(`${label}: manifest.json holds ${manifest.length} images (${names}); save one image per archive`);
+        throw new errors_InputError(`${label}: manifest.json holds ${manifest.length} images (${names}); save one image per archive`);
     }
     const image = manifest[0];
     const configBytes = await read(external_node_path_.posix.normalize(image.Config));
     const config = parseJson(imageConfigSchema(), configBytes, `${label}: ${image.Config}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== image.Layers.length) {
-        throw new InputError(`${label}: manifest.json lists ${image.Layers.length} layers but ${image.Config} has ${diffIds.length} diff_ids`);
+        throw new errors_InputError(`${label}: manifest.json lists ${image.Layers.length} layers but ${image.Config} has ${diffIds.length} diff_ids`);
     }
     const configDigest = sha256(configBytes);
     return {
@@ -63180,14 +63551,14 @@ function openArchiveChunks(reader, label, options, file) {
     const aliases = new Map();
     let exhausted = false;
     const archiveError = (error) => {
-        if (error instanceof InputError)
+        if (error instanceof errors_InputError)
             return error;
         const detail = describeError(error);
         if (/end of data/i.test(detail))
-            return new InputError(`${label}: the archive is cut short`);
+            return new errors_InputError(`${label}: the archive is cut short`);
         if (/tar header|unknown format|invalid header/i.test(detail))
-            return new InputError(`${label}: not a tar archive (${detail})`);
-        return new InputError(`${label}: cannot read the archive (${detail})`);
+            return new errors_InputError(`${label}: not a tar archive (${detail})`);
+        return new errors_InputError(`${label}: cannot read the archive (${detail})`);
     };
     let member;
     /** Set when the parser paused at the start of a layer member, for `blobs()` to hand it on. */
@@ -63365,7 +63736,7 @@ function openArchiveChunks(reader, label, options, file) {
     const read = async (path) => {
         const bytes = json.get(resolveAlias(path));
         if (!bytes)
-            throw new InputError(`${label}: ${path} is missing from the archive`);
+            throw new errors_InputError(`${label}: ${path} is missing from the archive`);
         return bytes;
     };
     function resolveAlias(path) {
@@ -63376,7 +63747,7 @@ function openArchiveChunks(reader, label, options, file) {
                 return current;
             current = next;
         }
-        throw new InputError(`${label}: ${path} is a link loop`);
+        throw new errors_InputError(`${label}: ${path} is a link loop`);
     }
     return {
         label,
@@ -63390,7 +63761,7 @@ function openArchiveChunks(reader, label, options, file) {
             else if (json.has('manifest.json'))
                 meta = await resolveDockerArchive(read, label, options);
             else
-                throw new InputError(`${label}: neither index.json nor manifest.json found: not an image archive`);
+                throw new errors_InputError(`${label}: neither index.json nor manifest.json found: not an image archive`);
             return { ...meta, layers: meta.layers.map((layer) => ({ ...layer, key: resolveAlias(layer.key) })) };
         },
         async close() {
@@ -63651,8 +64022,6 @@ async function engineMessage(response) {
     return `HTTP ${response.status} ${response.statusText}`.trim();
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = require("node:child_process");
 ;// CONCATENATED MODULE: ./src/sources/docker-auth.ts
 
 
@@ -63714,7 +64083,7 @@ async function registryAuth(registry) {
         const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
         const colon = decoded.indexOf(':');
         if (colon < 0)
-            throw new InputError(`${path}: auths.${key}.auth is not base64 of user:password`);
+            throw new errors_InputError(`${path}: auths.${key}.auth is not base64 of user:password`);
         return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress: key };
     }
     return undefined;
@@ -63742,16 +64111,16 @@ function socketLabel() {
 }
 /** Turn dockerode's errors into one line a user can act on. */
 function daemonError(error, what) {
-    if (error instanceof InputError)
+    if (error instanceof errors_InputError)
         return error;
     const err = error;
     if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
-        return new InputError(`cannot reach the Docker daemon at ${socketLabel()} (${err.code}): is it running?`);
+        return new errors_InputError(`cannot reach the Docker daemon at ${socketLabel()} (${err.code}): is it running?`);
     }
     if (err.code === 'EACCES')
-        return new InputError(`permission denied on the Docker socket ${socketLabel()}: run as a user in the docker group`);
+        return new errors_InputError(`permission denied on the Docker socket ${socketLabel()}: run as a user in the docker group`);
     const message = err.json?.message ?? describeError(error);
-    return new InputError(`${what}: ${message.trim()}`);
+    return new errors_InputError(`${what}: ${message.trim()}`);
 }
 /** Wait for a pull or build stream to end; its failures come as events, not as an HTTP status. */
 function followProgress(docker, stream, onEvent) {
@@ -63780,13 +64149,13 @@ async function pullOnce(docker, ref, target, options, authconfig) {
     });
     const failure = events.find((event) => event.error || event.errorDetail);
     if (failure)
-        throw new InputError(`cannot pull ${ref}: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`);
+        throw new errors_InputError(`cannot pull ${ref}: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`);
 }
 /** Pull through the engine, retrying a bounded number of times with backoff when the registry says "later". */
 async function pull(docker, ref, options, backoffMs = 1000) {
     const parsed = (0,reference/* parseReference */.F)(ref);
     if (!parsed)
-        throw new InputError(`${ref}: not a valid image reference`);
+        throw new errors_InputError(`${ref}: not a valid image reference`);
     const authconfig = await registryAuth(parsed.registry);
     // Without a tag Docker would pull every tag of the repository.
     const target = parsed.tag === undefined && parsed.digest === undefined ? `${ref}:latest` : ref;
@@ -63795,10 +64164,10 @@ async function pull(docker, ref, options, backoffMs = 1000) {
             return await pullOnce(docker, ref, target, options, authconfig);
         }
         catch (error) {
-            const transient = error instanceof InputError && TRANSIENT.test(error.message) && !REFUSED.test(error.message);
+            const transient = error instanceof errors_InputError && TRANSIENT.test(error.message) && !REFUSED.test(error.message);
             if (attempt >= PULL_ATTEMPTS || !transient) {
-                if (attempt > 1 && error instanceof InputError)
-                    throw new InputError(`${error.message} (after ${attempt} attempts)`);
+                if (attempt > 1 && error instanceof errors_InputError)
+                    throw new errors_InputError(`${error.message} (after ${attempt} attempts)`);
                 throw error;
             }
             await sleep(backoffMs * 2 ** (attempt - 1));
@@ -63822,20 +64191,20 @@ async function inspectOnSocket(socket, ref) {
         return undefined;
     }
     if (response.status !== 200)
-        throw new InputError(`${ref}: ${await engineMessage(response)}`);
+        throw new errors_InputError(`${ref}: ${await engineMessage(response)}`);
     const text = await readAllText(response.body);
     try {
         return JSON.parse(text);
     }
     catch {
-        throw new InputError(`${ref}: the engine's answer to inspect is not JSON (${text.slice(0, 80)})`);
+        throw new errors_InputError(`${ref}: the engine's answer to inspect is not JSON (${text.slice(0, 80)})`);
     }
 }
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
 async function exportOnSocket(socket, id, ref) {
     const response = await getFromEngine(socket, `/images/${id}/get`, `cannot export ${ref}`);
     if (response.status !== 200)
-        throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
+        throw new errors_InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
     return response.body;
 }
 async function inspectOrPull(docker, ref, options) {
@@ -63879,7 +64248,7 @@ async function openDaemonImage(ref, options, client) {
     const info = local ?? (await inspectOrPull(docker, ref, options));
     const platform = formatPlatform({ os: info.Os, architecture: info.Architecture, variant: info.Variant });
     if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
-        throw new InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
+        throw new errors_InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
     }
     let chunks;
     if (socket !== undefined)
@@ -63907,14 +64276,16 @@ async function openDaemonImage(ref, options, client) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/sources/build.ts
+;// CONCATENATED MODULE: ./src/sources/build-classic.ts
 
 
 
 
 
 
-const LOG_TAIL_LINES = 12;
+
+/** Lines of the build log shown under a failed build's message. */
+const build_classic_LOG_TAIL_LINES = 12;
 async function ignoreFilter(build) {
     const context = build.context;
     let patterns;
@@ -63931,29 +64302,39 @@ async function ignoreFilter(build) {
         return rel !== '' && rel !== 'Dockerfile' && rules.ignores(rel);
     };
 }
-/** Build an image with the engine's classic builder; returns its id (and applies `tag`). */
-async function buildImage(options, client) {
+const REASONS = {
+    'no-buildx': 'this docker CLI has no buildx (install the docker-buildx plugin)',
+    asked: 'DOCKER_BUILDKIT=0 asks for the classic builder',
+    client: 'this engine is reached through the Engine API alone',
+};
+/** What the classic builder cannot build as BuildKit would: refused before anything is sent, in one line. */
+async function refuseBuildKitOnly(build, reason) {
+    const { options, dockerfileLabel } = build;
+    const why = REASONS[reason];
+    if (options.platform?.includes(','))
+        throw new errors_InputError(`--platform ${options.platform}: building several platforms at once needs BuildKit, and ${why}`);
+    if (options.secrets?.length)
+        throw new errors_InputError(`--secret id=${options.secrets[0].id}: build secrets need BuildKit, and ${why}`);
+    // Loaded only here: the Dockerfile parser is a third of the bundle's start-up.
+    const { firstBuildKitFeature } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(490)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2490));
+    const found = firstBuildKitFeature(build.text, options.buildArgs ?? {});
+    if (found) {
+        throw new errors_InputError(`${dockerfileLabel}:${found.line}: ${found.feature} needs BuildKit, and ${why}: the classic builder would refuse it or build a different image`);
+    }
+}
+/** Build with the engine's classic builder through the Engine API (`DOCKER_BUILDKIT=0`, or no buildx). */
+async function buildClassic(build, reason, client) {
+    await refuseBuildKitOnly(build, reason);
+    const { options, mask } = build;
     const docker = client ?? (await connectDocker());
-    const context = (0,external_node_path_.resolve)(options.context);
-    const dockerfile = (0,external_node_path_.resolve)(options.dockerfile ?? (0,external_node_path_.resolve)(context, 'Dockerfile'));
-    const inContext = (0,external_node_path_.relative)(context, dockerfile);
-    if (inContext.startsWith('..') || (0,external_node_path_.isAbsolute)(inContext)) {
-        throw new InputError(`--dockerfile ${options.dockerfile}: must be inside the build context ${options.context}`);
-    }
-    try {
-        await (0,promises_namespaceObject.readFile)(dockerfile);
-    }
-    catch {
-        throw new InputError(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
-    }
-    const tarball = tar_fs.pack(context, { ignore: await ignoreFilter({ context }) });
-    const log = [];
+    const tarball = tar_fs.pack(build.context, { ignore: await ignoreFilter({ context: build.context }) });
+    const log = new BuildLog(mask, build_classic_LOG_TAIL_LINES);
     let imageId;
     let failure;
     let stream;
     try {
         stream = await docker.buildImage(tarball, {
-            dockerfile: inContext.split('\\').join('/'),
+            dockerfile: build.inContext,
             ...(options.tag ? { t: options.tag } : {}),
             ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
             ...(options.target ? { target: options.target } : {}),
@@ -63961,26 +64342,80 @@ async function buildImage(options, client) {
             ...(options.network ? { networkmode: options.network } : {}),
             rm: true,
             forcerm: true,
+            version: '1',
         });
     }
     catch (error) {
-        throw daemonError(error, 'cannot start the build');
+        throw new errors_InputError(mask(daemonError(error, 'cannot start the build').message));
     }
     await followProgress(docker, stream, (event) => {
         if (event.stream)
-            log.push(...event.stream.split('\n').filter((line) => line.trim() !== ''));
+            log.write(event.stream);
         if (event.aux?.ID)
             imageId = event.aux.ID;
         if (event.error || event.errorDetail)
             failure = (event.errorDetail?.message ?? event.error ?? '').trim();
     }).catch((error) => {
-        throw daemonError(error, 'the build failed');
+        throw new errors_InputError(mask(daemonError(error, 'the build failed').message));
     });
     if (failure !== undefined || !imageId) {
-        const tail = log.slice(-LOG_TAIL_LINES).map((line) => '  ' + line);
-        throw new InputError(`the build of ${options.dockerfile ?? 'Dockerfile'} failed: ${failure ?? 'no image was produced'}`, { details: tail });
+        const tail = log.tail().map((line) => '  ' + line);
+        throw new errors_InputError(mask(`the build of ${build.dockerfileLabel} failed: ${failure ?? 'no image was produced'}`), { details: tail });
     }
     return imageId;
+}
+
+;// CONCATENATED MODULE: ./src/sources/build.ts
+
+
+
+
+
+
+
+async function prepare(options) {
+    const context = (0,external_node_path_.resolve)(options.context);
+    const dockerfile = (0,external_node_path_.resolve)(options.dockerfile ?? (0,external_node_path_.resolve)(context, 'Dockerfile'));
+    const inContext = (0,external_node_path_.relative)(context, dockerfile);
+    if (inContext.startsWith('..') || (0,external_node_path_.isAbsolute)(inContext)) {
+        throw new errors_InputError(`--dockerfile ${options.dockerfile}: must be inside the build context ${options.context}`);
+    }
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(dockerfile, 'utf8');
+    }
+    catch {
+        throw new errors_InputError(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
+    }
+    const secrets = [...(await Promise.all((options.secrets ?? []).map(secretValue))), ...secretArgDefaults(text)];
+    const mask = createMasker({ ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}), secrets });
+    const dockerfileLabel = options.dockerfile ?? (0,external_node_path_.join)(options.context, 'Dockerfile');
+    return { options, context, dockerfile, dockerfileLabel, inContext: inContext.split('\\').join('/'), text, mask };
+}
+/**
+ * Which builder builds: BuildKit through `docker buildx` wherever the docker CLI has it (every current
+ * runner), the engine's classic builder otherwise. `DOCKER_BUILDKIT=0` asks for the classic builder, as it
+ * does of `docker build`; `DOCKER_BUILDKIT=1` without buildx is an error, as it is there.
+ */
+async function chooseBuilder() {
+    const wanted = process.env.DOCKER_BUILDKIT;
+    if (wanted === '0' || wanted === 'false')
+        return 'asked';
+    if (await buildxAvailable())
+        return 'buildx';
+    if (wanted === '1' || wanted === 'true') {
+        throw new errors_InputError('DOCKER_BUILDKIT=1, but the docker CLI has no buildx: install the docker-buildx plugin, or unset DOCKER_BUILDKIT');
+    }
+    return 'no-buildx';
+}
+/**
+ * Build an image, loaded into the engine the audit then reads it from; returns its id (and applies `tag`).
+ * A client given (tests, tcp hosts through dockerode) means the engine's classic builder.
+ */
+async function buildImage(options, client) {
+    const build = await prepare(options);
+    const builder = client ? 'client' : await chooseBuilder();
+    return builder === 'buildx' ? buildWithBuildx(build) : buildClassic(build, builder, client);
 }
 
 ;// CONCATENATED MODULE: ./src/sources/archive-file.ts
@@ -64015,8 +64450,8 @@ async function openOciLayout(dir, options) {
         }
         catch (error) {
             if (missing(error))
-                throw new InputError(`${label}: ${path} is missing`);
-            throw new InputError(`${label}: cannot read ${path} (${describeError(error)})`);
+                throw new errors_InputError(`${label}: ${path} is missing`);
+            throw new errors_InputError(`${label}: cannot read ${path} (${describeError(error)})`);
         }
     };
     parseJson(ociLayoutSchema(), await read('oci-layout'), `${label}: oci-layout`);
@@ -64034,7 +64469,7 @@ async function openOciLayout(dir, options) {
                     }
                     catch (error) {
                         if (missing(error))
-                            throw new InputError(`${label}: ${layer} is missing`);
+                            throw new errors_InputError(`${label}: ${layer} is missing`);
                         throw error;
                     }
                 },
@@ -64076,7 +64511,7 @@ async function parseSourceSpec(text) {
         if (text.startsWith(prefix)) {
             const rest = text.slice(prefix.length);
             if (rest === '')
-                throw new InputError(`${text}: nothing after ${prefix}`);
+                throw new errors_InputError(`${text}: nothing after ${prefix}`);
             return make(rest);
         }
     }
@@ -64086,10 +64521,10 @@ async function parseSourceSpec(text) {
     if (kind === 'dir')
         return { kind: 'oci-layout', path: text };
     if (text.startsWith('.') || text.startsWith('/') || /\.(tar|tar\.gz|tgz|tar\.zst)$/.test(text)) {
-        throw new InputError(`${text}: no such file or directory`);
+        throw new errors_InputError(`${text}: no such file or directory`);
     }
     if (!(0,reference/* parseReference */.F)(text))
-        throw new InputError(`${text}: neither a file, a directory nor an image reference`);
+        throw new errors_InputError(`${text}: neither a file, a directory nor an image reference`);
     return { kind: 'daemon', ref: text };
 }
 async function openSource(spec, options) {
@@ -64097,14 +64532,14 @@ async function openSource(spec, options) {
         case 'archive': {
             const kind = await pathKind(spec.path);
             if (kind === undefined)
-                throw new InputError(`${spec.path}: no such file`);
+                throw new errors_InputError(`${spec.path}: no such file`);
             if (kind === 'dir')
-                throw new InputError(`${spec.path}: is a directory; use oci:${spec.path} for an OCI layout`);
+                throw new errors_InputError(`${spec.path}: is a directory; use oci:${spec.path} for an OCI layout`);
             return openArchiveFile(spec.path, options);
         }
         case 'oci-layout': {
             if ((await pathKind(spec.path)) !== 'dir')
-                throw new InputError(`${spec.path}: not a directory (an OCI layout is a directory with index.json)`);
+                throw new errors_InputError(`${spec.path}: not a directory (an OCI layout is a directory with index.json)`);
             return openOciLayout(spec.path, options);
         }
         case 'daemon':
@@ -64120,7 +64555,9 @@ async function openSource(spec, options) {
 
 async function resolveSource(request) {
     if (request.build) {
-        const id = await buildImage({ ...request.build, ...(request.platform ? { platform: request.platform } : {}) });
+        // A list of platforms (a multi-platform build) is the build's own; the audit reads request.platform of it.
+        const platform = request.build.platform ?? request.platform;
+        const id = await buildImage({ ...request.build, ...(platform ? { platform } : {}) });
         return { kind: 'daemon', ref: request.build.tag ?? id };
     }
     if (!request.source)
@@ -64461,56 +64898,6 @@ const rootUser = ({ analysis, policy, locateLayer }) => {
     return [finding];
 };
 
-;// CONCATENATED MODULE: ./src/analysis/secrets.ts
-const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
-// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
-const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
-function looksLikeSecretName(name) {
-    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
-}
-function assignments(text) {
-    const result = [];
-    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
-        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
-    }
-    return result;
-}
-/**
- * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
- * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
- */
-function bakedSecrets(config) {
-    const found = new Map();
-    for (const entry of config.config?.Env ?? []) {
-        const eq = entry.indexOf('=');
-        const name = eq < 0 ? entry : entry.slice(0, eq);
-        const value = eq < 0 ? '' : entry.slice(eq + 1);
-        if (value !== '' && looksLikeSecretName(name))
-            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
-    }
-    for (const history of config.history ?? []) {
-        const createdBy = history.created_by ?? '';
-        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
-        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
-        for (const text of [buildArgs, argLine]) {
-            if (!text)
-                continue;
-            for (const [name, value] of assignments(text)) {
-                if (value !== '' && looksLikeSecretName(name))
-                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
-            }
-        }
-    }
-    return [...found.values()];
-}
-/** Replace every secret value in a text with `***`. */
-function maskSecrets(text, secrets) {
-    let masked = text;
-    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
-        masked = masked.split(value).join('***');
-    return masked;
-}
-
 ;// CONCATENATED MODULE: ./src/rules/image/secret-in-env.ts
 
 
@@ -64606,7 +64993,7 @@ async function readDockerfile(path, buildArgs, target, platform) {
         text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
     }
     catch (error) {
-        throw new InputError(`--dockerfile ${path}: ${describeError(error)}`);
+        throw new errors_InputError(`--dockerfile ${path}: ${describeError(error)}`);
     }
     // Loaded only when there is a Dockerfile: the parser and its dependencies are a third of the bundle's start-up.
     const { parseDockerfile } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5575));
@@ -64936,13 +65323,13 @@ const BYTE_UNITS = {
 function parseBytes(value, what) {
     if (typeof value === 'number') {
         if (!Number.isFinite(value) || value < 0)
-            throw new InputError(`${what}: ${value} is not a size (a non-negative number of bytes, or e.g. 20MB, 20MiB)`);
+            throw new errors_InputError(`${what}: ${value} is not a size (a non-negative number of bytes, or e.g. 20MB, 20MiB)`);
         return Math.round(value);
     }
     const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
     const unit = match ? BYTE_UNITS[match[2].toLowerCase() || 'b'] : undefined;
     if (!match || unit === undefined)
-        throw new InputError(`${what}: "${value}" is not a size (e.g. 500kB, 20MB, 20MiB, 1GB)`);
+        throw new errors_InputError(`${what}: "${value}" is not a size (e.g. 500kB, 20MB, 20MiB, 1GB)`);
     return Math.round(Number(match[1]) * unit);
 }
 /** "10%" or 0.1; between 0 and 1. */
@@ -64953,11 +65340,11 @@ function parseRatio(value, what) {
     else {
         const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
         if (!match)
-            throw new InputError(`${what}: "${value}" is not a ratio (e.g. 10% or 0.1)`);
+            throw new errors_InputError(`${what}: "${value}" is not a ratio (e.g. 10% or 0.1)`);
         ratio = Number(match[1]) / (match[2] ? 100 : 1);
     }
     if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
-        throw new InputError(`${what}: ${value} is not a ratio between 0 and 1 (or 0% and 100%)`);
+        throw new errors_InputError(`${what}: ${value} is not a ratio between 0 and 1 (or 0% and 100%)`);
     return ratio;
 }
 
@@ -65012,9 +65399,9 @@ function configError(file, error) {
     const key = issue.path.map(String).join('.') || '(top level)';
     if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length > 0 ? `${key}: ` : '';
-        return new InputError(`${file}: ${where}unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+        return new errors_InputError(`${file}: ${where}unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
     }
-    return new InputError(`${file}: ${key}: ${issue.message}`);
+    return new errors_InputError(`${file}: ${key}: ${issue.message}`);
 }
 /** Apply a parsed config file over a policy. */
 function applyConfig(policy, config, file) {
@@ -65056,7 +65443,7 @@ function parseConfig(text, file) {
         raw = (0,dist/* parse */.qg)(text) ?? {};
     }
     catch (error) {
-        throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
+        throw new errors_InputError(`${file}: not valid YAML (${describeError(error)})`);
     }
     const result = configSchema().safeParse(raw);
     if (!result.success)
@@ -65073,7 +65460,7 @@ async function loadPolicy(file) {
     catch (error) {
         if (file === undefined && error.code === 'ENOENT')
             return defaultPolicy();
-        throw new InputError(`--config ${path}: ${describeError(error)}`);
+        throw new errors_InputError(`--config ${path}: ${describeError(error)}`);
     }
     return applyConfig(defaultPolicy(), parseConfig(text, path), path);
 }
@@ -65089,7 +65476,7 @@ function applyOverrides(policy, overrides, name) {
     if (overrides.tools) {
         const bad = overrides.tools.find((tool) => !/^[\w.+-]+$/.test(tool));
         if (bad !== undefined)
-            throw new InputError(`${name('tools')}: "${bad}" is not a tool name like curl`);
+            throw new errors_InputError(`${name('tools')}: "${bad}" is not a tool name like curl`);
         next.tools = [...overrides.tools];
     }
     if (overrides.allowUnpinned)
@@ -65179,6 +65566,7 @@ async function upsertComment(octokit, pr, marker, body, log) {
 
 
 
+
 const inputs_optional = schemas_string()
     .transform((value) => value.trim())
     .transform((value) => (value === '' ? undefined : value));
@@ -65203,12 +65591,13 @@ const schema = object({
     'sarif-file': inputs_optional,
     'resolve-digests': inputs_optional.pipe(schemas_enum(['true', 'false']).optional()),
     verify: inputs_optional.pipe(schemas_enum(['true', 'false']).optional()),
+    secrets: schemas_string(),
 });
 function inWorkspace(path, workspace, input) {
     const absolute = (0,external_node_path_.resolve)(workspace, path);
     const rel = (0,external_node_path_.relative)(workspace, absolute);
     if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel))
-        throw new InputError(`input ${input}: ${path} is outside the workspace ${workspace}`);
+        throw new errors_InputError(`input ${input}: ${path} is outside the workspace ${workspace}`);
     return absolute;
 }
 function parseBuildArgs(text) {
@@ -65219,7 +65608,7 @@ function parseBuildArgs(text) {
             continue;
         const eq = line.indexOf('=');
         if (eq <= 0)
-            throw new InputError(`input build-args: "${line}" is not KEY=VALUE (one per line)`);
+            throw new errors_InputError(`input build-args: "${line}" is not KEY=VALUE (one per line)`);
         result[line.slice(0, eq)] = line.slice(eq + 1);
     }
     return result;
@@ -65231,21 +65620,29 @@ function readInputs(read, workspace) {
     if (!result.success) {
         const issue = result.error.issues[0];
         const value = raw[String(issue.path[0])];
-        throw new InputError(`input ${String(issue.path[0])}: "${value}" is not allowed (${issue.message})`);
+        throw new errors_InputError(`input ${String(issue.path[0])}: "${value}" is not allowed (${issue.message})`);
     }
     const values = result.data;
     if (values.image && values.archive)
-        throw new InputError('inputs image and archive: give one of them, not both');
+        throw new errors_InputError('inputs image and archive: give one of them, not both');
     if (!values.image && !values.archive && !values.dockerfile)
-        throw new InputError('input image, archive or dockerfile: one is needed to know what to audit');
+        throw new errors_InputError('input image, archive or dockerfile: one is needed to know what to audit');
     if (values.platform) {
-        try {
-            parsePlatform(values.platform);
-        }
-        catch {
-            throw new InputError(`input platform: "${values.platform}" is not os/arch[/variant], e.g. linux/amd64`);
+        const platforms = values.platform.split(',').map((platform) => platform.trim());
+        if (platforms.length > 1 && (values.image || values.archive))
+            throw new errors_InputError('input platform: several platforms only apply when building; audit one per matrix leg');
+        for (const platform of platforms) {
+            try {
+                parsePlatform(platform);
+            }
+            catch {
+                throw new errors_InputError(`input platform: "${platform}" is not os/arch[/variant], e.g. linux/amd64`);
+            }
         }
     }
+    const secrets = parseSecretValues(values.secrets, 'input secrets');
+    if (secrets.length > 0 && (values.image || values.archive))
+        throw new errors_InputError('input secrets: only applies when building (dockerfile without image or archive)');
     if (values['max-hidden-bytes'])
         parseBytes(values['max-hidden-bytes'], 'input max-hidden-bytes');
     if (values['max-hidden-ratio'])
@@ -65253,13 +65650,14 @@ function readInputs(read, workspace) {
     const tools = values['forbidden-tools']?.split(/[\s,]+/).filter(Boolean);
     const bad = tools?.find((tool) => !/^[\w.+-]+$/.test(tool));
     if (bad !== undefined)
-        throw new InputError(`input forbidden-tools: "${bad}" is not a tool name like curl`);
+        throw new errors_InputError(`input forbidden-tools: "${bad}" is not a tool name like curl`);
     const inputs = {
         buildArgs: parseBuildArgs(values['build-args']),
         comment: values.comment ?? 'always',
         githubToken: values['github-token'],
         resolveDigests: values['resolve-digests'] !== 'false',
         verify: values.verify !== 'false',
+        secrets,
     };
     if (values.image)
         inputs.image = values.image;
@@ -65310,6 +65708,7 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 
 
+
 const SUMMARY_LIMIT = 1_000_000;
 const MAX_ANNOTATIONS = 50;
 const run_TOP_FILES = 200;
@@ -65322,7 +65721,7 @@ function header(inputs, workspace) {
 function checkRequest(inputs, policy) {
     const request = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
     if (inputs.platform)
-        request.platform = inputs.platform;
+        request.platform = inputs.platform.split(',')[0].trim();
     if (!inputs.verify)
         request.verify = false;
     if (inputs.dockerfile)
@@ -65339,9 +65738,22 @@ function checkRequest(inputs, policy) {
             tag: `image-hygiene-build:${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
             ...(inputs.target ? { target: inputs.target } : {}),
             ...(inputs.network ? { network: inputs.network } : {}),
+            ...(inputs.platform?.includes(',') ? { platform: inputs.platform } : {}),
+            ...(inputs.secrets.length > 0 ? { secrets: inputs.secrets } : {}),
         };
     }
     return request;
+}
+/** Secrets and secret-looking build arguments masked by the runner in everything the step logs, line by line. */
+function maskBuildValues(inputs) {
+    const values = inputs.secrets.map((secret) => secret.value ?? '');
+    for (const [name, value] of Object.entries(inputs.buildArgs))
+        if (looksLikeSecretName(name))
+            values.push(value);
+    for (const value of values)
+        for (const line of value.split(/\r?\n/))
+            if (line.trim() !== '')
+                core_setSecret(line.trim());
 }
 function annotate(findings, workspace) {
     const located = findings.filter((finding) => finding.location);
@@ -65379,6 +65791,7 @@ async function runAction() {
         core_setSecret(token);
     try {
         const inputs = readInputs((name) => getInput(name), workspace);
+        maskBuildValues(inputs);
         const policy = applyOverrides(await loadPolicy(inputs.config), {
             ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
             ...(inputs.maxHiddenBytes ? { maxHiddenBytes: inputs.maxHiddenBytes } : {}),
@@ -65401,7 +65814,7 @@ async function runAction() {
         const title = header(inputs, workspace);
         const markdown = { header: title, report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
         if (inputs.compareTo) {
-            const base = await compareReport(inputs.compareTo, inputs.platform);
+            const base = await compareReport(inputs.compareTo, request.platform);
             if (base)
                 markdown.compareTo = base;
         }
@@ -65454,11 +65867,11 @@ async function runAction() {
         }
     }
     catch (error) {
-        setFailed(error instanceof InputError ? error.message : `Image Hygiene could not run: ${describeError(error)}`);
-        if (error instanceof InputError)
+        setFailed(error instanceof errors_InputError ? error.message : `Image Hygiene could not run: ${describeError(error)}`);
+        if (error instanceof errors_InputError)
             for (const line of error.details)
                 info(line);
-        if (!(error instanceof InputError) && error instanceof Error && error.stack)
+        if (!(error instanceof errors_InputError) && error instanceof Error && error.stack)
             core_debug(error.stack);
     }
 }

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import * as core from '@actions/core';
 import { context, getOctokit } from '@actions/github';
 import { baseLayerCount } from '../analysis/base-layers.js';
+import { looksLikeSecretName } from '../analysis/secrets.js';
 import { auditImage } from '../audit.js';
 import { runCheck, type CheckRequest } from '../check.js';
 import { InputError, describeError } from '../errors.js';
@@ -27,7 +28,7 @@ function header(inputs: ActionInputs, workspace: string): string {
 
 function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): CheckRequest {
   const request: CheckRequest = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
-  if (inputs.platform) request.platform = inputs.platform;
+  if (inputs.platform) request.platform = inputs.platform.split(',')[0]!.trim();
   if (!inputs.verify) request.verify = false;
   if (inputs.dockerfile) request.dockerfile = inputs.dockerfile;
   if (inputs.archive) request.source = `docker-archive:${inputs.archive}`;
@@ -40,9 +41,18 @@ function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): Che
       tag: `image-hygiene-build:${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
       ...(inputs.target ? { target: inputs.target } : {}),
       ...(inputs.network ? { network: inputs.network } : {}),
+      ...(inputs.platform?.includes(',') ? { platform: inputs.platform } : {}),
+      ...(inputs.secrets.length > 0 ? { secrets: inputs.secrets } : {}),
     };
   }
   return request;
+}
+
+/** Secrets and secret-looking build arguments masked by the runner in everything the step logs, line by line. */
+function maskBuildValues(inputs: ActionInputs): void {
+  const values = inputs.secrets.map((secret) => secret.value ?? '');
+  for (const [name, value] of Object.entries(inputs.buildArgs)) if (looksLikeSecretName(name)) values.push(value);
+  for (const value of values) for (const line of value.split(/\r?\n/)) if (line.trim() !== '') core.setSecret(line.trim());
 }
 
 function annotate(findings: readonly Finding[], workspace: string): number {
@@ -78,6 +88,7 @@ export async function runAction(): Promise<void> {
   if (token) core.setSecret(token);
   try {
     const inputs = readInputs((name) => core.getInput(name), workspace);
+    maskBuildValues(inputs);
     const policy = applyOverrides(
       await loadPolicy(inputs.config),
       {
@@ -108,7 +119,7 @@ export async function runAction(): Promise<void> {
     const title = header(inputs, workspace);
     const markdown: MarkdownInput = { header: title, report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
     if (inputs.compareTo) {
-      const base = await compareReport(inputs.compareTo, inputs.platform);
+      const base = await compareReport(inputs.compareTo, request.platform);
       if (base) markdown.compareTo = base;
     }
     const runUrl = process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
