@@ -26653,7 +26653,69 @@ async function registryAuth(registry) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/sources/daemon-platform.ts
+
+
+/** The query the export takes (1.48+): a JSON-encoded OCI platform. */
+function platformQuery(platform) {
+    const { os, architecture, variant } = parsePlatform(platform);
+    return `platform=${encodeURIComponent(JSON.stringify(variant ? { os, architecture, variant } : { os, architecture }))}`;
+}
+function listed(platforms) {
+    return platforms.length === 0 ? 'no platform stored' : platforms.join(', ');
+}
+/** The containerd store on Engine API 1.48+: choose among the platforms whose content the engine has. */
+async function fromManifests(ref, info, requested, enginePlatform) {
+    // A manifest that is not in an index (an image `docker load`ed from a legacy archive) has its platform in ImageData only.
+    const images = (info.Manifests ?? []).flatMap((manifest) => {
+        const platform = manifest.ImageData?.Platform ?? manifest.Descriptor?.platform;
+        return manifest.Kind === 'image' && platform ? [{ platform, available: manifest.Available === true }] : [];
+    });
+    const stored = images.filter((image) => image.available).map((image) => image.platform);
+    const absent = images.filter((image) => !image.available).map((image) => formatPlatform(image.platform));
+    const storedNames = stored.map(formatPlatform);
+    const notStored = absent.length > 0 ? `; listed but not stored: ${absent.join(', ')}` : '';
+    const pick = (wanted) => {
+        const match = stored.find((platform) => platformMatches(parsePlatform(wanted), platform));
+        return match && formatPlatform(match);
+    };
+    let chosen;
+    if (requested !== undefined) {
+        chosen = pick(requested);
+        if (!chosen) {
+            const pull = absent.some((name) => platformMatches(parsePlatform(requested), parsePlatform(name))) ? ` (pull it with --platform ${requested})` : '';
+            throw new errors_InputError(`${ref}: no image for platform ${requested} in the engine${pull}; it has ${listed(storedNames)}${notStored}`);
+        }
+    }
+    else {
+        const own = await enginePlatform();
+        chosen = pick(own) ?? (stored.length === 1 ? storedNames[0] : undefined);
+        if (!chosen)
+            throw new errors_InputError(`${ref}: no image for the engine's platform ${own}; it has ${listed(storedNames)}${notStored} (choose one with --platform)`);
+    }
+    return { platform: chosen, exportQuery: platformQuery(chosen) };
+}
+/**
+ * The platform to audit: `--platform` when given; else the engine's own platform (what `docker run` runs),
+ * or the image's only platform when it has just one (what `docker run` runs then, emulated).
+ */
+async function chooseDaemonPlatform(ref, info, requested, enginePlatform) {
+    if (Array.isArray(info.Manifests))
+        return fromManifests(ref, info, requested, enginePlatform);
+    const own = formatPlatform({ os: info.Os ?? '', architecture: info.Architecture ?? '', variant: info.Variant });
+    if (info.Descriptor?.mediaType?.includes('image.index') || info.Descriptor?.mediaType?.includes('manifest.list')) {
+        // The containerd store before 1.48: the export holds the whole index; inspect's platform is the engine's
+        // own choice among the stored ones.
+        return { platform: requested ?? own, exportQuery: '' };
+    }
+    if (requested !== undefined && !platformMatches(parsePlatform(requested), parsePlatform(own))) {
+        throw new errors_InputError(`${ref}: no image for platform ${requested} in the engine; it has ${own} (its image store keeps one platform per name)`);
+    }
+    return { platform: own, exportQuery: '' };
+}
+
 ;// CONCATENATED MODULE: ./src/sources/daemon.ts
+
 
 
 
@@ -26749,7 +26811,8 @@ async function getFromEngine(socket, path, what) {
 }
 /** The image as the engine knows it, over its unix socket; undefined when the engine does not have it. */
 async function inspectOnSocket(socket, ref) {
-    const response = await getFromEngine(socket, `/images/${ref}/json`, ref);
+    // manifests=1: the containerd store's platforms and whether each is stored (1.48+; older engines ignore it).
+    const response = await getFromEngine(socket, `/images/${ref}/json?manifests=1`, ref);
     if (response.status === 404) {
         response.body.close();
         return undefined;
@@ -26765,15 +26828,40 @@ async function inspectOnSocket(socket, ref) {
     }
 }
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
-async function exportOnSocket(socket, id, ref) {
-    const response = await getFromEngine(socket, `/images/${id}/get`, `cannot export ${ref}`);
+async function exportOnSocket(socket, id, ref, query) {
+    const response = await getFromEngine(socket, `/images/${id}/get${query ? `?${query}` : ''}`, `cannot export ${ref}`);
     if (response.status !== 200)
         throw new errors_InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
     return response.body;
 }
+/** The same export through dockerode (tcp://, ssh://), whose `get()` takes no query. */
+async function exportThroughClient(docker, id, ref, query) {
+    const stream = await new Promise((resolve, reject) => {
+        docker.modem.dial({ path: `/images/${id}/get${query ? `?${query}` : ''}`, method: 'GET', isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } }, (error, data) => (error ? reject(error) : resolve(data)));
+    }).catch((error) => {
+        throw daemonError(error, `cannot export ${ref}`);
+    });
+    return streamChunks(stream);
+}
+/** The engine's own platform (`/version`: Os/Arch), the default for an image that holds several. */
+async function enginePlatform(socket, docker) {
+    let version;
+    if (socket !== undefined) {
+        const response = await getFromEngine(socket, '/version', 'cannot ask the engine its version');
+        if (response.status !== 200)
+            throw new errors_InputError(`cannot ask the engine its version: ${await engineMessage(response)}`);
+        version = JSON.parse(await readAllText(response.body));
+    }
+    else {
+        version = await docker.version().catch((error) => {
+            throw daemonError(error, 'cannot ask the engine its version');
+        });
+    }
+    return formatPlatform({ os: version.Os ?? 'linux', architecture: version.Arch ?? 'amd64' });
+}
 async function inspectOrPull(docker, ref, options) {
     try {
-        return await docker.getImage(ref).inspect();
+        return await docker.getImage(ref).inspect({ manifests: true });
     }
     catch (error) {
         if (error.statusCode !== 404)
@@ -26781,7 +26869,7 @@ async function inspectOrPull(docker, ref, options) {
     }
     await pull(docker, ref, options);
     try {
-        return await docker.getImage(ref).inspect();
+        return await docker.getImage(ref).inspect({ manifests: true });
     }
     catch (error) {
         throw daemonError(error, ref);
@@ -26802,7 +26890,8 @@ function repoDigestFor(info, ref) {
 }
 /**
  * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
- * image export (the same bytes as `docker save`) and read like any archive.
+ * image export (the same bytes as `docker save`) and read like any archive, for the platform
+ * `chooseDaemonPlatform` picks.
  */
 async function openDaemonImage(ref, options, client) {
     const socket = client ? undefined : localEngineSocket();
@@ -26810,23 +26899,10 @@ async function openDaemonImage(ref, options, client) {
     const local = socket !== undefined ? await inspectOnSocket(socket, ref) : undefined;
     const docker = local ? undefined : (client ?? (await connectDocker()));
     const info = local ?? (await inspectOrPull(docker, ref, options));
-    const platform = formatPlatform({ os: info.Os, architecture: info.Architecture, variant: info.Variant });
-    if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
-        throw new errors_InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
-    }
-    let chunks;
-    if (socket !== undefined)
-        chunks = await exportOnSocket(socket, info.Id, ref);
-    else {
-        try {
-            chunks = streamChunks((await docker.getImage(info.Id).get()));
-        }
-        catch (error) {
-            throw daemonError(error, `cannot export ${ref}`);
-        }
-    }
-    // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
-    const archive = openArchiveChunks(chunks, ref, {});
+    const selected = await chooseDaemonPlatform(ref, info, options.platform, () => enginePlatform(local ? socket : undefined, docker));
+    // Exporting by id keeps a concurrent re-tag from changing what we read.
+    const chunks = local ? await exportOnSocket(socket, info.Id, ref, selected.exportQuery) : await exportThroughClient(docker, info.Id, ref, selected.exportQuery);
+    const archive = openArchiveChunks(chunks, ref, { platform: selected.platform });
     // An image known under another repository still has one manifest digest worth naming.
     const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
     return {
@@ -26835,7 +26911,7 @@ async function openDaemonImage(ref, options, client) {
         verifiedBy: 'engine',
         async meta() {
             const meta = await archive.meta();
-            return { ...meta, ref, digest: digest ?? meta.configDigest, platform };
+            return { ...meta, ref, digest: digest ?? meta.configDigest };
         },
     };
 }
