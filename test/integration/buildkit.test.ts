@@ -115,7 +115,8 @@ describe('build secrets (RUN --mount=type=secret)', () => {
   });
 
   it('--secret id=…,env=… reaches the build (BuildKit leg); is refused in one line without BuildKit', async () => {
-    const result = await runBundle(['audit', '--context', context, '--network', 'host', ...nonce(), '--secret', 'id=token,env=IH_ENGINE_TEST_TOKEN', '--format', 'json', '--fail-on', 'never'], {
+    const tag = `image-hygiene-test/bk-secret:${process.pid}`;
+    const result = await runBundle(['audit', '--context', context, '--network', 'host', ...nonce(), '--tag', tag, '--secret', 'id=token,env=IH_ENGINE_TEST_TOKEN', '--format', 'json', '--fail-on', 'never'], {
       IH_ENGINE_TEST_TOKEN: SECRET,
     });
     if (!(await hasBuildx())) {
@@ -123,6 +124,7 @@ describe('build secrets (RUN --mount=type=secret)', () => {
       expect(result.stderr).toBe('image-hygiene: --secret id=token: build secrets need BuildKit, and this docker CLI has no buildx (install the docker-buildx plugin)\n');
       return;
     }
+    await removeImages(tag);
     const report = parseReport(result);
     expect(report.layers.at(-1)!.size).toBe('checked\n'.length);
     expect(result.stdout).not.toContain(SECRET);

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.js';
 import { docker, hasBuildx, imageStore, removeImages, requireDocker, tempDir } from '../support/docker-env.js';
 import { buildImage, dockerSaveLegacy, type BuiltImage } from '../support/image-builder.js';
@@ -49,6 +49,7 @@ describe('an arm64 image loaded into the engine from an archive', () => {
     await writeFile(join(work, 'arm64.tar'), dockerSaveLegacy(image, { repoTag: ARM_ONLY }));
     await docker(['load', '-i', join(work, 'arm64.tar')]);
   });
+  afterAll(() => removeImages(ARM_ONLY));
 
   it('--platform linux/arm64 audits it: its files, its config', async () => {
     const report = parseReport(await audit(ARM_ONLY, '--platform', 'linux/arm64'));
@@ -72,7 +73,6 @@ describe('an arm64 image loaded into the engine from an archive', () => {
     const report = parseReport(await audit(ARM_ONLY));
     expect(report.image.platform).toBe('linux/arm64/v8');
     expect(report.layers[0]!.size).toBe(3120);
-    await removeImages(ARM_ONLY);
   });
 });
 
@@ -89,6 +89,7 @@ describe('one multi-platform image (linux/amd64 + linux/arm64) in the engine', (
       await docker(['buildx', 'build', '--load', '--progress', 'quiet', '--platform', 'linux/amd64,linux/arm64', '-t', MULTI_TAG, MULTI]);
     }
   });
+  afterAll(() => removeImages(MULTI_TAG, BUILT_TAG));
 
   it('buildx loaded both platforms into the containerd store (the graphdriver leg cannot hold them)', async () => {
     if (store === 'graphdriver') {
@@ -148,6 +149,5 @@ describe('one multi-platform image (linux/amd64 + linux/arm64) in the engine', (
     expect(report.layers.map(({ size, files }) => ({ size, files }))).toEqual([{ size: 91, files: 2 }]);
     const amd64 = parseReport(await audit(BUILT_TAG, '--platform', 'linux/amd64'));
     expect(amd64.layers.map(({ size, files }) => ({ size, files }))).toEqual([{ size: 6, files: 1 }]);
-    await removeImages(BUILT_TAG, MULTI_TAG);
   });
 });
