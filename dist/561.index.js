@@ -633,8 +633,8 @@ async function streamBlob(client, location, digest, size, sink, watcher = {}) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var classic_schemas = __webpack_require__(38816);
-// EXTERNAL MODULE: ./src/sources/docker-auth.ts + 1 modules
-var docker_auth = __webpack_require__(91732);
+// EXTERNAL MODULE: ./src/sources/docker-auth.ts
+var docker_auth = __webpack_require__(40555);
 ;// CONCATENATED MODULE: ./src/sources/registry/auth.ts
 
 

@@ -34646,87 +34646,78 @@ function globMatches(pattern, text) {
 
 /***/ }),
 
-/***/ 91732:
+/***/ 40555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 "use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I3: () => (/* binding */ registryAuth),
+/* harmony export */   gD: () => (/* binding */ findCredentials)
+/* harmony export */ });
+/* unused harmony export dockerConfigPath */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(38816);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(83916);
+/* harmony import */ var _oci_schemas_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(28777);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(98286);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  gD: () => (/* binding */ findCredentials),
-  I3: () => (/* binding */ registryAuth)
+
+
+
+
+
+
+
+const authEntrySchema = zod__WEBPACK_IMPORTED_MODULE_7__/* .looseObject */ ._H3({
+    auth: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    username: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    password: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    identitytoken: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
 });
-
-// UNUSED EXPORTS: dockerConfigPath
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = require("node:child_process");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __nccwpck_require__(38816);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/oci/schemas.ts
-var oci_schemas = __nccwpck_require__(28777);
-// EXTERNAL MODULE: ./src/reference.ts
-var reference = __nccwpck_require__(98286);
-;// CONCATENATED MODULE: ./src/sources/docker-auth.ts
-
-
-
-
-
-
-
-
-const authEntrySchema = schemas/* looseObject */._H3({
-    auth: schemas/* string */.YjP().optional(),
-    username: schemas/* string */.YjP().optional(),
-    password: schemas/* string */.YjP().optional(),
-    identitytoken: schemas/* string */.YjP().optional(),
+const dockerConfigSchema = zod__WEBPACK_IMPORTED_MODULE_7__/* .looseObject */ ._H3({
+    auths: zod__WEBPACK_IMPORTED_MODULE_7__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP(), authEntrySchema).optional(),
+    credsStore: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    credHelpers: zod__WEBPACK_IMPORTED_MODULE_7__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
 });
-const dockerConfigSchema = schemas/* looseObject */._H3({
-    auths: schemas/* record */.g1P(schemas/* string */.YjP(), authEntrySchema).optional(),
-    credsStore: schemas/* string */.YjP().optional(),
-    credHelpers: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
-});
-const helperOutputSchema = schemas/* looseObject */._H3({ Username: schemas/* string */.YjP(), Secret: schemas/* string */.YjP() });
+const helperOutputSchema = zod__WEBPACK_IMPORTED_MODULE_7__/* .looseObject */ ._H3({ Username: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP(), Secret: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP() });
 /** Docker's credential helpers answer this (on stdout, exit 1) when they hold nothing for the server. */
 const HELPER_NOT_FOUND = /credentials not found/i;
 const HELPER_TIMEOUT_MS = 30_000;
 function dockerConfigPath() {
-    return (0,external_node_path_.join)(process.env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker'), 'config.json');
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(process.env.DOCKER_CONFIG ?? (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.homedir)(), '.docker'), 'config.json');
 }
 async function readDockerConfig() {
     const path = dockerConfigPath();
     let bytes;
     try {
-        bytes = await (0,promises_.readFile)(path);
+        bytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path);
     }
     catch {
         return undefined;
     }
-    return { path, config: (0,oci_schemas/* parseJson */.qF)(dockerConfigSchema, bytes, path) };
+    return { path, config: (0,_oci_schemas_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJson */ .qF)(dockerConfigSchema, bytes, path) };
 }
 /** `docker-credential-NAME get`, the server URL on stdin, JSON on stdout: how the Docker CLI runs a helper. */
 function runHelper(helper, server) {
     const program = `docker-credential-${helper}`;
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.execFile)(program, ['get'], { timeout: HELPER_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(program, ['get'], { timeout: HELPER_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
             if (error) {
                 const said = `${stdout} ${stderr}`.trim();
                 if (error.code === 'ENOENT')
-                    return reject(new errors/* InputError */.d(`${program} (named in ${dockerConfigPath()}) is not installed or not on PATH`));
+                    return reject(new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(`${program} (named in ${dockerConfigPath()}) is not installed or not on PATH`));
                 if (HELPER_NOT_FOUND.test(said))
                     return resolve(undefined);
-                return reject(new errors/* InputError */.d(`${program} get ${server}: ${said.split('\n')[0] || `exit ${String(error.code)}`}`));
+                return reject(new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(`${program} get ${server}: ${said.split('\n')[0] || `exit ${String(error.code)}`}`));
             }
-            const output = (0,oci_schemas/* parseJson */.qF)(helperOutputSchema, stdout, `${program} get ${server}`);
+            const output = (0,_oci_schemas_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJson */ .qF)(helperOutputSchema, stdout, `${program} get ${server}`);
             if (output.Username === '<token>')
                 resolve({ identityToken: output.Secret, source: program });
             else
@@ -34746,24 +34737,24 @@ function fromAuthEntry(entry, key, path) {
         const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
         const colon = decoded.indexOf(':');
         if (colon < 0)
-            throw new errors/* InputError */.d(`${path}: auths.${key}.auth is not base64 of user:password`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .d(`${path}: auths.${key}.auth is not base64 of user:password`);
         return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
     }
     return undefined;
 }
 /** The helper for a registry: its own in credHelpers, else the credsStore that holds every registry's. */
 function helperFor(config, registry) {
-    const key = (0,reference/* credentialKey */.TC)(registry);
+    const key = (0,_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .credentialKey */ .TC)(registry);
     const helpers = config.credHelpers ?? {};
-    const own = helpers[key] ?? helpers[registry] ?? Object.entries(helpers).find(([name]) => (0,reference/* keyMatchesRegistry */.M8)(name, registry))?.[1];
+    const own = helpers[key] ?? helpers[registry] ?? Object.entries(helpers).find(([name]) => (0,_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .keyMatchesRegistry */ .M8)(name, registry))?.[1];
     return own ?? config.credsStore;
 }
 function authEntryFor(config, registry) {
     const auths = config.auths ?? {};
-    const key = (0,reference/* credentialKey */.TC)(registry);
+    const key = (0,_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .credentialKey */ .TC)(registry);
     if (auths[key])
         return [key, auths[key]];
-    return Object.entries(auths).find(([name]) => (0,reference/* keyMatchesRegistry */.M8)(name, registry));
+    return Object.entries(auths).find(([name]) => (0,_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .keyMatchesRegistry */ .M8)(name, registry));
 }
 /**
  * Credentials for a registry as the Docker CLI finds them (so `docker login` and `docker/login-action` just
@@ -34777,7 +34768,7 @@ async function findCredentials(registry) {
         const { path, config } = found;
         const helper = helperFor(config, registry);
         if (helper) {
-            const fromHelper = await runHelper(helper, (0,reference/* credentialKey */.TC)(registry));
+            const fromHelper = await runHelper(helper, (0,_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .credentialKey */ .TC)(registry));
             if (fromHelper)
                 return fromHelper;
         }
@@ -34787,7 +34778,7 @@ async function findCredentials(registry) {
             return fromFile;
     }
     const token = process.env.GITHUB_TOKEN;
-    if (token && (0,reference/* hostOfKey */.VA)(registry) === 'ghcr.io')
+    if (token && (0,_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .hostOfKey */ .VA)(registry) === 'ghcr.io')
         return { username: 'x-access-token', password: token, source: 'GITHUB_TOKEN' };
     return undefined;
 }
@@ -34796,7 +34787,7 @@ async function registryAuth(registry) {
     const found = await findCredentials(registry);
     if (!found)
         return undefined;
-    const serveraddress = (0,reference/* credentialKey */.TC)(registry);
+    const serveraddress = (0,_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .credentialKey */ .TC)(registry);
     if (found.identityToken)
         return { identitytoken: found.identityToken, serveraddress };
     return { username: found.username ?? '', password: found.password ?? '', serveraddress };
@@ -35222,6 +35213,14 @@ module.exports = require("node:async_hooks");
 
 "use strict";
 module.exports = require("node:buffer");
+
+/***/ }),
+
+/***/ 31421:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:child_process");
 
 /***/ }),
 
@@ -64454,6 +64453,56 @@ function baseLayerCount(analysis, mapsToInstruction) {
     return base;
 }
 
+;// CONCATENATED MODULE: ./src/analysis/secrets.ts
+const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
+// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
+const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
+function looksLikeSecretName(name) {
+    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
+function assignments(text) {
+    const result = [];
+    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
+        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
+    }
+    return result;
+}
+/**
+ * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
+ * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
+ */
+function bakedSecrets(config) {
+    const found = new Map();
+    for (const entry of config.config?.Env ?? []) {
+        const eq = entry.indexOf('=');
+        const name = eq < 0 ? entry : entry.slice(0, eq);
+        const value = eq < 0 ? '' : entry.slice(eq + 1);
+        if (value !== '' && looksLikeSecretName(name))
+            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
+    }
+    for (const history of config.history ?? []) {
+        const createdBy = history.created_by ?? '';
+        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
+        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
+        for (const text of [buildArgs, argLine]) {
+            if (!text)
+                continue;
+            for (const [name, value] of assignments(text)) {
+                if (value !== '' && looksLikeSecretName(name))
+                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
+            }
+        }
+    }
+    return [...found.values()];
+}
+/** Replace every secret value in a text with `***`. */
+function maskSecrets(text, secrets) {
+    let masked = text;
+    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
+        masked = masked.split(value).join('***');
+    return masked;
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/history.ts
 /**
  * The history entry that made each layer. History also lists instructions that made no layer
@@ -65467,6 +65516,327 @@ function verified(contents, ref, index, hash, label) {
     return contents;
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
+;// CONCATENATED MODULE: ./src/sources/build-log.ts
+
+/**
+ * Build output as we show it: values masked, ANSI colours dropped, only the tail kept.
+ *
+ * Builders echo build-argument values back in many shapes: BuildKit names a step by its expanded command
+ * (`RUN echo "token is s3cr3t…"`), records `ARG GH_TOKEN=…` and `|1 GH_TOKEN=… /bin/sh -c …`, repeats
+ * both in its errors; the classic builder prints `Step 3/4 : ARG GH_TOKEN=…`. So a value is masked wherever
+ * it appears, whatever the builder prints around it.
+ */
+const MASK = '***';
+/**
+ * Shorter values are masked only where they are assigned (`NAME=1`), not everywhere: masking every `1` or
+ * `on` would leave nothing of the log to read, and a value that short protects nothing.
+ */
+const MIN_ANYWHERE = 4;
+/** A line longer than this is cut (after masking) in what we show. */
+const MAX_LINE = 2000;
+/** Bytes gathered for one line before it is masked and cut: a step printing megabytes without a newline stays bounded. */
+const MAX_PENDING = 256 * 1024;
+// Colour and cursor sequences BuildKit writes even with --progress plain (its warnings).
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * A function that masks, in any text: every value given (anywhere, when at least MIN_ANYWHERE long), and
+ * the value of any assignment `NAME=value` to a build argument's name or to a secret-looking name
+ * (`GH_TOKEN=…`, `ARG API_KEY=…`), whatever its value. One pass per kind over the text.
+ */
+function createMasker(values) {
+    const literals = new Set();
+    const add = (value) => {
+        literals.add(value);
+        // As Go's %q and JSON quote it: BuildKit's errors quote commands that way.
+        literals.add(JSON.stringify(value).slice(1, -1));
+    };
+    for (const value of Object.values(values.buildArgs ?? {}))
+        add(value);
+    for (const secret of values.secrets ?? []) {
+        add(secret);
+        for (const line of secret.split(/\r?\n/))
+            add(line.trim());
+    }
+    const anywhere = [...literals].filter((value) => value.length >= MIN_ANYWHERE).sort((a, b) => b.length - a.length);
+    const literal = anywhere.length > 0 ? new RegExp(anywhere.map(escapeRegExp).join('|'), 'g') : undefined;
+    const names = new Set(Object.keys(values.buildArgs ?? {}));
+    const assignment = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s"']+)/g;
+    return (text) => {
+        const masked = literal ? text.replace(literal, MASK) : text;
+        return masked.replace(assignment, (whole, name, value) => value !== MASK && !value.startsWith('$') && (names.has(name) || looksLikeSecretName(name)) ? `${name}=${MASK}` : whole);
+    };
+}
+/**
+ * The defaults of secret-looking ARGs a Dockerfile declares (`ARG API_KEY=…`): builders print them as they
+ * print build arguments, so they are masked alike.
+ */
+function secretArgDefaults(dockerfile) {
+    const values = [];
+    for (const line of dockerfile.matchAll(/^[ \t]*ARG[ \t]+(.+)$/gim)) {
+        for (const match of line[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g)) {
+            if (looksLikeSecretName(match[1]))
+                values.push(match[2].replace(/^(["'])(.*)\1$/, '$2'));
+        }
+    }
+    return values;
+}
+/** The last lines of a build's output, masked as they arrive. Memory is bounded by `keep` lines. */
+class BuildLog {
+    mask;
+    keep;
+    lines = [];
+    pending = '';
+    pendingCut = false;
+    constructor(mask, keep = 40) {
+        this.mask = mask;
+        this.keep = keep;
+    }
+    write(text) {
+        let start = 0;
+        for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+            this.append(text.slice(start, newline));
+            this.flush();
+            start = newline + 1;
+        }
+        this.append(text.slice(start));
+    }
+    /** Every line kept, oldest first (the line still open included). */
+    tail() {
+        this.flush();
+        return [...this.lines];
+    }
+    append(part) {
+        if (this.pendingCut)
+            return;
+        this.pending += part;
+        if (this.pending.length > MAX_PENDING) {
+            // Masked before it is cut, so that no value is shown in part.
+            this.pending = this.clean(this.pending).slice(0, MAX_LINE);
+            this.pendingCut = true;
+        }
+    }
+    clean(text) {
+        return this.mask(text.replace(ANSI, ''));
+    }
+    flush() {
+        const cut = this.pendingCut;
+        const raw = cut ? this.pending : this.clean(this.pending);
+        this.pending = '';
+        this.pendingCut = false;
+        const line = raw.replace(/\r$/, '').trimEnd();
+        if (line === '')
+            return;
+        this.lines.push(line.length > MAX_LINE || cut ? `${line.slice(0, MAX_LINE)} …` : line);
+        if (this.lines.length > this.keep)
+            this.lines.shift();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sources/build-secrets.ts
+
+
+
+/** BuildKit's own limit on a secret (session/secrets/secretsprovider: MaxSecretSize). */
+const MAX_SECRET_BYTES = 500 * 1024;
+/**
+ * `--secret` as `docker buildx build` takes it: `id=NAME[,src=PATH|,env=VAR][,type=file|env]`. With neither
+ * `src` nor `env`, BuildKit reads the environment variable NAME when it is set, else the file NAME.
+ */
+function parseSecretSpec(text, what = '--secret') {
+    let type;
+    const secret = {};
+    for (const field of text.split(',')) {
+        const eq = field.indexOf('=');
+        const key = field.slice(0, eq).trim().toLowerCase();
+        const value = field.slice(eq + 1);
+        if (eq <= 0 || value === '')
+            throw new InputError(`${what} ${text}: "${field}" is not key=value (id=NAME,src=PATH or id=NAME,env=VAR)`);
+        if (key === 'id')
+            secret.id = value;
+        else if (key === 'src' || key === 'source')
+            secret.src = value;
+        else if (key === 'env')
+            secret.env = value;
+        else if (key === 'type' && (value === 'file' || value === 'env'))
+            type = value;
+        else
+            throw new InputError(`${what} ${text}: unknown key "${key}" (id, src, env, type=file|env)`);
+    }
+    if (secret.id === undefined)
+        throw new InputError(`${what} ${text}: needs id=NAME`);
+    if (type === 'env' && secret.env === undefined && secret.src !== undefined) {
+        secret.env = secret.src;
+        delete secret.src;
+    }
+    if (secret.env !== undefined && secret.src !== undefined)
+        throw new InputError(`${what} ${text}: give src or env, not both`);
+    return secret;
+}
+/** `ID=VALUE` lines (the Action's `secrets` input, as docker/build-push-action takes it). */
+function parseSecretValues(text, what) {
+    const secrets = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        if (line.trim() === '')
+            continue;
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new errors/* InputError */.d(`${what}: a line is not ID=VALUE (one secret per line; the value is not shown)`);
+        secrets.push({ id: line.slice(0, eq).trim(), value: line.slice(eq + 1) });
+    }
+    return secrets;
+}
+/** Where BuildKit will read the secret from, as it decides it (secretsprovider.NewStore). */
+function sourceOf(secret) {
+    if (secret.value !== undefined)
+        return { value: secret.value };
+    if (secret.env !== undefined)
+        return { env: secret.env };
+    if (secret.src !== undefined)
+        return { src: secret.src };
+    return process.env[secret.id] !== undefined ? { env: secret.id } : { src: secret.id };
+}
+/** The secret's value, to mask it in everything we print; a file that cannot be a secret is one line naming it. */
+async function secretValue(secret) {
+    const source = sourceOf(secret);
+    if ('value' in source)
+        return source.value;
+    if ('env' in source)
+        return process.env[source.env] ?? '';
+    const path = (0,external_node_path_.resolve)(source.src);
+    try {
+        const info = await (0,promises_.stat)(path);
+        if (!info.isFile())
+            throw new errors/* InputError */.d(`--secret id=${secret.id}: ${source.src} is not a file`);
+        if (info.size > MAX_SECRET_BYTES)
+            throw new errors/* InputError */.d(`--secret id=${secret.id}: ${source.src} is ${info.size} bytes, more than BuildKit's limit of 500 KiB`);
+        return await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.d)
+            throw error;
+        throw new errors/* InputError */.d(`--secret id=${secret.id}: cannot read ${source.src} (${error.code ?? 'error'})`);
+    }
+}
+/** The `--secret` arguments for buildx, and the environment that carries the values given in hand. */
+function secretArgs(secrets) {
+    const args = [];
+    const env = {};
+    secrets.forEach((secret, i) => {
+        const source = sourceOf(secret);
+        let spec;
+        if ('value' in source) {
+            const variable = `IMAGE_HYGIENE_SECRET_${i}`;
+            env[variable] = source.value;
+            spec = `id=${secret.id},env=${variable}`;
+        }
+        else if ('env' in source)
+            spec = `id=${secret.id},env=${source.env}`;
+        else
+            spec = `id=${secret.id},src=${(0,external_node_path_.resolve)(source.src)}`;
+        args.push('--secret', spec);
+    });
+    return { args, env };
+}
+
+;// CONCATENATED MODULE: ./src/sources/build-buildx.ts
+
+
+
+
+
+
+
+/**
+ * BuildKit builds go through `docker buildx build --load`, the CLI every current runner carries and the one
+ * docker/build-push-action drives: it sends the context and the Dockerfile over BuildKit's gRPC session
+ * (which the Engine API's `/build?version=2` needs for both, and for secrets), honours `.dockerignore` and
+ * `<Dockerfile>.dockerignore`, uses whichever builder the user set up, and loads the result into the engine
+ * DOCKER_HOST names, the one the audit then reads.
+ */
+const PROBE_TIMEOUT_MS = 30_000;
+/** Lines of the build's output shown under a failed build's message (BuildKit's error block is ~10). */
+const LOG_TAIL_LINES = 24;
+/** Whether the docker CLI on PATH has buildx (`docker buildx version` succeeds). */
+function buildxAvailable() {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_.execFile)('docker', ['buildx', 'version'], { timeout: PROBE_TIMEOUT_MS }, (error) => resolve(!error));
+    });
+}
+/** The command line, from the options: build-arg values are on it, as docker/build-push-action puts them; secrets never are. */
+function buildxArgs(build, iidFile, secrets) {
+    const { options } = build;
+    const args = ['buildx', 'build', '--load', '--progress', 'plain', '--iidfile', iidFile, '--file', build.dockerfile];
+    if (options.tag)
+        args.push('--tag', options.tag);
+    if (options.target)
+        args.push('--target', options.target);
+    if (options.platform)
+        args.push('--platform', options.platform);
+    if (options.network)
+        args.push('--network', options.network);
+    for (const [key, value] of Object.entries(options.buildArgs ?? {}))
+        args.push('--build-arg', `${key}=${value}`);
+    args.push(...secrets, build.context);
+    return args;
+}
+/** BuildKit's last word, `ERROR: failed to build: failed to solve: process "…" did not complete…`, and the Dockerfile line it names. */
+function buildxFailure(lines) {
+    let last = -1;
+    for (let i = lines.length - 1; i >= 0 && last < 0; i--)
+        if (lines[i].startsWith('ERROR: '))
+            last = i;
+    if (last < 0)
+        return { before: [...lines] };
+    const message = lines[last].slice('ERROR: '.length).replace(/^(failed to build: )?(failed to solve: )?/, '');
+    // BuildKit prints `Dockerfile:3` above the excerpt of the file it failed at.
+    let line;
+    for (let i = last - 1; i >= 0 && line === undefined; i--) {
+        const match = /^\S+:(\d+)$/.exec(lines[i]);
+        if (match && lines[i + 1]?.startsWith('-----'))
+            line = Number(match[1]);
+    }
+    return { message, ...(line !== undefined ? { line } : {}), before: lines.slice(0, last) };
+}
+function run(args, env, log) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)('docker', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.setEncoding('utf8').on('data', (text) => log.write(text));
+        child.stderr.setEncoding('utf8').on('data', (text) => log.write(text));
+        child.on('error', (error) => reject(new errors/* InputError */.d(`cannot run docker buildx (${error.code ?? error.message}): is the docker CLI on PATH?`)));
+        child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+}
+/** Build with BuildKit and load the image into the engine; returns its id (the index's digest on the containerd store). */
+async function buildWithBuildx(build) {
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'image-hygiene-build-'));
+    try {
+        const iidFile = (0,external_node_path_.join)(dir, 'iid');
+        const secrets = secretArgs(build.options.secrets ?? []);
+        const log = new BuildLog(build.mask, LOG_TAIL_LINES * 2);
+        const { code, signal } = await run(buildxArgs(build, iidFile, secrets.args), secrets.env, log);
+        if (code !== 0) {
+            const failure = buildxFailure(log.tail());
+            const why = failure.message ?? (signal ? `docker buildx was killed by ${signal}` : `docker buildx exited with ${code}`);
+            const where = failure.line !== undefined ? ` at line ${failure.line}` : '';
+            const details = failure.before.slice(-LOG_TAIL_LINES).map((line) => '  ' + line);
+            throw new errors/* InputError */.d(build.mask(`the build of ${build.dockerfileLabel} failed${where}: ${why}`), { details });
+        }
+        const id = (await (0,promises_.readFile)(iidFile, 'utf8').catch(() => '')).trim();
+        if (!/^sha256:[0-9a-f]{64}$/.test(id))
+            throw new errors/* InputError */.d(`the build of ${build.dockerfileLabel} loaded no image (docker buildx wrote no image id)`);
+        return id;
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
 var ignore = __nccwpck_require__(44158);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
@@ -66254,11 +66624,91 @@ async function engineMessage(response) {
     return `HTTP ${response.status} ${response.statusText}`.trim();
 }
 
-// EXTERNAL MODULE: ./src/sources/docker-auth.ts + 1 modules
-var docker_auth = __nccwpck_require__(91732);
+// EXTERNAL MODULE: ./src/sources/docker-auth.ts
+var docker_auth = __nccwpck_require__(40555);
 // EXTERNAL MODULE: ./src/sources/platform.ts
 var sources_platform = __nccwpck_require__(34447);
+;// CONCATENATED MODULE: ./src/sources/daemon-platform.ts
+
+
+/** The query the export takes (1.48+): a JSON-encoded OCI platform. */
+function platformQuery(platform) {
+    const { os, architecture, variant } = (0,sources_platform/* parsePlatform */.FL)(platform);
+    return `platform=${encodeURIComponent(JSON.stringify(variant ? { os, architecture, variant } : { os, architecture }))}`;
+}
+function listed(platforms) {
+    return platforms.length === 0 ? 'no platform stored' : platforms.join(', ');
+}
+/** The containerd store on Engine API 1.48+: choose among the platforms whose content the engine has. */
+async function fromManifests(ref, info, requested, enginePlatform) {
+    // A manifest that is not in an index (an image `docker load`ed from a legacy archive) has its platform in ImageData only.
+    const images = (info.Manifests ?? []).flatMap((manifest) => {
+        const platform = manifest.ImageData?.Platform ?? manifest.Descriptor?.platform;
+        return manifest.Kind === 'image' && platform ? [{ platform, available: manifest.Available === true }] : [];
+    });
+    const stored = images.filter((image) => image.available).map((image) => image.platform);
+    const absent = images.filter((image) => !image.available).map((image) => (0,sources_platform/* formatPlatform */.Bq)(image.platform));
+    const storedNames = stored.map(sources_platform/* formatPlatform */.Bq);
+    const notStored = absent.length > 0 ? `; listed but not stored: ${absent.join(', ')}` : '';
+    const pick = (wanted) => {
+        const match = stored.find((platform) => (0,sources_platform/* platformMatches */.J5)((0,sources_platform/* parsePlatform */.FL)(wanted), platform));
+        return match && (0,sources_platform/* formatPlatform */.Bq)(match);
+    };
+    let chosen;
+    if (requested !== undefined) {
+        chosen = pick(requested);
+        if (!chosen) {
+            const pull = absent.some((name) => (0,sources_platform/* platformMatches */.J5)((0,sources_platform/* parsePlatform */.FL)(requested), (0,sources_platform/* parsePlatform */.FL)(name))) ? ` (pull it with --platform ${requested})` : '';
+            throw new errors/* InputError */.d(`${ref}: no image for platform ${requested} in the engine${pull}; it has ${listed(storedNames)}${notStored}`);
+        }
+    }
+    else {
+        const own = await enginePlatform();
+        chosen = pick(own) ?? (stored.length === 1 ? storedNames[0] : undefined);
+        if (!chosen)
+            throw new errors/* InputError */.d(`${ref}: no image for the engine's platform ${own}; it has ${listed(storedNames)}${notStored} (choose one with --platform)`);
+    }
+    return { platform: chosen, exportQuery: platformQuery(chosen) };
+}
+/**
+ * The platform to audit: `--platform` when given; else the engine's own platform (what `docker run` runs),
+ * or the image's only platform when it has just one (what `docker run` runs then, emulated).
+ */
+async function chooseDaemonPlatform(ref, info, requested, enginePlatform) {
+    if (Array.isArray(info.Manifests))
+        return fromManifests(ref, info, requested, enginePlatform);
+    const own = (0,sources_platform/* formatPlatform */.Bq)({ os: info.Os ?? '', architecture: info.Architecture ?? '', variant: info.Variant });
+    if (info.Descriptor?.mediaType?.includes('image.index') || info.Descriptor?.mediaType?.includes('manifest.list')) {
+        // The containerd store before 1.48: the export holds the whole index; inspect's platform is the engine's
+        // own choice among the stored ones.
+        return { platform: requested ?? own, exportQuery: '' };
+    }
+    if (requested !== undefined && !(0,sources_platform/* platformMatches */.J5)((0,sources_platform/* parsePlatform */.FL)(requested), (0,sources_platform/* parsePlatform */.FL)(own))) {
+        throw new errors/* InputError */.d(`${ref}: no image for platform ${requested} in the engine; it has ${own} (its image store keeps one platform per name)`);
+    }
+    return { platform: own, exportQuery: '' };
+}
+/**
+ * Whether the engine's copy holds `platform` with its content (a bare reference is otherwise read from the
+ * registry): a stored manifest of the containerd store (1.48+), an index before 1.48 (its platforms are only
+ * known from the export: taken as held), or the one platform of a graphdriver image.
+ */
+function holdsPlatform(info, platform) {
+    const wanted = (0,sources_platform/* parsePlatform */.FL)(platform);
+    if (Array.isArray(info.Manifests)) {
+        return info.Manifests.some((manifest) => {
+            const held = manifest.ImageData?.Platform ?? manifest.Descriptor?.platform;
+            return manifest.Kind === 'image' && manifest.Available === true && held !== undefined && (0,sources_platform/* platformMatches */.J5)(wanted, held);
+        });
+    }
+    const media = info.Descriptor?.mediaType ?? '';
+    if (media.includes('image.index') || media.includes('manifest.list'))
+        return true;
+    return (0,sources_platform/* platformMatches */.J5)(wanted, { os: info.Os ?? '', architecture: info.Architecture ?? '', ...(info.Variant ? { variant: info.Variant } : {}) });
+}
+
 ;// CONCATENATED MODULE: ./src/sources/daemon.ts
+
 
 
 
@@ -66354,7 +66804,8 @@ async function getFromEngine(socket, path, what) {
 }
 /** The image as the engine knows it, over its unix socket; undefined when the engine does not have it. */
 async function inspectOnSocket(socket, ref) {
-    const response = await getFromEngine(socket, `/images/${ref}/json`, ref);
+    // manifests=1: the containerd store's platforms and whether each is stored (1.48+; older engines ignore it).
+    const response = await getFromEngine(socket, `/images/${ref}/json?manifests=1`, ref);
     if (response.status === 404) {
         response.body.close();
         return undefined;
@@ -66370,15 +66821,40 @@ async function inspectOnSocket(socket, ref) {
     }
 }
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
-async function exportOnSocket(socket, id, ref) {
-    const response = await getFromEngine(socket, `/images/${id}/get`, `cannot export ${ref}`);
+async function exportOnSocket(socket, id, ref, query) {
+    const response = await getFromEngine(socket, `/images/${id}/get${query ? `?${query}` : ''}`, `cannot export ${ref}`);
     if (response.status !== 200)
         throw new errors/* InputError */.d(`cannot export ${ref}: ${await engineMessage(response)}`);
     return response.body;
 }
+/** The same export through dockerode (tcp://, ssh://), whose `get()` takes no query. */
+async function exportThroughClient(docker, id, ref, query) {
+    const stream = await new Promise((resolve, reject) => {
+        docker.modem.dial({ path: `/images/${id}/get${query ? `?${query}` : ''}`, method: 'GET', isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } }, (error, data) => (error ? reject(error) : resolve(data)));
+    }).catch((error) => {
+        throw daemonError(error, `cannot export ${ref}`);
+    });
+    return streamChunks(stream);
+}
+/** The engine's own platform (`/version`: Os/Arch), the default for an image that holds several. */
+async function enginePlatform(socket, docker) {
+    let version;
+    if (socket !== undefined) {
+        const response = await getFromEngine(socket, '/version', 'cannot ask the engine its version');
+        if (response.status !== 200)
+            throw new errors/* InputError */.d(`cannot ask the engine its version: ${await engineMessage(response)}`);
+        version = JSON.parse(await readAllText(response.body));
+    }
+    else {
+        version = await docker.version().catch((error) => {
+            throw daemonError(error, 'cannot ask the engine its version');
+        });
+    }
+    return (0,sources_platform/* formatPlatform */.Bq)({ os: version.Os ?? 'linux', architecture: version.Arch ?? 'amd64' });
+}
 async function inspectOrPull(docker, ref, options) {
     try {
-        return await docker.getImage(ref).inspect();
+        return await docker.getImage(ref).inspect({ manifests: true });
     }
     catch (error) {
         if (error.statusCode !== 404)
@@ -66386,7 +66862,7 @@ async function inspectOrPull(docker, ref, options) {
     }
     await pull(docker, ref, options);
     try {
-        return await docker.getImage(ref).inspect();
+        return await docker.getImage(ref).inspect({ manifests: true });
     }
     catch (error) {
         throw daemonError(error, ref);
@@ -66404,7 +66880,8 @@ async function localImageState(ref, platform) {
     let info;
     try {
         if (socket !== undefined) {
-            const response = await getOnSocket(socket, `/images/${ref}/json`);
+            // manifests=1: the platforms a containerd store holds (Engine API 1.48+; older engines ignore it).
+            const response = await getOnSocket(socket, `/images/${ref}/json?manifests=1`);
             if (response.status === 404) {
                 response.body.close();
                 return 'absent';
@@ -66414,7 +66891,7 @@ async function localImageState(ref, platform) {
             info = JSON.parse(await readAllText(response.body));
         }
         else {
-            info = await (await connectDocker()).getImage(ref).inspect();
+            info = await (await connectDocker()).getImage(ref).inspect({ manifests: true });
         }
     }
     catch (error) {
@@ -66428,9 +66905,8 @@ async function localImageState(ref, platform) {
     }
     if (platform === undefined)
         return 'present';
-    // The engine's copy is for another platform: that one is in the registry, not here.
-    const local = { os: info.Os, architecture: info.Architecture, variant: info.Variant };
-    return (0,sources_platform/* platformMatches */.J5)((0,sources_platform/* parsePlatform */.FL)(platform), (0,sources_platform/* parsePlatform */.FL)((0,sources_platform/* formatPlatform */.Bq)(local))) ? 'present' : 'absent';
+    // The engine's copy lacks that platform's content: it is in the registry, not here.
+    return holdsPlatform(info, platform) ? 'present' : 'absent';
 }
 /**
  * The manifest digest the engine recorded for this reference's repository (RepoDigests of a pulled or pushed
@@ -66447,7 +66923,8 @@ function repoDigestFor(info, ref) {
 }
 /**
  * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
- * image export (the same bytes as `docker save`) and read like any archive.
+ * image export (the same bytes as `docker save`) and read like any archive, for the platform
+ * `chooseDaemonPlatform` picks.
  */
 async function openDaemonImage(ref, options, client) {
     const socket = client ? undefined : localEngineSocket();
@@ -66455,23 +66932,10 @@ async function openDaemonImage(ref, options, client) {
     const local = socket !== undefined ? await inspectOnSocket(socket, ref) : undefined;
     const docker = local ? undefined : (client ?? (await connectDocker()));
     const info = local ?? (await inspectOrPull(docker, ref, options));
-    const platform = (0,sources_platform/* formatPlatform */.Bq)({ os: info.Os, architecture: info.Architecture, variant: info.Variant });
-    if (options.platform && !(0,sources_platform/* platformMatches */.J5)((0,sources_platform/* parsePlatform */.FL)(options.platform), (0,sources_platform/* parsePlatform */.FL)(platform))) {
-        throw new errors/* InputError */.d(`${ref}: the local image is for ${platform}, not ${options.platform}`);
-    }
-    let chunks;
-    if (socket !== undefined)
-        chunks = await exportOnSocket(socket, info.Id, ref);
-    else {
-        try {
-            chunks = streamChunks((await docker.getImage(info.Id).get()));
-        }
-        catch (error) {
-            throw daemonError(error, `cannot export ${ref}`);
-        }
-    }
-    // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
-    const archive = openArchiveChunks(chunks, ref, {});
+    const selected = await chooseDaemonPlatform(ref, info, options.platform, () => enginePlatform(local ? socket : undefined, docker));
+    // Exporting by id keeps a concurrent re-tag from changing what we read.
+    const chunks = local ? await exportOnSocket(socket, info.Id, ref, selected.exportQuery) : await exportThroughClient(docker, info.Id, ref, selected.exportQuery);
+    const archive = openArchiveChunks(chunks, ref, { platform: selected.platform });
     // An image known under another repository still has one manifest digest worth naming.
     const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
     return {
@@ -66480,19 +66944,21 @@ async function openDaemonImage(ref, options, client) {
         verifiedBy: 'engine',
         async meta() {
             const meta = await archive.meta();
-            return { ...meta, ref, digest: digest ?? meta.configDigest, platform };
+            return { ...meta, ref, digest: digest ?? meta.configDigest };
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/sources/build.ts
+;// CONCATENATED MODULE: ./src/sources/build-classic.ts
 
 
 
 
 
 
-const LOG_TAIL_LINES = 12;
+
+/** Lines of the build log shown under a failed build's message. */
+const build_classic_LOG_TAIL_LINES = 12;
 async function ignoreFilter(build) {
     const context = build.context;
     let patterns;
@@ -66509,29 +66975,39 @@ async function ignoreFilter(build) {
         return rel !== '' && rel !== 'Dockerfile' && rules.ignores(rel);
     };
 }
-/** Build an image with the engine's classic builder; returns its id (and applies `tag`). */
-async function buildImage(options, client) {
+const REASONS = {
+    'no-buildx': 'this docker CLI has no buildx (install the docker-buildx plugin)',
+    asked: 'DOCKER_BUILDKIT=0 asks for the classic builder',
+    client: 'this engine is reached through the Engine API alone',
+};
+/** What the classic builder cannot build as BuildKit would: refused before anything is sent, in one line. */
+async function refuseBuildKitOnly(build, reason) {
+    const { options, dockerfileLabel } = build;
+    const why = REASONS[reason];
+    if (options.platform?.includes(','))
+        throw new errors/* InputError */.d(`--platform ${options.platform}: building several platforms at once needs BuildKit, and ${why}`);
+    if (options.secrets?.length)
+        throw new errors/* InputError */.d(`--secret id=${options.secrets[0].id}: build secrets need BuildKit, and ${why}`);
+    // Loaded only here: the Dockerfile parser is a third of the bundle's start-up.
+    const { firstBuildKitFeature } = await Promise.all(/* import() */[__nccwpck_require__.e(279), __nccwpck_require__.e(490)]).then(__nccwpck_require__.bind(__nccwpck_require__, 62490));
+    const found = firstBuildKitFeature(build.text, options.buildArgs ?? {});
+    if (found) {
+        throw new errors/* InputError */.d(`${dockerfileLabel}:${found.line}: ${found.feature} needs BuildKit, and ${why}: the classic builder would refuse it or build a different image`);
+    }
+}
+/** Build with the engine's classic builder through the Engine API (`DOCKER_BUILDKIT=0`, or no buildx). */
+async function buildClassic(build, reason, client) {
+    await refuseBuildKitOnly(build, reason);
+    const { options, mask } = build;
     const docker = client ?? (await connectDocker());
-    const context = (0,external_node_path_.resolve)(options.context);
-    const dockerfile = (0,external_node_path_.resolve)(options.dockerfile ?? (0,external_node_path_.resolve)(context, 'Dockerfile'));
-    const inContext = (0,external_node_path_.relative)(context, dockerfile);
-    if (inContext.startsWith('..') || (0,external_node_path_.isAbsolute)(inContext)) {
-        throw new errors/* InputError */.d(`--dockerfile ${options.dockerfile}: must be inside the build context ${options.context}`);
-    }
-    try {
-        await (0,promises_.readFile)(dockerfile);
-    }
-    catch {
-        throw new errors/* InputError */.d(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
-    }
-    const tarball = tar_fs.pack(context, { ignore: await ignoreFilter({ context }) });
-    const log = [];
+    const tarball = tar_fs.pack(build.context, { ignore: await ignoreFilter({ context: build.context }) });
+    const log = new BuildLog(mask, build_classic_LOG_TAIL_LINES);
     let imageId;
     let failure;
     let stream;
     try {
         stream = await docker.buildImage(tarball, {
-            dockerfile: inContext.split('\\').join('/'),
+            dockerfile: build.inContext,
             ...(options.tag ? { t: options.tag } : {}),
             ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
             ...(options.target ? { target: options.target } : {}),
@@ -66539,26 +67015,80 @@ async function buildImage(options, client) {
             ...(options.network ? { networkmode: options.network } : {}),
             rm: true,
             forcerm: true,
+            version: '1',
         });
     }
     catch (error) {
-        throw daemonError(error, 'cannot start the build');
+        throw new errors/* InputError */.d(mask(daemonError(error, 'cannot start the build').message));
     }
     await followProgress(docker, stream, (event) => {
         if (event.stream)
-            log.push(...event.stream.split('\n').filter((line) => line.trim() !== ''));
+            log.write(event.stream);
         if (event.aux?.ID)
             imageId = event.aux.ID;
         if (event.error || event.errorDetail)
             failure = (event.errorDetail?.message ?? event.error ?? '').trim();
     }).catch((error) => {
-        throw daemonError(error, 'the build failed');
+        throw new errors/* InputError */.d(mask(daemonError(error, 'the build failed').message));
     });
     if (failure !== undefined || !imageId) {
-        const tail = log.slice(-LOG_TAIL_LINES).map((line) => '  ' + line);
-        throw new errors/* InputError */.d(`the build of ${options.dockerfile ?? 'Dockerfile'} failed: ${failure ?? 'no image was produced'}`, { details: tail });
+        const tail = log.tail().map((line) => '  ' + line);
+        throw new errors/* InputError */.d(mask(`the build of ${build.dockerfileLabel} failed: ${failure ?? 'no image was produced'}`), { details: tail });
     }
     return imageId;
+}
+
+;// CONCATENATED MODULE: ./src/sources/build.ts
+
+
+
+
+
+
+
+async function prepare(options) {
+    const context = (0,external_node_path_.resolve)(options.context);
+    const dockerfile = (0,external_node_path_.resolve)(options.dockerfile ?? (0,external_node_path_.resolve)(context, 'Dockerfile'));
+    const inContext = (0,external_node_path_.relative)(context, dockerfile);
+    if (inContext.startsWith('..') || (0,external_node_path_.isAbsolute)(inContext)) {
+        throw new errors/* InputError */.d(`--dockerfile ${options.dockerfile}: must be inside the build context ${options.context}`);
+    }
+    let text;
+    try {
+        text = await (0,promises_.readFile)(dockerfile, 'utf8');
+    }
+    catch {
+        throw new errors/* InputError */.d(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
+    }
+    const secrets = [...(await Promise.all((options.secrets ?? []).map(secretValue))), ...secretArgDefaults(text)];
+    const mask = createMasker({ ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}), secrets });
+    const dockerfileLabel = options.dockerfile ?? (0,external_node_path_.join)(options.context, 'Dockerfile');
+    return { options, context, dockerfile, dockerfileLabel, inContext: inContext.split('\\').join('/'), text, mask };
+}
+/**
+ * Which builder builds: BuildKit through `docker buildx` wherever the docker CLI has it (every current
+ * runner), the engine's classic builder otherwise. `DOCKER_BUILDKIT=0` asks for the classic builder, as it
+ * does of `docker build`; `DOCKER_BUILDKIT=1` without buildx is an error, as it is there.
+ */
+async function chooseBuilder() {
+    const wanted = process.env.DOCKER_BUILDKIT;
+    if (wanted === '0' || wanted === 'false')
+        return 'asked';
+    if (await buildxAvailable())
+        return 'buildx';
+    if (wanted === '1' || wanted === 'true') {
+        throw new errors/* InputError */.d('DOCKER_BUILDKIT=1, but the docker CLI has no buildx: install the docker-buildx plugin, or unset DOCKER_BUILDKIT');
+    }
+    return 'no-buildx';
+}
+/**
+ * Build an image, loaded into the engine the audit then reads it from; returns its id (and applies `tag`).
+ * A client given (tests, tcp hosts through dockerode) means the engine's classic builder.
+ */
+async function buildImage(options, client) {
+    const build = await prepare(options);
+    const builder = client ? 'client' : await chooseBuilder();
+    return builder === 'buildx' ? buildWithBuildx(build) : buildClassic(build, builder, client);
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -66851,7 +67381,9 @@ async function openSource(spec, options) {
 
 async function resolveSource(request) {
     if (request.build) {
-        const id = await buildImage({ ...request.build, ...(request.platform ? { platform: request.platform } : {}) });
+        // A list of platforms (a multi-platform build) is the build's own; the audit reads request.platform of it.
+        const platform = request.build.platform ?? request.platform;
+        const id = await buildImage({ ...request.build, ...(platform ? { platform } : {}) });
         return { kind: 'daemon', ref: request.build.tag ?? id };
     }
     if (!request.source)
@@ -67192,56 +67724,6 @@ const rootUser = ({ analysis, policy, locateLayer }) => {
         finding.location = location;
     return [finding];
 };
-
-;// CONCATENATED MODULE: ./src/analysis/secrets.ts
-const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
-// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
-const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
-function looksLikeSecretName(name) {
-    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
-}
-function assignments(text) {
-    const result = [];
-    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
-        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
-    }
-    return result;
-}
-/**
- * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
- * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
- */
-function bakedSecrets(config) {
-    const found = new Map();
-    for (const entry of config.config?.Env ?? []) {
-        const eq = entry.indexOf('=');
-        const name = eq < 0 ? entry : entry.slice(0, eq);
-        const value = eq < 0 ? '' : entry.slice(eq + 1);
-        if (value !== '' && looksLikeSecretName(name))
-            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
-    }
-    for (const history of config.history ?? []) {
-        const createdBy = history.created_by ?? '';
-        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
-        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
-        for (const text of [buildArgs, argLine]) {
-            if (!text)
-                continue;
-            for (const [name, value] of assignments(text)) {
-                if (value !== '' && looksLikeSecretName(name))
-                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
-            }
-        }
-    }
-    return [...found.values()];
-}
-/** Replace every secret value in a text with `***`. */
-function maskSecrets(text, secrets) {
-    let masked = text;
-    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
-        masked = masked.split(value).join('***');
-    return masked;
-}
 
 ;// CONCATENATED MODULE: ./src/rules/image/secret-in-env.ts
 
@@ -68133,6 +68615,7 @@ function inWorkspace(path, workspace, input) {
 
 
 
+
 const optional = classic_schemas/* string */.YjP()
     .transform((value) => value.trim())
     .transform((value) => (value === '' ? undefined : value));
@@ -68158,6 +68641,7 @@ const schema = classic_schemas/* object */.Ikc({
     'resolve-digests': optional.pipe(classic_schemas/* enum */.k5n(['true', 'false']).optional()),
     verify: optional.pipe(classic_schemas/* enum */.k5n(['true', 'false']).optional()),
     from: optional.pipe(classic_schemas/* enum */.k5n(['auto', 'daemon', 'registry']).optional()),
+    secrets: classic_schemas/* string */.YjP(),
 });
 /** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
 const ACTION_INPUT_NAMES = Object.keys(schema.shape);
@@ -68190,13 +68674,21 @@ function readInputs(read, workspace) {
     if (!values.image && !values.archive && !values.dockerfile)
         throw new errors/* InputError */.d('input image, archive or dockerfile: one is needed to know what to audit');
     if (values.platform) {
-        try {
-            (0,sources_platform/* parsePlatform */.FL)(values.platform);
-        }
-        catch {
-            throw new errors/* InputError */.d(`input platform: "${values.platform}" is not os/arch[/variant], e.g. linux/amd64`);
+        const platforms = values.platform.split(',').map((platform) => platform.trim());
+        if (platforms.length > 1 && (values.image || values.archive))
+            throw new errors/* InputError */.d('input platform: several platforms only apply when building; audit one per matrix leg');
+        for (const platform of platforms) {
+            try {
+                (0,sources_platform/* parsePlatform */.FL)(platform);
+            }
+            catch {
+                throw new errors/* InputError */.d(`input platform: "${platform}" is not os/arch[/variant], e.g. linux/amd64`);
+            }
         }
     }
+    const secrets = parseSecretValues(values.secrets, 'input secrets');
+    if (secrets.length > 0 && (values.image || values.archive))
+        throw new errors/* InputError */.d('input secrets: only applies when building (dockerfile without image or archive)');
     if (values['max-hidden-bytes'])
         parseBytes(values['max-hidden-bytes'], 'input max-hidden-bytes');
     if (values['max-hidden-ratio'])
@@ -68211,6 +68703,7 @@ function readInputs(read, workspace) {
         githubToken: values['github-token'],
         resolveDigests: values['resolve-digests'] !== 'false',
         verify: values.verify !== 'false',
+        secrets,
     };
     if (values.image)
         inputs.image = values.image;
@@ -68397,6 +68890,7 @@ async function writeLocalResults(audited, workspace) {
 
 
 
+
 const run_TOP_FILES = 200;
 /** Exit statuses: the verdict's (0 pass, 1 fail), or 2 when the audit could not run. */
 const EXIT_PASS = 0;
@@ -68411,7 +68905,7 @@ function header(inputs, workspace) {
 function checkRequest(inputs, policy) {
     const request = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
     if (inputs.platform)
-        request.platform = inputs.platform;
+        request.platform = inputs.platform.split(',')[0].trim();
     if (!inputs.verify)
         request.verify = false;
     if (inputs.from)
@@ -68430,9 +68924,22 @@ function checkRequest(inputs, policy) {
             tag: `image-hygiene-build:${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
             ...(inputs.target ? { target: inputs.target } : {}),
             ...(inputs.network ? { network: inputs.network } : {}),
+            ...(inputs.platform?.includes(',') ? { platform: inputs.platform } : {}),
+            ...(inputs.secrets.length > 0 ? { secrets: inputs.secrets } : {}),
         };
     }
     return request;
+}
+/** Secrets and secret-looking build arguments masked by the runner in everything the step logs, line by line. */
+function maskBuildValues(inputs) {
+    const values = inputs.secrets.map((secret) => secret.value ?? '');
+    for (const [name, value] of Object.entries(inputs.buildArgs))
+        if (looksLikeSecretName(name))
+            values.push(value);
+    for (const value of values)
+        for (const line of value.split(/\r?\n/))
+            if (line.trim() !== '')
+                core_setSecret(line.trim());
 }
 async function compareReport(ref, platform) {
     try {
@@ -68461,14 +68968,16 @@ function relativeLocations(checked, workspace) {
 }
 async function audit(workspace) {
     const inputs = readInputs((name) => getInput(name), workspace);
+    maskBuildValues(inputs);
     const policy = await policyOf(inputs);
-    const result = relativeLocations(await group('Audit', () => runCheck(checkRequest(inputs, policy))), workspace);
+    const request = checkRequest(inputs, policy);
+    const result = relativeLocations(await group('Audit', () => runCheck(request)), workspace);
     const analysis = result.analysis;
     const verdict = verdictOf(result.findings, result.failed, policy.failOn);
     const report = toJsonReport(analysis, { version: package_namespaceObject.rE, topFiles: run_TOP_FILES, findings: result.findings, verdict });
     const markdown = { header: header(inputs, workspace), report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
     if (inputs.compareTo) {
-        const base = await compareReport(inputs.compareTo, inputs.platform);
+        const base = await compareReport(inputs.compareTo, request.platform);
         if (base)
             markdown.compareTo = base;
     }

@@ -20,7 +20,9 @@ export interface AuditRequest extends SourceOptions {
 
 export async function resolveSource(request: AuditRequest): Promise<SourceSpec> {
   if (request.build) {
-    const id = await buildImage({ ...request.build, ...(request.platform ? { platform: request.platform } : {}) });
+    // A list of platforms (a multi-platform build) is the build's own; the audit reads request.platform of it.
+    const platform = request.build.platform ?? request.platform;
+    const id = await buildImage({ ...request.build, ...(platform ? { platform } : {}) });
     return { kind: 'daemon', ref: request.build.tag ?? id };
   }
   if (!request.source) throw new Error('an audit needs a source or a build');

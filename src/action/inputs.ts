@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseBytes, parseRatio } from '../rules/units.js';
+import { parseSecretValues, type BuildSecret } from '../sources/build-secrets.js';
 import { parsePlatform } from '../sources/platform.js';
 import { inWorkspace } from './workspace-paths.js';
 
@@ -14,7 +15,10 @@ export interface ActionInputs {
   context?: string;
   buildArgs: Record<string, string>;
   target?: string;
+  /** One platform, or (when building) a comma-separated list: a multi-platform build, audited for the first. */
   platform?: string;
+  /** Build secrets (`ID=VALUE` lines), for `RUN --mount=type=secret`; their values are masked. */
+  secrets: BuildSecret[];
   network?: string;
   config?: string;
   failOn?: 'error' | 'warning' | 'never';
@@ -60,6 +64,7 @@ const schema = z.object({
   'resolve-digests': optional.pipe(z.enum(['true', 'false']).optional()),
   verify: optional.pipe(z.enum(['true', 'false']).optional()),
   from: optional.pipe(z.enum(['auto', 'daemon', 'registry']).optional()),
+  secrets: z.string(),
 });
 
 /** The inputs action.yml declares (test/unit/action-metadata.test.ts keeps the two the same). */
@@ -94,12 +99,18 @@ export function readInputs(read: ReadInput, workspace: string): ActionInputs {
   if (values.image && values.archive) throw new InputError('inputs image and archive: give one of them, not both');
   if (!values.image && !values.archive && !values.dockerfile) throw new InputError('input image, archive or dockerfile: one is needed to know what to audit');
   if (values.platform) {
-    try {
-      parsePlatform(values.platform);
-    } catch {
-      throw new InputError(`input platform: "${values.platform}" is not os/arch[/variant], e.g. linux/amd64`);
+    const platforms = values.platform.split(',').map((platform) => platform.trim());
+    if (platforms.length > 1 && (values.image || values.archive)) throw new InputError('input platform: several platforms only apply when building; audit one per matrix leg');
+    for (const platform of platforms) {
+      try {
+        parsePlatform(platform);
+      } catch {
+        throw new InputError(`input platform: "${platform}" is not os/arch[/variant], e.g. linux/amd64`);
+      }
     }
   }
+  const secrets = parseSecretValues(values.secrets, 'input secrets');
+  if (secrets.length > 0 && (values.image || values.archive)) throw new InputError('input secrets: only applies when building (dockerfile without image or archive)');
   if (values['max-hidden-bytes']) parseBytes(values['max-hidden-bytes'], 'input max-hidden-bytes');
   if (values['max-hidden-ratio']) parseRatio(values['max-hidden-ratio'], 'input max-hidden-ratio');
   const tools = values['forbidden-tools']?.split(/[\s,]+/).filter(Boolean);
@@ -112,6 +123,7 @@ export function readInputs(read: ReadInput, workspace: string): ActionInputs {
     githubToken: values['github-token'],
     resolveDigests: values['resolve-digests'] !== 'false',
     verify: values.verify !== 'false',
+    secrets,
   };
   if (values.image) inputs.image = values.image;
   if (values.archive) inputs.archive = inWorkspace(values.archive, workspace, 'archive');

@@ -2,6 +2,7 @@ import { dirname, relative } from 'node:path';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { baseLayerCount } from '../analysis/base-layers.js';
+import { looksLikeSecretName } from '../analysis/secrets.js';
 import { auditImage } from '../audit.js';
 import { runCheck, type CheckRequest, type CheckResult } from '../check.js';
 import { InputError, describeError } from '../errors.js';
@@ -29,7 +30,7 @@ function header(inputs: ActionInputs, workspace: string): string {
 
 function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): CheckRequest {
   const request: CheckRequest = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
-  if (inputs.platform) request.platform = inputs.platform;
+  if (inputs.platform) request.platform = inputs.platform.split(',')[0]!.trim();
   if (!inputs.verify) request.verify = false;
   if (inputs.from) request.imageFrom = inputs.from;
   if (inputs.dockerfile) request.dockerfile = inputs.dockerfile;
@@ -43,9 +44,18 @@ function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): Che
       tag: `image-hygiene-build:${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`,
       ...(inputs.target ? { target: inputs.target } : {}),
       ...(inputs.network ? { network: inputs.network } : {}),
+      ...(inputs.platform?.includes(',') ? { platform: inputs.platform } : {}),
+      ...(inputs.secrets.length > 0 ? { secrets: inputs.secrets } : {}),
     };
   }
   return request;
+}
+
+/** Secrets and secret-looking build arguments masked by the runner in everything the step logs, line by line. */
+function maskBuildValues(inputs: ActionInputs): void {
+  const values = inputs.secrets.map((secret) => secret.value ?? '');
+  for (const [name, value] of Object.entries(inputs.buildArgs)) if (looksLikeSecretName(name)) values.push(value);
+  for (const value of values) for (const line of value.split(/\r?\n/)) if (line.trim() !== '') core.setSecret(line.trim());
 }
 
 async function compareReport(ref: string, platform: string | undefined): Promise<JsonReport | undefined> {
@@ -92,14 +102,16 @@ export interface Audited {
 
 async function audit(workspace: string): Promise<Audited> {
   const inputs = readInputs((name) => core.getInput(name), workspace);
+  maskBuildValues(inputs);
   const policy = await policyOf(inputs);
-  const result = relativeLocations(await core.group('Audit', () => runCheck(checkRequest(inputs, policy))), workspace);
+  const request = checkRequest(inputs, policy);
+  const result = relativeLocations(await core.group('Audit', () => runCheck(request)), workspace);
   const analysis = result.analysis!;
   const verdict = verdictOf(result.findings, result.failed, policy.failOn);
   const report = toJsonReport(analysis, { version: packageJson.version, topFiles: TOP_FILES, findings: result.findings, verdict });
   const markdown: MarkdownInput = { header: header(inputs, workspace), report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
   if (inputs.compareTo) {
-    const base = await compareReport(inputs.compareTo, inputs.platform);
+    const base = await compareReport(inputs.compareTo, request.platform);
     if (base) markdown.compareTo = base;
   }
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;

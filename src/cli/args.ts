@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../errors.js';
 import type { FailOn } from '../rules/config.js';
 import type { BuildOptions } from '../sources/build.js';
+import { parseSecretSpec } from '../sources/build-secrets.js';
 import { parsePlatform } from '../sources/platform.js';
 
 export const USAGE = `Usage:
@@ -33,7 +34,9 @@ Policy (flags override .image-hygiene.yml):
   --resolve-digests      ask the registry for base digests (the engine if it cannot be reached), to print the pinned FROM line
 
 Image:
-  --platform OS/ARCH     which image of a multi-platform index (default: the only one, else the host's)
+  --platform OS/ARCH     which image of a multi-platform index (default: the only one, else the host's; for an
+                         image in the engine, the engine's own platform); when building, a comma-separated
+                         list builds one multi-platform image (BuildKit) and audits the first
   --image NAME           which image of an archive holding several (a repo tag, an OCI ref name or a digest)
   --no-verify            do not hash the layers of an archive or OCI layout against their digests
                          (the Docker engine verifies its own layers as it exports them either way)
@@ -42,6 +45,7 @@ Image:
   --target STAGE         build stage
   --tag NAME             tag for the built image
   --network MODE         network for RUN steps during the build (e.g. host)
+  --secret id=ID,src=PATH|env=VAR   a build secret for RUN --mount=type=secret (repeatable; BuildKit)
 
   --debug                show stack traces
   -h, --help             this text
@@ -114,6 +118,7 @@ const OPTIONS = {
   target: { type: 'string' },
   tag: { type: 'string', short: 't' },
   network: { type: 'string' },
+  secret: { type: 'string', multiple: true },
   config: { type: 'string', short: 'c' },
   'fail-on': { type: 'string' },
   'max-hidden-bytes': { type: 'string' },
@@ -168,7 +173,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === 'lint') {
     const dockerfile = target ?? values.dockerfile;
     if (dockerfile === undefined) throw new InputError('lint needs a Dockerfile: image-hygiene lint path/to/Dockerfile');
-    for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'no-verify', 'from'] as const) {
+    for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'secret', 'no-verify', 'from'] as const) {
       if (values[flag] !== undefined) throw new InputError(`--${flag} does not apply to lint`);
     }
     return { ...common, command: 'lint', dockerfile };
@@ -179,7 +184,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (build && values.dockerfile === undefined && values.context === undefined) {
     throw new InputError('audit needs a source, or --dockerfile/--context to build one');
   }
-  for (const flag of ['context', 'target', 'tag', 'network'] as const) {
+  for (const flag of ['context', 'target', 'tag', 'network', 'secret'] as const) {
     if (!build && values[flag] !== undefined) throw new InputError(`--${flag} only applies when building (no source given)`);
   }
   const args: AuditArgs = { ...common, command: 'audit', verify: !(values['no-verify'] ?? false) };
@@ -190,9 +195,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (build) throw new InputError('--from applies to an image reference, not to a build');
     args.imageFrom = values.from;
   }
-  if (values.platform !== undefined) {
-    parsePlatform(values.platform);
-    args.platform = values.platform;
+  const platforms = values.platform?.split(',').map((platform) => platform.trim());
+  if (platforms !== undefined) {
+    if (platforms.length > 1 && !build) throw new InputError(`--platform ${values.platform}: several platforms only apply when building; audit one at a time`);
+    platforms.forEach((platform) => parsePlatform(platform));
+    args.platform = platforms[0]!;
   }
   if (values.image !== undefined) {
     if (build) throw new InputError('--image only applies to an archive or OCI layout (it chooses among the images it holds)');
@@ -207,6 +214,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (values.target !== undefined) args.build.target = values.target;
     if (values.tag !== undefined) args.build.tag = values.tag;
     if (values.network !== undefined) args.build.network = values.network;
+    if (platforms !== undefined && platforms.length > 1) args.build.platform = platforms.join(',');
+    if (values.secret !== undefined) args.build.secrets = values.secret.map((spec) => parseSecretSpec(spec));
   }
   return args;
 }

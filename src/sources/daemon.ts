@@ -8,7 +8,8 @@ import { engineMessage, localEngineSocket } from './engine-socket.js';
 import { getOnSocket, readAllText, type SocketResponse } from './socket-body.js';
 import { streamChunks, type ChunkReader } from './stream-utils.js';
 import { registryAuth } from './docker-auth.js';
-import { formatPlatform, parsePlatform, platformMatches } from './platform.js';
+import { chooseDaemonPlatform, holdsPlatform, type InspectPlatforms } from './daemon-platform.js';
+import { formatPlatform } from './platform.js';
 import type { OpenedImage, SourceOptions } from './source.js';
 
 /**
@@ -110,7 +111,8 @@ async function getFromEngine(socket: string, path: string, what: string): Promis
 
 /** The image as the engine knows it, over its unix socket; undefined when the engine does not have it. */
 async function inspectOnSocket(socket: string, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
-  const response = await getFromEngine(socket, `/images/${ref}/json`, ref);
+  // manifests=1: the containerd store's platforms and whether each is stored (1.48+; older engines ignore it).
+  const response = await getFromEngine(socket, `/images/${ref}/json?manifests=1`, ref);
   if (response.status === 404) {
     response.body.close();
     return undefined;
@@ -125,21 +127,49 @@ async function inspectOnSocket(socket: string, ref: string): Promise<Docker.Imag
 }
 
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
-async function exportOnSocket(socket: string, id: string, ref: string): Promise<ChunkReader> {
-  const response = await getFromEngine(socket, `/images/${id}/get`, `cannot export ${ref}`);
+async function exportOnSocket(socket: string, id: string, ref: string, query: string): Promise<ChunkReader> {
+  const response = await getFromEngine(socket, `/images/${id}/get${query ? `?${query}` : ''}`, `cannot export ${ref}`);
   if (response.status !== 200) throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
   return response.body;
 }
 
+/** The same export through dockerode (tcp://, ssh://), whose `get()` takes no query. */
+async function exportThroughClient(docker: Docker, id: string, ref: string, query: string): Promise<ChunkReader> {
+  const stream = await new Promise<Readable>((resolve, reject) => {
+    docker.modem.dial(
+      { path: `/images/${id}/get${query ? `?${query}` : ''}`, method: 'GET', isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } },
+      (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as Readable)),
+    );
+  }).catch((error: unknown) => {
+    throw daemonError(error, `cannot export ${ref}`);
+  });
+  return streamChunks(stream);
+}
+
+/** The engine's own platform (`/version`: Os/Arch), the default for an image that holds several. */
+async function enginePlatform(socket: string | undefined, docker: Docker | undefined): Promise<string> {
+  let version: { Os?: string; Arch?: string };
+  if (socket !== undefined) {
+    const response = await getFromEngine(socket, '/version', 'cannot ask the engine its version');
+    if (response.status !== 200) throw new InputError(`cannot ask the engine its version: ${await engineMessage(response)}`);
+    version = JSON.parse(await readAllText(response.body)) as typeof version;
+  } else {
+    version = await docker!.version().catch((error: unknown) => {
+      throw daemonError(error, 'cannot ask the engine its version');
+    });
+  }
+  return formatPlatform({ os: version.Os ?? 'linux', architecture: version.Arch ?? 'amd64' });
+}
+
 async function inspectOrPull(docker: Docker, ref: string, options: SourceOptions): Promise<Docker.ImageInspectInfo> {
   try {
-    return await docker.getImage(ref).inspect();
+    return await docker.getImage(ref).inspect({ manifests: true });
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw daemonError(error, ref);
   }
   await pull(docker, ref, options);
   try {
-    return await docker.getImage(ref).inspect();
+    return await docker.getImage(ref).inspect({ manifests: true });
   } catch (error) {
     throw daemonError(error, ref);
   }
@@ -158,7 +188,8 @@ export async function localImageState(ref: string, platform?: string): Promise<'
   let info: Docker.ImageInspectInfo;
   try {
     if (socket !== undefined) {
-      const response = await getOnSocket(socket, `/images/${ref}/json`);
+      // manifests=1: the platforms a containerd store holds (Engine API 1.48+; older engines ignore it).
+      const response = await getOnSocket(socket, `/images/${ref}/json?manifests=1`);
       if (response.status === 404) {
         response.body.close();
         return 'absent';
@@ -166,7 +197,7 @@ export async function localImageState(ref: string, platform?: string): Promise<'
       if (response.status !== 200) throw new InputError(`${ref}: ${await engineMessage(response)}`);
       info = JSON.parse(await readAllText(response.body)) as Docker.ImageInspectInfo;
     } else {
-      info = await (await connectDocker()).getImage(ref).inspect();
+      info = await (await connectDocker()).getImage(ref).inspect({ manifests: true });
     }
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return 'absent';
@@ -175,9 +206,8 @@ export async function localImageState(ref: string, platform?: string): Promise<'
     throw daemonError(error, ref);
   }
   if (platform === undefined) return 'present';
-  // The engine's copy is for another platform: that one is in the registry, not here.
-  const local = { os: info.Os, architecture: info.Architecture, variant: (info as { Variant?: string }).Variant };
-  return platformMatches(parsePlatform(platform), parsePlatform(formatPlatform(local))) ? 'present' : 'absent';
+  // The engine's copy lacks that platform's content: it is in the registry, not here.
+  return holdsPlatform(info as InspectPlatforms, platform) ? 'present' : 'absent';
 }
 
 /**
@@ -195,7 +225,8 @@ export function repoDigestFor(info: Docker.ImageInspectInfo, ref: string): strin
 
 /**
  * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
- * image export (the same bytes as `docker save`) and read like any archive.
+ * image export (the same bytes as `docker save`) and read like any archive, for the platform
+ * `chooseDaemonPlatform` picks.
  */
 export async function openDaemonImage(ref: string, options: SourceOptions, client?: Docker): Promise<OpenedImage> {
   const socket = client ? undefined : localEngineSocket();
@@ -203,21 +234,10 @@ export async function openDaemonImage(ref: string, options: SourceOptions, clien
   const local = socket !== undefined ? await inspectOnSocket(socket, ref) : undefined;
   const docker = local ? undefined : (client ?? (await connectDocker()));
   const info = local ?? (await inspectOrPull(docker!, ref, options));
-  const platform = formatPlatform({ os: info.Os, architecture: info.Architecture, variant: (info as { Variant?: string }).Variant });
-  if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
-    throw new InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
-  }
-  let chunks: ChunkReader;
-  if (socket !== undefined) chunks = await exportOnSocket(socket, info.Id, ref);
-  else {
-    try {
-      chunks = streamChunks((await docker!.getImage(info.Id).get()) as Readable);
-    } catch (error) {
-      throw daemonError(error, `cannot export ${ref}`);
-    }
-  }
-  // Exporting by id keeps a concurrent re-tag from changing what we read; the platform is the engine's own.
-  const archive = openArchiveChunks(chunks, ref, {});
+  const selected = await chooseDaemonPlatform(ref, info as InspectPlatforms, options.platform, () => enginePlatform(local ? socket : undefined, docker));
+  // Exporting by id keeps a concurrent re-tag from changing what we read.
+  const chunks = local ? await exportOnSocket(socket!, info.Id, ref, selected.exportQuery) : await exportThroughClient(docker!, info.Id, ref, selected.exportQuery);
+  const archive = openArchiveChunks(chunks, ref, { platform: selected.platform });
   // An image known under another repository still has one manifest digest worth naming.
   const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
   return {
@@ -226,7 +246,7 @@ export async function openDaemonImage(ref: string, options: SourceOptions, clien
     verifiedBy: 'engine',
     async meta(): Promise<ImageMeta> {
       const meta = await archive.meta();
-      return { ...meta, ref, digest: digest ?? meta.configDigest, platform };
+      return { ...meta, ref, digest: digest ?? meta.configDigest };
     },
   };
 }

@@ -130,7 +130,7 @@ describe('the engine on images built by a real Docker engine', () => {
     expect(essence(report)).toEqual(essence(daemonReport));
   });
 
-  it('builds from a Dockerfile first (classic builder through the Engine API)', async () => {
+  it('builds from a Dockerfile first (BuildKit through docker buildx where the CLI has it, else the classic builder), the same image as the docker CLI builds', async () => {
     const result = await runBundle([
       'audit', '--dockerfile', join(FIXTURES, 'churn', 'Dockerfile'), '--build-arg', `BASE=${BASE_BUSYBOX}`,
       '--tag', 'image-hygiene-test/churn:built', '--network', 'host', '--format', 'json', '--top', '100000', '--fail-on', 'never',
@@ -143,14 +143,19 @@ describe('the engine on images built by a real Docker engine', () => {
     await removeImages('image-hygiene-test/churn:built');
   });
 
-  it('a failing build ends in exit 2 with the tail of the build log', async () => {
+  it('a failing build ends in exit 2 with one line naming the Dockerfile, then the tail of the build log', async () => {
     const context = await tempDir('failing-build');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(context, 'Dockerfile'), `FROM ${BASE_BUSYBOX}\nRUN echo about to fail && exit 3\n`);
+    const dockerfile = join(context, 'Dockerfile');
     const result = await runBundle(['audit', '--context', context, '--network', 'host']);
     expect(result.code).toBe(2);
     const lines = result.stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^image-hygiene: the build of Dockerfile failed: The command '\/bin\/sh -c echo about to fail && exit 3' returned a non-zero code: 3$/);
+    expect(lines[0]).toBe(
+      (await hasBuildx())
+        ? `image-hygiene: the build of ${dockerfile} failed at line 2: process "/bin/sh -c echo about to fail && exit 3" did not complete successfully: exit code: 3`
+        : `image-hygiene: the build of ${dockerfile} failed: The command '/bin/sh -c echo about to fail && exit 3' returned a non-zero code: 3`,
+    );
     expect(lines.slice(1).join('\n')).toContain('about to fail');
   });
 

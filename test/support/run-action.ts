@@ -95,6 +95,16 @@ function eventPayload(env: ActionEnv, repository: string): unknown {
   return { action: 'synchronize', number, pull_request: { number, head: { sha: 'abc' }, base: { ref: 'main' } }, repository: repo };
 }
 
+/** The Docker settings of the machine the step runs on, as a runner's job environment has them. */
+function machineDocker(): Record<string, string> {
+  const docker: Record<string, string> = {};
+  for (const name of ['DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_BUILDKIT'] as const) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') docker[name] = value;
+  }
+  return docker;
+}
+
 /** Run the committed Action bundle exactly as the runner does: INPUT_* variables from action.yml and the GITHUB_* files. */
 export async function runAction(env: ActionEnv): Promise<ActionRun> {
   const dir = await tempDir('action');
@@ -112,6 +122,8 @@ export async function runAction(env: ActionEnv): Promise<ActionRun> {
   const variables: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
+    // The runner machine's Docker: this test leg's engine (vitest.config.mts), its CLI and buildx.
+    ...machineDocker(),
     GITHUB_ACTIONS: 'true',
     GITHUB_EVENT_NAME: env.event,
     GITHUB_EVENT_PATH: eventPath,
