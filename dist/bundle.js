@@ -66706,6 +66706,16 @@ function holdsPlatform(info, platform) {
         return true;
     return (0,sources_platform/* platformMatches */.J5)(wanted, { os: info.Os ?? '', architecture: info.Architecture ?? '', ...(info.Variant ? { variant: info.Variant } : {}) });
 }
+/** The platforms whose content the engine's copy holds, for messages (an index before 1.48: its inspect platform). */
+function heldPlatforms(info) {
+    if (Array.isArray(info.Manifests)) {
+        return info.Manifests.flatMap((manifest) => {
+            const held = manifest.ImageData?.Platform ?? manifest.Descriptor?.platform;
+            return manifest.Kind === 'image' && manifest.Available === true && held ? [(0,sources_platform/* formatPlatform */.Bq)(held)] : [];
+        });
+    }
+    return [(0,sources_platform/* formatPlatform */.Bq)({ os: info.Os ?? '', architecture: info.Architecture ?? '', variant: info.Variant })];
+}
 
 ;// CONCATENATED MODULE: ./src/sources/daemon.ts
 
@@ -66870,11 +66880,6 @@ async function inspectOrPull(docker, ref, options) {
 }
 /** Connection failures that mean "no engine to ask here" (nothing listening, no socket, not ours to use). */
 const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET']);
-/**
- * Whether the local engine has `ref` (for `platform`, when one is asked for), for a bare reference: read from
- * the engine when it has it, else from the registry directly. `no-engine` when no engine answers
- * (DOCKER_HOST pointing nowhere, no socket).
- */
 async function localImageState(ref, platform) {
     const socket = localEngineSocket();
     let info;
@@ -66884,7 +66889,7 @@ async function localImageState(ref, platform) {
             const response = await getOnSocket(socket, `/images/${ref}/json?manifests=1`);
             if (response.status === 404) {
                 response.body.close();
-                return 'absent';
+                return { state: 'absent' };
             }
             if (response.status !== 200)
                 throw new errors/* InputError */.d(`${ref}: ${await engineMessage(response)}`);
@@ -66896,17 +66901,17 @@ async function localImageState(ref, platform) {
     }
     catch (error) {
         if (error.statusCode === 404)
-            return 'absent';
+            return { state: 'absent' };
         if (NO_ENGINE.has(error.code ?? ''))
-            return 'no-engine';
+            return { state: 'no-engine' };
         if (error instanceof SyntaxError)
             throw new errors/* InputError */.d(`${ref}: the engine's answer to inspect is not JSON`);
         throw daemonError(error, ref);
     }
-    if (platform === undefined)
-        return 'present';
+    if (platform === undefined || holdsPlatform(info, platform))
+        return { state: 'present' };
     // The engine's copy lacks that platform's content: it is in the registry, not here.
-    return holdsPlatform(info, platform) ? 'present' : 'absent';
+    return { state: 'other-platforms', held: heldPlatforms(info) };
 }
 /**
  * The manifest digest the engine recorded for this reference's repository (RepoDigests of a pulled or pushed
@@ -67328,10 +67333,18 @@ function detailOf(message, ref, display) {
             return message.slice(prefix.length);
     return message;
 }
+/** What the local engine had to say about a bare reference, for the one line that names both sides. */
+function engineSide(local, platform) {
+    if (local.state === 'no-engine')
+        return `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
+    if (local.state === 'other-platforms')
+        return `not in the local Docker engine for ${platform} (it has ${local.held.join(', ') || 'no platform stored'})`;
+    return platform ? `not in the local Docker engine for ${platform}` : 'not in the local Docker engine';
+}
 /** A bare reference: the engine's copy when it has one, else the registry's, and one line naming both when neither. */
 async function openImage(ref, options) {
-    const state = await localImageState(ref, options.platform);
-    if (state === 'present')
+    const local = await localImageState(ref, options.platform);
+    if (local.state === 'present')
         return openDaemonImage(ref, options);
     const { openRegistryImage, registryImage, RegistryError } = await __nccwpck_require__.e(/* import() */ 561).then(__nccwpck_require__.bind(__nccwpck_require__, 85561));
     try {
@@ -67342,8 +67355,7 @@ async function openImage(ref, options) {
             throw error;
         const { display } = registryImage(ref).location;
         const detail = detailOf(error.message, ref, display);
-        const absent = options.platform ? `not in the local Docker engine for ${options.platform}` : 'not in the local Docker engine';
-        const engine = state === 'absent' ? absent : `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
+        const engine = engineSide(local, options.platform);
         if (error.kind === 'not-found')
             throw new errors/* InputError */.d(`${display}: ${engine}, and not in its registry either (${detail})`, { cause: error });
         throw new errors/* InputError */.d(`${display}: ${engine}, and the registry failed: ${detail}`, { cause: error });

@@ -105,3 +105,14 @@ export function holdsPlatform(info: InspectPlatforms, platform: string): boolean
   if (media.includes('image.index') || media.includes('manifest.list')) return true;
   return platformMatches(wanted, { os: info.Os ?? '', architecture: info.Architecture ?? '', ...(info.Variant ? { variant: info.Variant } : {}) });
 }
+
+/** The platforms whose content the engine's copy holds, for messages (an index before 1.48: its inspect platform). */
+export function heldPlatforms(info: InspectPlatforms): string[] {
+  if (Array.isArray(info.Manifests)) {
+    return info.Manifests.flatMap((manifest) => {
+      const held = manifest.ImageData?.Platform ?? manifest.Descriptor?.platform;
+      return manifest.Kind === 'image' && manifest.Available === true && held ? [formatPlatform(held)] : [];
+    });
+  }
+  return [formatPlatform({ os: info.Os ?? '', architecture: info.Architecture ?? '', variant: info.Variant })];
+}

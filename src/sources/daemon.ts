@@ -8,7 +8,7 @@ import { engineMessage, localEngineSocket } from './engine-socket.js';
 import { getOnSocket, readAllText, type SocketResponse } from './socket-body.js';
 import { streamChunks, type ChunkReader } from './stream-utils.js';
 import { registryAuth } from './docker-auth.js';
-import { chooseDaemonPlatform, holdsPlatform, type InspectPlatforms } from './daemon-platform.js';
+import { chooseDaemonPlatform, heldPlatforms, holdsPlatform, type InspectPlatforms } from './daemon-platform.js';
 import { formatPlatform } from './platform.js';
 import type { OpenedImage, SourceOptions } from './source.js';
 
@@ -183,7 +183,12 @@ const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTFOUND', 'EHO
  * the engine when it has it, else from the registry directly. `no-engine` when no engine answers
  * (DOCKER_HOST pointing nowhere, no socket).
  */
-export async function localImageState(ref: string, platform?: string): Promise<'present' | 'absent' | 'no-engine'> {
+export type LocalImageState =
+  | { state: 'present' | 'absent' | 'no-engine' }
+  /** The engine has the image, but not the asked platform's content: the platforms it has. */
+  | { state: 'other-platforms'; held: string[] };
+
+export async function localImageState(ref: string, platform?: string): Promise<LocalImageState> {
   const socket = localEngineSocket();
   let info: Docker.ImageInspectInfo;
   try {
@@ -192,7 +197,7 @@ export async function localImageState(ref: string, platform?: string): Promise<'
       const response = await getOnSocket(socket, `/images/${ref}/json?manifests=1`);
       if (response.status === 404) {
         response.body.close();
-        return 'absent';
+        return { state: 'absent' };
       }
       if (response.status !== 200) throw new InputError(`${ref}: ${await engineMessage(response)}`);
       info = JSON.parse(await readAllText(response.body)) as Docker.ImageInspectInfo;
@@ -200,14 +205,14 @@ export async function localImageState(ref: string, platform?: string): Promise<'
       info = await (await connectDocker()).getImage(ref).inspect({ manifests: true });
     }
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return 'absent';
-    if (NO_ENGINE.has((error as NodeJS.ErrnoException).code ?? '')) return 'no-engine';
+    if ((error as { statusCode?: number }).statusCode === 404) return { state: 'absent' };
+    if (NO_ENGINE.has((error as NodeJS.ErrnoException).code ?? '')) return { state: 'no-engine' };
     if (error instanceof SyntaxError) throw new InputError(`${ref}: the engine's answer to inspect is not JSON`);
     throw daemonError(error, ref);
   }
-  if (platform === undefined) return 'present';
+  if (platform === undefined || holdsPlatform(info as InspectPlatforms, platform)) return { state: 'present' };
   // The engine's copy lacks that platform's content: it is in the registry, not here.
-  return holdsPlatform(info as InspectPlatforms, platform) ? 'present' : 'absent';
+  return { state: 'other-platforms', held: heldPlatforms(info as InspectPlatforms) };
 }
 
 /**

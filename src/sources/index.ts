@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { parseReference } from '../reference.js';
 import { openArchiveFile } from './archive-file.js';
-import { localImageState, openDaemonImage } from './daemon.js';
+import { localImageState, openDaemonImage, type LocalImageState } from './daemon.js';
 import { openOciLayout } from './oci-layout.js';
 import type { OpenedImage, SourceOptions } from './source.js';
 
@@ -106,10 +106,17 @@ function detailOf(message: string, ref: string, display: string): string {
   return message;
 }
 
+/** What the local engine had to say about a bare reference, for the one line that names both sides. */
+function engineSide(local: LocalImageState, platform: string | undefined): string {
+  if (local.state === 'no-engine') return `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
+  if (local.state === 'other-platforms') return `not in the local Docker engine for ${platform} (it has ${local.held.join(', ') || 'no platform stored'})`;
+  return platform ? `not in the local Docker engine for ${platform}` : 'not in the local Docker engine';
+}
+
 /** A bare reference: the engine's copy when it has one, else the registry's, and one line naming both when neither. */
 async function openImage(ref: string, options: SourceOptions): Promise<OpenedImage> {
-  const state = await localImageState(ref, options.platform);
-  if (state === 'present') return openDaemonImage(ref, options);
+  const local = await localImageState(ref, options.platform);
+  if (local.state === 'present') return openDaemonImage(ref, options);
   const { openRegistryImage, registryImage, RegistryError } = await import('./registry/index.js');
   try {
     return await openRegistryImage(ref, options);
@@ -117,8 +124,7 @@ async function openImage(ref: string, options: SourceOptions): Promise<OpenedIma
     if (!(error instanceof RegistryError)) throw error;
     const { display } = registryImage(ref).location;
     const detail = detailOf(error.message, ref, display);
-    const absent = options.platform ? `not in the local Docker engine for ${options.platform}` : 'not in the local Docker engine';
-    const engine = state === 'absent' ? absent : `no Docker engine answers at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}`;
+    const engine = engineSide(local, options.platform);
     if (error.kind === 'not-found') throw new InputError(`${display}: ${engine}, and not in its registry either (${detail})`, { cause: error });
     throw new InputError(`${display}: ${engine}, and the registry failed: ${detail}`, { cause: error });
   }

@@ -61,11 +61,15 @@ describe('an arm64 image loaded into the engine from an archive', () => {
   });
 
   it('a platform it does not have is refused in one line that lists what it has', async () => {
-    const result = await audit(ARM_ONLY, '--platform', 'linux/amd64');
+    const result = await audit(`docker-daemon:${ARM_ONLY}`, '--platform', 'linux/amd64');
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(new RegExp(`^image-hygiene: ${ARM_ONLY}: no image for platform linux/amd64 in the engine; it has linux/arm64/v8\\b`));
+    // A bare reference goes on to the registry for that platform; the one line names both sides.
+    const bare = await audit(ARM_ONLY, '--platform', 'linux/amd64');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(new RegExp(`^image-hygiene: docker\\.io/${ARM_ONLY}: not in the local Docker engine for linux/amd64 \\(it has linux/arm64/v8\\), and the registry failed: cannot reach the registry registry-1\\.docker\\.io \\(ENOTFOUND\\b.*\n$`));
   });
 
   it('without --platform: the engine\'s own platform is not there, so its only one is audited, and the report says which', async () => {
@@ -132,9 +136,11 @@ describe('one multi-platform image (linux/amd64 + linux/arm64) in the engine', (
 
   it('a platform the image does not have is refused in one line that lists both it has', async () => {
     if (store === 'graphdriver') return expect(await hasBuildx()).toBe(false);
-    const result = await audit(MULTI_TAG, '--platform', 'linux/s390x');
+    const result = await audit(`docker-daemon:${MULTI_TAG}`, '--platform', 'linux/s390x');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`image-hygiene: ${MULTI_TAG}: no image for platform linux/s390x in the engine; it has linux/amd64, linux/arm64\n`);
+    const bare = await audit(MULTI_TAG, '--platform', 'linux/s390x');
+    expect(bare.stderr).toMatch(new RegExp(`^image-hygiene: docker\\.io/${MULTI_TAG}: not in the local Docker engine for linux/s390x \\(it has linux/amd64, linux/arm64\\), and the registry failed: `));
   });
 
   it('built through the tool with --platform linux/arm64,linux/amd64: both loaded, the first audited; refused in one line without BuildKit', async () => {
