@@ -4133,6 +4133,295 @@ function wrappy (fn, cb) {
 
 /***/ }),
 
+/***/ 6695:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FF: () => (/* binding */ looksLikeSecretName),
+/* harmony export */   Lz: () => (/* binding */ bakedSecrets),
+/* harmony export */   QU: () => (/* binding */ maskSecrets)
+/* harmony export */ });
+const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
+// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
+const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
+function looksLikeSecretName(name) {
+    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
+function assignments(text) {
+    const result = [];
+    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
+        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
+    }
+    return result;
+}
+/**
+ * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
+ * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
+ */
+function bakedSecrets(config) {
+    const found = new Map();
+    for (const entry of config.config?.Env ?? []) {
+        const eq = entry.indexOf('=');
+        const name = eq < 0 ? entry : entry.slice(0, eq);
+        const value = eq < 0 ? '' : entry.slice(eq + 1);
+        if (value !== '' && looksLikeSecretName(name))
+            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
+    }
+    for (const history of config.history ?? []) {
+        const createdBy = history.created_by ?? '';
+        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
+        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
+        for (const text of [buildArgs, argLine]) {
+            if (!text)
+                continue;
+            for (const [name, value] of assignments(text)) {
+                if (value !== '' && looksLikeSecretName(name))
+                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
+            }
+        }
+    }
+    return [...found.values()];
+}
+/** Replace every secret value in a text with `***`. */
+function maskSecrets(text, secrets) {
+    let masked = text;
+    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
+        masked = masked.split(value).join('***');
+    return masked;
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ describeError),
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/**
+ * An error the user can act on: one line naming the file, field or image.
+ * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
+ * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
+ */
+class InputError extends Error {
+    name = 'InputError';
+    /** Extra lines worth showing under the message (the tail of a build log). */
+    details;
+    constructor(message, options) {
+        super(message, options);
+        this.details = options?.details ?? [];
+    }
+}
+function describeError(error) {
+    if (error instanceof Error)
+        return error.message.split('\n')[0] ?? error.name;
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 1230:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Vw: () => (/* binding */ STAR),
+/* harmony export */   XP: () => (/* binding */ ANY_BUT_BARRIER),
+/* harmony export */   ht: () => (/* binding */ GlobAutomaton),
+/* harmony export */   tS: () => (/* binding */ STAR_BUT_BARRIER)
+/* harmony export */ });
+/* unused harmony export collapseStars */
+/**
+ * A Thompson NFA for glob-like patterns, run with its state set as a bit vector: no backtracking, and
+ * O(text × pattern / 32) word operations at worst. Tokens are literal code points, "any one character but
+ * the barrier", "any run without the barrier" and "any run at all". Shell patterns (`${V#p}`: the barrier
+ * is a line feed) and path globs (`ignore-paths`: the barrier is `/`) are both this.
+ */
+const ANY_BUT_BARRIER = -1;
+const STAR_BUT_BARRIER = -2;
+const STAR = -3;
+const isStar = (token) => token === STAR_BUT_BARRIER || token === STAR;
+/**
+ * A run of stars matches what its widest star matches: one token. Afterwards no star follows a star, so a
+ * single shift closes a state set.
+ */
+function collapseStars(tokens) {
+    const out = [];
+    for (const token of tokens) {
+        const last = out.at(-1);
+        if (isStar(token) && isStar(last))
+            out[out.length - 1] = last === STAR || token === STAR ? STAR : STAR_BUT_BARRIER;
+        else
+            out.push(token);
+    }
+    return out;
+}
+/** State i means "tokens[0..i) matched"; state `tokens.length` accepts. */
+class GlobAutomaton {
+    barrier;
+    charge;
+    tokens;
+    words;
+    stars;
+    barrierStars;
+    any;
+    literals = new Map();
+    acceptWord;
+    acceptBit;
+    /** `charge(words)` is called before each step with its cost, to enforce a budget. */
+    constructor(tokens, barrier, charge) {
+        this.barrier = barrier;
+        this.charge = charge;
+        this.tokens = collapseStars(tokens);
+        this.words = ((this.tokens.length + 1 + 31) >>> 5) || 1;
+        this.stars = new Uint32Array(this.words);
+        this.barrierStars = new Uint32Array(this.words);
+        this.any = new Uint32Array(this.words);
+        this.tokens.forEach((token, state) => {
+            const bit = 1 << (state & 31);
+            const word = state >>> 5;
+            if (isStar(token))
+                this.stars[word] |= bit;
+            if (token === STAR_BUT_BARRIER)
+                this.barrierStars[word] |= bit;
+            else if (token === ANY_BUT_BARRIER)
+                this.any[word] |= bit;
+            else if (token >= 0)
+                this.literal(token)[word] |= bit;
+        });
+        this.acceptWord = this.tokens.length >>> 5;
+        this.acceptBit = 1 << (this.tokens.length & 31);
+    }
+    literal(rune) {
+        let mask = this.literals.get(rune);
+        if (!mask)
+            this.literals.set(rune, (mask = new Uint32Array(this.words)));
+        return mask;
+    }
+    /** A star may match nothing: its state also stands for the one after it. */
+    close(set) {
+        let carry = 0;
+        for (let word = 0; word < this.words; word++) {
+            const fromStars = set[word] & this.stars[word];
+            const shifted = ((fromStars << 1) | carry) >>> 0;
+            carry = fromStars >>> 31;
+            set[word] = (set[word] | shifted) >>> 0;
+        }
+    }
+    start() {
+        const set = new Uint32Array(this.words);
+        this.inject(set);
+        return set;
+    }
+    /** Adds the start state: a match may begin here (unanchored search). */
+    inject(set) {
+        set[0] |= 1;
+        this.close(set);
+    }
+    /** Consumes one code point; returns whether any state is left. */
+    step(set, rune) {
+        this.charge?.(this.words);
+        const literal = this.literals.get(rune);
+        const atBarrier = rune === this.barrier;
+        let carry = 0;
+        let alive = 0;
+        for (let word = 0; word < this.words; word++) {
+            const current = set[word];
+            let advance = literal ? current & literal[word] : 0;
+            let stay = current & this.stars[word];
+            if (atBarrier)
+                stay &= ~this.barrierStars[word];
+            else
+                advance |= current & this.any[word];
+            const shifted = ((advance << 1) | carry) >>> 0;
+            carry = advance >>> 31;
+            const next = (shifted | stay) >>> 0;
+            set[word] = next;
+            alive |= next;
+        }
+        this.close(set);
+        return alive !== 0;
+    }
+    accepts(set) {
+        return (set[this.acceptWord] & this.acceptBit) !== 0;
+    }
+    /** Whether the pattern matches the whole text. */
+    matches(text) {
+        const set = this.start();
+        for (const ch of text)
+            if (!this.step(set, ch.codePointAt(0)))
+                return false;
+        return this.accepts(set);
+    }
+}
+
+
+/***/ }),
+
+/***/ 9279:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  S: () => (/* binding */ FileShapeError),
+  X: () => (/* binding */ readRegularFile)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/read-regular.ts
+
+
+/** Why a file could not be read as a bounded regular file. */
+class FileShapeError extends Error {
+}
+async function readCapped(handle, limit) {
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const chunk = Buffer.alloc(Math.min(1 << 20, limit + 1 - total));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0)
+            break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        total += bytesRead;
+        if (total > limit)
+            throw new FileShapeError(`is larger than ${limit.toLocaleString('en-US')} bytes`);
+    }
+    return Buffer.concat(chunks, total);
+}
+/**
+ * The bytes of a regular file of at most `limit` bytes. It is opened without blocking, so a FIFO or a
+ * device is refused (FileShapeError) instead of hanging the read; errors of the file system are thrown as
+ * they come (ENOENT…). One byte more than the limit is read, whatever stat said, so a growing file is caught.
+ */
+async function readRegularFile(path, limit) {
+    const handle = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    try {
+        const stat = await handle.stat();
+        if (!stat.isFile())
+            throw new FileShapeError('is not a regular file');
+        if (stat.size > limit)
+            throw new FileShapeError(`is ${stat.size.toLocaleString('en-US')} bytes, larger than ${limit.toLocaleString('en-US')} bytes`);
+        return await readCapped(handle, limit);
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+
+/***/ }),
+
 /***/ 8286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4190,34 +4479,174 @@ function credentialKey(registry) {
 
 /***/ }),
 
+/***/ 1212:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iu: () => (/* binding */ RULE_IDS),
+/* harmony export */   NU: () => (/* binding */ defaultSeverity),
+/* harmony export */   PI: () => (/* binding */ ruleInfo),
+/* harmony export */   y0: () => (/* binding */ RULES)
+/* harmony export */ });
+const RULES = [
+    {
+        id: 'latest-tag',
+        defaultSeverity: 'error',
+        title: 'Image reference uses the latest tag or no tag',
+        help: '`latest` (or no tag, which means latest) moves: the same Dockerfile builds a different image tomorrow. Name a version tag, and pin it by digest.',
+        securitySeverity: 5.0,
+    },
+    {
+        id: 'unpinned-base',
+        defaultSeverity: 'error',
+        title: 'Base image is not pinned by digest',
+        help: 'A tag can be re-pointed to other content; a digest cannot. Write `FROM name:tag@sha256:<digest>` (the message gives the exact line when the digest can be resolved) and let a bot such as Renovate or Dependabot update it.',
+        securitySeverity: 6.0,
+    },
+    {
+        id: 'hidden-waste',
+        defaultSeverity: 'error',
+        title: 'Image ships bytes that later layers hide',
+        help: 'Files written by one layer and deleted, overwritten (even by chmod) or hidden by a later layer still ship. Clean up in the same RUN that created the files (`apt-get install … && rm -rf /var/lib/apt/lists/*`), or build in one stage and copy the result into a clean final stage.',
+        securitySeverity: 2.0,
+    },
+    {
+        id: 'extra-tool',
+        defaultSeverity: 'error',
+        title: 'Network or remote-access tool in the final image',
+        help: 'Tools such as curl, wget, git, netcat or ssh in a runtime image help an attacker download and run code. Use them in a build stage only, or remove them in the same RUN that needed them.',
+        securitySeverity: 5.5,
+    },
+    {
+        id: 'root-user',
+        defaultSeverity: 'warning',
+        title: 'Container runs as root',
+        help: 'Without a USER instruction (or with USER root / 0) the process runs as root inside the container. Add a non-root user and `USER <name>` at the end of the Dockerfile.',
+        securitySeverity: 4.0,
+    },
+    {
+        id: 'package-cache',
+        defaultSeverity: 'warning',
+        title: 'Package manager cache left in the image',
+        help: 'apt lists, apk caches and pip/npm caches are only needed while installing. Remove them in the same RUN (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm cache clean --force`).',
+        securitySeverity: 1.0,
+    },
+    {
+        id: 'secret-in-env',
+        defaultSeverity: 'warning',
+        title: 'Secret-looking variable baked into the image',
+        help: 'ENV and ARG values are stored in the image config and history, readable by anyone who can pull the image. Pass secrets at build time with `RUN --mount=type=secret` and at run time through the environment or a secret store.',
+        securitySeverity: 8.0,
+    },
+    {
+        id: 'apt-update-alone',
+        defaultSeverity: 'warning',
+        title: 'Package index refreshed in a RUN that installs nothing',
+        help: 'A RUN that only refreshes package indexes (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) makes a layer of its own, which the build cache keeps: a later `RUN apt-get install …` then installs from lists as old as that cache. Refresh and install in one RUN (`RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`), or use `apk add --no-cache`, which needs no refresh.',
+        securitySeverity: 3.0,
+    },
+    {
+        id: 'config',
+        defaultSeverity: 'warning',
+        title: 'Pragma or policy file that silences nothing',
+        help: 'An inline pragma (`# image-hygiene ignore=<rule>`) or a `rules:` key of `.image-hygiene.yml` names a rule that does not exist, or a pragma is not on the line directly above an instruction: it has no effect, and the rule it was meant for still runs. Fix the name (the message suggests the closest one) or move the pragma.',
+        securitySeverity: 1.0,
+    },
+];
+function ruleInfo(id) {
+    return RULES.find((rule) => rule.id === id);
+}
+const RULE_IDS = RULES.map((rule) => rule.id);
+function defaultSeverity(id) {
+    return ruleInfo(id).defaultSeverity;
+}
+
+
+/***/ }),
+
 /***/ 9269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 "use strict";
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ globToRegex)
+/* harmony export */   S: () => (/* binding */ compileGlob)
 /* harmony export */ });
 /* unused harmony export globMatches */
-/** Shell-like glob over image paths or references: `*` and `?` stay within a segment, `**` crosses them. */
-function globToRegex(pattern) {
-    let out = '';
-    for (let index = 0; index < pattern.length; index++) {
-        const ch = pattern[index];
-        if (ch === '*' && pattern[index + 1] === '*') {
-            out += '.*';
+/* harmony import */ var _glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1230);
+
+const SLASH = 0x2f;
+/**
+ * A glob over image paths or references: `*` and `?` stay within a path segment, `**` crosses `/`,
+ * everything else is literal. Matched by an NFA in time linear in the path (no backtracking RegExp: a
+ * pattern from a policy file is tried on every path of an image).
+ */
+function compileGlob(pattern) {
+    const tokens = [];
+    const chars = Array.from(pattern);
+    for (let index = 0; index < chars.length; index++) {
+        const ch = chars[index];
+        if (ch === '*' && chars[index + 1] === '*') {
+            tokens.push(_glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .STAR */ .Vw);
             index++;
         }
         else if (ch === '*')
-            out += '[^/]*';
+            tokens.push(_glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .STAR_BUT_BARRIER */ .tS);
         else if (ch === '?')
-            out += '[^/]';
+            tokens.push(_glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .ANY_BUT_BARRIER */ .XP);
         else
-            out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+            tokens.push(ch.codePointAt(0));
     }
-    return new RegExp('^' + out + '$');
+    if (tokens.every((token) => token >= 0))
+        return (text) => text === pattern;
+    const last = tokens.length - 1;
+    if (tokens[last] === _glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .STAR */ .Vw && tokens.slice(0, last).every((token) => token >= 0)) {
+        const prefix = pattern.slice(0, -2);
+        return (text) => text.startsWith(prefix);
+    }
+    const automaton = new _glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .GlobAutomaton */ .ht(tokens, SLASH);
+    return (text) => automaton.matches(text);
 }
 function globMatches(pattern, text) {
-    return globToRegex(pattern).test(text);
+    return compileGlob(pattern)(text);
+}
+
+
+/***/ }),
+
+/***/ 517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ closestName)
+/* harmony export */ });
+/** The known name closest to a mistyped one (at most a third of it edited), for "did you mean" hints. */
+function closestName(typed, known) {
+    if (typed.length > 64)
+        return undefined;
+    let best;
+    let bestDistance = Math.max(1, Math.floor(typed.length / 3)) + 1;
+    for (const name of known) {
+        const distance = editDistance(typed.toLowerCase(), name);
+        if (distance < bestDistance) {
+            best = name;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance (both strings are short: names of rules and keys). */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 
@@ -4324,6 +4753,14 @@ module.exports = require("https");
 
 "use strict";
 module.exports = require("net");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:fs/promises");
 
 /***/ }),
 
@@ -7082,10 +7519,10 @@ __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
+exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
 __webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
+exports.jn = identity.isScalar;
 __webpack_unused_export__ = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
@@ -7093,11 +7530,11 @@ __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
-__webpack_unused_export__ = lineCounter.LineCounter;
+exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-exports.qg = publicApi.parse;
+__webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
+exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
@@ -7555,7 +7992,7 @@ exports.isScalarValue = isScalarValue;
 "use strict";
 
 
-var stringifyCollection = __nccwpck_require__(1212);
+var stringifyCollection = __nccwpck_require__(8831);
 var addPairToJSMap = __nccwpck_require__(7104);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
@@ -7711,7 +8148,7 @@ exports.findPair = findPair;
 
 
 var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
+var stringifyCollection = __nccwpck_require__(8831);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
@@ -11987,7 +12424,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 8831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -13259,33 +13696,14 @@ function silenceDependencyWarnings() {
     });
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = require("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = require("node:os");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = require("node:worker_threads");
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * An error the user can act on: one line naming the file, field or image.
- * Everything that is the input's fault (or the environment's: no daemon, no such image) is an InputError
- * and ends the CLI with exit code 2; anything else is a bug and is shown with its stack under --debug.
- */
-class InputError extends Error {
-    name = 'InputError';
-    /** Extra lines worth showing under the message (the tail of a build log). */
-    details;
-    constructor(message, options) {
-        super(message, options);
-        this.details = options?.details ?? [];
-    }
-}
-function describeError(error) {
-    if (error instanceof Error)
-        return error.message.split('\n')[0] ?? error.name;
-    return String(error);
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = require("node:zlib");
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
@@ -13305,7 +13723,7 @@ function createDecompressor(compression, blobName) {
         return external_node_zlib_default().createGunzip({ chunkSize: 256 * 1024 });
     const create = (external_node_zlib_default()).createZstdDecompress;
     if (!create)
-        throw new InputError(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
+        throw new errors/* InputError */.d(`${blobName}: zstd layers need Node.js 22.15 or newer (this is ${process.version})`);
     // Large output chunks: Node's zstd pays per call; 256 KiB chunks decompressed a 256 MiB layer in ~0.29 s, 4 MiB in ~0.2 s.
     return create({ chunkSize: 4 * 1024 * 1024 });
 }
@@ -14501,7 +14919,7 @@ class LayerReader extends external_node_stream_namespaceObject.Writable {
             }
             this.parse(data);
         });
-        decompressor.on('error', (error) => this.fail(new InputError(`${this.blobName}: ${this.compression} data is corrupt or cut short (${describeError(error)})`)));
+        decompressor.on('error', (error) => this.fail(new errors/* InputError */.d(`${this.blobName}: ${this.compression} data is corrupt or cut short (${(0,errors/* describeError */.U)(error)})`)));
     }
     /**
      * Hand a chunk on; `callback` once it is consumed, not merely queued: sources reuse their buffers once a
@@ -14573,9 +14991,9 @@ class LayerReader extends external_node_stream_namespaceObject.Writable {
         });
     }
     tarError(error) {
-        const detail = describeError(error);
+        const detail = (0,errors/* describeError */.U)(error);
         const what = /end of data/i.test(detail) ? 'the layer tar is cut short' : `not a valid layer tar (${detail})`;
-        return new InputError(`${this.blobName}: ${what}`);
+        return new errors/* InputError */.d(`${this.blobName}: ${what}`);
     }
     fail(error) {
         if (this.failed)
@@ -14616,7 +15034,7 @@ function fileChunks(path, range) {
         const want = Math.min(FILE_CHUNK, end - position);
         if (closed || want <= 0)
             return null;
-        handle ??= (0,promises_namespaceObject.open)(path, 'r');
+        handle ??= (0,promises_.open)(path, 'r');
         const at = position;
         position += want; // claimed before the read: the next read-ahead starts after it
         const { bytesRead } = await (await handle).read(buffer, 0, want, positioned ? at : null);
@@ -14814,9 +15232,9 @@ function startLocatedLayer(task, watch) {
     const reader = new LayerReader(task.blobName, capturePredicate(task.capture), length, task.hash, digest);
     watch?.(reader);
     const parsed = pump(fileChunks(task.location.path, task.location), reader).catch((error) => {
-        if (error instanceof InputError)
+        if (error instanceof errors/* InputError */.d)
             throw error;
-        throw new InputError(`${task.blobName}: cannot read it (${describeError(error)})`);
+        throw new errors/* InputError */.d(`${task.blobName}: cannot read it (${(0,errors/* describeError */.U)(error)})`);
     });
     return { parsed, contents: parsed.then(() => reader.contents) };
 }
@@ -14848,7 +15266,7 @@ function serveLayerReads() {
             const encoded = encodeEntries(entries);
             const reply = { id: task.id, contents, entries: encoded };
             port.postMessage(reply, [encoded.bytes.buffer]);
-        }, (error) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError }));
+        }, (error) => port.postMessage({ id: task.id, error: (0,errors/* describeError */.U)(error), input: error instanceof errors/* InputError */.d }));
     });
 }
 let script;
@@ -14872,7 +15290,7 @@ const WORTH_A_THREAD = 128 * 1024 * 1024;
 async function startsCompressed(location) {
     const head = Buffer.alloc(4);
     try {
-        const file = await (0,promises_namespaceObject.open)(location.path, 'r');
+        const file = await (0,promises_.open)(location.path, 'r');
         try {
             await file.read(head, 0, head.length, location.start);
         }
@@ -14959,7 +15377,7 @@ class LayerThreads {
         if (!waiter)
             return;
         if ('error' in reply)
-            waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
+            waiter.reject(reply.input ? new errors/* InputError */.d(reply.error) : new Error(reply.error));
         else
             waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
     }
@@ -15848,7 +16266,7 @@ async function readImage(opened, options = {}) {
             for (const [index, ref] of meta.layers.entries()) {
                 const reading = read.get(ref.key);
                 if (!reading)
-                    throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
+                    throw new errors/* InputError */.d(`${opened.label}: layer ${index} (${ref.key}) is missing`);
                 const layer = verified(await reading, ref, index, hash, opened.label);
                 layers.push(layer);
                 onLayer?.(layer, index);
@@ -15907,10 +16325,10 @@ function verified(contents, ref, index, hash, label) {
     if (!hash)
         return { ...contents, digest: ref.digest ?? ref.diffId, diffId: ref.diffId };
     if (ref.digest !== undefined && ref.digest.startsWith('sha256:') && contents.digest !== ref.digest) {
-        throw new InputError(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${read_image_short(ref.digest)}, the bytes hash to ${read_image_short(contents.digest)}`);
+        throw new errors/* InputError */.d(`${label}: layer ${index} (${ref.key}): digest mismatch: the manifest says ${read_image_short(ref.digest)}, the bytes hash to ${read_image_short(contents.digest)}`);
     }
     if (contents.diffId !== ref.diffId) {
-        throw new InputError(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${read_image_short(ref.diffId)}, the uncompressed tar hashes to ${read_image_short(contents.diffId)}`);
+        throw new errors/* InputError */.d(`${label}: layer ${index} (${ref.key}): diff id mismatch: the config says ${read_image_short(ref.diffId)}, the uncompressed tar hashes to ${read_image_short(contents.diffId)}`);
     }
     return contents;
 }
@@ -25541,13 +25959,13 @@ function parseJson(schema, bytes, file) {
         value = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
     }
     catch (error) {
-        throw new InputError(`${file}: not valid JSON (${error.message})`);
+        throw new errors/* InputError */.d(`${file}: not valid JSON (${error.message})`);
     }
     const result = schema.safeParse(value);
     if (!result.success) {
         const issue = result.error.issues[0];
         const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-        throw new InputError(`${file}: field ${field}: ${issue.message}`);
+        throw new errors/* InputError */.d(`${file}: field ${field}: ${issue.message}`);
     }
     return result.data;
 }
@@ -25570,7 +25988,7 @@ function formatPlatform(platform) {
 function parsePlatform(text) {
     const [os, architecture, variant, ...rest] = text.split('/');
     if (!os || !architecture || rest.length > 0)
-        throw new InputError(`--platform ${text}: expected os/arch[/variant], e.g. linux/amd64`);
+        throw new errors/* InputError */.d(`--platform ${text}: expected os/arch[/variant], e.g. linux/amd64`);
     return variant ? { os, architecture, variant } : { os, architecture };
 }
 /** Variant is compared only when asked for: "linux/arm64" matches an index entry "linux/arm64/v8". */
@@ -25598,7 +26016,7 @@ async function readBlob(read, descriptor, label, what) {
     const bytes = await read(blobPath(descriptor.digest));
     const actual = sha256(bytes);
     if (descriptor.digest.startsWith('sha256:') && actual !== descriptor.digest) {
-        throw new InputError(`${label}: ${what} ${blobPath(descriptor.digest)}: digest mismatch (the bytes hash to ${actual})`);
+        throw new errors/* InputError */.d(`${label}: ${what} ${blobPath(descriptor.digest)}: digest mismatch (the bytes hash to ${actual})`);
     }
     return bytes;
 }
@@ -25610,7 +26028,7 @@ function isAttestation(descriptor) {
 async function selectManifest(read, label, manifests, options, depth, where) {
     const candidates = manifests.filter((descriptor) => !isAttestation(descriptor));
     if (candidates.length === 0)
-        throw new InputError(`${label}: ${where} lists no image manifest`);
+        throw new errors/* InputError */.d(`${label}: ${where} lists no image manifest`);
     const withPlatform = candidates.filter((descriptor) => descriptor.platform);
     let chosen;
     if (withPlatform.length > 0) {
@@ -25618,7 +26036,7 @@ async function selectManifest(read, label, manifests, options, depth, where) {
         chosen = withPlatform.find((descriptor) => platformMatches(wanted, descriptor.platform));
         if (!chosen) {
             const available = withPlatform.map((descriptor) => formatPlatform(descriptor.platform)).join(', ');
-            throw new InputError(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
+            throw new errors/* InputError */.d(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
         }
     }
     else {
@@ -25629,7 +26047,7 @@ async function selectManifest(read, label, manifests, options, depth, where) {
         return refName === undefined ? { descriptor: chosen } : { descriptor: chosen, refName };
     }
     if (depth >= MAX_INDEX_DEPTH)
-        throw new InputError(`${label}: image indexes nested more than ${MAX_INDEX_DEPTH} deep`);
+        throw new errors/* InputError */.d(`${label}: image indexes nested more than ${MAX_INDEX_DEPTH} deep`);
     const nestedPath = blobPath(chosen.digest);
     const nested = parseJson(imageIndexSchema(), await readBlob(read, chosen, label, 'image index'), `${label}: ${nestedPath}`);
     return selectManifest(read, label, nested.manifests, options, depth + 1, nestedPath);
@@ -25637,7 +26055,7 @@ async function selectManifest(read, label, manifests, options, depth, where) {
 function checkPlatform(config, options, label) {
     const platform = formatPlatform(config);
     if (options.platform !== undefined && !platformMatches(parsePlatform(options.platform), config)) {
-        throw new InputError(`${label}: the image is for ${platform}, not ${options.platform}`);
+        throw new errors/* InputError */.d(`${label}: the image is for ${platform}, not ${options.platform}`);
     }
     return platform;
 }
@@ -25651,7 +26069,7 @@ async function resolveOciLayout(read, label, options) {
     const config = parseJson(imageConfigSchema(), await readBlob(read, manifest.config, label, 'config'), `${label}: ${configPath}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
-        throw new InputError(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
+        throw new errors/* InputError */.d(`${label}: ${manifestPath} lists ${manifest.layers.length} layers but its config has ${diffIds.length} diff_ids`);
     }
     return {
         // A bare tag in org.opencontainers.image.ref.name names the image within this layout.
@@ -25676,14 +26094,14 @@ async function resolveDockerArchive(read, label, options) {
     if (manifest.length > 1) {
         // `docker save a b` holds several images; auditing one silently would be a lie about the others.
         const names = manifest.map((image) => image.RepoTags?.[0] ?? image.Config).join(', ');
-        throw new InputError(`${label}: manifest.json holds ${manifest.length} images (${names}); save one image per archive`);
+        throw new errors/* InputError */.d(`${label}: manifest.json holds ${manifest.length} images (${names}); save one image per archive`);
     }
     const image = manifest[0];
     const configBytes = await read(external_node_path_.posix.normalize(image.Config));
     const config = parseJson(imageConfigSchema(), configBytes, `${label}: ${image.Config}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== image.Layers.length) {
-        throw new InputError(`${label}: manifest.json lists ${image.Layers.length} layers but ${image.Config} has ${diffIds.length} diff_ids`);
+        throw new errors/* InputError */.d(`${label}: manifest.json lists ${image.Layers.length} layers but ${image.Config} has ${diffIds.length} diff_ids`);
     }
     const configDigest = sha256(configBytes);
     return {
@@ -25744,14 +26162,14 @@ function openArchiveChunks(reader, label, options, file) {
     const aliases = new Map();
     let exhausted = false;
     const archiveError = (error) => {
-        if (error instanceof InputError)
+        if (error instanceof errors/* InputError */.d)
             return error;
-        const detail = describeError(error);
+        const detail = (0,errors/* describeError */.U)(error);
         if (/end of data/i.test(detail))
-            return new InputError(`${label}: the archive is cut short`);
+            return new errors/* InputError */.d(`${label}: the archive is cut short`);
         if (/tar header|unknown format|invalid header/i.test(detail))
-            return new InputError(`${label}: not a tar archive (${detail})`);
-        return new InputError(`${label}: cannot read the archive (${detail})`);
+            return new errors/* InputError */.d(`${label}: not a tar archive (${detail})`);
+        return new errors/* InputError */.d(`${label}: cannot read the archive (${detail})`);
     };
     let member;
     /** Set when the parser paused at the start of a layer member, for `blobs()` to hand it on. */
@@ -25929,7 +26347,7 @@ function openArchiveChunks(reader, label, options, file) {
     const read = async (path) => {
         const bytes = json.get(resolveAlias(path));
         if (!bytes)
-            throw new InputError(`${label}: ${path} is missing from the archive`);
+            throw new errors/* InputError */.d(`${label}: ${path} is missing from the archive`);
         return bytes;
     };
     function resolveAlias(path) {
@@ -25940,7 +26358,7 @@ function openArchiveChunks(reader, label, options, file) {
                 return current;
             current = next;
         }
-        throw new InputError(`${label}: ${path} is a link loop`);
+        throw new errors/* InputError */.d(`${label}: ${path} is a link loop`);
     }
     return {
         label,
@@ -25954,7 +26372,7 @@ function openArchiveChunks(reader, label, options, file) {
             else if (json.has('manifest.json'))
                 meta = await resolveDockerArchive(read, label, options);
             else
-                throw new InputError(`${label}: neither index.json nor manifest.json found: not an image archive`);
+                throw new errors/* InputError */.d(`${label}: neither index.json nor manifest.json found: not an image archive`);
             return { ...meta, layers: meta.layers.map((layer) => ({ ...layer, key: resolveAlias(layer.key) })) };
         },
         async close() {
@@ -26256,7 +26674,7 @@ async function registryAuth(registry) {
     const path = configPath();
     let bytes;
     try {
-        bytes = await (0,promises_namespaceObject.readFile)(path);
+        bytes = await (0,promises_.readFile)(path);
     }
     catch {
         return undefined;
@@ -26278,7 +26696,7 @@ async function registryAuth(registry) {
         const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
         const colon = decoded.indexOf(':');
         if (colon < 0)
-            throw new InputError(`${path}: auths.${key}.auth is not base64 of user:password`);
+            throw new errors/* InputError */.d(`${path}: auths.${key}.auth is not base64 of user:password`);
         return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress: key };
     }
     return undefined;
@@ -26306,16 +26724,16 @@ function socketLabel() {
 }
 /** Turn dockerode's errors into one line a user can act on. */
 function daemonError(error, what) {
-    if (error instanceof InputError)
+    if (error instanceof errors/* InputError */.d)
         return error;
     const err = error;
     if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
-        return new InputError(`cannot reach the Docker daemon at ${socketLabel()} (${err.code}): is it running?`);
+        return new errors/* InputError */.d(`cannot reach the Docker daemon at ${socketLabel()} (${err.code}): is it running?`);
     }
     if (err.code === 'EACCES')
-        return new InputError(`permission denied on the Docker socket ${socketLabel()}: run as a user in the docker group`);
-    const message = err.json?.message ?? describeError(error);
-    return new InputError(`${what}: ${message.trim()}`);
+        return new errors/* InputError */.d(`permission denied on the Docker socket ${socketLabel()}: run as a user in the docker group`);
+    const message = err.json?.message ?? (0,errors/* describeError */.U)(error);
+    return new errors/* InputError */.d(`${what}: ${message.trim()}`);
 }
 /** Wait for a pull or build stream to end; its failures come as events, not as an HTTP status. */
 function followProgress(docker, stream, onEvent) {
@@ -26344,13 +26762,13 @@ async function pullOnce(docker, ref, target, options, authconfig) {
     });
     const failure = events.find((event) => event.error || event.errorDetail);
     if (failure)
-        throw new InputError(`cannot pull ${ref}: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`);
+        throw new errors/* InputError */.d(`cannot pull ${ref}: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`);
 }
 /** Pull through the engine, retrying a bounded number of times with backoff when the registry says "later". */
 async function pull(docker, ref, options, backoffMs = 1000) {
     const parsed = (0,reference/* parseReference */.F)(ref);
     if (!parsed)
-        throw new InputError(`${ref}: not a valid image reference`);
+        throw new errors/* InputError */.d(`${ref}: not a valid image reference`);
     const authconfig = await registryAuth(parsed.registry);
     // Without a tag Docker would pull every tag of the repository.
     const target = parsed.tag === undefined && parsed.digest === undefined ? `${ref}:latest` : ref;
@@ -26359,10 +26777,10 @@ async function pull(docker, ref, options, backoffMs = 1000) {
             return await pullOnce(docker, ref, target, options, authconfig);
         }
         catch (error) {
-            const transient = error instanceof InputError && TRANSIENT.test(error.message) && !REFUSED.test(error.message);
+            const transient = error instanceof errors/* InputError */.d && TRANSIENT.test(error.message) && !REFUSED.test(error.message);
             if (attempt >= PULL_ATTEMPTS || !transient) {
-                if (attempt > 1 && error instanceof InputError)
-                    throw new InputError(`${error.message} (after ${attempt} attempts)`);
+                if (attempt > 1 && error instanceof errors/* InputError */.d)
+                    throw new errors/* InputError */.d(`${error.message} (after ${attempt} attempts)`);
                 throw error;
             }
             await sleep(backoffMs * 2 ** (attempt - 1));
@@ -26386,20 +26804,20 @@ async function inspectOnSocket(socket, ref) {
         return undefined;
     }
     if (response.status !== 200)
-        throw new InputError(`${ref}: ${await engineMessage(response)}`);
+        throw new errors/* InputError */.d(`${ref}: ${await engineMessage(response)}`);
     const text = await readAllText(response.body);
     try {
         return JSON.parse(text);
     }
     catch {
-        throw new InputError(`${ref}: the engine's answer to inspect is not JSON (${text.slice(0, 80)})`);
+        throw new errors/* InputError */.d(`${ref}: the engine's answer to inspect is not JSON (${text.slice(0, 80)})`);
     }
 }
 /** `docker save` of one image id, over the unix socket, as chunks read into one reused buffer. */
 async function exportOnSocket(socket, id, ref) {
     const response = await getFromEngine(socket, `/images/${id}/get`, `cannot export ${ref}`);
     if (response.status !== 200)
-        throw new InputError(`cannot export ${ref}: ${await engineMessage(response)}`);
+        throw new errors/* InputError */.d(`cannot export ${ref}: ${await engineMessage(response)}`);
     return response.body;
 }
 async function inspectOrPull(docker, ref, options) {
@@ -26443,7 +26861,7 @@ async function openDaemonImage(ref, options, client) {
     const info = local ?? (await inspectOrPull(docker, ref, options));
     const platform = formatPlatform({ os: info.Os, architecture: info.Architecture, variant: info.Variant });
     if (options.platform && !platformMatches(parsePlatform(options.platform), parsePlatform(platform))) {
-        throw new InputError(`${ref}: the local image is for ${platform}, not ${options.platform}`);
+        throw new errors/* InputError */.d(`${ref}: the local image is for ${platform}, not ${options.platform}`);
     }
     let chunks;
     if (socket !== undefined)
@@ -26484,7 +26902,7 @@ async function ignoreFilter(build) {
     let patterns;
     try {
         // A member expression on purpose: with a plain variable here, ncc takes the path for an asset to bundle.
-        patterns = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(build.context, '.dockerignore'), 'utf8');
+        patterns = await (0,promises_.readFile)((0,external_node_path_.join)(build.context, '.dockerignore'), 'utf8');
     }
     catch {
         return () => false;
@@ -26502,13 +26920,13 @@ async function buildImage(options, client) {
     const dockerfile = (0,external_node_path_.resolve)(options.dockerfile ?? (0,external_node_path_.resolve)(context, 'Dockerfile'));
     const inContext = (0,external_node_path_.relative)(context, dockerfile);
     if (inContext.startsWith('..') || (0,external_node_path_.isAbsolute)(inContext)) {
-        throw new InputError(`--dockerfile ${options.dockerfile}: must be inside the build context ${options.context}`);
+        throw new errors/* InputError */.d(`--dockerfile ${options.dockerfile}: must be inside the build context ${options.context}`);
     }
     try {
-        await (0,promises_namespaceObject.readFile)(dockerfile);
+        await (0,promises_.readFile)(dockerfile);
     }
     catch {
-        throw new InputError(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
+        throw new errors/* InputError */.d(`--dockerfile ${options.dockerfile ?? dockerfile}: no such file`);
     }
     const tarball = tar_fs.pack(context, { ignore: await ignoreFilter({ context }) });
     const log = [];
@@ -26542,7 +26960,7 @@ async function buildImage(options, client) {
     });
     if (failure !== undefined || !imageId) {
         const tail = log.slice(-LOG_TAIL_LINES).map((line) => '  ' + line);
-        throw new InputError(`the build of ${options.dockerfile ?? 'Dockerfile'} failed: ${failure ?? 'no image was produced'}`, { details: tail });
+        throw new errors/* InputError */.d(`the build of ${options.dockerfile ?? 'Dockerfile'} failed: ${failure ?? 'no image was produced'}`, { details: tail });
     }
     return imageId;
 }
@@ -26556,7 +26974,7 @@ async function buildImage(options, client) {
  * regular file, layer blobs can be stepped over and read later from their place in it (not in a pipe).
  */
 async function openArchiveFile(path, options) {
-    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
     return openArchiveChunks(fileChunks(path), path, options, info?.isFile() ? { path, size: info.size } : undefined);
 }
 
@@ -26575,19 +26993,19 @@ async function openOciLayout(dir, options) {
     const label = dir;
     const read = async (path) => {
         try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, path));
+            return await (0,promises_.readFile)((0,external_node_path_.join)(dir, path));
         }
         catch (error) {
             if (missing(error))
-                throw new InputError(`${label}: ${path} is missing`);
-            throw new InputError(`${label}: cannot read ${path} (${describeError(error)})`);
+                throw new errors/* InputError */.d(`${label}: ${path} is missing`);
+            throw new errors/* InputError */.d(`${label}: cannot read ${path} (${(0,errors/* describeError */.U)(error)})`);
         }
     };
     parseJson(ociLayoutSchema(), await read('oci-layout'), `${label}: oci-layout`);
     const meta = await resolveOciLayout(read, label, options);
     async function* blobs() {
         for (const layer of new Set(meta.layers.map((ref) => ref.key))) {
-            const size = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(dir, layer)).then((info) => info.size, () => undefined);
+            const size = await (0,promises_.stat)((0,external_node_path_.join)(dir, layer)).then((info) => info.size, () => undefined);
             const blob = {
                 key: layer,
                 name: `${label}: ${layer}`,
@@ -26598,7 +27016,7 @@ async function openOciLayout(dir, options) {
                     }
                     catch (error) {
                         if (missing(error))
-                            throw new InputError(`${label}: ${layer} is missing`);
+                            throw new errors/* InputError */.d(`${label}: ${layer} is missing`);
                         throw error;
                     }
                 },
@@ -26624,7 +27042,7 @@ const PREFIXES = {
 };
 async function pathKind(path) {
     try {
-        const info = await (0,promises_namespaceObject.stat)(path);
+        const info = await (0,promises_.stat)(path);
         return info.isDirectory() ? 'dir' : 'file';
     }
     catch {
@@ -26640,7 +27058,7 @@ async function parseSourceSpec(text) {
         if (text.startsWith(prefix)) {
             const rest = text.slice(prefix.length);
             if (rest === '')
-                throw new InputError(`${text}: nothing after ${prefix}`);
+                throw new errors/* InputError */.d(`${text}: nothing after ${prefix}`);
             return make(rest);
         }
     }
@@ -26650,10 +27068,10 @@ async function parseSourceSpec(text) {
     if (kind === 'dir')
         return { kind: 'oci-layout', path: text };
     if (text.startsWith('.') || text.startsWith('/') || /\.(tar|tar\.gz|tgz|tar\.zst)$/.test(text)) {
-        throw new InputError(`${text}: no such file or directory`);
+        throw new errors/* InputError */.d(`${text}: no such file or directory`);
     }
     if (!(0,reference/* parseReference */.F)(text))
-        throw new InputError(`${text}: neither a file, a directory nor an image reference`);
+        throw new errors/* InputError */.d(`${text}: neither a file, a directory nor an image reference`);
     return { kind: 'daemon', ref: text };
 }
 async function openSource(spec, options) {
@@ -26661,14 +27079,14 @@ async function openSource(spec, options) {
         case 'archive': {
             const kind = await pathKind(spec.path);
             if (kind === undefined)
-                throw new InputError(`${spec.path}: no such file`);
+                throw new errors/* InputError */.d(`${spec.path}: no such file`);
             if (kind === 'dir')
-                throw new InputError(`${spec.path}: is a directory; use oci:${spec.path} for an OCI layout`);
+                throw new errors/* InputError */.d(`${spec.path}: is a directory; use oci:${spec.path} for an OCI layout`);
             return openArchiveFile(spec.path, options);
         }
         case 'oci-layout': {
             if ((await pathKind(spec.path)) !== 'dir')
-                throw new InputError(`${spec.path}: not a directory (an OCI layout is a directory with index.json)`);
+                throw new errors/* InputError */.d(`${spec.path}: not a directory (an OCI layout is a directory with index.json)`);
             return openOciLayout(spec.path, options);
         }
         case 'daemon':
@@ -26710,66 +27128,8 @@ async function auditImage(request) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/rules/catalog.ts
-const RULES = [
-    {
-        id: 'latest-tag',
-        defaultSeverity: 'error',
-        title: 'Image reference uses the latest tag or no tag',
-        help: '`latest` (or no tag, which means latest) moves: the same Dockerfile builds a different image tomorrow. Name a version tag, and pin it by digest.',
-        securitySeverity: 5.0,
-    },
-    {
-        id: 'unpinned-base',
-        defaultSeverity: 'error',
-        title: 'Base image is not pinned by digest',
-        help: 'A tag can be re-pointed to other content; a digest cannot. Write `FROM name:tag@sha256:<digest>` (the message gives the exact line when the digest can be resolved) and let a bot such as Renovate or Dependabot update it.',
-        securitySeverity: 6.0,
-    },
-    {
-        id: 'hidden-waste',
-        defaultSeverity: 'error',
-        title: 'Image ships bytes that later layers hide',
-        help: 'Files written by one layer and deleted, overwritten (even by chmod) or hidden by a later layer still ship. Clean up in the same RUN that created the files (`apt-get install … && rm -rf /var/lib/apt/lists/*`), or build in one stage and copy the result into a clean final stage.',
-        securitySeverity: 2.0,
-    },
-    {
-        id: 'extra-tool',
-        defaultSeverity: 'error',
-        title: 'Network or remote-access tool in the final image',
-        help: 'Tools such as curl, wget, git, netcat or ssh in a runtime image help an attacker download and run code. Use them in a build stage only, or remove them in the same RUN that needed them.',
-        securitySeverity: 5.5,
-    },
-    {
-        id: 'root-user',
-        defaultSeverity: 'warning',
-        title: 'Container runs as root',
-        help: 'Without a USER instruction (or with USER root / 0) the process runs as root inside the container. Add a non-root user and `USER <name>` at the end of the Dockerfile.',
-        securitySeverity: 4.0,
-    },
-    {
-        id: 'package-cache',
-        defaultSeverity: 'warning',
-        title: 'Package manager cache left in the image',
-        help: 'apt lists, apk caches and pip/npm caches are only needed while installing. Remove them in the same RUN (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm cache clean --force`).',
-        securitySeverity: 1.0,
-    },
-    {
-        id: 'secret-in-env',
-        defaultSeverity: 'warning',
-        title: 'Secret-looking variable baked into the image',
-        help: 'ENV and ARG values are stored in the image config and history, readable by anyone who can pull the image. Pass secrets at build time with `RUN --mount=type=secret` and at run time through the environment or a secret store.',
-        securitySeverity: 8.0,
-    },
-];
-function ruleInfo(id) {
-    return RULES.find((rule) => rule.id === id);
-}
-const RULE_IDS = RULES.map((rule) => rule.id);
-function defaultSeverity(id) {
-    return ruleInfo(id).defaultSeverity;
-}
-
+// EXTERNAL MODULE: ./src/rules/catalog.ts
+var catalog = __nccwpck_require__(1212);
 // EXTERNAL MODULE: ./src/rules/glob.ts
 var glob = __nccwpck_require__(9269);
 ;// CONCATENATED MODULE: ./src/rules/image/extra-tool.ts
@@ -26835,7 +27195,7 @@ const extraTool = (context) => {
         const origin = pkg ? `package ${pkg}` : 'not from a package';
         const finding = {
             rule: 'extra-tool',
-            severity: defaultSeverity('extra-tool'),
+            severity: (0,catalog/* defaultSeverity */.NU)('extra-tool'),
             message: `${tool} is in the final image (${first.path}${via}, ${origin}, added by layer ${layer}${also}). ` +
                 'Use it in a build stage only, or remove it in the same RUN that needed it.',
             tool,
@@ -26893,7 +27253,7 @@ const hiddenWaste = ({ analysis, policy, ignored, locateLayer }) => {
     const limit = hidden > policy.maxHiddenBytes ? `the limit is ${humanBytes(policy.maxHiddenBytes)}` : `the limit is ${percent(policy.maxHiddenRatio)}`;
     const finding = {
         rule: 'hidden-waste',
-        severity: defaultSeverity('hidden-waste'),
+        severity: (0,catalog/* defaultSeverity */.NU)('hidden-waste'),
         message: `${humanBytes(hidden)} (${percent(ratio)} of the image) is stored in layers but hidden by later ones; ${limit}. ` +
             `Most of it (${humanBytes(worst.bytes)}) was added by layer ${worst.addedIn} and hidden by layer ${worst.hiddenIn}. ` +
             `Largest: ${analysis.waste.files.largest(TOP_FILES, counted).map(describe).join(', ')}. ` +
@@ -26921,7 +27281,7 @@ const auditedReferenceTag = ({ analysis, policy }) => {
     return [
         {
             rule: 'latest-tag',
-            severity: defaultSeverity('latest-tag'),
+            severity: (0,catalog/* defaultSeverity */.NU)('latest-tag'),
             message: `The audited image ${ref} ${parsed.tag ? 'is tagged latest' : 'has no tag (so latest)'}, which moves. Tag it with a version (and deploy it by digest).`,
         },
     ];
@@ -26989,7 +27349,7 @@ const packageCache = ({ analysis, ignored, locateLayer }) => {
         const layer = [...byLayer].sort((a, b) => b[1] - a[1])[0][0];
         const finding = {
             rule: 'package-cache',
-            severity: defaultSeverity('package-cache'),
+            severity: (0,catalog/* defaultSeverity */.NU)('package-cache'),
             message: `${cache.name}: ${humanBytes(bytes)} in ${files} files left in the final image (mostly from layer ${layer}); ${cache.fix}.`,
         };
         const location = locateLayer(layer);
@@ -27014,7 +27374,7 @@ const rootUser = ({ analysis, policy, locateLayer }) => {
         return [];
     const finding = {
         rule: 'root-user',
-        severity: defaultSeverity('root-user'),
+        severity: (0,catalog/* defaultSeverity */.NU)('root-user'),
         message: user === undefined || user.trim() === ''
             ? 'The image sets no USER, so its process runs as root. Create a non-root user and end the Dockerfile with `USER <name>`.'
             : `The image runs as ${user}. Create a non-root user and end the Dockerfile with \`USER <name>\`.`,
@@ -27025,62 +27385,14 @@ const rootUser = ({ analysis, policy, locateLayer }) => {
     return [finding];
 };
 
-;// CONCATENATED MODULE: ./src/analysis/secrets.ts
-const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
-// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
-const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
-function looksLikeSecretName(name) {
-    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
-}
-function assignments(text) {
-    const result = [];
-    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
-        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
-    }
-    return result;
-}
-/**
- * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
- * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
- */
-function bakedSecrets(config) {
-    const found = new Map();
-    for (const entry of config.config?.Env ?? []) {
-        const eq = entry.indexOf('=');
-        const name = eq < 0 ? entry : entry.slice(0, eq);
-        const value = eq < 0 ? '' : entry.slice(eq + 1);
-        if (value !== '' && looksLikeSecretName(name))
-            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
-    }
-    for (const history of config.history ?? []) {
-        const createdBy = history.created_by ?? '';
-        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
-        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
-        for (const text of [buildArgs, argLine]) {
-            if (!text)
-                continue;
-            for (const [name, value] of assignments(text)) {
-                if (value !== '' && looksLikeSecretName(name))
-                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
-            }
-        }
-    }
-    return [...found.values()];
-}
-/** Replace every secret value in a text with `***`. */
-function maskSecrets(text, secrets) {
-    let masked = text;
-    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
-        masked = masked.split(value).join('***');
-    return masked;
-}
-
+// EXTERNAL MODULE: ./src/analysis/secrets.ts
+var analysis_secrets = __nccwpck_require__(6695);
 ;// CONCATENATED MODULE: ./src/rules/image/secret-in-env.ts
 
 
-const secretInEnv = ({ analysis, policy }) => bakedSecrets(analysis.config).map((secret) => ({
+const secretInEnv = ({ analysis, policy }) => (0,analysis_secrets/* bakedSecrets */.Lz)(analysis.config).map((secret) => ({
     rule: 'secret-in-env',
-    severity: defaultSeverity('secret-in-env'),
+    severity: (0,catalog/* defaultSeverity */.NU)('secret-in-env'),
     message: secret.kind === 'ENV'
         ? `ENV ${secret.name} holds a value (masked) in the image config, readable by anyone who can pull the image. Pass it at run time instead, or use RUN --mount=type=secret while building.`
         : `Build argument ${secret.name} was recorded with its value (masked) in the image history. Use RUN --mount=type=secret for secrets needed at build time.`,
@@ -27105,14 +27417,14 @@ const IMAGE_RULES = [auditedReferenceTag, unpinnedBaseFromImage, hiddenWaste, ex
 /** Every image rule over one analysis, at default severities (see applyPolicy). */
 function imageFindings(analysis, options) {
     // Compiled once: `ignored` runs for every path a rule looks at.
-    const ignorePatterns = options.policy.ignorePaths.map(glob/* globToRegex */.N);
+    const ignorePatterns = options.policy.ignorePaths.map(glob/* compileGlob */.S);
     const context = {
         analysis,
         packages: packageIndex(analysis.filesystem),
         policy: options.policy,
         locateLayer: options.locateLayer ?? (() => undefined),
         // Without patterns, a constant: some rules ask it about every hidden file (there can be 100,000s).
-        ignored: ignorePatterns.length === 0 ? () => false : (path) => ignorePatterns.some((pattern) => pattern.test(path)),
+        ignored: ignorePatterns.length === 0 ? () => false : (path) => ignorePatterns.some((matches) => matches(path)),
         hasDockerfile: options.hasDockerfile ?? false,
     };
     return IMAGE_RULES.flatMap((rule) => rule(context));
@@ -27128,7 +27440,7 @@ function applyPolicy(findings, policy) {
         const configured = policy.severity[finding.rule];
         if (configured === 'off')
             continue;
-        const lowered = SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[ruleInfo(finding.rule).defaultSeverity];
+        const lowered = SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[(0,catalog/* ruleInfo */.PI)(finding.rule).defaultSeverity];
         const severity = lowered && SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[configured] ? finding.severity : configured;
         result.push({ ...finding, severity });
     }
@@ -27162,31 +27474,28 @@ async function resolveDigestWithDaemon(ref) {
 
 
 
-
-
-async function readDockerfile(path, buildArgs, target, platform) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new InputError(`--dockerfile ${path}: ${describeError(error)}`);
-    }
+/** `history`: keep what mapping an image's history to lines needs (not for `lint`: there is no image). */
+async function readDockerfile(path, buildArgs, target, platform, history = true) {
     // Loaded only when there is a Dockerfile: the parser and its dependencies are a third of the bundle's start-up.
-    const { parseDockerfile } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7956));
-    return parseDockerfile(text, path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}) });
+    const { readDockerfile: read } = await __nccwpck_require__.e(/* import() */ 658).then(__nccwpck_require__.bind(__nccwpck_require__, 2658));
+    return read(path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}), history });
 }
-async function checkDockerfile(model, request) {
-    const { dockerfileFindings } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7956));
+/** `standalone`: no image, so the Dockerfile also decides root-user and secret-in-env. */
+async function checkDockerfile(model, request, standalone = false) {
+    const { dockerfileFindings } = await __nccwpck_require__.e(/* import() */ 658).then(__nccwpck_require__.bind(__nccwpck_require__, 2658));
     return dockerfileFindings(model, {
         allow: request.policy.allowUnpinned,
+        standalone,
         ...(request.resolveDigests ? { resolveDigest: resolveDigestWithDaemon } : {}),
     });
 }
-/** The Dockerfile rules alone: no image, no daemon needed (unless digests are to be resolved). */
+/**
+ * The Dockerfile rules alone, every rule a Dockerfile can decide (root-user and secret-in-env included):
+ * no image, no daemon needed (unless digests are to be resolved).
+ */
 async function lintDockerfile(request) {
-    const model = await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform);
-    const findings = applyPolicy(await checkDockerfile(model, request), request.policy);
+    const model = await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform, false);
+    const findings = applyPolicy([...(await checkDockerfile(model, request, true)), ...request.policy.configFindings], request.policy);
     return { findings, failed: fails(findings, request.policy.failOn) };
 }
 /** Everything together: the image (read, built or pulled), its rules, and the Dockerfile's when one is given. */
@@ -27196,7 +27505,7 @@ async function runCheck(request) {
         : undefined;
     const analysis = await auditImage(request);
     // Mapped in order over all layers, so that two identical RUN lines land on their own instructions.
-    const instructions = model ? (await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7956))).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
+    const instructions = model ? (await __nccwpck_require__.e(/* import() */ 658).then(__nccwpck_require__.bind(__nccwpck_require__, 2658))).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
     const locateLayer = (layer) => {
         const instruction = instructions[layer];
         return model && instruction ? { path: model.path, line: instruction.line } : undefined;
@@ -27204,6 +27513,7 @@ async function runCheck(request) {
     const raw = [
         ...imageFindings(analysis, { policy: request.policy, locateLayer, hasDockerfile: model !== undefined }),
         ...(model ? await checkDockerfile(model, request) : []),
+        ...request.policy.configFindings,
     ];
     const findings = applyPolicy(raw, request.policy);
     const result = { analysis, findings, failed: fails(findings, request.policy.failOn) };
@@ -27223,8 +27533,8 @@ function verdictOf(findings, failed, failOn) {
 const REPORT_SCHEMA_VERSION = 1;
 function toJsonReport(analysis, options) {
     // Secret values found in the config or history never leave the tool, wherever they appear.
-    const secrets = bakedSecrets(analysis.config);
-    const mask = (text) => maskSecrets(text, secrets);
+    const secrets = (0,analysis_secrets/* bakedSecrets */.Lz)(analysis.config);
+    const mask = (text) => (0,analysis_secrets/* maskSecrets */.QU)(text, secrets);
     return {
         schemaVersion: REPORT_SCHEMA_VERSION,
         tool: { name: 'image-hygiene', version: options.version },
@@ -27280,7 +27590,7 @@ function toSarif(findings, options) {
                     driver: {
                         name: 'image-hygiene',
                         version: options.version,
-                        rules: RULES.map((rule) => ({
+                        rules: catalog/* RULES */.y0.map((rule) => ({
                             id: rule.id,
                             name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase()),
                             shortDescription: { text: rule.title },
@@ -27295,7 +27605,7 @@ function toSarif(findings, options) {
                     const location = finding.location ?? (options.fallbackPath ? { path: options.fallbackPath, line: 1 } : undefined);
                     return {
                         ruleId: finding.rule,
-                        ruleIndex: RULES.findIndex((rule) => rule.id === finding.rule),
+                        ruleIndex: catalog/* RULES */.y0.findIndex((rule) => rule.id === finding.rule),
                         level: LEVEL[finding.severity],
                         message: { text: finding.message },
                         ...(location
@@ -27428,6 +27738,10 @@ function formatText(report, width = 100) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/read-regular.ts + 1 modules
+var read_regular = __nccwpck_require__(9279);
+// EXTERNAL MODULE: ./src/rules/suggest.ts
+var suggest = __nccwpck_require__(517);
 ;// CONCATENATED MODULE: ./src/rules/units.ts
 
 const BYTE_UNITS = {
@@ -27439,13 +27753,13 @@ const BYTE_UNITS = {
 function parseBytes(value, what) {
     if (typeof value === 'number') {
         if (!Number.isFinite(value) || value < 0)
-            throw new InputError(`${what}: ${value} is not a size (a non-negative number of bytes, or e.g. 20MB, 20MiB)`);
+            throw new errors/* InputError */.d(`${what}: ${value} is not a size (a non-negative number of bytes, or e.g. 20MB, 20MiB)`);
         return Math.round(value);
     }
     const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
     const unit = match ? BYTE_UNITS[match[2].toLowerCase() || 'b'] : undefined;
     if (!match || unit === undefined)
-        throw new InputError(`${what}: "${value}" is not a size (e.g. 500kB, 20MB, 20MiB, 1GB)`);
+        throw new errors/* InputError */.d(`${what}: "${value}" is not a size (e.g. 500kB, 20MB, 20MiB, 1GB)`);
     return Math.round(Number(match[1]) * unit);
 }
 /** "10%" or 0.1; between 0 and 1. */
@@ -27456,11 +27770,11 @@ function parseRatio(value, what) {
     else {
         const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
         if (!match)
-            throw new InputError(`${what}: "${value}" is not a ratio (e.g. 10% or 0.1)`);
+            throw new errors/* InputError */.d(`${what}: "${value}" is not a ratio (e.g. 10% or 0.1)`);
         ratio = Number(match[1]) / (match[2] ? 100 : 1);
     }
     if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
-        throw new InputError(`${what}: ${value} is not a ratio between 0 and 1 (or 0% and 100%)`);
+        throw new errors/* InputError */.d(`${what}: ${value} is not a ratio between 0 and 1 (or 0% and 100%)`);
     return ratio;
 }
 
@@ -27472,9 +27786,12 @@ function parseRatio(value, what) {
 
 
 
+
 const DEFAULT_TOOLS = ['curl', 'wget', 'git', 'telnet', 'nc', 'netcat', 'ncat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'tftp', 'nmap'];
 const DEFAULT_MAX_HIDDEN_BYTES = 10_000_000;
 const DEFAULT_MAX_HIDDEN_RATIO = 0.1;
+/** A policy file is a few hundred bytes; this is far above any. */
+const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 /** The policy file's schema, built when a policy file is read (zod takes milliseconds to build one). */
 function buildConfigSchema() {
     const severitySchema = schemas_enum(['error', 'warning', 'note', 'off']);
@@ -27494,6 +27811,8 @@ function buildConfigSchema() {
             'root-user': union([severitySchema, ruleSchema]).optional(),
             'package-cache': union([severitySchema, ruleSchema]).optional(),
             'secret-in-env': union([severitySchema, ruleSchema]).optional(),
+            'apt-update-alone': union([severitySchema, ruleSchema]).optional(),
+            config: union([severitySchema, ruleSchema]).optional(),
         })
             .optional(),
     });
@@ -27502,12 +27821,13 @@ const configSchema = lazySchema(buildConfigSchema);
 function defaultPolicy() {
     return {
         failOn: 'error',
-        severity: Object.fromEntries(RULE_IDS.map((id) => [id, ruleInfo(id).defaultSeverity])),
+        severity: Object.fromEntries(catalog/* RULE_IDS */.Iu.map((id) => [id, (0,catalog/* ruleInfo */.PI)(id).defaultSeverity])),
         allowUnpinned: [],
         maxHiddenBytes: DEFAULT_MAX_HIDDEN_BYTES,
         maxHiddenRatio: DEFAULT_MAX_HIDDEN_RATIO,
         tools: [...DEFAULT_TOOLS],
         ignorePaths: [],
+        configFindings: [],
     };
 }
 function configError(file, error) {
@@ -27515,13 +27835,14 @@ function configError(file, error) {
     const key = issue.path.map(String).join('.') || '(top level)';
     if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length > 0 ? `${key}: ` : '';
-        return new InputError(`${file}: ${where}unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+        return new errors/* InputError */.d(`${file}: ${where}unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
     }
-    return new InputError(`${file}: ${key}: ${issue.message}`);
+    return new errors/* InputError */.d(`${file}: ${key}: ${issue.message}`);
 }
 /** Apply a parsed config file over a policy. */
-function applyConfig(policy, config, file) {
-    const next = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools] };
+function applyConfig(policy, parsed, file) {
+    const { config } = parsed;
+    const next = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools], configFindings: [...policy.configFindings, ...parsed.findings] };
     if (config['fail-on'])
         next.failOn = config['fail-on'];
     if (config['ignore-paths'])
@@ -27553,30 +27874,67 @@ function applyConfig(policy, config, file) {
     }
     return next;
 }
+/**
+ * A key of `rules:` that names no rule is a `config` warning on its line (and is dropped), not an error: a
+ * policy file shared with a newer version may name rules this one lacks, and the rule it meant keeps its
+ * default severity, so nothing passes by accident. Every other unknown key or bad value is an error.
+ */
+function unknownRules(raw, document, lines, file) {
+    if (typeof raw !== 'object' || raw === null || !('rules' in raw))
+        return [];
+    const rules = raw.rules;
+    const node = document.get('rules', true);
+    if (typeof rules !== 'object' || rules === null || Array.isArray(rules) || !(0,dist/* isMap */.jh)(node))
+        return [];
+    const findings = [];
+    for (const pair of node.items) {
+        const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : undefined;
+        if (key === undefined || catalog/* RULE_IDS */.Iu.includes(key))
+            continue;
+        delete rules[key];
+        const close = (0,suggest/* closestName */.N)(key, catalog/* RULE_IDS */.Iu);
+        const hint = close !== undefined ? `did you mean ${close}?` : `the rules are ${catalog/* RULE_IDS */.Iu.join(', ')}`;
+        const line = pair.key && (0,dist/* isScalar */.jn)(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : 1;
+        findings.push({
+            rule: 'config',
+            severity: 'warning',
+            message: `rules: "${key}" is not a rule (${hint}); the setting has no effect.`,
+            location: { path: file, line },
+        });
+    }
+    return findings;
+}
 function parseConfig(text, file) {
+    const lines = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines });
+    const error = document.errors[0];
+    if (error)
+        throw new errors/* InputError */.d(`${file}: not valid YAML (${(0,errors/* describeError */.U)(error)})`);
     let raw;
     try {
-        raw = (0,dist/* parse */.qg)(text) ?? {};
+        raw = document.toJS() ?? {};
     }
-    catch (error) {
-        throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
+    catch (caught) {
+        throw new errors/* InputError */.d(`${file}: not valid YAML (${(0,errors/* describeError */.U)(caught)})`);
     }
+    const findings = unknownRules(raw, document, lines, file);
     const result = configSchema().safeParse(raw);
     if (!result.success)
         throw configError(file, result.error);
-    return result.data;
+    return { config: result.data, findings };
 }
 /** Read `.image-hygiene.yml` (or the file given); a missing default file is fine, a missing named one is not. */
 async function loadPolicy(file) {
     const path = file ?? '.image-hygiene.yml';
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+        text = (await (0,read_regular/* readRegularFile */.X)(path, MAX_POLICY_FILE_BYTES)).toString('utf8');
     }
     catch (error) {
         if (file === undefined && error.code === 'ENOENT')
             return defaultPolicy();
-        throw new InputError(`--config ${path}: ${describeError(error)}`);
+        const why = error instanceof read_regular/* FileShapeError */.S ? `${error.message} (a policy file is a regular file of at most 1 MiB)` : (0,errors/* describeError */.U)(error);
+        throw new errors/* InputError */.d(`--config ${path}: ${why}`);
     }
     return applyConfig(defaultPolicy(), parseConfig(text, path), path);
 }
@@ -27592,7 +27950,7 @@ function applyOverrides(policy, overrides, name) {
     if (overrides.tools) {
         const bad = overrides.tools.find((tool) => !/^[\w.+-]+$/.test(tool));
         if (bad !== undefined)
-            throw new InputError(`${name('tools')}: "${bad}" is not a tool name like curl`);
+            throw new errors/* InputError */.d(`${name('tools')}: "${bad}" is not a tool name like curl`);
         next.tools = [...overrides.tools];
     }
     if (overrides.allowUnpinned)
@@ -27651,7 +28009,7 @@ function parseBuildArgs(values) {
     for (const value of values) {
         const eq = value.indexOf('=');
         if (eq <= 0)
-            throw new InputError(`--build-arg ${value}: expected KEY=VALUE`);
+            throw new errors/* InputError */.d(`--build-arg ${value}: expected KEY=VALUE`);
         result[value.slice(0, eq)] = value.slice(eq + 1);
     }
     return result;
@@ -27685,7 +28043,7 @@ function parseCliArgs(argv) {
         parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
     }
     catch (error) {
-        throw new InputError(error.message.split('\n')[0].replace(/\. To specify .*$/, ''));
+        throw new errors/* InputError */.d(error.message.split('\n')[0].replace(/\. To specify .*$/, ''));
     }
     const { values, positionals } = parsed;
     if (values.help)
@@ -27696,15 +28054,15 @@ function parseCliArgs(argv) {
     if (command === undefined)
         return { command: 'help' };
     if (command !== 'audit' && command !== 'lint')
-        throw new InputError(`unknown command "${command}" (try: image-hygiene audit <source>, or lint <Dockerfile>)`);
+        throw new errors/* InputError */.d(`unknown command "${command}" (try: image-hygiene audit <source>, or lint <Dockerfile>)`);
     if (extra.length > 0)
-        throw new InputError(`unexpected argument "${extra[0]}": ${command} takes one ${command === 'lint' ? 'Dockerfile' : 'source'}`);
+        throw new errors/* InputError */.d(`unexpected argument "${extra[0]}": ${command} takes one ${command === 'lint' ? 'Dockerfile' : 'source'}`);
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json' && format !== 'sarif')
-        throw new InputError(`--format ${format}: expected text, json or sarif`);
+        throw new errors/* InputError */.d(`--format ${format}: expected text, json or sarif`);
     const failOn = values['fail-on'];
     if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
-        throw new InputError(`--fail-on ${failOn}: expected error, warning or never`);
+        throw new errors/* InputError */.d(`--fail-on ${failOn}: expected error, warning or never`);
     }
     const policy = {};
     if (values.config !== undefined)
@@ -27725,7 +28083,7 @@ function parseCliArgs(argv) {
     if (values.top !== undefined) {
         const top = Number(values.top);
         if (!Number.isInteger(top) || top < 0)
-            throw new InputError(`--top ${values.top}: expected a whole number`);
+            throw new errors/* InputError */.d(`--top ${values.top}: expected a whole number`);
         common.top = top;
     }
     if (values['build-arg'])
@@ -27733,21 +28091,21 @@ function parseCliArgs(argv) {
     if (command === 'lint') {
         const dockerfile = target ?? values.dockerfile;
         if (dockerfile === undefined)
-            throw new InputError('lint needs a Dockerfile: image-hygiene lint path/to/Dockerfile');
+            throw new errors/* InputError */.d('lint needs a Dockerfile: image-hygiene lint path/to/Dockerfile');
         for (const flag of ['platform', 'context', 'target', 'tag', 'network', 'no-verify']) {
             if (values[flag] !== undefined)
-                throw new InputError(`--${flag} does not apply to lint`);
+                throw new errors/* InputError */.d(`--${flag} does not apply to lint`);
         }
         return { ...common, command: 'lint', dockerfile };
     }
     const source = target;
     const build = source === undefined;
     if (build && values.dockerfile === undefined && values.context === undefined) {
-        throw new InputError('audit needs a source, or --dockerfile/--context to build one');
+        throw new errors/* InputError */.d('audit needs a source, or --dockerfile/--context to build one');
     }
     for (const flag of ['context', 'target', 'tag', 'network']) {
         if (!build && values[flag] !== undefined)
-            throw new InputError(`--${flag} only applies when building (no source given)`);
+            throw new errors/* InputError */.d(`--${flag} only applies when building (no source given)`);
     }
     const args = { ...common, command: 'audit', verify: !(values['no-verify'] ?? false) };
     if (source !== undefined)
@@ -27850,10 +28208,10 @@ async function main_check(args, io) {
     const text = render(args, result, request.policy.failOn, io);
     if (args.output !== undefined) {
         try {
-            await (0,promises_namespaceObject.writeFile)(args.output, text);
+            await (0,promises_.writeFile)(args.output, text);
         }
         catch (error) {
-            throw new InputError(`--output ${args.output}: ${describeError(error)}`);
+            throw new errors/* InputError */.d(`--output ${args.output}: ${(0,errors/* describeError */.U)(error)}`);
         }
     }
     else
@@ -27876,8 +28234,8 @@ async function runCli(argv, io = { stdout: process.stdout, stderr: process.stder
         return await main_check(args, io);
     }
     catch (error) {
-        io.stderr.write(`image-hygiene: ${describeError(error)}\n`);
-        if (error instanceof InputError)
+        io.stderr.write(`image-hygiene: ${(0,errors/* describeError */.U)(error)}\n`);
+        if (error instanceof errors/* InputError */.d)
             for (const line of error.details)
                 io.stderr.write(line + '\n');
         if (debug && error instanceof Error && error.stack)
