@@ -47,6 +47,11 @@ const LIMITS = {
      * buffer and fails with "dockerfile line greater than max allowed size of 65535".
      */
     lineBytes: 65_535,
+    /**
+     * Instructions in one file. BuildKit has no limit, but each is a build step: the largest real Dockerfiles
+     * have a few hundred. Bounds the model's memory (about 1 KB per instruction) well inside Node's heap.
+     */
+    instructions: 1_000_000,
     /** One expanded value (an ARG or ENV value, a FROM reference, a USER). BuildKit has no limit. */
     valueChars: 1024 * 1024,
     /** `${…}` nested in `${…}`. BuildKit has no limit (Go's stacks grow); real Dockerfiles nest two or three. */
@@ -231,7 +236,7 @@ function splitCommand(line, escape) {
     const trimmed = trimSpace(line);
     const blank = BLANKS.exec(trimmed);
     if (!blank)
-        return { keyword: trimmed, flags: [], rest: '' };
+        return { keyword: trimmed, flags: NO_FLAGS, rest: '' };
     const keyword = trimmed.slice(0, blank.index);
     const { rest, flags } = extractBuilderFlags(trimmed.slice(blank.index + blank[0].length), escape);
     return { keyword, flags, rest: trimSpace(rest) };
@@ -241,13 +246,14 @@ function splitCommand(line, escape) {
  * character honoured; a bare `--` ends them. It reads bytes, not characters (so a non-ASCII byte becomes
  * the Latin-1 character of that value, and bytes 0x85 and 0xA0 are blanks), exactly as BuildKit does.
  */
+const NO_FLAGS = Object.freeze([]);
 function extractBuilderFlags(line, escape) {
     // Most instructions have no flags: no need to read bytes then.
     let first = 0;
     while (first < line.length && isGoSpace(line.charCodeAt(first)))
         first++;
     if (!line.startsWith('--', first))
-        return { rest: line.slice(first), flags: [] };
+        return { rest: line.slice(first), flags: NO_FLAGS };
     const bytes = Buffer.from(line, 'utf8');
     const escapeByte = escape.charCodeAt(0);
     const flags = [];
@@ -1378,6 +1384,8 @@ function isBlank(line) {
     return true;
 }
 const HEREDOC_KEYWORDS = new Set(['add', 'copy', 'run']);
+/** Most instructions have no heredoc: they share one empty list. */
+const NO_HEREDOCS = Object.freeze([]);
 /** `[n]<<[-]NAME` as BuildKit's reHeredoc (`^(\d*)<<(-?)\s*([^<]*)$`) reads one word, without a regexp. */
 function heredocWord(word) {
     let index = 0;
@@ -1415,6 +1423,17 @@ function parseHeredocWord(word, budget) {
     if (!raw || raw.length !== 1)
         return 'error';
     return { name: words[0], chomp: match.chomp, expand: countQuotes(words[0]) === countQuotes(raw[0]) };
+}
+const LOWER = new Map();
+/** Keywords lower-cased once each, and shared. */
+function lowerCase(keyword) {
+    let lower = LOWER.get(keyword);
+    if (lower === undefined) {
+        lower = keyword.toLowerCase();
+        if (LOWER.size < 1000)
+            LOWER.set(keyword, lower);
+    }
+    return lower;
 }
 class Scanner {
     lines;
@@ -1512,13 +1531,15 @@ class Scanner {
             }
             if (terminator === undefined)
                 throw this.error(instruction.line, `unterminated heredoc ${heredoc.name} (BuildKit fails the build)`);
+            if (instruction.heredocs === NO_HEREDOCS)
+                instruction.heredocs = [];
             instruction.heredocs.push({ ...heredoc, content, terminator });
         }
     }
     instruction(text, line) {
         const { keyword, flags, rest } = splitCommand(text, this.escape);
-        const command = keyword.toLowerCase();
-        const instruction = { keyword, command, line, endLine: line, original: text, flags, rest, heredocs: [] };
+        const command = lowerCase(keyword);
+        const instruction = { keyword, command, line, endLine: line, original: text, flags, rest, heredocs: NO_HEREDOCS };
         if (command === 'onbuild' && rest !== '')
             instruction.trigger = this.instruction(rest, line);
         // BuildKit's parser already reads ENV and LABEL pairs (parseNameVal), and fails on bad ones here.
@@ -1535,6 +1556,9 @@ class Scanner {
     }
     scan() {
         for (let logical = this.logicalLine(); logical; logical = this.logicalLine()) {
+            if (this.instructions.length === LIMITS.instructions) {
+                throw this.error(logical.line, `more than ${formatCount(LIMITS.instructions)} instructions (image-hygiene's limit; real Dockerfiles have hundreds)`);
+            }
             const instruction = this.instruction(logical.text, logical.line);
             this.bodies(instruction);
             instruction.endLine = this.index;
@@ -1683,6 +1707,17 @@ function platformArgs(platform, prefix) {
         [`${prefix}VARIANT`, variant],
     ];
 }
+const UPPER = new Map();
+/** Keywords upper-cased once each (a file can have a million instructions, with a dozen keywords). */
+function upperCase(keyword) {
+    let upper = UPPER.get(keyword);
+    if (upper === undefined) {
+        upper = keyword.toUpperCase();
+        if (UPPER.size < 1000)
+            UPPER.set(keyword, upper);
+    }
+    return upper;
+}
 function lookupIn(scope) {
     return (name) => scope.get(name);
 }
@@ -1769,7 +1804,7 @@ class ModelBuilder {
             throw this.fail(scanned.line, `${scanned.keyword.toUpperCase()} before the first FROM: BuildKit allows only ARG there ("no build stage in current context")`);
         }
         const instruction = {
-            keyword: scanned.keyword.toUpperCase(),
+            keyword: upperCase(scanned.keyword),
             args: argsOf(scanned),
             line: scanned.line,
             endLine: scanned.endLine,
@@ -2205,15 +2240,20 @@ function scan(lines, text, path, budget) {
 function parseDockerfile(text, path, buildArgs = {}, options = {}) {
     const budget = newBudget();
     const lines = physicalLines(text, path);
+    const syntax = syntaxDirective(lines, path);
     const scanned = scan(lines, text, path, budget);
+    lines.length = 0;
     if (!scanned.instructions.some((instruction) => instruction.command === 'from'))
         throw notADockerfile(path);
     const builder = new ModelBuilder(path, scanned.escape, budget, buildArgs, scanned.instructions, options);
-    for (const instruction of scanned.instructions)
-        builder.add(instruction);
+    // Each scanned instruction is let go once the model has what it needs of it (memory on huge files).
+    const instructions = scanned.instructions;
+    for (let index = 0; index < instructions.length; index++) {
+        builder.add(instructions[index]);
+        instructions[index] = undefined;
+    }
     builder.finish();
     const model = builder.model;
-    const syntax = syntaxDirective(lines, path);
     if (syntax)
         model.references.unshift(syntaxReference(syntax.image, syntax.line));
     const { pragmas, problems } = readPragmas(scanned.comments, new Set(model.instructions.map((instruction) => instruction.line)));

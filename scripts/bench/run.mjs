@@ -3,7 +3,7 @@
 // of the same bytes, measured in the same run (issue 5: "audit a multi-gigabyte image at the speed of reading
 // it, in bounded memory"). Runs the bundle users run, dist/cli/index.js (rebuild it first: node scripts/build.mjs).
 //
-//   npm run bench -- [--quick] [--runs N] [--only big,small,many] [--source TEXT] [--cache DIR] [--cli PATH]
+//   npm run bench -- [--quick] [--runs N] [--only big,small,many,lint] [--source TEXT] [--cache DIR] [--cli PATH]
 //                    [--json-dir DIR] [--results FILE] [--prepare-only] [--plain-node]
 //
 // --quick       smaller workloads (32 MiB files, ~24k small files), for a fast look
@@ -119,6 +119,11 @@ function table(header, rows) {
 }
 
 async function main() {
+  // `lint`: the adversarial Dockerfiles (scripts/bench/lint.mjs), no workload to build.
+  if (opts.only?.split(',').includes('lint')) {
+    await (await import('./lint.mjs')).benchLint({ cli, runs, plainNode: opts['plain-node'], log });
+    if (opts.only === 'lint') return;
+  }
   if (opts['json-dir']) mkdirSync(opts['json-dir'], { recursive: true });
   const selected = opts.only ? WORKLOADS.filter((w) => opts.only.split(',').includes(w.id)) : WORKLOADS;
   const prepared = selected.map((workload) => ({ workload, paths: prepare(workload, { cacheDir: opts.cache, quick: opts.quick, log }) }));

@@ -15,6 +15,11 @@ export const LIMITS = {
    * buffer and fails with "dockerfile line greater than max allowed size of 65535".
    */
   lineBytes: 65_535,
+  /**
+   * Instructions in one file. BuildKit has no limit, but each is a build step: the largest real Dockerfiles
+   * have a few hundred. Bounds the model's memory (about 1 KB per instruction) well inside Node's heap.
+   */
+  instructions: 1_000_000,
   /** One expanded value (an ARG or ENV value, a FROM reference, a USER). BuildKit has no limit. */
   valueChars: 1024 * 1024,
   /** `${…}` nested in `${…}`. BuildKit has no limit (Go's stacks grow); real Dockerfiles nest two or three. */

@@ -40,15 +40,20 @@ function scan(lines: string[], text: string, path: string, budget: ReturnType<ty
 export function parseDockerfile(text: string, path: string, buildArgs: Record<string, string> = {}, options: ParseOptions = {}): DockerfileModel {
   const budget = newBudget();
   const lines = physicalLines(text, path);
+  const syntax = syntaxDirective(lines, path);
   const scanned = scan(lines, text, path, budget);
+  lines.length = 0;
   if (!scanned.instructions.some((instruction) => instruction.command === 'from')) throw notADockerfile(path);
 
   const builder = new ModelBuilder(path, scanned.escape, budget, buildArgs, scanned.instructions, options);
-  for (const instruction of scanned.instructions) builder.add(instruction);
+  // Each scanned instruction is let go once the model has what it needs of it (memory on huge files).
+  const instructions = scanned.instructions;
+  for (let index = 0; index < instructions.length; index++) {
+    builder.add(instructions[index]!);
+    (instructions as unknown[])[index] = undefined;
+  }
   builder.finish();
   const model = builder.model;
-
-  const syntax = syntaxDirective(lines, path);
   if (syntax) model.references.unshift(syntaxReference(syntax.image, syntax.line));
   const { pragmas, problems } = readPragmas(scanned.comments, new Set(model.instructions.map((instruction) => instruction.line)));
   model.pragmas = pragmas;

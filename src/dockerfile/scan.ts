@@ -4,7 +4,7 @@
  * is visited once; the result is the instructions with their lines, logical text and heredocs.
  */
 import { rawShellWords } from './expand.js';
-import { DockerfileError, LimitError, type ExpansionBudget } from './limits.js';
+import { DockerfileError, LIMITS, LimitError, formatCount, type ExpansionBudget } from './limits.js';
 import { isComment, isGoSpace, trimLeftSpace, trimNewline } from './text.js';
 import { keyValueArguments } from './arguments.js';
 import { parseJsonArray, splitCommand } from './words.js';
@@ -122,6 +122,8 @@ function isBlank(line: string): boolean {
 }
 
 const HEREDOC_KEYWORDS = new Set(['add', 'copy', 'run']);
+/** Most instructions have no heredoc: they share one empty list. */
+const NO_HEREDOCS: Heredoc[] = Object.freeze([]) as unknown as Heredoc[];
 
 /** `[n]<<[-]NAME` as BuildKit's reHeredoc (`^(\d*)<<(-?)\s*([^<]*)$`) reads one word, without a regexp. */
 function heredocWord(word: string): { chomp: boolean; rest: string } | undefined {
@@ -152,6 +154,18 @@ export function parseHeredocWord(word: string, budget: ExpansionBudget): { name:
   const raw = rawShellWords(match.rest, budget, true, false);
   if (!raw || raw.length !== 1) return 'error';
   return { name: words[0]!, chomp: match.chomp, expand: countQuotes(words[0]!) === countQuotes(raw[0]!) };
+}
+
+const LOWER = new Map<string, string>();
+
+/** Keywords lower-cased once each, and shared. */
+function lowerCase(keyword: string): string {
+  let lower = LOWER.get(keyword);
+  if (lower === undefined) {
+    lower = keyword.toLowerCase();
+    if (LOWER.size < 1000) LOWER.set(keyword, lower);
+  }
+  return lower;
 }
 
 class Scanner {
@@ -243,14 +257,15 @@ class Scanner {
         content += raw + '\n';
       }
       if (terminator === undefined) throw this.error(instruction.line, `unterminated heredoc ${heredoc.name} (BuildKit fails the build)`);
+      if (instruction.heredocs === NO_HEREDOCS) instruction.heredocs = [];
       instruction.heredocs.push({ ...heredoc, content, terminator });
     }
   }
 
   private instruction(text: string, line: number): ScannedInstruction {
     const { keyword, flags, rest } = splitCommand(text, this.escape);
-    const command = keyword.toLowerCase();
-    const instruction: ScannedInstruction = { keyword, command, line, endLine: line, original: text, flags, rest, heredocs: [] };
+    const command = lowerCase(keyword);
+    const instruction: ScannedInstruction = { keyword, command, line, endLine: line, original: text, flags, rest, heredocs: NO_HEREDOCS };
     if (command === 'onbuild' && rest !== '') instruction.trigger = this.instruction(rest, line);
     // BuildKit's parser already reads ENV and LABEL pairs (parseNameVal), and fails on bad ones here.
     if ((command === 'env' || command === 'label') && rest !== '') keyValueArguments(this.path, instruction, this.escape);
@@ -264,6 +279,9 @@ class Scanner {
 
   scan(): void {
     for (let logical = this.logicalLine(); logical; logical = this.logicalLine()) {
+      if (this.instructions.length === LIMITS.instructions) {
+        throw this.error(logical.line, `more than ${formatCount(LIMITS.instructions)} instructions (image-hygiene's limit; real Dockerfiles have hundreds)`);
+      }
       const instruction = this.instruction(logical.text, logical.line);
       this.bodies(instruction);
       instruction.endLine = this.index;

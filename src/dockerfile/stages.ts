@@ -50,6 +50,18 @@ function platformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Array<[stri
   ];
 }
 
+const UPPER = new Map<string, string>();
+
+/** Keywords upper-cased once each (a file can have a million instructions, with a dozen keywords). */
+function upperCase(keyword: string): string {
+  let upper = UPPER.get(keyword);
+  if (upper === undefined) {
+    upper = keyword.toUpperCase();
+    if (UPPER.size < 1000) UPPER.set(keyword, upper);
+  }
+  return upper;
+}
+
 function lookupIn(scope: Scope): VariableLookup {
   return (name) => scope.get(name);
 }
@@ -137,7 +149,7 @@ export class ModelBuilder {
       throw this.fail(scanned.line, `${scanned.keyword.toUpperCase()} before the first FROM: BuildKit allows only ARG there ("no build stage in current context")`);
     }
     const instruction: Instruction = {
-      keyword: scanned.keyword.toUpperCase(),
+      keyword: upperCase(scanned.keyword),
       args: argsOf(scanned),
       line: scanned.line,
       endLine: scanned.endLine,

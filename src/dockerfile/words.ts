@@ -20,7 +20,7 @@ export interface SplitCommand {
 export function splitCommand(line: string, escape: string): SplitCommand {
   const trimmed = trimSpace(line);
   const blank = BLANKS.exec(trimmed);
-  if (!blank) return { keyword: trimmed, flags: [], rest: '' };
+  if (!blank) return { keyword: trimmed, flags: NO_FLAGS, rest: '' };
   const keyword = trimmed.slice(0, blank.index);
   const { rest, flags } = extractBuilderFlags(trimmed.slice(blank.index + blank[0].length), escape);
   return { keyword, flags, rest: trimSpace(rest) };
@@ -31,11 +31,13 @@ export function splitCommand(line: string, escape: string): SplitCommand {
  * character honoured; a bare `--` ends them. It reads bytes, not characters (so a non-ASCII byte becomes
  * the Latin-1 character of that value, and bytes 0x85 and 0xA0 are blanks), exactly as BuildKit does.
  */
+const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
+
 export function extractBuilderFlags(line: string, escape: string): { rest: string; flags: string[] } {
   // Most instructions have no flags: no need to read bytes then.
   let first = 0;
   while (first < line.length && isGoSpace(line.charCodeAt(first))) first++;
-  if (!line.startsWith('--', first)) return { rest: line.slice(first), flags: [] };
+  if (!line.startsWith('--', first)) return { rest: line.slice(first), flags: NO_FLAGS };
   const bytes = Buffer.from(line, 'utf8');
   const escapeByte = escape.charCodeAt(0);
   const flags: string[] = [];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ADVERSARIAL } from '../../../scripts/bench/adversarial-dockerfiles.mjs';
-import { DockerfileError } from '../../../src/dockerfile/limits.js';
+import { DockerfileError, LIMITS } from '../../../src/dockerfile/limits.js';
 import { parseDockerfile } from '../../../src/dockerfile/parse.js';
+import { decodeDockerfile } from '../../../src/dockerfile/text.js';
 import { dockerfileFindings } from '../../../src/dockerfile/rules/index.js';
 
 /**
@@ -55,6 +56,15 @@ describe('adversarial Dockerfiles read as what they are', () => {
   it('ARG A=$A$A doubling: one error on the line where the value passes 1 MiB', () => {
     // 2^21 > 1,048,576: the 21st doubling, on line 22.
     expect(() => parse(ADVERSARIAL.argDoubling(1))).toThrow(/^Dockerfile:22: a value expands to more than 1,048,576 characters/);
+  });
+
+  it('more instructions than LIMITS.instructions: one error on the first one too many', () => {
+    const text = 'FROM a:1\n' + 'RUN a\n'.repeat(LIMITS.instructions);
+    expect(() => parse(text)).toThrow(new DockerfileError('Dockerfile', LIMITS.instructions + 1, "more than 1,000,000 instructions (image-hygiene's limit; real Dockerfiles have hundreds)"));
+  });
+
+  it('a file over 16 MiB is refused before it is decoded', () => {
+    expect(() => decodeDockerfile(new Uint8Array(LIMITS.fileBytes + 1).fill(0x41), 'big')).toThrow(/^big: is larger than 16,777,216 bytes/);
   });
 
   it('${A:-${A:-…}} nested 600 deep', () => {
