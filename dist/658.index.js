@@ -472,8 +472,11 @@ function argArguments(path, instruction, escape) {
         return { key: word.slice(0, eq), value: word.slice(eq + 1) };
     });
 }
-/** ENV's and LABEL's `name=value` words, or the old `name value` form. */
-function keyValueArguments(path, instruction, escape) {
+/**
+ * ENV's and LABEL's `name=value` words, or the old `name value` form. BuildKit's parser checks the form
+ * (`parser`); its instruction parser then refuses blank names too (`instructions`, the default).
+ */
+function keyValueArguments(path, instruction, escape, level = 'instructions') {
     const keyword = instruction.keyword.toUpperCase();
     const words = parseWords(instruction.rest, escape);
     if (words.length === 0)
@@ -488,7 +491,7 @@ function keyValueArguments(path, instruction, escape) {
         const eq = word.indexOf('=');
         if (eq < 0)
             throw fail(path, instruction, `Syntax error - can't find = in "${word}". Must be of the form: name=value`);
-        if (eq === 0)
+        if (eq === 0 && level === 'instructions')
             throw fail(path, instruction, `${keyword} names can not be blank`);
         return { key: word.slice(0, eq), value: word.slice(eq + 1) };
     });
@@ -1544,7 +1547,7 @@ class Scanner {
             instruction.trigger = this.instruction(rest, line);
         // BuildKit's parser already reads ENV and LABEL pairs (parseNameVal), and fails on bad ones here.
         if ((command === 'env' || command === 'label') && rest !== '')
-            keyValueArguments(this.path, instruction, this.escape);
+            keyValueArguments(this.path, instruction, this.escape, 'parser');
         if (['run', 'cmd', 'entrypoint', 'shell', 'add', 'copy', 'volume'].includes(command)) {
             const json = parseJsonArray(rest);
             if (json.kind === 'not-strings')

@@ -54,8 +54,11 @@ export function argArguments(path: string, instruction: ScannedInstruction, esca
   });
 }
 
-/** ENV's and LABEL's `name=value` words, or the old `name value` form. */
-export function keyValueArguments(path: string, instruction: ScannedInstruction, escape: string): Array<Required<KeyValue>> {
+/**
+ * ENV's and LABEL's `name=value` words, or the old `name value` form. BuildKit's parser checks the form
+ * (`parser`); its instruction parser then refuses blank names too (`instructions`, the default).
+ */
+export function keyValueArguments(path: string, instruction: ScannedInstruction, escape: string, level: 'parser' | 'instructions' = 'instructions'): Array<Required<KeyValue>> {
   const keyword = instruction.keyword.toUpperCase();
   const words = parseWords(instruction.rest, escape);
   if (words.length === 0) throw fail(path, instruction, `${keyword} requires at least one argument`);
@@ -67,7 +70,7 @@ export function keyValueArguments(path: string, instruction: ScannedInstruction,
   return words.map((word) => {
     const eq = word.indexOf('=');
     if (eq < 0) throw fail(path, instruction, `Syntax error - can't find = in "${word}". Must be of the form: name=value`);
-    if (eq === 0) throw fail(path, instruction, `${keyword} names can not be blank`);
+    if (eq === 0 && level === 'instructions') throw fail(path, instruction, `${keyword} names can not be blank`);
     return { key: word.slice(0, eq), value: word.slice(eq + 1) };
   });
 }

@@ -268,7 +268,7 @@ class Scanner {
     const instruction: ScannedInstruction = { keyword, command, line, endLine: line, original: text, flags, rest, heredocs: NO_HEREDOCS };
     if (command === 'onbuild' && rest !== '') instruction.trigger = this.instruction(rest, line);
     // BuildKit's parser already reads ENV and LABEL pairs (parseNameVal), and fails on bad ones here.
-    if ((command === 'env' || command === 'label') && rest !== '') keyValueArguments(this.path, instruction, this.escape);
+    if ((command === 'env' || command === 'label') && rest !== '') keyValueArguments(this.path, instruction, this.escape, 'parser');
     if (['run', 'cmd', 'entrypoint', 'shell', 'add', 'copy', 'volume'].includes(command)) {
       const json = parseJsonArray(rest);
       if (json.kind === 'not-strings') throw this.error(line, 'when using JSON array syntax, arrays must be comprised of strings only');
