@@ -1548,8 +1548,10 @@ class Scanner {
         // BuildKit's parser already reads ENV and LABEL pairs (parseNameVal), and fails on bad ones here.
         if ((command === 'env' || command === 'label') && rest !== '')
             keyValueArguments(this.path, instruction, this.escape, 'parser');
-        if (['run', 'cmd', 'entrypoint', 'shell', 'add', 'copy', 'volume'].includes(command)) {
-            const json = parseJsonArray(rest);
+        // HEALTHCHECK's command follows its type (`HEALTHCHECK CMD ["x"]`).
+        const jsonPart = command === 'healthcheck' ? trimLeftSpace(rest.replace(/^\S*/, '')) : rest;
+        if (['run', 'cmd', 'entrypoint', 'shell', 'add', 'copy', 'volume', 'healthcheck'].includes(command)) {
+            const json = parseJsonArray(jsonPart);
             if (json.kind === 'not-strings')
                 throw this.error(line, 'when using JSON array syntax, arrays must be comprised of strings only');
             if (json.kind === 'strings')

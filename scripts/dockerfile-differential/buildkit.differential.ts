@@ -60,6 +60,7 @@ const LINES = [
   'RUN [ "a" ', 'RUN ["sh", "-c", "x"] <<EOF', 'ONBUILD RUN <<EOF', 'ONBUILD', 'ENV A=1 \\', '  B=2', 'RUN echo \\\\', 'RUN x \\ ', 'LABEL a="b \\',
   'c"', '\u00a0RUN nbsp', 'RUN\u00a0x', 'RUN -- --x', 'RUN --mount=type=bind,from=x --network=none y', 'RUN --a\\', '\uFEFFFROM bom', "RUN '<<EOF'",
   'RUN "<<EOF"', "RUN <<'E F'", 'RUN <<${X}', 'RUN <<E\\OF', 'run\tx', 'RUN x # y', '  # indented comment', 'ENV A', 'LABEL x', 'ENV =x',
+  'HEALTHCHECK --timeout=3s CMD ["foo"]', 'HEALTHCHECK CMD [1]', 'HEALTHCHECK', 'HEALTHCHECK NONE', 'ONBUILD HEALTHCHECK CMD ["x"] <<EOF',
 ];
 
 it('the parser: instructions, lines, logical text, flags, JSON form, heredocs, errors', () => {
