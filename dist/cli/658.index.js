@@ -19,6 +19,7 @@ __webpack_require__.d(__webpack_exports__, {
   finalFrom: () => (/* reexport */ finalFrom),
   finalUser: () => (/* reexport */ finalUser),
   findInstructionForHistory: () => (/* reexport */ findInstructionForHistory),
+  isSilenced: () => (/* reexport */ isSilenced),
   mapHistoryToInstructions: () => (/* reexport */ mapHistoryToInstructions),
   parseDockerfile: () => (/* reexport */ parseDockerfile),
   readDockerfile: () => (/* reexport */ readDockerfile)
@@ -2320,6 +2321,10 @@ function definitionOf(model, kind, name) {
     }
     return found;
 }
+/** Whether a pragma above the instruction on `line` silences `rule` there (for findings located on a line). */
+function isSilenced(model, rule, line) {
+    return model.pragmas.get(line)?.rules.includes(rule) ?? false;
+}
 
 ;// CONCATENATED MODULE: ./src/rules/users.ts
 /**
@@ -2793,13 +2798,14 @@ function aptUpdateAloneFindings(context) {
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/rules/context.ts
+
 function ruleContext(model, findings) {
     let byLine;
     return {
         model,
         instructionAt: (line) => (byLine ??= new Map(model.instructions.map((instruction) => [instruction.line, instruction]))).get(line),
         add(rule, severity, message, line) {
-            if (model.pragmas.get(line)?.rules.includes(rule))
+            if (isSilenced(model, rule, line))
                 return;
             findings.push({ rule, severity, message, location: { path: model.path, line } });
         },

@@ -17,6 +17,6 @@ export {
   type VariableDefinition,
 } from './parse.js';
 export { readDockerfile } from './read.js';
-export { definitionOf, finalFrom, finalUser, type FinalUser } from './queries.js';
+export { definitionOf, finalFrom, finalUser, isSilenced, type FinalUser } from './queries.js';
 export { dockerfileFindings, type DockerfileRuleOptions } from './rules/index.js';
 export { DockerfileError, LIMITS } from './limits.js';

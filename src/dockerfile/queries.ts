@@ -2,6 +2,7 @@
  * What the image rules can learn from the Dockerfile to point their findings at a line: the final image's
  * USER, the FROM of its final stage, the ENV or ARG that set a variable.
  */
+import type { RuleId } from '../rules/types.js';
 import type { DockerfileModel, ResolvedReference, VariableDefinition } from './model.js';
 
 export { finalUser, type FinalUser } from './rules/root-user.js';
@@ -25,4 +26,9 @@ export function definitionOf(model: DockerfileModel, kind: 'ENV' | 'ARG', name: 
     if (definition.kind === kind && definition.name === name && stages.has(definition.stage)) found = definition;
   }
   return found;
+}
+
+/** Whether a pragma above the instruction on `line` silences `rule` there (for findings located on a line). */
+export function isSilenced(model: DockerfileModel, rule: RuleId, line: number): boolean {
+  return model.pragmas.get(line)?.rules.includes(rule) ?? false;
 }

@@ -1,5 +1,6 @@
 import type { Finding, RuleId, Severity } from '../../rules/types.js';
 import type { DockerfileModel, Instruction } from '../model.js';
+import { isSilenced } from '../queries.js';
 
 /** What a Dockerfile rule reads and how it reports. */
 export interface DockerfileRuleContext {
@@ -16,7 +17,7 @@ export function ruleContext(model: DockerfileModel, findings: Finding[]): Docker
     model,
     instructionAt: (line) => (byLine ??= new Map(model.instructions.map((instruction) => [instruction.line, instruction]))).get(line),
     add(rule, severity, message, line) {
-      if (model.pragmas.get(line)?.rules.includes(rule)) return;
+      if (isSilenced(model, rule, line)) return;
       findings.push({ rule, severity, message, location: { path: model.path, line } });
     },
   };
