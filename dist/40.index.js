@@ -2,7 +2,7 @@ exports.id = 40;
 exports.ids = [40];
 exports.modules = {
 
-/***/ 52914:
+/***/ 2914:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -39,7 +39,7 @@ function addAdminServicesToServer(server) {
 
 /***/ }),
 
-/***/ 14643:
+/***/ 4643:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -62,7 +62,7 @@ function addAdminServicesToServer(server) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BackoffTimeout = void 0;
-const constants_1 = __webpack_require__(68288);
+const constants_1 = __webpack_require__(8288);
 const logging = __webpack_require__(8536);
 const TRACER_NAME = 'backoff';
 const INITIAL_BACKOFF_MS = 1000;
@@ -255,7 +255,7 @@ BackoffTimeout.nextId = 0;
 
 /***/ }),
 
-/***/ 79190:
+/***/ 9190:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -279,7 +279,7 @@ BackoffTimeout.nextId = 0;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CallCredentials = void 0;
 exports.isEmptyCallCredentials = isEmptyCallCredentials;
-const metadata_1 = __webpack_require__(36100);
+const metadata_1 = __webpack_require__(6100);
 function isCurrentOauth2Client(client) {
     return ('getRequestHeaders' in client &&
         typeof client.getRequestHeaders === 'function');
@@ -425,7 +425,7 @@ function isEmptyCallCredentials(callCredentials) {
 
 /***/ }),
 
-/***/ 61803:
+/***/ 1803:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -451,7 +451,7 @@ exports.InterceptingListenerImpl = void 0;
 exports.statusOrFromValue = statusOrFromValue;
 exports.statusOrFromError = statusOrFromError;
 exports.isInterceptingListener = isInterceptingListener;
-const metadata_1 = __webpack_require__(36100);
+const metadata_1 = __webpack_require__(6100);
 function statusOrFromValue(value) {
     return {
         ok: true,
@@ -532,7 +532,7 @@ exports.InterceptingListenerImpl = InterceptingListenerImpl;
 
 /***/ }),
 
-/***/ 35675:
+/***/ 5675:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -563,7 +563,7 @@ function getNextCallNumber() {
 
 /***/ }),
 
-/***/ 91161:
+/***/ 1161:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -587,9 +587,9 @@ function getNextCallNumber() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ClientDuplexStreamImpl = exports.ClientWritableStreamImpl = exports.ClientReadableStreamImpl = exports.ClientUnaryCallImpl = void 0;
 exports.callErrorFromStatus = callErrorFromStatus;
-const events_1 = __webpack_require__(24434);
+const events_1 = __webpack_require__(4434);
 const stream_1 = __webpack_require__(2203);
-const constants_1 = __webpack_require__(68288);
+const constants_1 = __webpack_require__(8288);
 /**
  * Construct a ServiceError from a StatusObject. This function exists primarily
  * as an attempt to make the error stack trace clearly communicate that the
@@ -722,7 +722,7 @@ exports.ClientDuplexStreamImpl = ClientDuplexStreamImpl;
 
 /***/ }),
 
-/***/ 27974:
+/***/ 7974:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -745,10 +745,10 @@ exports.ClientDuplexStreamImpl = ClientDuplexStreamImpl;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FileWatcherCertificateProvider = void 0;
-const fs = __webpack_require__(79896);
+const fs = __webpack_require__(9896);
 const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
-const util_1 = __webpack_require__(39023);
+const constants_1 = __webpack_require__(8288);
+const util_1 = __webpack_require__(9023);
 const TRACER_NAME = 'certificate_provider';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -870,7 +870,7 @@ exports.FileWatcherCertificateProvider = FileWatcherCertificateProvider;
 
 /***/ }),
 
-/***/ 32257:
+/***/ 2257:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -894,13 +894,13 @@ exports.FileWatcherCertificateProvider = FileWatcherCertificateProvider;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ChannelCredentials = void 0;
 exports.createCertificateProviderChannelCredentials = createCertificateProviderChannelCredentials;
-const tls_1 = __webpack_require__(64756);
-const call_credentials_1 = __webpack_require__(79190);
-const tls_helpers_1 = __webpack_require__(68876);
-const uri_parser_1 = __webpack_require__(56027);
-const resolver_1 = __webpack_require__(76255);
+const tls_1 = __webpack_require__(4756);
+const call_credentials_1 = __webpack_require__(9190);
+const tls_helpers_1 = __webpack_require__(8876);
+const uri_parser_1 = __webpack_require__(6027);
+const resolver_1 = __webpack_require__(6255);
 const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
+const constants_1 = __webpack_require__(8288);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function verifyIsBufferOrNull(obj, friendlyName) {
     if (obj && !(obj instanceof Buffer)) {
@@ -1308,7 +1308,7 @@ class ComposedChannelCredentialsImpl extends ChannelCredentials {
 
 /***/ }),
 
-/***/ 86793:
+/***/ 6793:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1388,7 +1388,7 @@ function channelOptionsEqual(options1, options2) {
 
 /***/ }),
 
-/***/ 86918:
+/***/ 6918:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1411,8 +1411,8 @@ function channelOptionsEqual(options1, options2) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ChannelImplementation = void 0;
-const channel_credentials_1 = __webpack_require__(32257);
-const internal_channel_1 = __webpack_require__(40114);
+const channel_credentials_1 = __webpack_require__(2257);
+const internal_channel_1 = __webpack_require__(114);
 class ChannelImplementation {
     constructor(target, credentials, options) {
         if (typeof target !== 'string') {
@@ -1463,7 +1463,7 @@ exports.ChannelImplementation = ChannelImplementation;
 
 /***/ }),
 
-/***/ 68198:
+/***/ 8198:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1491,13 +1491,13 @@ exports.dateToProtoTimestamp = dateToProtoTimestamp;
 exports.getChannelzHandlers = getChannelzHandlers;
 exports.getChannelzServiceDefinition = getChannelzServiceDefinition;
 exports.setup = setup;
-const net_1 = __webpack_require__(69278);
-const ordered_map_1 = __webpack_require__(60137);
-const connectivity_state_1 = __webpack_require__(60778);
-const constants_1 = __webpack_require__(68288);
-const subchannel_address_1 = __webpack_require__(97021);
-const admin_1 = __webpack_require__(52914);
-const make_client_1 = __webpack_require__(76983);
+const net_1 = __webpack_require__(9278);
+const ordered_map_1 = __webpack_require__(2518);
+const connectivity_state_1 = __webpack_require__(778);
+const constants_1 = __webpack_require__(8288);
+const subchannel_address_1 = __webpack_require__(7021);
+const admin_1 = __webpack_require__(2914);
+const make_client_1 = __webpack_require__(6983);
 function channelRefToMessage(ref) {
     return {
         channel_id: ref.id,
@@ -2047,7 +2047,7 @@ function getChannelzServiceDefinition() {
     }
     /* The purpose of this complexity is to avoid loading @grpc/proto-loader at
      * runtime for users who will not use/enable channelz. */
-    const loaderLoadSync = (__webpack_require__(73066)/* .loadSync */ .Yi);
+    const loaderLoadSync = (__webpack_require__(3066)/* .loadSync */ .Yi);
     const loadedProto = loaderLoadSync('channelz.proto', {
         keepCase: true,
         longs: String,
@@ -2068,7 +2068,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 82451:
+/***/ 2451:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -2092,10 +2092,10 @@ function setup() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InterceptingCall = exports.RequesterBuilder = exports.ListenerBuilder = exports.InterceptorConfigurationError = void 0;
 exports.getInterceptingCall = getInterceptingCall;
-const metadata_1 = __webpack_require__(36100);
-const call_interface_1 = __webpack_require__(61803);
-const constants_1 = __webpack_require__(68288);
-const error_1 = __webpack_require__(98219);
+const metadata_1 = __webpack_require__(6100);
+const call_interface_1 = __webpack_require__(1803);
+const constants_1 = __webpack_require__(8288);
+const error_1 = __webpack_require__(8219);
 /**
  * Error class associated with passing both interceptors and interceptor
  * providers to a client constructor or as call options.
@@ -2509,7 +2509,7 @@ methodDefinition, options, channel) {
 
 /***/ }),
 
-/***/ 54210:
+/***/ 4210:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -2532,12 +2532,12 @@ methodDefinition, options, channel) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Client = void 0;
-const call_1 = __webpack_require__(91161);
-const channel_1 = __webpack_require__(86918);
-const connectivity_state_1 = __webpack_require__(60778);
-const constants_1 = __webpack_require__(68288);
-const metadata_1 = __webpack_require__(36100);
-const client_interceptors_1 = __webpack_require__(82451);
+const call_1 = __webpack_require__(1161);
+const channel_1 = __webpack_require__(6918);
+const connectivity_state_1 = __webpack_require__(778);
+const constants_1 = __webpack_require__(8288);
+const metadata_1 = __webpack_require__(6100);
+const client_interceptors_1 = __webpack_require__(2451);
 const CHANNEL_SYMBOL = Symbol();
 const INTERCEPTOR_SYMBOL = Symbol();
 const INTERCEPTOR_PROVIDER_SYMBOL = Symbol();
@@ -2949,7 +2949,7 @@ exports.Client = Client;
 
 /***/ }),
 
-/***/ 24130:
+/***/ 4130:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2982,7 +2982,7 @@ var CompressionAlgorithms;
 
 /***/ }),
 
-/***/ 43430:
+/***/ 3430:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3005,10 +3005,10 @@ var CompressionAlgorithms;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CompressionFilterFactory = exports.CompressionFilter = void 0;
-const zlib = __webpack_require__(43106);
-const compression_algorithms_1 = __webpack_require__(24130);
-const constants_1 = __webpack_require__(68288);
-const filter_1 = __webpack_require__(81467);
+const zlib = __webpack_require__(3106);
+const compression_algorithms_1 = __webpack_require__(4130);
+const constants_1 = __webpack_require__(8288);
+const filter_1 = __webpack_require__(1467);
 const logging = __webpack_require__(8536);
 const isCompressionAlgorithmKey = (key) => {
     return (typeof key === 'number' && typeof compression_algorithms_1.CompressionAlgorithms[key] === 'string');
@@ -3296,7 +3296,7 @@ exports.CompressionFilterFactory = CompressionFilterFactory;
 
 /***/ }),
 
-/***/ 60778:
+/***/ 778:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3331,7 +3331,7 @@ var ConnectivityState;
 
 /***/ }),
 
-/***/ 68288:
+/***/ 8288:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3402,7 +3402,7 @@ exports.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
 
 /***/ }),
 
-/***/ 39962:
+/***/ 9962:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3425,7 +3425,7 @@ exports.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.restrictControlPlaneStatusCode = restrictControlPlaneStatusCode;
-const constants_1 = __webpack_require__(68288);
+const constants_1 = __webpack_require__(8288);
 const INAPPROPRIATE_CONTROL_PLANE_CODES = [
     constants_1.Status.OK,
     constants_1.Status.INVALID_ARGUMENT,
@@ -3451,7 +3451,7 @@ function restrictControlPlaneStatusCode(code, details) {
 
 /***/ }),
 
-/***/ 52173:
+/***/ 2173:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3568,7 +3568,7 @@ function formatDateDifference(startDate, endDate) {
 
 /***/ }),
 
-/***/ 63929:
+/***/ 3929:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3649,7 +3649,7 @@ function durationToString(duration) {
 
 /***/ }),
 
-/***/ 16964:
+/***/ 6964:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3679,7 +3679,7 @@ exports.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS = ((_b = process.env.GRPC_NODE_DEBUG_
 
 /***/ }),
 
-/***/ 98219:
+/***/ 8219:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3726,7 +3726,7 @@ function getErrorCode(error) {
 
 /***/ }),
 
-/***/ 20079:
+/***/ 79:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3736,17 +3736,17 @@ exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = exports.createCertificateProviderCh
 var logging_1 = __webpack_require__(8536);
 Object.defineProperty(exports, "trace", ({ enumerable: true, get: function () { return logging_1.trace; } }));
 Object.defineProperty(exports, "log", ({ enumerable: true, get: function () { return logging_1.log; } }));
-var resolver_1 = __webpack_require__(76255);
+var resolver_1 = __webpack_require__(6255);
 Object.defineProperty(exports, "registerResolver", ({ enumerable: true, get: function () { return resolver_1.registerResolver; } }));
 Object.defineProperty(exports, "createResolver", ({ enumerable: true, get: function () { return resolver_1.createResolver; } }));
 Object.defineProperty(exports, "CHANNEL_ARGS_CONFIG_SELECTOR_KEY", ({ enumerable: true, get: function () { return resolver_1.CHANNEL_ARGS_CONFIG_SELECTOR_KEY; } }));
-var uri_parser_1 = __webpack_require__(56027);
+var uri_parser_1 = __webpack_require__(6027);
 Object.defineProperty(exports, "uriToString", ({ enumerable: true, get: function () { return uri_parser_1.uriToString; } }));
 Object.defineProperty(exports, "splitHostPort", ({ enumerable: true, get: function () { return uri_parser_1.splitHostPort; } }));
-var duration_1 = __webpack_require__(63929);
+var duration_1 = __webpack_require__(3929);
 Object.defineProperty(exports, "durationToMs", ({ enumerable: true, get: function () { return duration_1.durationToMs; } }));
 Object.defineProperty(exports, "parseDuration", ({ enumerable: true, get: function () { return duration_1.parseDuration; } }));
-var backoff_timeout_1 = __webpack_require__(14643);
+var backoff_timeout_1 = __webpack_require__(4643);
 Object.defineProperty(exports, "BackoffTimeout", ({ enumerable: true, get: function () { return backoff_timeout_1.BackoffTimeout; } }));
 var load_balancer_1 = __webpack_require__(7000);
 Object.defineProperty(exports, "createChildChannelControlHelper", ({ enumerable: true, get: function () { return load_balancer_1.createChildChannelControlHelper; } }));
@@ -3754,44 +3754,44 @@ Object.defineProperty(exports, "registerLoadBalancerType", ({ enumerable: true, 
 Object.defineProperty(exports, "selectLbConfigFromList", ({ enumerable: true, get: function () { return load_balancer_1.selectLbConfigFromList; } }));
 Object.defineProperty(exports, "parseLoadBalancingConfig", ({ enumerable: true, get: function () { return load_balancer_1.parseLoadBalancingConfig; } }));
 Object.defineProperty(exports, "isLoadBalancerNameRegistered", ({ enumerable: true, get: function () { return load_balancer_1.isLoadBalancerNameRegistered; } }));
-var load_balancer_pick_first_1 = __webpack_require__(78639);
+var load_balancer_pick_first_1 = __webpack_require__(8639);
 Object.defineProperty(exports, "LeafLoadBalancer", ({ enumerable: true, get: function () { return load_balancer_pick_first_1.LeafLoadBalancer; } }));
-var subchannel_address_1 = __webpack_require__(97021);
+var subchannel_address_1 = __webpack_require__(7021);
 Object.defineProperty(exports, "subchannelAddressToString", ({ enumerable: true, get: function () { return subchannel_address_1.subchannelAddressToString; } }));
 Object.defineProperty(exports, "endpointToString", ({ enumerable: true, get: function () { return subchannel_address_1.endpointToString; } }));
 Object.defineProperty(exports, "endpointHasAddress", ({ enumerable: true, get: function () { return subchannel_address_1.endpointHasAddress; } }));
 Object.defineProperty(exports, "EndpointMap", ({ enumerable: true, get: function () { return subchannel_address_1.EndpointMap; } }));
-var load_balancer_child_handler_1 = __webpack_require__(99069);
+var load_balancer_child_handler_1 = __webpack_require__(9069);
 Object.defineProperty(exports, "ChildLoadBalancerHandler", ({ enumerable: true, get: function () { return load_balancer_child_handler_1.ChildLoadBalancerHandler; } }));
-var picker_1 = __webpack_require__(71663);
+var picker_1 = __webpack_require__(1663);
 Object.defineProperty(exports, "UnavailablePicker", ({ enumerable: true, get: function () { return picker_1.UnavailablePicker; } }));
 Object.defineProperty(exports, "QueuePicker", ({ enumerable: true, get: function () { return picker_1.QueuePicker; } }));
 Object.defineProperty(exports, "PickResultType", ({ enumerable: true, get: function () { return picker_1.PickResultType; } }));
-var call_interface_1 = __webpack_require__(61803);
+var call_interface_1 = __webpack_require__(1803);
 Object.defineProperty(exports, "statusOrFromValue", ({ enumerable: true, get: function () { return call_interface_1.statusOrFromValue; } }));
 Object.defineProperty(exports, "statusOrFromError", ({ enumerable: true, get: function () { return call_interface_1.statusOrFromError; } }));
-var filter_1 = __webpack_require__(81467);
+var filter_1 = __webpack_require__(1467);
 Object.defineProperty(exports, "BaseFilter", ({ enumerable: true, get: function () { return filter_1.BaseFilter; } }));
-var filter_stack_1 = __webpack_require__(95726);
+var filter_stack_1 = __webpack_require__(5726);
 Object.defineProperty(exports, "FilterStackFactory", ({ enumerable: true, get: function () { return filter_stack_1.FilterStackFactory; } }));
-var admin_1 = __webpack_require__(52914);
+var admin_1 = __webpack_require__(2914);
 Object.defineProperty(exports, "registerAdminService", ({ enumerable: true, get: function () { return admin_1.registerAdminService; } }));
-var subchannel_interface_1 = __webpack_require__(70098);
+var subchannel_interface_1 = __webpack_require__(98);
 Object.defineProperty(exports, "BaseSubchannelWrapper", ({ enumerable: true, get: function () { return subchannel_interface_1.BaseSubchannelWrapper; } }));
-var server_credentials_1 = __webpack_require__(36545);
+var server_credentials_1 = __webpack_require__(6545);
 Object.defineProperty(exports, "createServerCredentialsWithInterceptors", ({ enumerable: true, get: function () { return server_credentials_1.createServerCredentialsWithInterceptors; } }));
 Object.defineProperty(exports, "createCertificateProviderServerCredentials", ({ enumerable: true, get: function () { return server_credentials_1.createCertificateProviderServerCredentials; } }));
-var certificate_provider_1 = __webpack_require__(27974);
+var certificate_provider_1 = __webpack_require__(7974);
 Object.defineProperty(exports, "FileWatcherCertificateProvider", ({ enumerable: true, get: function () { return certificate_provider_1.FileWatcherCertificateProvider; } }));
-var channel_credentials_1 = __webpack_require__(32257);
+var channel_credentials_1 = __webpack_require__(2257);
 Object.defineProperty(exports, "createCertificateProviderChannelCredentials", ({ enumerable: true, get: function () { return channel_credentials_1.createCertificateProviderChannelCredentials; } }));
-var internal_channel_1 = __webpack_require__(40114);
+var internal_channel_1 = __webpack_require__(114);
 Object.defineProperty(exports, "SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX", ({ enumerable: true, get: function () { return internal_channel_1.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX; } }));
 //# sourceMappingURL=experimental.js.map
 
 /***/ }),
 
-/***/ 95726:
+/***/ 5726:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3880,7 +3880,7 @@ exports.FilterStackFactory = FilterStackFactory;
 
 /***/ }),
 
-/***/ 81467:
+/***/ 1467:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3925,7 +3925,7 @@ exports.BaseFilter = BaseFilter;
 
 /***/ }),
 
-/***/ 18954:
+/***/ 8954:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3951,14 +3951,14 @@ exports.parseCIDR = parseCIDR;
 exports.mapProxyName = mapProxyName;
 exports.getProxiedConnection = getProxiedConnection;
 const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
-const net_1 = __webpack_require__(69278);
-const http = __webpack_require__(58611);
+const constants_1 = __webpack_require__(8288);
+const net_1 = __webpack_require__(9278);
+const http = __webpack_require__(8611);
 const logging = __webpack_require__(8536);
-const subchannel_address_1 = __webpack_require__(97021);
-const uri_parser_1 = __webpack_require__(56027);
-const url_1 = __webpack_require__(87016);
-const resolver_dns_1 = __webpack_require__(51149);
+const subchannel_address_1 = __webpack_require__(7021);
+const uri_parser_1 = __webpack_require__(6027);
+const url_1 = __webpack_require__(7016);
+const resolver_dns_1 = __webpack_require__(1149);
 const TRACER_NAME = 'proxy';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -4206,7 +4206,7 @@ function getProxiedConnection(address, channelOptions) {
 
 /***/ }),
 
-/***/ 83033:
+/***/ 3033:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4229,32 +4229,32 @@ function getProxiedConnection(address, channelOptions) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.experimental = exports.ServerMetricRecorder = exports.ServerInterceptingCall = exports.ResponderBuilder = exports.ServerListenerBuilder = exports.addAdminServicesToServer = exports.getChannelzHandlers = exports.getChannelzServiceDefinition = exports.InterceptorConfigurationError = exports.InterceptingCall = exports.RequesterBuilder = exports.ListenerBuilder = exports.StatusBuilder = exports.getClientChannel = exports.ServerCredentials = exports.Server = exports.setLogVerbosity = exports.setLogger = exports.load = exports.loadObject = exports.CallCredentials = exports.ChannelCredentials = exports.waitForClientReady = exports.closeClient = exports.Channel = exports.makeGenericClientConstructor = exports.makeClientConstructor = exports.loadPackageDefinition = exports.Client = exports.compressionAlgorithms = exports.propagate = exports.connectivityState = exports.status = exports.logVerbosity = exports.Metadata = exports.credentials = void 0;
-const call_credentials_1 = __webpack_require__(79190);
+const call_credentials_1 = __webpack_require__(9190);
 Object.defineProperty(exports, "CallCredentials", ({ enumerable: true, get: function () { return call_credentials_1.CallCredentials; } }));
-const channel_1 = __webpack_require__(86918);
+const channel_1 = __webpack_require__(6918);
 Object.defineProperty(exports, "Channel", ({ enumerable: true, get: function () { return channel_1.ChannelImplementation; } }));
-const compression_algorithms_1 = __webpack_require__(24130);
+const compression_algorithms_1 = __webpack_require__(4130);
 Object.defineProperty(exports, "compressionAlgorithms", ({ enumerable: true, get: function () { return compression_algorithms_1.CompressionAlgorithms; } }));
-const connectivity_state_1 = __webpack_require__(60778);
+const connectivity_state_1 = __webpack_require__(778);
 Object.defineProperty(exports, "connectivityState", ({ enumerable: true, get: function () { return connectivity_state_1.ConnectivityState; } }));
-const channel_credentials_1 = __webpack_require__(32257);
+const channel_credentials_1 = __webpack_require__(2257);
 Object.defineProperty(exports, "ChannelCredentials", ({ enumerable: true, get: function () { return channel_credentials_1.ChannelCredentials; } }));
-const client_1 = __webpack_require__(54210);
+const client_1 = __webpack_require__(4210);
 Object.defineProperty(exports, "Client", ({ enumerable: true, get: function () { return client_1.Client; } }));
-const constants_1 = __webpack_require__(68288);
+const constants_1 = __webpack_require__(8288);
 Object.defineProperty(exports, "logVerbosity", ({ enumerable: true, get: function () { return constants_1.LogVerbosity; } }));
 Object.defineProperty(exports, "status", ({ enumerable: true, get: function () { return constants_1.Status; } }));
 Object.defineProperty(exports, "propagate", ({ enumerable: true, get: function () { return constants_1.Propagate; } }));
 const logging = __webpack_require__(8536);
-const make_client_1 = __webpack_require__(76983);
+const make_client_1 = __webpack_require__(6983);
 Object.defineProperty(exports, "loadPackageDefinition", ({ enumerable: true, get: function () { return make_client_1.loadPackageDefinition; } }));
 Object.defineProperty(exports, "makeClientConstructor", ({ enumerable: true, get: function () { return make_client_1.makeClientConstructor; } }));
 Object.defineProperty(exports, "makeGenericClientConstructor", ({ enumerable: true, get: function () { return make_client_1.makeClientConstructor; } }));
-const metadata_1 = __webpack_require__(36100);
+const metadata_1 = __webpack_require__(6100);
 Object.defineProperty(exports, "Metadata", ({ enumerable: true, get: function () { return metadata_1.Metadata; } }));
-const server_1 = __webpack_require__(12390);
+const server_1 = __webpack_require__(2390);
 Object.defineProperty(exports, "Server", ({ enumerable: true, get: function () { return server_1.Server; } }));
-const server_credentials_1 = __webpack_require__(36545);
+const server_credentials_1 = __webpack_require__(6545);
 Object.defineProperty(exports, "ServerCredentials", ({ enumerable: true, get: function () { return server_credentials_1.ServerCredentials; } }));
 const status_builder_1 = __webpack_require__(7901);
 Object.defineProperty(exports, "StatusBuilder", ({ enumerable: true, get: function () { return status_builder_1.StatusBuilder; } }));
@@ -4321,32 +4321,32 @@ const getClientChannel = (client) => {
     return client_1.Client.prototype.getChannel.call(client);
 };
 exports.getClientChannel = getClientChannel;
-var client_interceptors_1 = __webpack_require__(82451);
+var client_interceptors_1 = __webpack_require__(2451);
 Object.defineProperty(exports, "ListenerBuilder", ({ enumerable: true, get: function () { return client_interceptors_1.ListenerBuilder; } }));
 Object.defineProperty(exports, "RequesterBuilder", ({ enumerable: true, get: function () { return client_interceptors_1.RequesterBuilder; } }));
 Object.defineProperty(exports, "InterceptingCall", ({ enumerable: true, get: function () { return client_interceptors_1.InterceptingCall; } }));
 Object.defineProperty(exports, "InterceptorConfigurationError", ({ enumerable: true, get: function () { return client_interceptors_1.InterceptorConfigurationError; } }));
-var channelz_1 = __webpack_require__(68198);
+var channelz_1 = __webpack_require__(8198);
 Object.defineProperty(exports, "getChannelzServiceDefinition", ({ enumerable: true, get: function () { return channelz_1.getChannelzServiceDefinition; } }));
 Object.defineProperty(exports, "getChannelzHandlers", ({ enumerable: true, get: function () { return channelz_1.getChannelzHandlers; } }));
-var admin_1 = __webpack_require__(52914);
+var admin_1 = __webpack_require__(2914);
 Object.defineProperty(exports, "addAdminServicesToServer", ({ enumerable: true, get: function () { return admin_1.addAdminServicesToServer; } }));
-var server_interceptors_1 = __webpack_require__(42151);
+var server_interceptors_1 = __webpack_require__(2151);
 Object.defineProperty(exports, "ServerListenerBuilder", ({ enumerable: true, get: function () { return server_interceptors_1.ServerListenerBuilder; } }));
 Object.defineProperty(exports, "ResponderBuilder", ({ enumerable: true, get: function () { return server_interceptors_1.ResponderBuilder; } }));
 Object.defineProperty(exports, "ServerInterceptingCall", ({ enumerable: true, get: function () { return server_interceptors_1.ServerInterceptingCall; } }));
-var orca_1 = __webpack_require__(82124);
+var orca_1 = __webpack_require__(2124);
 Object.defineProperty(exports, "ServerMetricRecorder", ({ enumerable: true, get: function () { return orca_1.ServerMetricRecorder; } }));
-const experimental = __webpack_require__(20079);
+const experimental = __webpack_require__(79);
 exports.experimental = experimental;
-const resolver_dns = __webpack_require__(51149);
-const resolver_uds = __webpack_require__(69252);
-const resolver_ip = __webpack_require__(52617);
-const load_balancer_pick_first = __webpack_require__(78639);
-const load_balancer_round_robin = __webpack_require__(71936);
-const load_balancer_outlier_detection = __webpack_require__(95343);
-const load_balancer_weighted_round_robin = __webpack_require__(47616);
-const channelz = __webpack_require__(68198);
+const resolver_dns = __webpack_require__(1149);
+const resolver_uds = __webpack_require__(9252);
+const resolver_ip = __webpack_require__(2617);
+const load_balancer_pick_first = __webpack_require__(8639);
+const load_balancer_round_robin = __webpack_require__(1936);
+const load_balancer_outlier_detection = __webpack_require__(5343);
+const load_balancer_weighted_round_robin = __webpack_require__(7616);
+const channelz = __webpack_require__(8198);
 (() => {
     resolver_dns.setup();
     resolver_uds.setup();
@@ -4361,7 +4361,7 @@ const channelz = __webpack_require__(68198);
 
 /***/ }),
 
-/***/ 40114:
+/***/ 114:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4384,27 +4384,27 @@ const channelz = __webpack_require__(68198);
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InternalChannel = exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = void 0;
-const channel_credentials_1 = __webpack_require__(32257);
-const resolving_load_balancer_1 = __webpack_require__(63962);
-const subchannel_pool_1 = __webpack_require__(48695);
-const picker_1 = __webpack_require__(71663);
-const metadata_1 = __webpack_require__(36100);
-const constants_1 = __webpack_require__(68288);
-const filter_stack_1 = __webpack_require__(95726);
-const compression_filter_1 = __webpack_require__(43430);
-const resolver_1 = __webpack_require__(76255);
+const channel_credentials_1 = __webpack_require__(2257);
+const resolving_load_balancer_1 = __webpack_require__(3962);
+const subchannel_pool_1 = __webpack_require__(8695);
+const picker_1 = __webpack_require__(1663);
+const metadata_1 = __webpack_require__(6100);
+const constants_1 = __webpack_require__(8288);
+const filter_stack_1 = __webpack_require__(5726);
+const compression_filter_1 = __webpack_require__(3430);
+const resolver_1 = __webpack_require__(6255);
 const logging_1 = __webpack_require__(8536);
-const http_proxy_1 = __webpack_require__(18954);
-const uri_parser_1 = __webpack_require__(56027);
-const connectivity_state_1 = __webpack_require__(60778);
-const channelz_1 = __webpack_require__(68198);
-const load_balancing_call_1 = __webpack_require__(58944);
-const deadline_1 = __webpack_require__(52173);
+const http_proxy_1 = __webpack_require__(8954);
+const uri_parser_1 = __webpack_require__(6027);
+const connectivity_state_1 = __webpack_require__(778);
+const channelz_1 = __webpack_require__(8198);
+const load_balancing_call_1 = __webpack_require__(8944);
+const deadline_1 = __webpack_require__(2173);
 const resolving_call_1 = __webpack_require__(8023);
-const call_number_1 = __webpack_require__(35675);
-const control_plane_status_1 = __webpack_require__(39962);
+const call_number_1 = __webpack_require__(5675);
+const control_plane_status_1 = __webpack_require__(9962);
 const retrying_call_1 = __webpack_require__(2532);
-const subchannel_interface_1 = __webpack_require__(70098);
+const subchannel_interface_1 = __webpack_require__(98);
 /**
  * See https://nodejs.org/api/timers.html#timers_setinterval_callback_delay_args
  */
@@ -5045,7 +5045,7 @@ InternalChannel.MAX_METHODS_PER_HOST = 100;
 
 /***/ }),
 
-/***/ 99069:
+/***/ 9069:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5069,7 +5069,7 @@ InternalChannel.MAX_METHODS_PER_HOST = 100;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ChildLoadBalancerHandler = void 0;
 const load_balancer_1 = __webpack_require__(7000);
-const connectivity_state_1 = __webpack_require__(60778);
+const connectivity_state_1 = __webpack_require__(778);
 const TYPE_NAME = 'child_load_balancer_helper';
 class ChildLoadBalancerHandler {
     constructor(channelControlHelper) {
@@ -5203,7 +5203,7 @@ exports.ChildLoadBalancerHandler = ChildLoadBalancerHandler;
 
 /***/ }),
 
-/***/ 95343:
+/***/ 5343:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5228,15 +5228,15 @@ var _a;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OutlierDetectionLoadBalancer = exports.OutlierDetectionLoadBalancingConfig = void 0;
 exports.setup = setup;
-const connectivity_state_1 = __webpack_require__(60778);
-const constants_1 = __webpack_require__(68288);
-const duration_1 = __webpack_require__(63929);
-const experimental_1 = __webpack_require__(20079);
+const connectivity_state_1 = __webpack_require__(778);
+const constants_1 = __webpack_require__(8288);
+const duration_1 = __webpack_require__(3929);
+const experimental_1 = __webpack_require__(79);
 const load_balancer_1 = __webpack_require__(7000);
-const load_balancer_child_handler_1 = __webpack_require__(99069);
-const picker_1 = __webpack_require__(71663);
-const subchannel_address_1 = __webpack_require__(97021);
-const subchannel_interface_1 = __webpack_require__(70098);
+const load_balancer_child_handler_1 = __webpack_require__(9069);
+const picker_1 = __webpack_require__(1663);
+const subchannel_address_1 = __webpack_require__(7021);
+const subchannel_interface_1 = __webpack_require__(98);
 const logging = __webpack_require__(8536);
 const TRACER_NAME = 'outlier_detection';
 function trace(text) {
@@ -5781,7 +5781,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 78639:
+/***/ 8639:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5807,14 +5807,14 @@ exports.LeafLoadBalancer = exports.PickFirstLoadBalancer = exports.PickFirstLoad
 exports.shuffled = shuffled;
 exports.setup = setup;
 const load_balancer_1 = __webpack_require__(7000);
-const connectivity_state_1 = __webpack_require__(60778);
-const picker_1 = __webpack_require__(71663);
-const subchannel_address_1 = __webpack_require__(97021);
+const connectivity_state_1 = __webpack_require__(778);
+const picker_1 = __webpack_require__(1663);
+const subchannel_address_1 = __webpack_require__(7021);
 const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
-const subchannel_address_2 = __webpack_require__(97021);
-const net_1 = __webpack_require__(69278);
-const call_interface_1 = __webpack_require__(61803);
+const constants_1 = __webpack_require__(8288);
+const subchannel_address_2 = __webpack_require__(7021);
+const net_1 = __webpack_require__(9278);
+const call_interface_1 = __webpack_require__(1803);
 const TRACER_NAME = 'pick_first';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -6302,7 +6302,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 71936:
+/***/ 1936:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6327,12 +6327,12 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RoundRobinLoadBalancer = void 0;
 exports.setup = setup;
 const load_balancer_1 = __webpack_require__(7000);
-const connectivity_state_1 = __webpack_require__(60778);
-const picker_1 = __webpack_require__(71663);
+const connectivity_state_1 = __webpack_require__(778);
+const picker_1 = __webpack_require__(1663);
 const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
-const subchannel_address_1 = __webpack_require__(97021);
-const load_balancer_pick_first_1 = __webpack_require__(78639);
+const constants_1 = __webpack_require__(8288);
+const subchannel_address_1 = __webpack_require__(7021);
+const load_balancer_pick_first_1 = __webpack_require__(8639);
 const TRACER_NAME = 'round_robin';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -6513,7 +6513,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 47616:
+/***/ 7616:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6537,16 +6537,16 @@ function setup() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WeightedRoundRobinLoadBalancingConfig = void 0;
 exports.setup = setup;
-const connectivity_state_1 = __webpack_require__(60778);
-const constants_1 = __webpack_require__(68288);
-const duration_1 = __webpack_require__(63929);
+const connectivity_state_1 = __webpack_require__(778);
+const constants_1 = __webpack_require__(8288);
+const duration_1 = __webpack_require__(3929);
 const load_balancer_1 = __webpack_require__(7000);
-const load_balancer_pick_first_1 = __webpack_require__(78639);
+const load_balancer_pick_first_1 = __webpack_require__(8639);
 const logging = __webpack_require__(8536);
-const orca_1 = __webpack_require__(82124);
-const picker_1 = __webpack_require__(71663);
-const priority_queue_1 = __webpack_require__(58291);
-const subchannel_address_1 = __webpack_require__(97021);
+const orca_1 = __webpack_require__(2124);
+const picker_1 = __webpack_require__(1663);
+const priority_queue_1 = __webpack_require__(8291);
+const subchannel_address_1 = __webpack_require__(7021);
 const TRACER_NAME = 'weighted_round_robin';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -6943,7 +6943,7 @@ exports.parseLoadBalancingConfig = parseLoadBalancingConfig;
 exports.getDefaultConfig = getDefaultConfig;
 exports.selectLbConfigFromList = selectLbConfigFromList;
 const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
+const constants_1 = __webpack_require__(8288);
 /**
  * Create a child ChannelControlHelper that overrides some methods of the
  * parent while letting others pass through to the parent unmodified. This
@@ -7035,7 +7035,7 @@ function selectLbConfigFromList(configs, fallbackTodefault = false) {
 
 /***/ }),
 
-/***/ 58944:
+/***/ 8944:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7058,15 +7058,15 @@ function selectLbConfigFromList(configs, fallbackTodefault = false) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LoadBalancingCall = void 0;
-const call_credentials_1 = __webpack_require__(79190);
-const connectivity_state_1 = __webpack_require__(60778);
-const constants_1 = __webpack_require__(68288);
-const deadline_1 = __webpack_require__(52173);
-const metadata_1 = __webpack_require__(36100);
-const picker_1 = __webpack_require__(71663);
+const call_credentials_1 = __webpack_require__(9190);
+const connectivity_state_1 = __webpack_require__(778);
+const constants_1 = __webpack_require__(8288);
+const deadline_1 = __webpack_require__(2173);
+const metadata_1 = __webpack_require__(6100);
+const picker_1 = __webpack_require__(1663);
 const logging = __webpack_require__(8536);
-const control_plane_status_1 = __webpack_require__(39962);
-const http2 = __webpack_require__(85675);
+const control_plane_status_1 = __webpack_require__(9962);
+const http2 = __webpack_require__(8056);
 const TRACER_NAME = 'load_balancing_call';
 const RESOLVED_EMPTY_METADATA = Promise.resolve(undefined);
 class LoadBalancingCall {
@@ -7389,7 +7389,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.log = exports.setLoggerVerbosity = exports.setLogger = exports.getLogger = void 0;
 exports.trace = trace;
 exports.isTracerEnabled = isTracerEnabled;
-const constants_1 = __webpack_require__(68288);
+const constants_1 = __webpack_require__(8288);
 const process_1 = __webpack_require__(932);
 const clientVersion = (__webpack_require__(9943)/* .version */ .rE);
 const DEFAULT_LOGGER = {
@@ -7499,7 +7499,7 @@ function isTracerEnabled(tracer) {
 
 /***/ }),
 
-/***/ 76983:
+/***/ 6983:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7523,7 +7523,7 @@ function isTracerEnabled(tracer) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.makeClientConstructor = makeClientConstructor;
 exports.loadPackageDefinition = loadPackageDefinition;
-const client_1 = __webpack_require__(54210);
+const client_1 = __webpack_require__(4210);
 /**
  * Map with short names for each of the requester maker functions. Used in
  * makeClientConstructor
@@ -7649,7 +7649,7 @@ function loadPackageDefinition(packageDef) {
 
 /***/ }),
 
-/***/ 36100:
+/***/ 6100:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7673,8 +7673,8 @@ function loadPackageDefinition(packageDef) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Metadata = void 0;
 const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
-const error_1 = __webpack_require__(98219);
+const constants_1 = __webpack_require__(8288);
+const error_1 = __webpack_require__(8219);
 const LEGAL_KEY_REGEX = /^[:0-9a-z_.-]+$/;
 const LEGAL_NON_BINARY_VALUE_REGEX = /^[ -~]*$/;
 function isLegalKey(key) {
@@ -7933,7 +7933,7 @@ const bufToString = (val) => {
 
 /***/ }),
 
-/***/ 82124:
+/***/ 2124:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7958,13 +7958,13 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OrcaOobMetricsSubchannelWrapper = exports.GRPC_METRICS_HEADER = exports.ServerMetricRecorder = exports.PerRequestMetricRecorder = void 0;
 exports.createOrcaClient = createOrcaClient;
 exports.createMetricsReader = createMetricsReader;
-const make_client_1 = __webpack_require__(76983);
-const duration_1 = __webpack_require__(63929);
-const channel_credentials_1 = __webpack_require__(32257);
-const subchannel_interface_1 = __webpack_require__(70098);
-const constants_1 = __webpack_require__(68288);
-const backoff_timeout_1 = __webpack_require__(14643);
-const connectivity_state_1 = __webpack_require__(60778);
+const make_client_1 = __webpack_require__(6983);
+const duration_1 = __webpack_require__(3929);
+const channel_credentials_1 = __webpack_require__(2257);
+const subchannel_interface_1 = __webpack_require__(98);
+const constants_1 = __webpack_require__(8288);
+const backoff_timeout_1 = __webpack_require__(4643);
+const connectivity_state_1 = __webpack_require__(778);
 const loadedOrcaProto = null;
 function loadOrcaProto() {
     if (loadedOrcaProto) {
@@ -7972,7 +7972,7 @@ function loadOrcaProto() {
     }
     /* The purpose of this complexity is to avoid loading @grpc/proto-loader at
      * runtime for users who will not use/enable ORCA. */
-    const loaderLoadSync = (__webpack_require__(73066)/* .loadSync */ .Yi);
+    const loaderLoadSync = (__webpack_require__(3066)/* .loadSync */ .Yi);
     const loadedProto = loaderLoadSync('xds/service/orca/v3/orca.proto', {
         keepCase: true,
         longs: String,
@@ -8262,7 +8262,7 @@ function createOobMetricsDataProducer(subchannel) {
 
 /***/ }),
 
-/***/ 71663:
+/***/ 1663:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8285,8 +8285,8 @@ function createOobMetricsDataProducer(subchannel) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.QueuePicker = exports.UnavailablePicker = exports.PickResultType = void 0;
-const metadata_1 = __webpack_require__(36100);
-const constants_1 = __webpack_require__(68288);
+const metadata_1 = __webpack_require__(6100);
+const constants_1 = __webpack_require__(8288);
 var PickResultType;
 (function (PickResultType) {
     PickResultType[PickResultType["COMPLETE"] = 0] = "COMPLETE";
@@ -8355,7 +8355,7 @@ exports.QueuePicker = QueuePicker;
 
 /***/ }),
 
-/***/ 58291:
+/***/ 8291:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -8482,7 +8482,7 @@ exports.PriorityQueue = PriorityQueue;
 
 /***/ }),
 
-/***/ 51149:
+/***/ 1149:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8505,18 +8505,18 @@ exports.PriorityQueue = PriorityQueue;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DEFAULT_PORT = void 0;
 exports.setup = setup;
-const resolver_1 = __webpack_require__(76255);
-const dns_1 = __webpack_require__(72250);
-const service_config_1 = __webpack_require__(70005);
-const constants_1 = __webpack_require__(68288);
-const call_interface_1 = __webpack_require__(61803);
-const metadata_1 = __webpack_require__(36100);
+const resolver_1 = __webpack_require__(6255);
+const dns_1 = __webpack_require__(2250);
+const service_config_1 = __webpack_require__(5);
+const constants_1 = __webpack_require__(8288);
+const call_interface_1 = __webpack_require__(1803);
+const metadata_1 = __webpack_require__(6100);
 const logging = __webpack_require__(8536);
-const constants_2 = __webpack_require__(68288);
-const uri_parser_1 = __webpack_require__(56027);
-const net_1 = __webpack_require__(69278);
-const backoff_timeout_1 = __webpack_require__(14643);
-const environment_1 = __webpack_require__(16964);
+const constants_2 = __webpack_require__(8288);
+const uri_parser_1 = __webpack_require__(6027);
+const net_1 = __webpack_require__(9278);
+const backoff_timeout_1 = __webpack_require__(4643);
+const environment_1 = __webpack_require__(6964);
 const TRACER_NAME = 'dns_resolver';
 function trace(text) {
     logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -8852,7 +8852,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 52617:
+/***/ 2617:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8874,13 +8874,13 @@ function setup() {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.setup = setup;
-const net_1 = __webpack_require__(69278);
-const call_interface_1 = __webpack_require__(61803);
-const constants_1 = __webpack_require__(68288);
-const metadata_1 = __webpack_require__(36100);
-const resolver_1 = __webpack_require__(76255);
-const subchannel_address_1 = __webpack_require__(97021);
-const uri_parser_1 = __webpack_require__(56027);
+const net_1 = __webpack_require__(9278);
+const call_interface_1 = __webpack_require__(1803);
+const constants_1 = __webpack_require__(8288);
+const metadata_1 = __webpack_require__(6100);
+const resolver_1 = __webpack_require__(6255);
+const subchannel_address_1 = __webpack_require__(7021);
+const uri_parser_1 = __webpack_require__(6027);
 const logging = __webpack_require__(8536);
 const TRACER_NAME = 'ip_resolver';
 function trace(text) {
@@ -8965,7 +8965,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 69252:
+/***/ 9252:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8987,8 +8987,8 @@ function setup() {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.setup = setup;
-const resolver_1 = __webpack_require__(76255);
-const call_interface_1 = __webpack_require__(61803);
+const resolver_1 = __webpack_require__(6255);
+const call_interface_1 = __webpack_require__(1803);
 class UdsResolver {
     constructor(target, listener, channelOptions) {
         this.listener = listener;
@@ -9023,7 +9023,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 76255:
+/***/ 6255:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -9051,7 +9051,7 @@ exports.registerDefaultScheme = registerDefaultScheme;
 exports.createResolver = createResolver;
 exports.getDefaultAuthority = getDefaultAuthority;
 exports.mapUriDefaultScheme = mapUriDefaultScheme;
-const uri_parser_1 = __webpack_require__(56027);
+const uri_parser_1 = __webpack_require__(6027);
 exports.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = 'grpc.internal.config_selector';
 const registeredResolvers = {};
 let defaultScheme = null;
@@ -9142,12 +9142,12 @@ function mapUriDefaultScheme(target) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ResolvingCall = void 0;
-const call_credentials_1 = __webpack_require__(79190);
-const constants_1 = __webpack_require__(68288);
-const deadline_1 = __webpack_require__(52173);
-const metadata_1 = __webpack_require__(36100);
+const call_credentials_1 = __webpack_require__(9190);
+const constants_1 = __webpack_require__(8288);
+const deadline_1 = __webpack_require__(2173);
+const metadata_1 = __webpack_require__(6100);
 const logging = __webpack_require__(8536);
-const control_plane_status_1 = __webpack_require__(39962);
+const control_plane_status_1 = __webpack_require__(9962);
 const TRACER_NAME = 'resolving_call';
 class ResolvingCall {
     constructor(channel, method, options, filterStackFactory, callNumber) {
@@ -9471,7 +9471,7 @@ exports.ResolvingCall = ResolvingCall;
 
 /***/ }),
 
-/***/ 63962:
+/***/ 3962:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -9496,17 +9496,17 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ResolvingLoadBalancer = void 0;
 exports.getDefaultConfigSelector = getDefaultConfigSelector;
 const load_balancer_1 = __webpack_require__(7000);
-const service_config_1 = __webpack_require__(70005);
-const connectivity_state_1 = __webpack_require__(60778);
-const resolver_1 = __webpack_require__(76255);
-const picker_1 = __webpack_require__(71663);
-const backoff_timeout_1 = __webpack_require__(14643);
-const constants_1 = __webpack_require__(68288);
-const metadata_1 = __webpack_require__(36100);
+const service_config_1 = __webpack_require__(5);
+const connectivity_state_1 = __webpack_require__(778);
+const resolver_1 = __webpack_require__(6255);
+const picker_1 = __webpack_require__(1663);
+const backoff_timeout_1 = __webpack_require__(4643);
+const constants_1 = __webpack_require__(8288);
+const metadata_1 = __webpack_require__(6100);
 const logging = __webpack_require__(8536);
-const constants_2 = __webpack_require__(68288);
-const uri_parser_1 = __webpack_require__(56027);
-const load_balancer_child_handler_1 = __webpack_require__(99069);
+const constants_2 = __webpack_require__(8288);
+const uri_parser_1 = __webpack_require__(6027);
+const load_balancer_child_handler_1 = __webpack_require__(9069);
 const TRACER_NAME = 'resolving_load_balancer';
 function trace(text) {
     logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -9813,11 +9813,11 @@ exports.ResolvingLoadBalancer = ResolvingLoadBalancer;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RetryingCall = exports.MessageBufferTracker = exports.RetryThrottler = void 0;
-const constants_1 = __webpack_require__(68288);
-const deadline_1 = __webpack_require__(52173);
-const metadata_1 = __webpack_require__(36100);
+const constants_1 = __webpack_require__(8288);
+const deadline_1 = __webpack_require__(2173);
+const metadata_1 = __webpack_require__(6100);
 const logging = __webpack_require__(8536);
-const call_number_1 = __webpack_require__(35675);
+const call_number_1 = __webpack_require__(5675);
 const TRACER_NAME = 'retrying_call';
 class RetryThrottler {
     constructor(maxTokens, tokenRatio, previousRetryThrottler) {
@@ -10565,7 +10565,7 @@ exports.RetryingCall = RetryingCall;
 
 /***/ }),
 
-/***/ 34615:
+/***/ 4615:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -10589,10 +10589,10 @@ exports.RetryingCall = RetryingCall;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServerDuplexStreamImpl = exports.ServerWritableStreamImpl = exports.ServerReadableStreamImpl = exports.ServerUnaryCallImpl = void 0;
 exports.serverErrorToStatus = serverErrorToStatus;
-const events_1 = __webpack_require__(24434);
+const events_1 = __webpack_require__(4434);
 const stream_1 = __webpack_require__(2203);
-const constants_1 = __webpack_require__(68288);
-const metadata_1 = __webpack_require__(36100);
+const constants_1 = __webpack_require__(8288);
+const metadata_1 = __webpack_require__(6100);
 function serverErrorToStatus(error, overrideTrailers) {
     var _a;
     const status = {
@@ -10798,7 +10798,7 @@ exports.ServerDuplexStreamImpl = ServerDuplexStreamImpl;
 
 /***/ }),
 
-/***/ 36545:
+/***/ 6545:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -10823,7 +10823,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServerCredentials = void 0;
 exports.createCertificateProviderServerCredentials = createCertificateProviderServerCredentials;
 exports.createServerCredentialsWithInterceptors = createServerCredentialsWithInterceptors;
-const tls_helpers_1 = __webpack_require__(68876);
+const tls_helpers_1 = __webpack_require__(8876);
 class ServerCredentials {
     constructor(serverConstructorOptions, contextOptions) {
         this.serverConstructorOptions = serverConstructorOptions;
@@ -11119,7 +11119,7 @@ function createServerCredentialsWithInterceptors(credentials, interceptors) {
 
 /***/ }),
 
-/***/ 42151:
+/***/ 2151:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -11144,16 +11144,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BaseServerInterceptingCall = exports.ServerInterceptingCall = exports.ResponderBuilder = exports.ServerListenerBuilder = void 0;
 exports.isInterceptingServerListener = isInterceptingServerListener;
 exports.getServerInterceptingCall = getServerInterceptingCall;
-const metadata_1 = __webpack_require__(36100);
-const constants_1 = __webpack_require__(68288);
-const http2 = __webpack_require__(85675);
-const error_1 = __webpack_require__(98219);
-const zlib = __webpack_require__(43106);
-const stream_decoder_1 = __webpack_require__(47956);
+const metadata_1 = __webpack_require__(6100);
+const constants_1 = __webpack_require__(8288);
+const http2 = __webpack_require__(8056);
+const error_1 = __webpack_require__(8219);
+const zlib = __webpack_require__(3106);
+const stream_decoder_1 = __webpack_require__(7956);
 const logging = __webpack_require__(8536);
-const tls_1 = __webpack_require__(64756);
-const orca_1 = __webpack_require__(82124);
-const environment_1 = __webpack_require__(16964);
+const tls_1 = __webpack_require__(4756);
+const orca_1 = __webpack_require__(2124);
+const environment_1 = __webpack_require__(6964);
 const TRACER_NAME = 'server_call';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -11964,7 +11964,7 @@ function getServerInterceptingCall(interceptors, stream, headers, callEventTrack
 
 /***/ }),
 
-/***/ 12390:
+/***/ 2390:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -12021,18 +12021,18 @@ var __esDecorate = (this && this.__esDecorate) || function (ctor, descriptorIn, 
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Server = void 0;
-const http2 = __webpack_require__(85675);
-const util = __webpack_require__(39023);
-const constants_1 = __webpack_require__(68288);
-const server_call_1 = __webpack_require__(34615);
-const server_credentials_1 = __webpack_require__(36545);
-const resolver_1 = __webpack_require__(76255);
+const http2 = __webpack_require__(8056);
+const util = __webpack_require__(9023);
+const constants_1 = __webpack_require__(8288);
+const server_call_1 = __webpack_require__(4615);
+const server_credentials_1 = __webpack_require__(6545);
+const resolver_1 = __webpack_require__(6255);
 const logging = __webpack_require__(8536);
-const subchannel_address_1 = __webpack_require__(97021);
-const uri_parser_1 = __webpack_require__(56027);
-const channelz_1 = __webpack_require__(68198);
-const server_interceptors_1 = __webpack_require__(42151);
-const environment_1 = __webpack_require__(16964);
+const subchannel_address_1 = __webpack_require__(7021);
+const uri_parser_1 = __webpack_require__(6027);
+const channelz_1 = __webpack_require__(8198);
+const server_interceptors_1 = __webpack_require__(2151);
+const environment_1 = __webpack_require__(6964);
 const UNLIMITED_CONNECTION_AGE_MS = ~(1 << 31);
 const KEEPALIVE_MAX_TIME_MS = ~(1 << 31);
 const KEEPALIVE_TIMEOUT_MS = 20000;
@@ -13622,7 +13622,7 @@ function handleBidiStreaming(call, handler) {
 
 /***/ }),
 
-/***/ 70005:
+/***/ 5:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -13656,8 +13656,8 @@ exports.extractAndSelectServiceConfig = extractAndSelectServiceConfig;
 /* The any type is purposely used here. All functions validate their input at
  * runtime */
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const os = __webpack_require__(70857);
-const constants_1 = __webpack_require__(68288);
+const os = __webpack_require__(857);
+const constants_1 = __webpack_require__(8288);
 /**
  * Recognizes a number with up to 9 digits after the decimal point, followed by
  * an "s", representing a number of seconds.
@@ -14059,7 +14059,7 @@ function extractAndSelectServiceConfig(txtRecord, percentage) {
 
 /***/ }),
 
-/***/ 40701:
+/***/ 701:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -14082,17 +14082,17 @@ function extractAndSelectServiceConfig(txtRecord, percentage) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SingleSubchannelChannel = void 0;
-const call_number_1 = __webpack_require__(35675);
-const channelz_1 = __webpack_require__(68198);
-const compression_filter_1 = __webpack_require__(43430);
-const connectivity_state_1 = __webpack_require__(60778);
-const constants_1 = __webpack_require__(68288);
-const control_plane_status_1 = __webpack_require__(39962);
-const deadline_1 = __webpack_require__(52173);
-const filter_stack_1 = __webpack_require__(95726);
-const metadata_1 = __webpack_require__(36100);
-const resolver_1 = __webpack_require__(76255);
-const uri_parser_1 = __webpack_require__(56027);
+const call_number_1 = __webpack_require__(5675);
+const channelz_1 = __webpack_require__(8198);
+const compression_filter_1 = __webpack_require__(3430);
+const connectivity_state_1 = __webpack_require__(778);
+const constants_1 = __webpack_require__(8288);
+const control_plane_status_1 = __webpack_require__(9962);
+const deadline_1 = __webpack_require__(2173);
+const filter_stack_1 = __webpack_require__(5726);
+const metadata_1 = __webpack_require__(6100);
+const resolver_1 = __webpack_require__(6255);
+const uri_parser_1 = __webpack_require__(6027);
 class SubchannelCallWrapper {
     constructor(subchannel, method, filterStackFactory, options, callNumber) {
         this.subchannel = subchannel;
@@ -14374,7 +14374,7 @@ exports.StatusBuilder = StatusBuilder;
 
 /***/ }),
 
-/***/ 47956:
+/***/ 7956:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -14481,7 +14481,7 @@ exports.StreamDecoder = StreamDecoder;
 
 /***/ }),
 
-/***/ 97021:
+/***/ 7021:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -14511,7 +14511,7 @@ exports.stringToSubchannelAddress = stringToSubchannelAddress;
 exports.endpointEqual = endpointEqual;
 exports.endpointToString = endpointToString;
 exports.endpointHasAddress = endpointHasAddress;
-const net_1 = __webpack_require__(69278);
+const net_1 = __webpack_require__(9278);
 function isTcpSubchannelAddress(address) {
     return 'port' in address;
 }
@@ -14690,7 +14690,7 @@ exports.EndpointMap = EndpointMap;
 
 /***/ }),
 
-/***/ 17953:
+/***/ 7953:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -14713,13 +14713,13 @@ exports.EndpointMap = EndpointMap;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Http2SubchannelCall = void 0;
-const http2 = __webpack_require__(85675);
-const os = __webpack_require__(70857);
-const constants_1 = __webpack_require__(68288);
-const metadata_1 = __webpack_require__(36100);
-const stream_decoder_1 = __webpack_require__(47956);
+const http2 = __webpack_require__(8056);
+const os = __webpack_require__(857);
+const constants_1 = __webpack_require__(8288);
+const metadata_1 = __webpack_require__(6100);
+const stream_decoder_1 = __webpack_require__(7956);
 const logging = __webpack_require__(8536);
-const constants_2 = __webpack_require__(68288);
+const constants_2 = __webpack_require__(8288);
 const TRACER_NAME = 'subchannel_call';
 /**
  * Should do approximately the same thing as util.getSystemErrorName but the
@@ -15303,7 +15303,7 @@ exports.Http2SubchannelCall = Http2SubchannelCall;
 
 /***/ }),
 
-/***/ 70098:
+/***/ 98:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15424,7 +15424,7 @@ exports.BaseSubchannelWrapper = BaseSubchannelWrapper;
 
 /***/ }),
 
-/***/ 48695:
+/***/ 8695:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -15448,11 +15448,11 @@ exports.BaseSubchannelWrapper = BaseSubchannelWrapper;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubchannelPool = void 0;
 exports.getSubchannelPool = getSubchannelPool;
-const channel_options_1 = __webpack_require__(86793);
-const subchannel_1 = __webpack_require__(68416);
-const subchannel_address_1 = __webpack_require__(97021);
-const uri_parser_1 = __webpack_require__(56027);
-const transport_1 = __webpack_require__(33860);
+const channel_options_1 = __webpack_require__(6793);
+const subchannel_1 = __webpack_require__(8416);
+const subchannel_address_1 = __webpack_require__(7021);
+const uri_parser_1 = __webpack_require__(6027);
+const transport_1 = __webpack_require__(3860);
 // 10 seconds in milliseconds. This value is arbitrary.
 /**
  * The amount of time in between checks for dropping subchannels that have no
@@ -15568,7 +15568,7 @@ function getSubchannelPool(global) {
 
 /***/ }),
 
-/***/ 68416:
+/***/ 8416:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -15591,14 +15591,14 @@ function getSubchannelPool(global) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Subchannel = void 0;
-const connectivity_state_1 = __webpack_require__(60778);
-const backoff_timeout_1 = __webpack_require__(14643);
+const connectivity_state_1 = __webpack_require__(778);
+const backoff_timeout_1 = __webpack_require__(4643);
 const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(68288);
-const uri_parser_1 = __webpack_require__(56027);
-const subchannel_address_1 = __webpack_require__(97021);
-const channelz_1 = __webpack_require__(68198);
-const single_subchannel_channel_1 = __webpack_require__(40701);
+const constants_1 = __webpack_require__(8288);
+const uri_parser_1 = __webpack_require__(6027);
+const subchannel_address_1 = __webpack_require__(7021);
+const channelz_1 = __webpack_require__(8198);
+const single_subchannel_channel_1 = __webpack_require__(701);
 const TRACER_NAME = 'subchannel';
 /* setInterval and setTimeout only accept signed 32 bit integers. JS doesn't
  * have a constant for the max signed 32 bit integer, so this is a simple way
@@ -15992,7 +15992,7 @@ exports.Subchannel = Subchannel;
 
 /***/ }),
 
-/***/ 68876:
+/***/ 8876:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -16016,7 +16016,7 @@ exports.Subchannel = Subchannel;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CIPHER_SUITES = void 0;
 exports.getDefaultRootsData = getDefaultRootsData;
-const fs = __webpack_require__(79896);
+const fs = __webpack_require__(9896);
 exports.CIPHER_SUITES = process.env.GRPC_SSL_CIPHER_SUITES;
 const DEFAULT_ROOTS_FILE_PATH = process.env.GRPC_DEFAULT_SSL_ROOTS_FILE_PATH;
 let defaultRootsData = null;
@@ -16033,7 +16033,7 @@ function getDefaultRootsData() {
 
 /***/ }),
 
-/***/ 33860:
+/***/ 3860:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -16056,18 +16056,18 @@ function getDefaultRootsData() {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Http2SubchannelConnector = void 0;
-const http2 = __webpack_require__(85675);
-const tls_1 = __webpack_require__(64756);
-const channelz_1 = __webpack_require__(68198);
-const constants_1 = __webpack_require__(68288);
-const http_proxy_1 = __webpack_require__(18954);
+const http2 = __webpack_require__(8056);
+const tls_1 = __webpack_require__(4756);
+const channelz_1 = __webpack_require__(8198);
+const constants_1 = __webpack_require__(8288);
+const http_proxy_1 = __webpack_require__(8954);
 const logging = __webpack_require__(8536);
-const resolver_1 = __webpack_require__(76255);
-const subchannel_address_1 = __webpack_require__(97021);
-const uri_parser_1 = __webpack_require__(56027);
-const net = __webpack_require__(69278);
-const subchannel_call_1 = __webpack_require__(17953);
-const call_number_1 = __webpack_require__(35675);
+const resolver_1 = __webpack_require__(6255);
+const subchannel_address_1 = __webpack_require__(7021);
+const uri_parser_1 = __webpack_require__(6027);
+const net = __webpack_require__(9278);
+const subchannel_call_1 = __webpack_require__(7953);
+const call_number_1 = __webpack_require__(5675);
 const TRACER_NAME = 'transport';
 const FLOW_CONTROL_TRACER_NAME = 'transport_flowctrl';
 const clientVersion = (__webpack_require__(9943)/* .version */ .rE);
@@ -16731,7 +16731,7 @@ exports.Http2SubchannelConnector = Http2SubchannelConnector;
 
 /***/ }),
 
-/***/ 56027:
+/***/ 6027:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -16890,7 +16890,7 @@ function computeServiceUrl(host, methodName) {
 
 /***/ }),
 
-/***/ 73066:
+/***/ 3066:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -16915,11 +16915,11 @@ var __webpack_unused_export__;
  */
 __webpack_unused_export__ = ({ value: true });
 __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.Yi = __webpack_unused_export__ = exports.Ib = __webpack_unused_export__ = __webpack_unused_export__ = void 0;
-const camelCase = __webpack_require__(14277);
-const Protobuf = __webpack_require__(23928);
+const camelCase = __webpack_require__(4277);
+const Protobuf = __webpack_require__(3928);
 const descriptor = __webpack_require__(6412);
-const util_1 = __webpack_require__(25972);
-const Long = __webpack_require__(66390);
+const util_1 = __webpack_require__(5972);
+const Long = __webpack_require__(6390);
 __webpack_unused_export__ = Long;
 function isAnyExtension(obj) {
     return ('@type' in obj) && (typeof obj['@type'] === 'string');
@@ -17144,7 +17144,7 @@ __webpack_unused_export__ = loadFileDescriptorSetFromObject;
 
 /***/ }),
 
-/***/ 25972:
+/***/ 5972:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -17168,9 +17168,9 @@ __webpack_unused_export__ = loadFileDescriptorSetFromObject;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
-const fs = __webpack_require__(79896);
-const path = __webpack_require__(16928);
-const Protobuf = __webpack_require__(23928);
+const fs = __webpack_require__(9896);
+const path = __webpack_require__(6928);
+const Protobuf = __webpack_require__(3928);
 function addIncludePathResolver(root, includePaths) {
     const originalResolvePath = root.resolvePath;
     root.resolvePath = (origin, target) => {
@@ -17226,10 +17226,10 @@ function addCommonProtos() {
     // Protobuf.js exposes: any, duration, empty, field_mask, struct, timestamp,
     // and wrappers. compiler/plugin is excluded in Protobuf.js and here.
     // Using constant strings for compatibility with tools like Webpack
-    const apiDescriptor = __webpack_require__(15434);
-    const descriptorDescriptor = __webpack_require__(93951);
-    const sourceContextDescriptor = __webpack_require__(92939);
-    const typeDescriptor = __webpack_require__(36710);
+    const apiDescriptor = __webpack_require__(5434);
+    const descriptorDescriptor = __webpack_require__(3951);
+    const sourceContextDescriptor = __webpack_require__(2939);
+    const typeDescriptor = __webpack_require__(6710);
     Protobuf.common('api', apiDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('descriptor', descriptorDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('source_context', sourceContextDescriptor.nested.google.nested.protobuf.nested);
@@ -17240,7 +17240,7 @@ exports.addCommonProtos = addCommonProtos;
 
 /***/ }),
 
-/***/ 76081:
+/***/ 6081:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -17264,11 +17264,11 @@ exports.addCommonProtos = addCommonProtos;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.loadFileDescriptorSetFromObject = exports.loadFileDescriptorSetFromBuffer = exports.fromJSON = exports.loadSync = exports.load = exports.IdempotencyLevel = exports.isAnyExtension = exports.Long = void 0;
-const camelCase = __webpack_require__(14277);
-const Protobuf = __webpack_require__(23928);
+const camelCase = __webpack_require__(4277);
+const Protobuf = __webpack_require__(3928);
 const descriptor = __webpack_require__(6412);
-const util_1 = __webpack_require__(48057);
-const Long = __webpack_require__(66390);
+const util_1 = __webpack_require__(8057);
+const Long = __webpack_require__(6390);
 exports.Long = Long;
 function isAnyExtension(obj) {
     return ('@type' in obj) && (typeof obj['@type'] === 'string');
@@ -17491,7 +17491,7 @@ exports.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
 
 /***/ }),
 
-/***/ 48057:
+/***/ 8057:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -17515,9 +17515,9 @@ exports.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
-const fs = __webpack_require__(79896);
-const path = __webpack_require__(16928);
-const Protobuf = __webpack_require__(23928);
+const fs = __webpack_require__(9896);
+const path = __webpack_require__(6928);
+const Protobuf = __webpack_require__(3928);
 function addIncludePathResolver(root, includePaths) {
     const originalResolvePath = root.resolvePath;
     root.resolvePath = (origin, target) => {
@@ -17573,10 +17573,10 @@ function addCommonProtos() {
     // Protobuf.js exposes: any, duration, empty, field_mask, struct, timestamp,
     // and wrappers. compiler/plugin is excluded in Protobuf.js and here.
     // Using constant strings for compatibility with tools like Webpack
-    const apiDescriptor = __webpack_require__(15434);
-    const descriptorDescriptor = __webpack_require__(93951);
-    const sourceContextDescriptor = __webpack_require__(92939);
-    const typeDescriptor = __webpack_require__(36710);
+    const apiDescriptor = __webpack_require__(5434);
+    const descriptorDescriptor = __webpack_require__(3951);
+    const sourceContextDescriptor = __webpack_require__(2939);
+    const typeDescriptor = __webpack_require__(6710);
     Protobuf.common('api', apiDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('descriptor', descriptorDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('source_context', sourceContextDescriptor.nested.google.nested.protobuf.nested);
@@ -17587,7 +17587,7 @@ exports.addCommonProtos = addCommonProtos;
 
 /***/ }),
 
-/***/ 60137:
+/***/ 2518:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -18390,7 +18390,7 @@ exports.OrderedMap = OrderedMap;
 
 /***/ }),
 
-/***/ 92222:
+/***/ 2222:
 /***/ ((module) => {
 
 "use strict";
@@ -18450,7 +18450,7 @@ function asPromise(fn, ctx/*, varargs */) {
 
 /***/ }),
 
-/***/ 25478:
+/***/ 5478:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -18597,7 +18597,7 @@ base64.test = function test(string) {
 
 /***/ }),
 
-/***/ 25346:
+/***/ 5346:
 /***/ ((module) => {
 
 "use strict";
@@ -18717,7 +18717,7 @@ function safeFunctionName(name) {
 
 /***/ }),
 
-/***/ 32491:
+/***/ 2491:
 /***/ ((module) => {
 
 "use strict";
@@ -18811,15 +18811,15 @@ EventEmitter.prototype.emit = function emit(evt) {
 
 /***/ }),
 
-/***/ 44279:
+/***/ 4279:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = fetch;
 
-var asPromise = __webpack_require__(92222),
-    fs        = __webpack_require__(20193);
+var asPromise = __webpack_require__(2222),
+    fs        = __webpack_require__(193);
 
 /**
  * Node-style callback as used by {@link util.fetch}.
@@ -18931,7 +18931,7 @@ fetch.xhr = function fetch_xhr(filename, options, callback) {
 
 /***/ }),
 
-/***/ 20193:
+/***/ 193:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -18939,7 +18939,7 @@ fetch.xhr = function fetch_xhr(filename, options, callback) {
 
 var fs = null;
 try {
-    fs = __webpack_require__(/* webpackIgnore: true */ 79896);
+    fs = __webpack_require__(/* webpackIgnore: true */ 9896);
     if (!fs || !fs.readFile || !fs.readFileSync)
         fs = null;
 } catch (e) {
@@ -19293,7 +19293,7 @@ function readUintBE(buf, pos) {
 
 /***/ }),
 
-/***/ 66090:
+/***/ 6090:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -19366,7 +19366,7 @@ path.resolve = function resolve(originPath, includePath, alreadyNormalized) {
 
 /***/ }),
 
-/***/ 56239:
+/***/ 6239:
 /***/ ((module) => {
 
 "use strict";
@@ -19422,7 +19422,7 @@ function pool(alloc, slice, size) {
 
 /***/ }),
 
-/***/ 70958:
+/***/ 958:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -19545,7 +19545,7 @@ utf8.write = function utf8_write(string, buffer, offset) {
 
 /***/ }),
 
-/***/ 36656:
+/***/ 6656:
 /***/ ((module) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -19565,16 +19565,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 87703:
+/***/ 7703:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
-var errors = __webpack_require__(36656);
-var types = __webpack_require__(30254);
+var errors = __webpack_require__(6656);
+var types = __webpack_require__(254);
 
-var Reader = __webpack_require__(21996);
-var Writer = __webpack_require__(79816);
+var Reader = __webpack_require__(1996);
+var Writer = __webpack_require__(9816);
 
 
 // --- Exports
@@ -19599,16 +19599,16 @@ for (var e in errors) {
 
 /***/ }),
 
-/***/ 21996:
+/***/ 1996:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
-var assert = __webpack_require__(42613);
-var Buffer = (__webpack_require__(12803).Buffer);
+var assert = __webpack_require__(2613);
+var Buffer = (__webpack_require__(2803).Buffer);
 
-var ASN1 = __webpack_require__(30254);
-var errors = __webpack_require__(36656);
+var ASN1 = __webpack_require__(254);
+var errors = __webpack_require__(6656);
 
 
 // --- Globals
@@ -19868,7 +19868,7 @@ module.exports = Reader;
 
 /***/ }),
 
-/***/ 30254:
+/***/ 254:
 /***/ ((module) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -19911,15 +19911,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 79816:
+/***/ 9816:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
-var assert = __webpack_require__(42613);
-var Buffer = (__webpack_require__(12803).Buffer);
-var ASN1 = __webpack_require__(30254);
-var errors = __webpack_require__(36656);
+var assert = __webpack_require__(2613);
+var Buffer = (__webpack_require__(2803).Buffer);
+var ASN1 = __webpack_require__(254);
+var errors = __webpack_require__(6656);
 
 
 // --- Globals
@@ -20235,7 +20235,7 @@ module.exports = Writer;
 
 /***/ }),
 
-/***/ 89837:
+/***/ 9837:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -20243,7 +20243,7 @@ module.exports = Writer;
 // If you have no idea what ASN.1 or BER is, see this:
 // ftp://ftp.rsa.com/pub/pkcs/ascii/layman.asc
 
-var Ber = __webpack_require__(87703);
+var Ber = __webpack_require__(7703);
 
 
 
@@ -20262,13 +20262,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 30686:
+/***/ 686:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var crypto_hash_sha512 = (__webpack_require__(80668).lowlevel).crypto_hash;
+var crypto_hash_sha512 = (__webpack_require__(668).lowlevel).crypto_hash;
 
 /*
  * This file is a 1:1 port from the OpenBSD blowfish.c and bcrypt_pbkdf.c. As a
@@ -20826,13 +20826,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 85234:
+/***/ 5234:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { Buffer } = __webpack_require__(20181)
+const { Buffer } = __webpack_require__(181)
 const symbol = Symbol.for('BufferList')
 
 function BufferList (buf) {
@@ -21230,15 +21230,15 @@ module.exports = BufferList
 
 /***/ }),
 
-/***/ 80794:
+/***/ 794:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const DuplexStream = (__webpack_require__(86131).Duplex)
-const inherits = __webpack_require__(39598)
-const BufferList = __webpack_require__(85234)
+const DuplexStream = (__webpack_require__(6131).Duplex)
+const inherits = __webpack_require__(9598)
+const BufferList = __webpack_require__(5234)
 
 function BufferListStream (callback) {
   if (!(this instanceof BufferListStream)) {
@@ -21322,13 +21322,13 @@ module.exports.BufferList = BufferList
 
 /***/ }),
 
-/***/ 25384:
+/***/ 5384:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-const fs = __webpack_require__(79896)
-const path = __webpack_require__(16928)
+const fs = __webpack_require__(9896)
+const path = __webpack_require__(6928)
 
 /* istanbul ignore next */
 const LCHOWN = fs.lchown ? 'lchown' : 'chown'
@@ -21757,7 +21757,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __webpack_require__(40897)(exports);
+module.exports = __webpack_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -21776,7 +21776,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 40897:
+/***/ 897:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -21792,7 +21792,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __webpack_require__(70744);
+	createDebug.humanize = __webpack_require__(744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -22086,21 +22086,21 @@ module.exports = setup;
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
 	module.exports = __webpack_require__(6110);
 } else {
-	module.exports = __webpack_require__(95108);
+	module.exports = __webpack_require__(5108);
 }
 
 
 /***/ }),
 
-/***/ 95108:
+/***/ 5108:
 /***/ ((module, exports, __webpack_require__) => {
 
 /**
  * Module dependencies.
  */
 
-const tty = __webpack_require__(52018);
-const util = __webpack_require__(39023);
+const tty = __webpack_require__(2018);
+const util = __webpack_require__(9023);
 
 /**
  * This is the Node.js implementation of `debug()`.
@@ -22126,7 +22126,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __webpack_require__(21450);
+	const supportsColor = __webpack_require__(1450);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -22334,7 +22334,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __webpack_require__(40897)(exports);
+module.exports = __webpack_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -22362,14 +22362,14 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 99167:
+/***/ 9167:
 /***/ ((module, exports, __webpack_require__) => {
 
 //Based on follow-redirects v0.0.x
 
-var nativeHttps = __webpack_require__(65692),
-  nativeHttp = __webpack_require__(58611),
-  url = __webpack_require__(87016),
+var nativeHttps = __webpack_require__(5692),
+  nativeHttp = __webpack_require__(8611),
+  url = __webpack_require__(7016),
   utils = __webpack_require__(4510);
 
 var maxRedirects = module.exports.maxRedirects = 5;
@@ -22456,13 +22456,13 @@ for (var protocol in protocols) {
 
 /***/ }),
 
-/***/ 99976:
+/***/ 9976:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = HttpDuplex;
 
-var util = __webpack_require__(39023),
-  stream = __webpack_require__(86131);
+var util = __webpack_require__(9023),
+  stream = __webpack_require__(6131);
 
 util.inherits(HttpDuplex, stream.Duplex);
 
@@ -22518,21 +22518,21 @@ HttpDuplex.prototype.destroySoon = function() {
 
 /***/ }),
 
-/***/ 47133:
+/***/ 7133:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var querystring = __webpack_require__(83480),
-  http = __webpack_require__(99167),
-  fs = __webpack_require__(79896),
-  path = __webpack_require__(16928),
-  url = __webpack_require__(87016),
-  ssh = __webpack_require__(58573),
-  HttpDuplex = __webpack_require__(99976),
+var querystring = __webpack_require__(3480),
+  http = __webpack_require__(9167),
+  fs = __webpack_require__(9896),
+  path = __webpack_require__(6928),
+  url = __webpack_require__(7016),
+  ssh = __webpack_require__(954),
+  HttpDuplex = __webpack_require__(9976),
   debug = __webpack_require__(2830)('modem'),
   utils = __webpack_require__(4510),
-  util = __webpack_require__(39023),
-  splitca = __webpack_require__(74087),
-  os = __webpack_require__(70857),
+  util = __webpack_require__(9023),
+  splitca = __webpack_require__(4087),
+  os = __webpack_require__(857),
   isWin = os.type() === 'Windows_NT',
   stream = __webpack_require__(2203);
 
@@ -23102,11 +23102,11 @@ module.exports = Modem;
 
 /***/ }),
 
-/***/ 58573:
+/***/ 954:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Client = (__webpack_require__(85472).Client),
-  http = __webpack_require__(58611);
+var Client = (__webpack_require__(5472).Client),
+  http = __webpack_require__(8611);
 
 module.exports = function (opt) {
   var conn = new Client();
@@ -23188,11 +23188,11 @@ module.exports.parseJSON = function(s) {
 
 /***/ }),
 
-/***/ 47056:
+/***/ 7056:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var protobuf = __webpack_require__(23928);
-var path = __webpack_require__(16928);
+var protobuf = __webpack_require__(3928);
+var path = __webpack_require__(6928);
 
 // Constants
 var BUILDKIT_TRACE_ID = "moby.buildkit.trace";
@@ -23437,10 +23437,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 92474:
+/***/ 2474:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents a config
@@ -23452,7 +23452,7 @@ var Config = function(modem, id) {
   this.id = id;
 };
 
-Config.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Config.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -23579,12 +23579,12 @@ module.exports = Config;
 
 /***/ }),
 
-/***/ 28521:
+/***/ 8521:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var extend = (__webpack_require__(38300).extend),
-  Exec = __webpack_require__(30209),
-  util = __webpack_require__(38300);
+var extend = (__webpack_require__(8300).extend),
+  Exec = __webpack_require__(209),
+  util = __webpack_require__(8300);
 
 /**
  * Represents a Container
@@ -23620,7 +23620,7 @@ var Container = function(modem, id) {
   };
 };
 
-Container.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Container.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -24671,24 +24671,24 @@ module.exports = Container;
 
 /***/ }),
 
-/***/ 39040:
+/***/ 9040:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var EventEmitter = (__webpack_require__(24434).EventEmitter),
-  Modem = __webpack_require__(47133),
-  Container = __webpack_require__(28521),
-  Image = __webpack_require__(79607),
-  Volume = __webpack_require__(78302),
-  Network = __webpack_require__(68224),
-  Service = __webpack_require__(14769),
+var EventEmitter = (__webpack_require__(4434).EventEmitter),
+  Modem = __webpack_require__(7133),
+  Container = __webpack_require__(8521),
+  Image = __webpack_require__(9607),
+  Volume = __webpack_require__(8302),
+  Network = __webpack_require__(8224),
+  Service = __webpack_require__(4769),
   Plugin = __webpack_require__(8247),
   Secret = __webpack_require__(6080),
-  Config = __webpack_require__(92474),
-  Task = __webpack_require__(85325),
-  Node = __webpack_require__(36680),
-  Exec = __webpack_require__(30209),
-  util = __webpack_require__(38300),
-  withSession = __webpack_require__(10638),
+  Config = __webpack_require__(2474),
+  Task = __webpack_require__(5325),
+  Node = __webpack_require__(6680),
+  Exec = __webpack_require__(209),
+  util = __webpack_require__(8300),
+  withSession = __webpack_require__(638),
   extend = util.extend;
 
 var Docker = function(opts) {
@@ -25031,7 +25031,7 @@ Docker.prototype.buildImage = function(file, opts, callback) {
  * @param {Function} onProgress - Optional callback for each event: (event) => void
  */
 Docker.prototype.followProgress = function(stream, onFinished, onProgress) {
-  var buildkit = __webpack_require__(47056);
+  var buildkit = __webpack_require__(7056);
   return buildkit.followProgress(stream, onFinished, onProgress);
 };
 
@@ -26581,10 +26581,10 @@ module.exports = Docker;
 
 /***/ }),
 
-/***/ 30209:
+/***/ 209:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents an Exec
@@ -26596,7 +26596,7 @@ var Exec = function(modem, id) {
   this.id = id;
 };
 
-Exec.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Exec.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Start the exec call that was setup.
@@ -26727,10 +26727,10 @@ module.exports = Exec;
 
 /***/ }),
 
-/***/ 79607:
+/***/ 9607:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents an image
@@ -26742,7 +26742,7 @@ var Image = function(modem, name) {
   this.name = name;
 };
 
-Image.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Image.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -27013,10 +27013,10 @@ module.exports = Image;
 
 /***/ }),
 
-/***/ 68224:
+/***/ 8224:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents an network
@@ -27028,7 +27028,7 @@ var Network = function(modem, id) {
   this.id = id;
 };
 
-Network.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Network.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -27191,10 +27191,10 @@ module.exports = Network;
 
 /***/ }),
 
-/***/ 36680:
+/***/ 6680:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents an Node
@@ -27206,7 +27206,7 @@ var Node = function(modem, id) {
   this.id = id;
 };
 
-Node.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Node.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Query Docker for Node details.
@@ -27336,7 +27336,7 @@ module.exports = Node;
 /***/ 8247:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents a plugin
@@ -27349,7 +27349,7 @@ var Plugin = function(modem, name, remote) {
   this.remote = remote || name;
 };
 
-Plugin.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Plugin.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -27715,7 +27715,7 @@ module.exports = Plugin;
 /***/ 6080:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents a secret
@@ -27727,7 +27727,7 @@ var Secret = function(modem, id) {
   this.id = id;
 };
 
-Secret.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Secret.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -27853,10 +27853,10 @@ module.exports = Secret;
 
 /***/ }),
 
-/***/ 14769:
+/***/ 4769:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents an Service
@@ -27868,7 +27868,7 @@ var Service = function(modem, id) {
   this.id = id;
 };
 
-Service.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Service.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Query Docker for service details.
@@ -28043,13 +28043,13 @@ module.exports = Service;
 
 /***/ }),
 
-/***/ 10638:
+/***/ 638:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var grpc = __webpack_require__(83033),
-  protoLoader = __webpack_require__(76081),
-  path = __webpack_require__(16928),
-  crypto = __webpack_require__(76982);
+var grpc = __webpack_require__(3033),
+  protoLoader = __webpack_require__(6081),
+  path = __webpack_require__(6928),
+  crypto = __webpack_require__(6982);
 
 function withSession(docker, auth, handler) {
   const sessionId = crypto.randomUUID();
@@ -28113,10 +28113,10 @@ module.exports = withSession;
 
 /***/ }),
 
-/***/ 85325:
+/***/ 5325:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents an Task
@@ -28132,7 +28132,7 @@ var Task = function(modem, id) {
   };
 };
 
-Task.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Task.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Query Docker for Task details.
@@ -28217,14 +28217,14 @@ module.exports = Task;
 
 /***/ }),
 
-/***/ 38300:
+/***/ 8300:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var DockerIgnore = __webpack_require__(44158);
-var fs = __webpack_require__(79896);
-var path = __webpack_require__(16928);
-var tar = __webpack_require__(94803);
-var zlib = __webpack_require__(43106);
+var DockerIgnore = __webpack_require__(4158);
+var fs = __webpack_require__(9896);
+var path = __webpack_require__(6928);
+var tar = __webpack_require__(4803);
+var zlib = __webpack_require__(3106);
 
 // https://github.com/HenrikJoreteg/extend-object/blob/v0.1.0/extend-object.js
 
@@ -28330,10 +28330,10 @@ module.exports.prepareBuildContext = function(file, next) {
 
 /***/ }),
 
-/***/ 78302:
+/***/ 8302:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(38300);
+var util = __webpack_require__(8300);
 
 /**
  * Represents a volume
@@ -28345,7 +28345,7 @@ var Volume = function(modem, name) {
   this.name = name;
 };
 
-Volume.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
+Volume.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -28427,16 +28427,16 @@ module.exports = Volume;
 
 /***/ }),
 
-/***/ 94803:
+/***/ 4803:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var chownr = __webpack_require__(25384)
-var tar = __webpack_require__(91132)
-var pump = __webpack_require__(87898)
-var mkdirp = __webpack_require__(99200)
-var fs = __webpack_require__(79896)
-var path = __webpack_require__(16928)
-var os = __webpack_require__(70857)
+var chownr = __webpack_require__(5384)
+var tar = __webpack_require__(1132)
+var pump = __webpack_require__(7898)
+var mkdirp = __webpack_require__(9200)
+var fs = __webpack_require__(9896)
+var path = __webpack_require__(6928)
+var os = __webpack_require__(857)
 
 var win32 = os.platform() === 'win32'
 
@@ -28883,15 +28883,15 @@ function inCwd (dst, cwd) {
 
 /***/ }),
 
-/***/ 36869:
+/***/ 6869:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(39023)
-var bl = __webpack_require__(80794)
-var headers = __webpack_require__(55006)
+var util = __webpack_require__(9023)
+var bl = __webpack_require__(794)
+var headers = __webpack_require__(5006)
 
-var Writable = (__webpack_require__(86131).Writable)
-var PassThrough = (__webpack_require__(86131).PassThrough)
+var Writable = (__webpack_require__(6131).Writable)
+var PassThrough = (__webpack_require__(6131).PassThrough)
 
 var noop = function () {}
 
@@ -29147,7 +29147,7 @@ module.exports = Extract
 
 /***/ }),
 
-/***/ 55006:
+/***/ 5006:
 /***/ ((__unused_webpack_module, exports) => {
 
 var alloc = Buffer.alloc
@@ -29449,28 +29449,28 @@ exports.decode = function (buf, filenameEncoding, allowUnknownFormat) {
 
 /***/ }),
 
-/***/ 91132:
+/***/ 1132:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-exports.extract = __webpack_require__(36869)
-exports.pack = __webpack_require__(19499)
+exports.extract = __webpack_require__(6869)
+exports.pack = __webpack_require__(1880)
 
 
 /***/ }),
 
-/***/ 19499:
+/***/ 1880:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var constants = __webpack_require__(12147)
-var eos = __webpack_require__(31424)
-var inherits = __webpack_require__(39598)
+var constants = __webpack_require__(2147)
+var eos = __webpack_require__(1424)
+var inherits = __webpack_require__(9598)
 var alloc = Buffer.alloc
 
-var Readable = (__webpack_require__(86131).Readable)
-var Writable = (__webpack_require__(86131).Writable)
-var StringDecoder = (__webpack_require__(13193).StringDecoder)
+var Readable = (__webpack_require__(6131).Readable)
+var Writable = (__webpack_require__(6131).Writable)
+var StringDecoder = (__webpack_require__(3193).StringDecoder)
 
-var headers = __webpack_require__(55006)
+var headers = __webpack_require__(5006)
 
 var DMODE = parseInt('755', 8)
 var FMODE = parseInt('644', 8)
@@ -29720,15 +29720,15 @@ module.exports = Pack
 
 /***/ }),
 
-/***/ 12147:
+/***/ 2147:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = (__webpack_require__(79896).constants) || __webpack_require__(49140)
+module.exports = (__webpack_require__(9896).constants) || __webpack_require__(9140)
 
 
 /***/ }),
 
-/***/ 83813:
+/***/ 3813:
 /***/ ((module) => {
 
 "use strict";
@@ -29744,23 +29744,23 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 39598:
+/***/ 9598:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 try {
-  var util = __webpack_require__(39023);
+  var util = __webpack_require__(9023);
   /* istanbul ignore next */
   if (typeof util.inherits !== 'function') throw '';
   module.exports = util.inherits;
 } catch (e) {
   /* istanbul ignore next */
-  module.exports = __webpack_require__(26589);
+  module.exports = __webpack_require__(6589);
 }
 
 
 /***/ }),
 
-/***/ 26589:
+/***/ 6589:
 /***/ ((module) => {
 
 if (typeof Object.create === 'function') {
@@ -29794,7 +29794,7 @@ if (typeof Object.create === 'function') {
 
 /***/ }),
 
-/***/ 14277:
+/***/ 4277:
 /***/ ((module) => {
 
 /**
@@ -30400,11 +30400,11 @@ module.exports = camelCase;
 
 /***/ }),
 
-/***/ 99200:
+/***/ 9200:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var path = __webpack_require__(16928);
-var fs = __webpack_require__(79896);
+var path = __webpack_require__(6928);
+var fs = __webpack_require__(9896);
 var _0777 = parseInt('0777', 8);
 
 module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -30505,7 +30505,7 @@ mkdirP.sync = function sync (p, opts, made) {
 
 /***/ }),
 
-/***/ 70744:
+/***/ 744:
 /***/ ((module) => {
 
 /**
@@ -30679,8 +30679,8 @@ function plural(ms, msAbs, n, name) {
 
 "use strict";
 
-var $protobuf = __webpack_require__(23928);
-module.exports = exports = $protobuf.descriptor = $protobuf.Root.fromJSON(__webpack_require__(93951)).lookup(".google.protobuf");
+var $protobuf = __webpack_require__(3928);
+module.exports = exports = $protobuf.descriptor = $protobuf.Root.fromJSON(__webpack_require__(3951)).lookup(".google.protobuf");
 
 var Namespace = $protobuf.Namespace,
     Root      = $protobuf.Root,
@@ -31868,19 +31868,19 @@ function editionToDescriptor(edition, fileDescriptor) {
 
 /***/ }),
 
-/***/ 23928:
+/***/ 3928:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 // full library entry point.
 
 
-module.exports = __webpack_require__(58513);
+module.exports = __webpack_require__(8513);
 
 
 /***/ }),
 
-/***/ 60872:
+/***/ 872:
 /***/ ((module) => {
 
 "use strict";
@@ -32287,7 +32287,7 @@ common.get = function get(file) {
 
 /***/ }),
 
-/***/ 92437:
+/***/ 2437:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32298,8 +32298,8 @@ common.get = function get(file) {
  */
 var converter = exports;
 
-var Enum = __webpack_require__(73528),
-    util = __webpack_require__(39609);
+var Enum = __webpack_require__(3528),
+    util = __webpack_require__(9609);
 
 /**
  * Generates a partial value fromObject conveter.
@@ -32613,16 +32613,16 @@ converter.toObject = function toObject(mtype) {
 
 /***/ }),
 
-/***/ 45301:
+/***/ 5301:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = decoder;
 
-var Enum    = __webpack_require__(73528),
-    types   = __webpack_require__(21024),
-    util    = __webpack_require__(39609);
+var Enum    = __webpack_require__(3528),
+    types   = __webpack_require__(1024),
+    util    = __webpack_require__(9609);
 
 function missing(field) {
     return "missing required '" + field.name + "'";
@@ -32785,16 +32785,16 @@ function decoder(mtype) {
 
 /***/ }),
 
-/***/ 67641:
+/***/ 7641:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = encoder;
 
-var Enum     = __webpack_require__(73528),
-    types    = __webpack_require__(21024),
-    util     = __webpack_require__(39609);
+var Enum     = __webpack_require__(3528),
+    types    = __webpack_require__(1024),
+    util     = __webpack_require__(9609);
 
 /**
  * Generates a partial message type encoder.
@@ -32896,7 +32896,7 @@ function encoder(mtype) {
 
 /***/ }),
 
-/***/ 73528:
+/***/ 3528:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -32904,11 +32904,11 @@ function encoder(mtype) {
 module.exports = Enum;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(67946);
+var ReflectionObject = __webpack_require__(7946);
 ((Enum.prototype = Object.create(ReflectionObject.prototype)).constructor = Enum).className = "Enum";
 
-var Namespace = __webpack_require__(21946),
-    util = __webpack_require__(39609);
+var Namespace = __webpack_require__(1946),
+    util = __webpack_require__(9609);
 
 /**
  * Constructs a new enum instance.
@@ -33130,7 +33130,7 @@ Enum.prototype.isReservedName = function isReservedName(name) {
 
 /***/ }),
 
-/***/ 30457:
+/***/ 457:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -33138,12 +33138,12 @@ Enum.prototype.isReservedName = function isReservedName(name) {
 module.exports = Field;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(67946);
+var ReflectionObject = __webpack_require__(7946);
 ((Field.prototype = Object.create(ReflectionObject.prototype)).constructor = Field).className = "Field";
 
-var Enum  = __webpack_require__(73528),
-    types = __webpack_require__(21024),
-    util  = __webpack_require__(39609);
+var Enum  = __webpack_require__(3528),
+    types = __webpack_require__(1024),
+    util  = __webpack_require__(9609);
 
 var Type; // cyclic
 
@@ -33591,12 +33591,12 @@ Field._configure = function configure(Type_) {
 
 /***/ }),
 
-/***/ 35504:
+/***/ 5504:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-var protobuf = module.exports = __webpack_require__(66579);
+var protobuf = module.exports = __webpack_require__(6579);
 
 protobuf.build = "light";
 
@@ -33669,30 +33669,30 @@ function loadSync(filename, root) {
 protobuf.loadSync = loadSync;
 
 // Serialization
-protobuf.encoder          = __webpack_require__(67641);
-protobuf.decoder          = __webpack_require__(45301);
+protobuf.encoder          = __webpack_require__(7641);
+protobuf.decoder          = __webpack_require__(5301);
 protobuf.verifier         = __webpack_require__(7639);
-protobuf.converter        = __webpack_require__(92437);
+protobuf.converter        = __webpack_require__(2437);
 
 // Reflection
-protobuf.ReflectionObject = __webpack_require__(67946);
-protobuf.Namespace        = __webpack_require__(21946);
+protobuf.ReflectionObject = __webpack_require__(7946);
+protobuf.Namespace        = __webpack_require__(1946);
 protobuf.Root             = __webpack_require__(8185);
-protobuf.Enum             = __webpack_require__(73528);
-protobuf.Type             = __webpack_require__(70901);
-protobuf.Field            = __webpack_require__(30457);
-protobuf.OneOf            = __webpack_require__(84624);
-protobuf.MapField         = __webpack_require__(58791);
-protobuf.Service          = __webpack_require__(30338);
-protobuf.Method           = __webpack_require__(59988);
+protobuf.Enum             = __webpack_require__(3528);
+protobuf.Type             = __webpack_require__(901);
+protobuf.Field            = __webpack_require__(457);
+protobuf.OneOf            = __webpack_require__(4624);
+protobuf.MapField         = __webpack_require__(8791);
+protobuf.Service          = __webpack_require__(338);
+protobuf.Method           = __webpack_require__(9988);
 
 // Runtime
-protobuf.Message          = __webpack_require__(69450);
-protobuf.wrappers         = __webpack_require__(59781);
+protobuf.Message          = __webpack_require__(9450);
+protobuf.wrappers         = __webpack_require__(9781);
 
 // Utility
-protobuf.types            = __webpack_require__(21024);
-protobuf.util             = __webpack_require__(39609);
+protobuf.types            = __webpack_require__(1024);
+protobuf.util             = __webpack_require__(9609);
 
 // Set up possibly cyclic reflection dependencies
 protobuf.ReflectionObject._configure(protobuf.Root);
@@ -33703,7 +33703,7 @@ protobuf.Field._configure(protobuf.Type);
 
 /***/ }),
 
-/***/ 66579:
+/***/ 6579:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -33719,15 +33719,15 @@ var protobuf = exports;
 protobuf.build = "minimal";
 
 // Serialization
-protobuf.Writer       = __webpack_require__(33654);
+protobuf.Writer       = __webpack_require__(3654);
 protobuf.BufferWriter = __webpack_require__(3751);
-protobuf.Reader       = __webpack_require__(69350);
-protobuf.BufferReader = __webpack_require__(42423);
+protobuf.Reader       = __webpack_require__(9350);
+protobuf.BufferReader = __webpack_require__(2423);
 
 // Utility
-protobuf.util         = __webpack_require__(22857);
+protobuf.util         = __webpack_require__(2857);
 protobuf.rpc          = __webpack_require__(9882);
-protobuf.roots        = __webpack_require__(34460);
+protobuf.roots        = __webpack_require__(4460);
 protobuf.configure    = configure;
 
 /* istanbul ignore next */
@@ -33747,19 +33747,19 @@ configure();
 
 /***/ }),
 
-/***/ 58513:
+/***/ 8513:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-var protobuf = module.exports = __webpack_require__(35504);
+var protobuf = module.exports = __webpack_require__(5504);
 
 protobuf.build = "full";
 
 // Parser
 protobuf.tokenize         = __webpack_require__(580);
-protobuf.parse            = __webpack_require__(58790);
-protobuf.common           = __webpack_require__(60872);
+protobuf.parse            = __webpack_require__(8790);
+protobuf.common           = __webpack_require__(872);
 
 // Configure parser
 protobuf.Root._configure(protobuf.Type, protobuf.parse, protobuf.common);
@@ -33767,7 +33767,7 @@ protobuf.Root._configure(protobuf.Type, protobuf.parse, protobuf.common);
 
 /***/ }),
 
-/***/ 58791:
+/***/ 8791:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -33775,11 +33775,11 @@ protobuf.Root._configure(protobuf.Type, protobuf.parse, protobuf.common);
 module.exports = MapField;
 
 // extends Field
-var Field = __webpack_require__(30457);
+var Field = __webpack_require__(457);
 ((MapField.prototype = Object.create(Field.prototype)).constructor = MapField).className = "MapField";
 
-var types   = __webpack_require__(21024),
-    util    = __webpack_require__(39609);
+var types   = __webpack_require__(1024),
+    util    = __webpack_require__(9609);
 
 /**
  * Constructs a new map field instance.
@@ -33901,14 +33901,14 @@ MapField.d = function decorateMapField(fieldId, fieldKeyType, fieldValueType) {
 
 /***/ }),
 
-/***/ 69450:
+/***/ 9450:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Message;
 
-var util = __webpack_require__(22857);
+var util = __webpack_require__(2857);
 
 /**
  * Constructs a new message instance.
@@ -34052,7 +34052,7 @@ Message.prototype.toJSON = function toJSON() {
 
 /***/ }),
 
-/***/ 59988:
+/***/ 9988:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -34060,10 +34060,10 @@ Message.prototype.toJSON = function toJSON() {
 module.exports = Method;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(67946);
+var ReflectionObject = __webpack_require__(7946);
 ((Method.prototype = Object.create(ReflectionObject.prototype)).constructor = Method).className = "Method";
 
-var util = __webpack_require__(39609);
+var util = __webpack_require__(9609);
 
 /**
  * Constructs a new service method instance.
@@ -34220,7 +34220,7 @@ Method.prototype.resolve = function resolve() {
 
 /***/ }),
 
-/***/ 21946:
+/***/ 1946:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -34228,12 +34228,12 @@ Method.prototype.resolve = function resolve() {
 module.exports = Namespace;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(67946);
+var ReflectionObject = __webpack_require__(7946);
 ((Namespace.prototype = Object.create(ReflectionObject.prototype)).constructor = Namespace).className = "Namespace";
 
-var Field    = __webpack_require__(30457),
-    util     = __webpack_require__(39609),
-    OneOf    = __webpack_require__(84624);
+var Field    = __webpack_require__(457),
+    util     = __webpack_require__(9609),
+    OneOf    = __webpack_require__(4624);
 
 var Type,    // cyclic
     Service,
@@ -34786,7 +34786,7 @@ Namespace._configure = function(Type_, Service_, Enum_) {
 
 /***/ }),
 
-/***/ 67946:
+/***/ 7946:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -34795,8 +34795,8 @@ module.exports = ReflectionObject;
 
 ReflectionObject.className = "ReflectionObject";
 
-const OneOf = __webpack_require__(84624);
-var util = __webpack_require__(39609);
+const OneOf = __webpack_require__(4624);
+var util = __webpack_require__(9609);
 
 var Root; // cyclic
 
@@ -35176,7 +35176,7 @@ ReflectionObject._configure = function(Root_) {
 
 /***/ }),
 
-/***/ 84624:
+/***/ 4624:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -35184,11 +35184,11 @@ ReflectionObject._configure = function(Root_) {
 module.exports = OneOf;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(67946);
+var ReflectionObject = __webpack_require__(7946);
 ((OneOf.prototype = Object.create(ReflectionObject.prototype)).constructor = OneOf).className = "OneOf";
 
-var Field = __webpack_require__(30457),
-    util  = __webpack_require__(39609);
+var Field = __webpack_require__(457),
+    util  = __webpack_require__(9609);
 
 /**
  * Constructs a new oneof instance.
@@ -35406,7 +35406,7 @@ OneOf.d = function decorateOneOf() {
 
 /***/ }),
 
-/***/ 58790:
+/***/ 8790:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -35418,16 +35418,16 @@ parse.defaults = { keepCase: false };
 
 var tokenize  = __webpack_require__(580),
     Root      = __webpack_require__(8185),
-    Type      = __webpack_require__(70901),
-    Field     = __webpack_require__(30457),
-    MapField  = __webpack_require__(58791),
-    OneOf     = __webpack_require__(84624),
-    Enum      = __webpack_require__(73528),
-    Service   = __webpack_require__(30338),
-    Method    = __webpack_require__(59988),
-    ReflectionObject = __webpack_require__(67946),
-    types     = __webpack_require__(21024),
-    util      = __webpack_require__(39609);
+    Type      = __webpack_require__(901),
+    Field     = __webpack_require__(457),
+    MapField  = __webpack_require__(8791),
+    OneOf     = __webpack_require__(4624),
+    Enum      = __webpack_require__(3528),
+    Service   = __webpack_require__(338),
+    Method    = __webpack_require__(9988),
+    ReflectionObject = __webpack_require__(7946),
+    types     = __webpack_require__(1024),
+    util      = __webpack_require__(9609);
 
 var base10Re    = /^[1-9][0-9]*$/,
     base10NegRe = /^-?[1-9][0-9]*$/,
@@ -36406,14 +36406,14 @@ function parse(source, root, options) {
 
 /***/ }),
 
-/***/ 69350:
+/***/ 9350:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Reader;
 
-var util      = __webpack_require__(22857);
+var util      = __webpack_require__(2857);
 
 var BufferReader; // cyclic
 
@@ -36860,7 +36860,7 @@ Reader._configure = function(BufferReader_) {
 
 /***/ }),
 
-/***/ 42423:
+/***/ 2423:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -36868,10 +36868,10 @@ Reader._configure = function(BufferReader_) {
 module.exports = BufferReader;
 
 // extends Reader
-var Reader = __webpack_require__(69350);
+var Reader = __webpack_require__(9350);
 (BufferReader.prototype = Object.create(Reader.prototype)).constructor = BufferReader;
 
-var util = __webpack_require__(22857);
+var util = __webpack_require__(2857);
 
 /**
  * Constructs a new buffer reader instance.
@@ -36927,13 +36927,13 @@ BufferReader._configure();
 module.exports = Root;
 
 // extends Namespace
-var Namespace = __webpack_require__(21946);
+var Namespace = __webpack_require__(1946);
 ((Root.prototype = Object.create(Namespace.prototype)).constructor = Root).className = "Root";
 
-var Field   = __webpack_require__(30457),
-    Enum    = __webpack_require__(73528),
-    OneOf   = __webpack_require__(84624),
-    util    = __webpack_require__(39609);
+var Field   = __webpack_require__(457),
+    Enum    = __webpack_require__(3528),
+    OneOf   = __webpack_require__(4624),
+    util    = __webpack_require__(9609);
 
 var Type,   // cyclic
     parse,  // might be excluded
@@ -37339,7 +37339,7 @@ Root._configure = function(Type_, parse_, common_) {
 
 /***/ }),
 
-/***/ 34460:
+/***/ 4460:
 /***/ ((module) => {
 
 "use strict";
@@ -37404,19 +37404,19 @@ var rpc = exports;
  * @returns {undefined}
  */
 
-rpc.Service = __webpack_require__(34026);
+rpc.Service = __webpack_require__(4026);
 
 
 /***/ }),
 
-/***/ 34026:
+/***/ 4026:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Service;
 
-var util = __webpack_require__(22857);
+var util = __webpack_require__(2857);
 
 // Extends EventEmitter
 (Service.prototype = Object.create(util.EventEmitter.prototype)).constructor = Service;
@@ -37559,7 +37559,7 @@ Service.prototype.end = function end(endedByRPC) {
 
 /***/ }),
 
-/***/ 30338:
+/***/ 338:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -37567,11 +37567,11 @@ Service.prototype.end = function end(endedByRPC) {
 module.exports = Service;
 
 // extends Namespace
-var Namespace = __webpack_require__(21946);
+var Namespace = __webpack_require__(1946);
 ((Service.prototype = Object.create(Namespace.prototype)).constructor = Service).className = "Service";
 
-var Method = __webpack_require__(59988),
-    util   = __webpack_require__(39609),
+var Method = __webpack_require__(9988),
+    util   = __webpack_require__(9609),
     rpc    = __webpack_require__(9882);
 
 /**
@@ -38184,7 +38184,7 @@ function tokenize(source, alternateCommentMode) {
 
 /***/ }),
 
-/***/ 70901:
+/***/ 901:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -38192,23 +38192,23 @@ function tokenize(source, alternateCommentMode) {
 module.exports = Type;
 
 // extends Namespace
-var Namespace = __webpack_require__(21946);
+var Namespace = __webpack_require__(1946);
 ((Type.prototype = Object.create(Namespace.prototype)).constructor = Type).className = "Type";
 
-var Enum      = __webpack_require__(73528),
-    OneOf     = __webpack_require__(84624),
-    Field     = __webpack_require__(30457),
-    MapField  = __webpack_require__(58791),
-    Service   = __webpack_require__(30338),
-    Message   = __webpack_require__(69450),
-    Reader    = __webpack_require__(69350),
-    Writer    = __webpack_require__(33654),
-    util      = __webpack_require__(39609),
-    encoder   = __webpack_require__(67641),
-    decoder   = __webpack_require__(45301),
+var Enum      = __webpack_require__(3528),
+    OneOf     = __webpack_require__(4624),
+    Field     = __webpack_require__(457),
+    MapField  = __webpack_require__(8791),
+    Service   = __webpack_require__(338),
+    Message   = __webpack_require__(9450),
+    Reader    = __webpack_require__(9350),
+    Writer    = __webpack_require__(3654),
+    util      = __webpack_require__(9609),
+    encoder   = __webpack_require__(7641),
+    decoder   = __webpack_require__(5301),
     verifier  = __webpack_require__(7639),
-    converter = __webpack_require__(92437),
-    wrappers  = __webpack_require__(59781);
+    converter = __webpack_require__(2437),
+    wrappers  = __webpack_require__(9781);
 
 /**
  * Constructs a new reflected message type instance.
@@ -38824,7 +38824,7 @@ Type.d = function decorateType(typeName) {
 
 /***/ }),
 
-/***/ 21024:
+/***/ 1024:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -38836,7 +38836,7 @@ Type.d = function decorateType(typeName) {
  */
 var types = exports;
 
-var util = __webpack_require__(39609);
+var util = __webpack_require__(9609);
 
 var s = [
     "double",   // 0
@@ -39028,7 +39028,7 @@ types.packed = bake([
 
 /***/ }),
 
-/***/ 39609:
+/***/ 9609:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -39038,17 +39038,17 @@ types.packed = bake([
  * Various utility functions.
  * @namespace
  */
-var util = module.exports = __webpack_require__(22857);
+var util = module.exports = __webpack_require__(2857);
 
-var roots = __webpack_require__(34460);
+var roots = __webpack_require__(4460);
 
 var Type, // cyclic
     Enum;
 
-util.codegen = __webpack_require__(25346);
-util.fetch   = __webpack_require__(44279);
-util.path    = __webpack_require__(66090);
-util.patterns = __webpack_require__(91991);
+util.codegen = __webpack_require__(5346);
+util.fetch   = __webpack_require__(4279);
+util.path    = __webpack_require__(6090);
+util.patterns = __webpack_require__(1991);
 
 var reservedRe = util.patterns.reservedRe;
 
@@ -39056,7 +39056,7 @@ var reservedRe = util.patterns.reservedRe;
  * Node's fs module if available.
  * @type {Object.<string,*>}
  */
-util.fs = __webpack_require__(58144);
+util.fs = __webpack_require__(8144);
 
 /**
  * Checks a recursion depth.
@@ -39180,7 +39180,7 @@ util.decorateType = function decorateType(ctor, typeName) {
 
     /* istanbul ignore next */
     if (!Type)
-        Type = __webpack_require__(70901);
+        Type = __webpack_require__(901);
 
     var type = new Type(typeName || ctor.name);
     util.decorateRoot.add(type);
@@ -39205,7 +39205,7 @@ util.decorateEnum = function decorateEnum(object) {
 
     /* istanbul ignore next */
     if (!Enum)
-        Enum = __webpack_require__(73528);
+        Enum = __webpack_require__(3528);
 
     var enm = new Enum("Enum" + decorateEnumIndex++, object);
     util.decorateRoot.add(enm);
@@ -39266,7 +39266,7 @@ Object.defineProperty(util, "decorateRoot", {
 
 /***/ }),
 
-/***/ 58144:
+/***/ 8144:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -39274,7 +39274,7 @@ Object.defineProperty(util, "decorateRoot", {
 
 var fs = null;
 try {
-    fs = __webpack_require__(/* webpackIgnore: true */ 79896);
+    fs = __webpack_require__(/* webpackIgnore: true */ 9896);
     if (!fs || !fs.readFile || !fs.readFileSync)
         fs = null;
 } catch (e) {
@@ -39285,14 +39285,14 @@ module.exports = fs;
 
 /***/ }),
 
-/***/ 70994:
+/***/ 994:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = LongBits;
 
-var util = __webpack_require__(22857);
+var util = __webpack_require__(2857);
 
 /**
  * Constructs new long bits.
@@ -39493,7 +39493,7 @@ LongBits.prototype.length = function length() {
 
 /***/ }),
 
-/***/ 22857:
+/***/ 2857:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -39501,25 +39501,25 @@ LongBits.prototype.length = function length() {
 var util = exports;
 
 // used to return a Promise where callback is omitted
-util.asPromise = __webpack_require__(92222);
+util.asPromise = __webpack_require__(2222);
 
 // converts to / from base64 encoded strings
-util.base64 = __webpack_require__(25478);
+util.base64 = __webpack_require__(5478);
 
 // base class of rpc.Service
-util.EventEmitter = __webpack_require__(32491);
+util.EventEmitter = __webpack_require__(2491);
 
 // float handling accross browsers
 util.float = __webpack_require__(8597);
 
 // converts to / from utf8 encoded strings
-util.utf8 = __webpack_require__(70958);
+util.utf8 = __webpack_require__(958);
 
 // provides a node-like buffer pool in the browser
-util.pool = __webpack_require__(56239);
+util.pool = __webpack_require__(6239);
 
 // utility to work with the low and high bits of a 64 bit value
-util.LongBits = __webpack_require__(70994);
+util.LongBits = __webpack_require__(994);
 
 /**
  * Tests if the specified key can affect object prototypes.
@@ -39689,7 +39689,7 @@ util.Long = /* istanbul ignore next */ util.global.dcodeIO && /* istanbul ignore
          || /* istanbul ignore next */ util.global.Long
          || (function() {
                 try {
-                    var Long = __webpack_require__(66390);
+                    var Long = __webpack_require__(6390);
                     return Long && Long.isLong ? Long : null;
                 } catch (e) {
                     /* istanbul ignore next */
@@ -39992,7 +39992,7 @@ util._configure = function() {
 
 /***/ }),
 
-/***/ 91991:
+/***/ 1991:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -40014,8 +40014,8 @@ patterns.reservedRe  = /^(?:do|if|in|for|let|new|try|var|case|else|enum|eval|fal
 
 module.exports = verifier;
 
-var Enum      = __webpack_require__(73528),
-    util      = __webpack_require__(39609);
+var Enum      = __webpack_require__(3528),
+    util      = __webpack_require__(9609);
 
 function invalid(field, expected) {
     return field.name + ": " + expected + (field.repeated && expected !== "array" ? "[]" : field.map && expected !== "object" ? "{k:"+field.keyType+"}" : "") + " expected";
@@ -40195,7 +40195,7 @@ function verifier(mtype) {
 
 /***/ }),
 
-/***/ 59781:
+/***/ 9781:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -40208,8 +40208,8 @@ function verifier(mtype) {
  */
 var wrappers = exports;
 
-var Message = __webpack_require__(69450),
-    util    = __webpack_require__(22857);
+var Message = __webpack_require__(9450),
+    util    = __webpack_require__(2857);
 
 /**
  * From object converter part of an {@link IWrapper}.
@@ -40314,14 +40314,14 @@ wrappers[".google.protobuf.Any"] = {
 
 /***/ }),
 
-/***/ 33654:
+/***/ 3654:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Writer;
 
-var util      = __webpack_require__(22857);
+var util      = __webpack_require__(2857);
 
 var BufferWriter; // cyclic
 
@@ -40797,10 +40797,10 @@ Writer._configure = function(BufferWriter_) {
 module.exports = BufferWriter;
 
 // extends Writer
-var Writer = __webpack_require__(33654);
+var Writer = __webpack_require__(3654);
 (BufferWriter.prototype = Object.create(Writer.prototype)).constructor = BufferWriter;
 
-var util = __webpack_require__(22857);
+var util = __webpack_require__(2857);
 
 /**
  * Constructs a new buffer writer instance.
@@ -40882,7 +40882,7 @@ BufferWriter._configure();
 
 /***/ }),
 
-/***/ 25500:
+/***/ 5500:
 /***/ ((module) => {
 
 "use strict";
@@ -41006,7 +41006,7 @@ module.exports.F = codes;
 
 /***/ }),
 
-/***/ 82063:
+/***/ 2063:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -41047,9 +41047,9 @@ var objectKeys = Object.keys || function (obj) {
 /*</replacement>*/
 
 module.exports = Duplex;
-var Readable = __webpack_require__(86893);
-var Writable = __webpack_require__(38797);
-__webpack_require__(39598)(Duplex, Readable);
+var Readable = __webpack_require__(6893);
+var Writable = __webpack_require__(8797);
+__webpack_require__(9598)(Duplex, Readable);
 {
   // Allow the keys array to be GC'ed.
   var keys = objectKeys(Writable.prototype);
@@ -41139,7 +41139,7 @@ Object.defineProperty(Duplex.prototype, 'destroyed', {
 
 /***/ }),
 
-/***/ 35283:
+/***/ 5283:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -41171,8 +41171,8 @@ Object.defineProperty(Duplex.prototype, 'destroyed', {
 
 
 module.exports = PassThrough;
-var Transform = __webpack_require__(12337);
-__webpack_require__(39598)(PassThrough, Transform);
+var Transform = __webpack_require__(2337);
+__webpack_require__(9598)(PassThrough, Transform);
 function PassThrough(options) {
   if (!(this instanceof PassThrough)) return new PassThrough(options);
   Transform.call(this, options);
@@ -41183,7 +41183,7 @@ PassThrough.prototype._transform = function (chunk, encoding, cb) {
 
 /***/ }),
 
-/***/ 86893:
+/***/ 6893:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -41219,17 +41219,17 @@ var Duplex;
 Readable.ReadableState = ReadableState;
 
 /*<replacement>*/
-var EE = (__webpack_require__(24434).EventEmitter);
+var EE = (__webpack_require__(4434).EventEmitter);
 var EElistenerCount = function EElistenerCount(emitter, type) {
   return emitter.listeners(type).length;
 };
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(63283);
+var Stream = __webpack_require__(3283);
 /*</replacement>*/
 
-var Buffer = (__webpack_require__(20181).Buffer);
+var Buffer = (__webpack_require__(181).Buffer);
 var OurUint8Array = (typeof global !== 'undefined' ? global : typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : {}).Uint8Array || function () {};
 function _uint8ArrayToBuffer(chunk) {
   return Buffer.from(chunk);
@@ -41239,7 +41239,7 @@ function _isUint8Array(obj) {
 }
 
 /*<replacement>*/
-var debugUtil = __webpack_require__(39023);
+var debugUtil = __webpack_require__(9023);
 var debug;
 if (debugUtil && debugUtil.debuglog) {
   debug = debugUtil.debuglog('stream');
@@ -41248,11 +41248,11 @@ if (debugUtil && debugUtil.debuglog) {
 }
 /*</replacement>*/
 
-var BufferList = __webpack_require__(77336);
-var destroyImpl = __webpack_require__(65089);
-var _require = __webpack_require__(54874),
+var BufferList = __webpack_require__(7336);
+var destroyImpl = __webpack_require__(5089);
+var _require = __webpack_require__(4874),
   getHighWaterMark = _require.getHighWaterMark;
-var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
   ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE,
   ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF,
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
@@ -41262,7 +41262,7 @@ var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
 var StringDecoder;
 var createReadableStreamAsyncIterator;
 var from;
-__webpack_require__(39598)(Readable, Stream);
+__webpack_require__(9598)(Readable, Stream);
 var errorOrDestroy = destroyImpl.errorOrDestroy;
 var kProxyEvents = ['error', 'close', 'destroy', 'pause', 'resume'];
 function prependListener(emitter, event, fn) {
@@ -41277,7 +41277,7 @@ function prependListener(emitter, event, fn) {
   if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);else if (Array.isArray(emitter._events[event])) emitter._events[event].unshift(fn);else emitter._events[event] = [fn, emitter._events[event]];
 }
 function ReadableState(options, stream, isDuplex) {
-  Duplex = Duplex || __webpack_require__(82063);
+  Duplex = Duplex || __webpack_require__(2063);
   options = options || {};
 
   // Duplex streams are both readable and writable, but share
@@ -41344,13 +41344,13 @@ function ReadableState(options, stream, isDuplex) {
   this.decoder = null;
   this.encoding = null;
   if (options.encoding) {
-    if (!StringDecoder) StringDecoder = (__webpack_require__(80634)/* .StringDecoder */ .I);
+    if (!StringDecoder) StringDecoder = (__webpack_require__(634)/* .StringDecoder */ .I);
     this.decoder = new StringDecoder(options.encoding);
     this.encoding = options.encoding;
   }
 }
 function Readable(options) {
-  Duplex = Duplex || __webpack_require__(82063);
+  Duplex = Duplex || __webpack_require__(2063);
   if (!(this instanceof Readable)) return new Readable(options);
 
   // Checking for a Stream.Duplex instance is faster here instead of inside
@@ -41487,7 +41487,7 @@ Readable.prototype.isPaused = function () {
 
 // backwards compatibility.
 Readable.prototype.setEncoding = function (enc) {
-  if (!StringDecoder) StringDecoder = (__webpack_require__(80634)/* .StringDecoder */ .I);
+  if (!StringDecoder) StringDecoder = (__webpack_require__(634)/* .StringDecoder */ .I);
   var decoder = new StringDecoder(enc);
   this._readableState.decoder = decoder;
   // If setEncoding(null), decoder.encoding equals utf8
@@ -42106,7 +42106,7 @@ Readable.prototype.wrap = function (stream) {
 if (typeof Symbol === 'function') {
   Readable.prototype[Symbol.asyncIterator] = function () {
     if (createReadableStreamAsyncIterator === undefined) {
-      createReadableStreamAsyncIterator = __webpack_require__(14868);
+      createReadableStreamAsyncIterator = __webpack_require__(4868);
     }
     return createReadableStreamAsyncIterator(this);
   };
@@ -42217,7 +42217,7 @@ function indexOf(xs, x) {
 
 /***/ }),
 
-/***/ 12337:
+/***/ 2337:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -42287,13 +42287,13 @@ function indexOf(xs, x) {
 
 
 module.exports = Transform;
-var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
   ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK,
   ERR_TRANSFORM_ALREADY_TRANSFORMING = _require$codes.ERR_TRANSFORM_ALREADY_TRANSFORMING,
   ERR_TRANSFORM_WITH_LENGTH_0 = _require$codes.ERR_TRANSFORM_WITH_LENGTH_0;
-var Duplex = __webpack_require__(82063);
-__webpack_require__(39598)(Transform, Duplex);
+var Duplex = __webpack_require__(2063);
+__webpack_require__(9598)(Transform, Duplex);
 function afterTransform(er, data) {
   var ts = this._transformState;
   ts.transforming = false;
@@ -42414,7 +42414,7 @@ function done(stream, er, data) {
 
 /***/ }),
 
-/***/ 38797:
+/***/ 8797:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -42475,15 +42475,15 @@ Writable.WritableState = WritableState;
 
 /*<replacement>*/
 var internalUtil = {
-  deprecate: __webpack_require__(24488)
+  deprecate: __webpack_require__(4488)
 };
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(63283);
+var Stream = __webpack_require__(3283);
 /*</replacement>*/
 
-var Buffer = (__webpack_require__(20181).Buffer);
+var Buffer = (__webpack_require__(181).Buffer);
 var OurUint8Array = (typeof global !== 'undefined' ? global : typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : {}).Uint8Array || function () {};
 function _uint8ArrayToBuffer(chunk) {
   return Buffer.from(chunk);
@@ -42491,10 +42491,10 @@ function _uint8ArrayToBuffer(chunk) {
 function _isUint8Array(obj) {
   return Buffer.isBuffer(obj) || obj instanceof OurUint8Array;
 }
-var destroyImpl = __webpack_require__(65089);
-var _require = __webpack_require__(54874),
+var destroyImpl = __webpack_require__(5089);
+var _require = __webpack_require__(4874),
   getHighWaterMark = _require.getHighWaterMark;
-var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
   ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE,
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
   ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK,
@@ -42504,10 +42504,10 @@ var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
   ERR_STREAM_WRITE_AFTER_END = _require$codes.ERR_STREAM_WRITE_AFTER_END,
   ERR_UNKNOWN_ENCODING = _require$codes.ERR_UNKNOWN_ENCODING;
 var errorOrDestroy = destroyImpl.errorOrDestroy;
-__webpack_require__(39598)(Writable, Stream);
+__webpack_require__(9598)(Writable, Stream);
 function nop() {}
 function WritableState(options, stream, isDuplex) {
-  Duplex = Duplex || __webpack_require__(82063);
+  Duplex = Duplex || __webpack_require__(2063);
   options = options || {};
 
   // Duplex streams are both readable and writable, but share
@@ -42649,7 +42649,7 @@ if (typeof Symbol === 'function' && Symbol.hasInstance && typeof Function.protot
   };
 }
 function Writable(options) {
-  Duplex = Duplex || __webpack_require__(82063);
+  Duplex = Duplex || __webpack_require__(2063);
 
   // Writable ctor is applied to Duplexes, too.
   // `realHasInstance` is necessary because using plain `instanceof`
@@ -43062,7 +43062,7 @@ Writable.prototype._destroy = function (err, cb) {
 
 /***/ }),
 
-/***/ 14868:
+/***/ 4868:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43072,7 +43072,7 @@ var _Object$setPrototypeO;
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var finished = __webpack_require__(36815);
+var finished = __webpack_require__(6815);
 var kLastResolve = Symbol('lastResolve');
 var kLastReject = Symbol('lastReject');
 var kError = Symbol('error');
@@ -43249,7 +43249,7 @@ module.exports = createReadableStreamAsyncIterator;
 
 /***/ }),
 
-/***/ 77336:
+/***/ 7336:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43263,9 +43263,9 @@ function _defineProperties(target, props) { for (var i = 0; i < props.length; i+
 function _createClass(Constructor, protoProps, staticProps) { if (protoProps) _defineProperties(Constructor.prototype, protoProps); if (staticProps) _defineProperties(Constructor, staticProps); Object.defineProperty(Constructor, "prototype", { writable: false }); return Constructor; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var _require = __webpack_require__(20181),
+var _require = __webpack_require__(181),
   Buffer = _require.Buffer;
-var _require2 = __webpack_require__(39023),
+var _require2 = __webpack_require__(9023),
   inspect = _require2.inspect;
 var custom = inspect && inspect.custom || 'inspect';
 function copyBuffer(src, target, offset) {
@@ -43439,7 +43439,7 @@ module.exports = /*#__PURE__*/function () {
 
 /***/ }),
 
-/***/ 65089:
+/***/ 5089:
 /***/ ((module) => {
 
 "use strict";
@@ -43542,7 +43542,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 36815:
+/***/ 6815:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43551,7 +43551,7 @@ module.exports = {
 
 
 
-var ERR_STREAM_PREMATURE_CLOSE = (__webpack_require__(25500)/* .codes */ .F).ERR_STREAM_PREMATURE_CLOSE;
+var ERR_STREAM_PREMATURE_CLOSE = (__webpack_require__(5500)/* .codes */ .F).ERR_STREAM_PREMATURE_CLOSE;
 function once(callback) {
   var called = false;
   return function () {
@@ -43648,7 +43648,7 @@ function _objectSpread(target) { for (var i = 1; i < arguments.length; i++) { va
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var ERR_INVALID_ARG_TYPE = (__webpack_require__(25500)/* .codes */ .F).ERR_INVALID_ARG_TYPE;
+var ERR_INVALID_ARG_TYPE = (__webpack_require__(5500)/* .codes */ .F).ERR_INVALID_ARG_TYPE;
 function from(Readable, iterable, opts) {
   var iterator;
   if (iterable && typeof iterable.next === 'function') {
@@ -43695,7 +43695,7 @@ module.exports = from;
 
 /***/ }),
 
-/***/ 16701:
+/***/ 6701:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43713,7 +43713,7 @@ function once(callback) {
     callback.apply(void 0, arguments);
   };
 }
-var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
   ERR_MISSING_ARGS = _require$codes.ERR_MISSING_ARGS,
   ERR_STREAM_DESTROYED = _require$codes.ERR_STREAM_DESTROYED;
 function noop(err) {
@@ -43729,7 +43729,7 @@ function destroyer(stream, reading, writing, callback) {
   stream.on('close', function () {
     closed = true;
   });
-  if (eos === undefined) eos = __webpack_require__(36815);
+  if (eos === undefined) eos = __webpack_require__(6815);
   eos(stream, {
     readable: reading,
     writable: writing
@@ -43788,13 +43788,13 @@ module.exports = pipeline;
 
 /***/ }),
 
-/***/ 54874:
+/***/ 4874:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var ERR_INVALID_OPT_VALUE = (__webpack_require__(25500)/* .codes */ .F).ERR_INVALID_OPT_VALUE;
+var ERR_INVALID_OPT_VALUE = (__webpack_require__(5500)/* .codes */ .F).ERR_INVALID_OPT_VALUE;
 function highWaterMarkFrom(options, isDuplex, duplexKey) {
   return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
 }
@@ -43817,7 +43817,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 63283:
+/***/ 3283:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(2203);
@@ -43825,7 +43825,7 @@ module.exports = __webpack_require__(2203);
 
 /***/ }),
 
-/***/ 86131:
+/***/ 6131:
 /***/ ((module, exports, __webpack_require__) => {
 
 var Stream = __webpack_require__(2203);
@@ -43834,26 +43834,26 @@ if (process.env.READABLE_STREAM === 'disable' && Stream) {
   Object.assign(module.exports, Stream);
   module.exports.Stream = Stream;
 } else {
-  exports = module.exports = __webpack_require__(86893);
+  exports = module.exports = __webpack_require__(6893);
   exports.Stream = Stream || exports;
   exports.Readable = exports;
-  exports.Writable = __webpack_require__(38797);
-  exports.Duplex = __webpack_require__(82063);
-  exports.Transform = __webpack_require__(12337);
-  exports.PassThrough = __webpack_require__(35283);
-  exports.finished = __webpack_require__(36815);
-  exports.pipeline = __webpack_require__(16701);
+  exports.Writable = __webpack_require__(8797);
+  exports.Duplex = __webpack_require__(2063);
+  exports.Transform = __webpack_require__(2337);
+  exports.PassThrough = __webpack_require__(5283);
+  exports.finished = __webpack_require__(6815);
+  exports.pipeline = __webpack_require__(6701);
 }
 
 
 /***/ }),
 
-/***/ 93058:
+/***/ 3058:
 /***/ ((module, exports, __webpack_require__) => {
 
 /*! safe-buffer. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> */
 /* eslint-disable node/no-deprecated-api */
-var buffer = __webpack_require__(20181)
+var buffer = __webpack_require__(181)
 var Buffer = buffer.Buffer
 
 // alternative to using Object.keys for old browsers
@@ -43920,7 +43920,7 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 /***/ }),
 
-/***/ 12803:
+/***/ 2803:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43928,7 +43928,7 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 
 
-var buffer = __webpack_require__(20181)
+var buffer = __webpack_require__(181)
 var Buffer = buffer.Buffer
 
 var safer = {}
@@ -44005,10 +44005,10 @@ module.exports = safer
 
 /***/ }),
 
-/***/ 74087:
+/***/ 4087:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var fs = __webpack_require__(79896);
+var fs = __webpack_require__(9896);
 
 module.exports = function (filepath, split, encoding) {
   split = typeof split !== 'undefined' ? split : "\n";
@@ -44039,7 +44039,7 @@ module.exports = function (filepath, split, encoding) {
 
 /***/ }),
 
-/***/ 75683:
+/***/ 5683:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -44053,8 +44053,8 @@ const {
 
 const {
   CHANNEL_EXTENDED_DATATYPE: { STDERR },
-} = __webpack_require__(44020);
-const { bufferSlice } = __webpack_require__(42184);
+} = __webpack_require__(4020);
+const { bufferSlice } = __webpack_require__(2184);
 
 const PACKET_SIZE = 32 * 1024;
 const MAX_WINDOW = 2 * 1024 * 1024;
@@ -44342,26 +44342,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 63849:
+/***/ 3849:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { Socket } = __webpack_require__(69278);
+const { Socket } = __webpack_require__(9278);
 const { Duplex } = __webpack_require__(2203);
-const { resolve } = __webpack_require__(16928);
-const { readFile } = __webpack_require__(79896);
-const { execFile, spawn } = __webpack_require__(35317);
+const { resolve } = __webpack_require__(6928);
+const { readFile } = __webpack_require__(9896);
+const { execFile, spawn } = __webpack_require__(5317);
 
-const { isParsedKey, parseKey } = __webpack_require__(41789);
+const { isParsedKey, parseKey } = __webpack_require__(1789);
 
 const {
   makeBufferParser,
   readUInt32BE,
   writeUInt32BE,
   writeUInt32LE,
-} = __webpack_require__(42184);
+} = __webpack_require__(2184);
 
 function once(cb) {
   let called = false;
@@ -45473,7 +45473,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 66297:
+/***/ 6297:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -45487,10 +45487,10 @@ const {
   createHash,
   getHashes,
   randomFillSync,
-} = __webpack_require__(76982);
-const { Socket } = __webpack_require__(69278);
-const { lookup: dnsLookup } = __webpack_require__(72250);
-const EventEmitter = __webpack_require__(24434);
+} = __webpack_require__(6982);
+const { Socket } = __webpack_require__(9278);
+const { lookup: dnsLookup } = __webpack_require__(2250);
+const EventEmitter = __webpack_require__(4434);
 const HASHES = getHashes();
 
 const {
@@ -45509,11 +45509,11 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(44020);
-const { init: cryptoInit } = __webpack_require__(62888);
-const Protocol = __webpack_require__(87841);
-const { parseKey } = __webpack_require__(41789);
-const { SFTP } = __webpack_require__(44996);
+} = __webpack_require__(4020);
+const { init: cryptoInit } = __webpack_require__(2888);
+const Protocol = __webpack_require__(7841);
+const { parseKey } = __webpack_require__(1789);
+const { SFTP } = __webpack_require__(4996);
 const {
   bufferCopy,
   makeBufferParser,
@@ -45521,23 +45521,23 @@ const {
   readUInt32BE,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(42184);
+} = __webpack_require__(2184);
 
-const { AgentContext, createAgent, isAgent } = __webpack_require__(63849);
+const { AgentContext, createAgent, isAgent } = __webpack_require__(3849);
 const {
   Channel,
   MAX_WINDOW,
   PACKET_SIZE,
   windowAdjust,
   WINDOW_THRESHOLD,
-} = __webpack_require__(75683);
+} = __webpack_require__(5683);
 const {
   ChannelManager,
   generateAlgorithmList,
   isWritable,
   onChannelOpenFailure,
   onCHANNEL_CLOSE,
-} = __webpack_require__(82137);
+} = __webpack_require__(2137);
 
 const bufferParser = makeBufferParser();
 const sigParser = makeBufferParser();
@@ -47657,15 +47657,15 @@ module.exports = Client;
 
 /***/ }),
 
-/***/ 40137:
+/***/ 137:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { Agent: HttpAgent } = __webpack_require__(58611);
-const { Agent: HttpsAgent } = __webpack_require__(65692);
-const { connect: tlsConnect } = __webpack_require__(64756);
+const { Agent: HttpAgent } = __webpack_require__(8611);
+const { Agent: HttpsAgent } = __webpack_require__(5692);
+const { connect: tlsConnect } = __webpack_require__(4756);
 
 let Client;
 
@@ -47685,7 +47685,7 @@ for (const ctor of [HttpAgent, HttpsAgent]) {
       const dstPort = options.port;
 
       if (Client === undefined)
-        Client = __webpack_require__(66297);
+        Client = __webpack_require__(6297);
 
       const client = new Client();
       let triedForward = false;
@@ -47749,7 +47749,7 @@ function decorateStream(stream, ctor, options) {
 
 /***/ }),
 
-/***/ 85472:
+/***/ 5472:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -47762,30 +47762,30 @@ const {
   CygwinAgent,
   OpenSSHAgent,
   PageantAgent,
-} = __webpack_require__(63849);
+} = __webpack_require__(3849);
 const {
   SSHTTPAgent: HTTPAgent,
   SSHTTPSAgent: HTTPSAgent,
-} = __webpack_require__(40137);
-const { parseKey } = __webpack_require__(41789);
+} = __webpack_require__(137);
+const { parseKey } = __webpack_require__(1789);
 const {
   flagsToString,
   OPEN_MODE,
   STATUS_CODE,
   stringToFlags,
-} = __webpack_require__(44996);
+} = __webpack_require__(4996);
 
 module.exports = {
   AgentProtocol,
   BaseAgent,
   createAgent,
-  Client: __webpack_require__(66297),
+  Client: __webpack_require__(6297),
   CygwinAgent,
   HTTPAgent,
   HTTPSAgent,
   OpenSSHAgent,
   PageantAgent,
-  Server: __webpack_require__(72605),
+  Server: __webpack_require__(2605),
   utils: {
     parseKey,
     ...__webpack_require__(3489),
@@ -47813,12 +47813,12 @@ const {
   generateKeyPairSync: generateKeyPairSync_,
   getCurves,
   randomBytes,
-} = __webpack_require__(76982);
+} = __webpack_require__(6982);
 
-const { Ber } = __webpack_require__(89837);
-const bcrypt_pbkdf = (__webpack_require__(30686).pbkdf);
+const { Ber } = __webpack_require__(9837);
+const bcrypt_pbkdf = (__webpack_require__(686).pbkdf);
 
-const { CIPHER_INFO } = __webpack_require__(62888);
+const { CIPHER_INFO } = __webpack_require__(2888);
 
 const SALT_LEN = 16;
 const DEFAULT_ROUNDS = 16;
@@ -48391,7 +48391,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 87841:
+/***/ 7841:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -48435,9 +48435,9 @@ module.exports = {
 
 
 
-const { inspect } = __webpack_require__(39023);
+const { inspect } = __webpack_require__(9023);
 
-const { bindingAvailable, NullCipher, NullDecipher } = __webpack_require__(62888);
+const { bindingAvailable, NullCipher, NullDecipher } = __webpack_require__(2888);
 const {
   COMPAT_CHECKS,
   DISCONNECT_REASON,
@@ -48445,18 +48445,18 @@ const {
   MESSAGE,
   SIGNALS,
   TERMINAL_MODE,
-} = __webpack_require__(44020);
+} = __webpack_require__(4020);
 const {
   DEFAULT_KEXINIT_CLIENT,
   DEFAULT_KEXINIT_SERVER,
   KexInit,
   kexinit,
   onKEXPayload,
-} = __webpack_require__(24637);
+} = __webpack_require__(4637);
 const {
   parseKey,
-} = __webpack_require__(41789);
-const MESSAGE_HANDLERS = __webpack_require__(59244);
+} = __webpack_require__(1789);
+const MESSAGE_HANDLERS = __webpack_require__(9244);
 const {
   bufferCopy,
   bufferFill,
@@ -48464,15 +48464,15 @@ const {
   convertSignature,
   sendPacket,
   writeUInt32BE,
-} = __webpack_require__(42184);
+} = __webpack_require__(2184);
 const {
   PacketReader,
   PacketWriter,
   ZlibPacketReader,
   ZlibPacketWriter,
-} = __webpack_require__(74592);
+} = __webpack_require__(4592);
 
-const MODULE_VER = (__webpack_require__(78342)/* .version */ .rE);
+const MODULE_VER = (__webpack_require__(8342)/* .version */ .rE);
 
 const VALID_DISCONNECT_REASONS = new Map(
   Object.values(DISCONNECT_REASON).map((n) => [n, 1])
@@ -50535,20 +50535,20 @@ module.exports = Protocol;
 
 /***/ }),
 
-/***/ 44996:
+/***/ 4996:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const EventEmitter = __webpack_require__(24434);
-const fs = __webpack_require__(79896);
+const EventEmitter = __webpack_require__(4434);
+const fs = __webpack_require__(9896);
 const { constants } = fs;
 const {
   Readable: ReadableStream,
   Writable: WritableStream
 } = __webpack_require__(2203);
-const { inherits, types: { isDate } } = __webpack_require__(39023);
+const { inherits, types: { isDate } } = __webpack_require__(9023);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -50557,7 +50557,7 @@ const {
   bufferSlice,
   makeBufferParser,
   writeUInt32BE,
-} = __webpack_require__(42184);
+} = __webpack_require__(2184);
 
 const ATTR = {
   SIZE: 0x00000001,
@@ -54137,7 +54137,7 @@ const {
   ERR_INVALID_ARG_TYPE,
   ERR_OUT_OF_RANGE,
   validateNumber
-} = __webpack_require__(13208);
+} = __webpack_require__(3208);
 
 const kMinPoolSpace = 128;
 
@@ -54595,20 +54595,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44020:
+/***/ 4020:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const crypto = __webpack_require__(76982);
+const crypto = __webpack_require__(6982);
 
 let cpuInfo;
 try {
-  cpuInfo = __webpack_require__(64573)();
+  cpuInfo = __webpack_require__(6954)();
 } catch {}
 
-const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(62888);
+const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(2888);
 
 const eddsaSupported = (() => {
   if (typeof crypto.sign === 'function'
@@ -54959,7 +54959,7 @@ module.exports.DISCONNECT_REASON_BY_VALUE =
 
 /***/ }),
 
-/***/ 62888:
+/***/ 2888:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -54973,9 +54973,9 @@ module.exports.DISCONNECT_REASON_BY_VALUE =
 
 const {
   createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual
-} = __webpack_require__(76982);
+} = __webpack_require__(6982);
 
-const { readUInt32BE, writeUInt32BE } = __webpack_require__(42184);
+const { readUInt32BE, writeUInt32BE } = __webpack_require__(2184);
 
 const FastBuffer = Buffer[Symbol.species];
 const MAX_SEQNO = 2 ** 32 - 1;
@@ -54992,7 +54992,7 @@ let AESGCMDecipher;
 let ChaChaPolyDecipher;
 let GenericDecipher;
 try {
-  binding = __webpack_require__(30490);
+  binding = __webpack_require__(490);
   ({ AESGCMCipher, ChaChaPolyCipher, GenericCipher,
      AESGCMDecipher, ChaChaPolyDecipher, GenericDecipher } = binding);
 } catch {}
@@ -56546,7 +56546,7 @@ module.exports = {
     // eslint-disable-next-line no-async-promise-executor
     return new Promise(async (resolve, reject) => {
       try {
-        POLY1305_WASM_MODULE = await __webpack_require__(27830)();
+        POLY1305_WASM_MODULE = await __webpack_require__(7830)();
         POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
         poly1305_auth = POLY1305_WASM_MODULE.cwrap(
           'poly1305_auth',
@@ -56569,7 +56569,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 27830:
+/***/ 7830:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -56582,7 +56582,7 @@ function(createPoly1305) {
 
 
 var b;b||(b=typeof createPoly1305 !== 'undefined' ? createPoly1305 : {});var q,r;b.ready=new Promise(function(a,c){q=a;r=c});var u={},w;for(w in b)b.hasOwnProperty(w)&&(u[w]=b[w]);var x="object"===typeof window,y="function"===typeof importScripts,z="object"===typeof process&&"object"===typeof process.versions&&"string"===typeof process.versions.node,B="",C,D,E,F,G;
-if(z)B=y?(__webpack_require__(16928).dirname)(B)+"/":__dirname+"/",C=function(a,c){var d=H(a);if(d)return c?d:d.toString();F||(F=__webpack_require__(79896));G||(G=__webpack_require__(16928));a=G.normalize(a);return F.readFileSync(a,c?null:"utf8")},E=function(a){a=C(a,!0);a.buffer||(a=new Uint8Array(a));assert(a.buffer);return a},D=function(a,c,d){var e=H(a);e&&c(e);F||(F=__webpack_require__(79896));G||(G=__webpack_require__(16928));a=G.normalize(a);F.readFile(a,function(f,l){f?d(f):c(l.buffer)})},1<process.argv.length&&process.argv[1].replace(/\\/g,"/"),process.argv.slice(2),
+if(z)B=y?(__webpack_require__(6928).dirname)(B)+"/":__dirname+"/",C=function(a,c){var d=H(a);if(d)return c?d:d.toString();F||(F=__webpack_require__(9896));G||(G=__webpack_require__(6928));a=G.normalize(a);return F.readFileSync(a,c?null:"utf8")},E=function(a){a=C(a,!0);a.buffer||(a=new Uint8Array(a));assert(a.buffer);return a},D=function(a,c,d){var e=H(a);e&&c(e);F||(F=__webpack_require__(9896));G||(G=__webpack_require__(6928));a=G.normalize(a);F.readFile(a,function(f,l){f?d(f):c(l.buffer)})},1<process.argv.length&&process.argv[1].replace(/\\/g,"/"),process.argv.slice(2),
 b.inspect=function(){return"[Emscripten Module object]"};else if(x||y)y?B=self.location.href:"undefined"!==typeof document&&document.currentScript&&(B=document.currentScript.src),_scriptDir&&(B=_scriptDir),0!==B.indexOf("blob:")?B=B.substr(0,B.lastIndexOf("/")+1):B="",C=function(a){try{var c=new XMLHttpRequest;c.open("GET",a,!1);c.send(null);return c.responseText}catch(f){if(a=H(a)){c=[];for(var d=0;d<a.length;d++){var e=a[d];255<e&&(ba&&assert(!1,"Character code "+e+" ("+String.fromCharCode(e)+")  at offset "+
 d+" not in 0x00-0xFF."),e&=255);c.push(String.fromCharCode(e))}return c.join("")}throw f;}},y&&(E=function(a){try{var c=new XMLHttpRequest;c.open("GET",a,!1);c.responseType="arraybuffer";c.send(null);return new Uint8Array(c.response)}catch(d){if(a=H(a))return a;throw d;}}),D=function(a,c,d){var e=new XMLHttpRequest;e.open("GET",a,!0);e.responseType="arraybuffer";e.onload=function(){if(200==e.status||0==e.status&&e.response)c(e.response);else{var f=H(a);f?c(f.buffer):d()}};e.onerror=d;e.send(null)};
 b.print||console.log.bind(console);var I=b.printErr||console.warn.bind(console);for(w in u)u.hasOwnProperty(w)&&(b[w]=u[w]);u=null;var J;b.wasmBinary&&(J=b.wasmBinary);var noExitRuntime=b.noExitRuntime||!0;"object"!==typeof WebAssembly&&K("no native wasm support detected");var L,M=!1;function assert(a,c){a||K("Assertion failed: "+c)}function N(a){var c=b["_"+a];assert(c,"Cannot call unknown function "+a+", make sure it is exported");return c}
@@ -56616,7 +56616,7 @@ else {}
 
 /***/ }),
 
-/***/ 59244:
+/***/ 9244:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -56624,8 +56624,8 @@ else {}
 
 const MESSAGE_HANDLERS = new Array(256);
 [
-  (__webpack_require__(24637).HANDLERS),
-  __webpack_require__(99964),
+  (__webpack_require__(4637).HANDLERS),
+  __webpack_require__(9964),
 ].forEach((handlers) => {
   // eslint-disable-next-line prefer-const
   for (let [type, handler] of Object.entries(handlers)) {
@@ -56640,7 +56640,7 @@ module.exports = MESSAGE_HANDLERS;
 
 /***/ }),
 
-/***/ 99964:
+/***/ 9964:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -56652,18 +56652,18 @@ const {
   doFatalError,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(42184);
+} = __webpack_require__(2184);
 
 const {
   CHANNEL_OPEN_FAILURE,
   COMPAT,
   MESSAGE,
   TERMINAL_MODE,
-} = __webpack_require__(44020);
+} = __webpack_require__(4020);
 
 const {
   parseKey,
-} = __webpack_require__(41789);
+} = __webpack_require__(1789);
 
 const TERMINAL_MODE_BY_VALUE =
   Array.from(Object.entries(TERMINAL_MODE))
@@ -57933,7 +57933,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 24637:
+/***/ 4637:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -57948,9 +57948,9 @@ const {
   diffieHellman,
   generateKeyPairSync,
   randomFillSync,
-} = __webpack_require__(76982);
+} = __webpack_require__(6982);
 
-const { Ber } = __webpack_require__(89837);
+const { Ber } = __webpack_require__(9837);
 
 const {
   COMPAT,
@@ -57962,14 +57962,14 @@ const {
   DEFAULT_COMPRESSION,
   DISCONNECT_REASON,
   MESSAGE,
-} = __webpack_require__(44020);
+} = __webpack_require__(4020);
 const {
   CIPHER_INFO,
   createCipher,
   createDecipher,
   MAC_INFO,
-} = __webpack_require__(62888);
-const { parseDERKey } = __webpack_require__(41789);
+} = __webpack_require__(2888);
+const { parseDERKey } = __webpack_require__(1789);
 const {
   bufferFill,
   bufferParser,
@@ -57978,13 +57978,13 @@ const {
   FastBuffer,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(42184);
+} = __webpack_require__(2184);
 const {
   PacketReader,
   PacketWriter,
   ZlibPacketReader,
   ZlibPacketWriter,
-} = __webpack_require__(74592);
+} = __webpack_require__(4592);
 
 let MESSAGE_HANDLERS;
 
@@ -59728,7 +59728,7 @@ function onKEXPayload(state, payload) {
       case MESSAGE.UNIMPLEMENTED:
       case MESSAGE.DEBUG:
         if (!MESSAGE_HANDLERS)
-          MESSAGE_HANDLERS = __webpack_require__(59244);
+          MESSAGE_HANDLERS = __webpack_require__(9244);
         return MESSAGE_HANDLERS[type](this, payload);
     }
   }
@@ -59736,7 +59736,7 @@ function onKEXPayload(state, payload) {
   switch (type) {
     case MESSAGE.DISCONNECT:
       if (!MESSAGE_HANDLERS)
-        MESSAGE_HANDLERS = __webpack_require__(59244);
+        MESSAGE_HANDLERS = __webpack_require__(9244);
       return MESSAGE_HANDLERS[type](this, payload);
     case MESSAGE.KEXINIT:
       if (!state.firstPacket) {
@@ -59849,7 +59849,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 41789:
+/***/ 1789:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -59869,21 +59869,21 @@ const {
   getCiphers,
   sign: sign_,
   verify: verify_,
-} = __webpack_require__(76982);
+} = __webpack_require__(6982);
 const supportedOpenSSLCiphers = getCiphers();
 
-const { Ber } = __webpack_require__(89837);
-const bcrypt_pbkdf = (__webpack_require__(30686).pbkdf);
+const { Ber } = __webpack_require__(9837);
+const bcrypt_pbkdf = (__webpack_require__(686).pbkdf);
 
-const { CIPHER_INFO } = __webpack_require__(62888);
-const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(44020);
+const { CIPHER_INFO } = __webpack_require__(2888);
+const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(4020);
 const {
   bufferSlice,
   makeBufferParser,
   readString,
   readUInt32BE,
   writeUInt32BE,
-} = __webpack_require__(42184);
+} = __webpack_require__(2184);
 
 const SYM_HASH_ALGO = Symbol('Hash Algorithm');
 const SYM_PRIV_PEM = Symbol('Private key PEM');
@@ -61341,14 +61341,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 13208:
+/***/ 3208:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 
-const assert = __webpack_require__(42613);
-const { inspect } = __webpack_require__(39023);
+const assert = __webpack_require__(2613);
+const { inspect } = __webpack_require__(9023);
 
 // Only use this for integers! Decimal numbers do not work with this function.
 function addNumericalSeparator(val) {
@@ -61464,13 +61464,13 @@ exports.validateNumber = function validateNumber(value, name) {
 
 /***/ }),
 
-/***/ 42184:
+/***/ 2184:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const Ber = (__webpack_require__(89837).Ber);
+const Ber = (__webpack_require__(9837).Ber);
 
 let DISCONNECT_REASON;
 
@@ -61641,7 +61641,7 @@ module.exports = {
   doFatalError: (protocol, msg, level, reason) => {
     let err;
     if (DISCONNECT_REASON === undefined)
-      ({ DISCONNECT_REASON } = __webpack_require__(44020));
+      ({ DISCONNECT_REASON } = __webpack_require__(4020));
     if (msg instanceof Error) {
       // doFatalError(protocol, err[, reason])
       err = msg;
@@ -61828,13 +61828,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 74592:
+/***/ 4592:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { kMaxLength } = __webpack_require__(20181);
+const { kMaxLength } = __webpack_require__(181);
 const {
   createInflate,
   constants: {
@@ -61847,7 +61847,7 @@ const {
     Z_DEFAULT_WINDOWBITS,
     Z_PARTIAL_FLUSH,
   }
-} = __webpack_require__(43106);
+} = __webpack_require__(3106);
 const ZlibHandle = createInflate()._handle.constructor;
 
 function processCallback() {
@@ -62091,7 +62091,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 72605:
+/***/ 2605:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -62102,8 +62102,8 @@ module.exports = {
 //     immediate connection status checking
 
 
-const { Server: netServer } = __webpack_require__(69278);
-const EventEmitter = __webpack_require__(24434);
+const { Server: netServer } = __webpack_require__(9278);
+const EventEmitter = __webpack_require__(4434);
 const { listenerCount } = EventEmitter;
 
 const {
@@ -62120,13 +62120,13 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(44020);
-const { init: cryptoInit } = __webpack_require__(62888);
-const { KexInit } = __webpack_require__(24637);
-const { parseKey } = __webpack_require__(41789);
-const Protocol = __webpack_require__(87841);
-const { SFTP } = __webpack_require__(44996);
-const { writeUInt32BE } = __webpack_require__(42184);
+} = __webpack_require__(4020);
+const { init: cryptoInit } = __webpack_require__(2888);
+const { KexInit } = __webpack_require__(4637);
+const { parseKey } = __webpack_require__(1789);
+const Protocol = __webpack_require__(7841);
+const { SFTP } = __webpack_require__(4996);
+const { writeUInt32BE } = __webpack_require__(2184);
 
 const {
   Channel,
@@ -62134,7 +62134,7 @@ const {
   PACKET_SIZE,
   windowAdjust,
   WINDOW_THRESHOLD,
-} = __webpack_require__(75683);
+} = __webpack_require__(5683);
 
 const {
   ChannelManager,
@@ -62142,7 +62142,7 @@ const {
   isWritable,
   onChannelOpenFailure,
   onCHANNEL_CLOSE,
-} = __webpack_require__(82137);
+} = __webpack_require__(2137);
 
 const MAX_PENDING_AUTHS = 10;
 
@@ -63479,13 +63479,13 @@ module.exports.IncomingClient = Client;
 
 /***/ }),
 
-/***/ 82137:
+/***/ 2137:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { SFTP } = __webpack_require__(44996);
+const { SFTP } = __webpack_require__(4996);
 
 const MAX_CHANNEL = 2 ** 32 - 1;
 
@@ -63823,7 +63823,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 80634:
+/***/ 634:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -63852,7 +63852,7 @@ module.exports = {
 
 /*<replacement>*/
 
-var Buffer = (__webpack_require__(93058).Buffer);
+var Buffer = (__webpack_require__(3058).Buffer);
 /*</replacement>*/
 
 var isEncoding = Buffer.isEncoding || function (encoding) {
@@ -64126,14 +64126,14 @@ function simpleEnd(buf) {
 
 /***/ }),
 
-/***/ 21450:
+/***/ 1450:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-const os = __webpack_require__(70857);
-const tty = __webpack_require__(52018);
-const hasFlag = __webpack_require__(83813);
+const os = __webpack_require__(857);
+const tty = __webpack_require__(2018);
+const hasFlag = __webpack_require__(3813);
 
 const {env} = process;
 
@@ -64269,7 +64269,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 80668:
+/***/ 668:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 (function(nacl) {
@@ -66648,7 +66648,7 @@ nacl.setPRNG = function(fn) {
     });
   } else if (true) {
     // Node.js.
-    crypto = __webpack_require__(76982);
+    crypto = __webpack_require__(6982);
     if (crypto && crypto.randomBytes) {
       nacl.setPRNG(function(x, n) {
         var i, v = crypto.randomBytes(n);
@@ -66664,7 +66664,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 24488:
+/***/ 4488:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -66672,12 +66672,12 @@ nacl.setPRNG = function(fn) {
  * For Node.js, simply re-export the core `util.deprecate` function.
  */
 
-module.exports = __webpack_require__(39023).deprecate;
+module.exports = __webpack_require__(9023).deprecate;
 
 
 /***/ }),
 
-/***/ 30490:
+/***/ 490:
 /***/ ((module) => {
 
 module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
@@ -66685,7 +66685,7 @@ module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
 
 /***/ }),
 
-/***/ 66390:
+/***/ 6390:
 /***/ (function(module, exports) {
 
 // GENERATED FILE. DO NOT EDIT.
@@ -68316,7 +68316,7 @@ module.exports = {"rE":"1.14.7"};
 
 /***/ }),
 
-/***/ 15434:
+/***/ 5434:
 /***/ ((module) => {
 
 "use strict";
@@ -68324,7 +68324,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 93951:
+/***/ 3951:
 /***/ ((module) => {
 
 "use strict";
@@ -68332,7 +68332,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 92939:
+/***/ 2939:
 /***/ ((module) => {
 
 "use strict";
@@ -68340,7 +68340,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 36710:
+/***/ 6710:
 /***/ ((module) => {
 
 "use strict";
@@ -68348,7 +68348,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 78342:
+/***/ 8342:
 /***/ ((module) => {
 
 "use strict";

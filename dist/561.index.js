@@ -3,7 +3,7 @@ exports.id = 561;
 exports.ids = [561];
 exports.modules = {
 
-/***/ 85561:
+/***/ 5561:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,9 +18,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(83916);
+var errors = __webpack_require__(3916);
 ;// CONCATENATED MODULE: ./src/sources/registry/errors.ts
 
 class RegistryError extends errors/* InputError */.d {
@@ -90,17 +90,17 @@ function statusError(display, host, status, body, what, credentialSource) {
 }
 
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(37067);
+var external_node_http_ = __webpack_require__(7067);
 // EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __webpack_require__(44708);
+var external_node_https_ = __webpack_require__(4708);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(77030);
+var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __webpack_require__(41692);
+var external_node_tls_ = __webpack_require__(1692);
 ;// CONCATENATED MODULE: ./src/sources/registry/tls.ts
 
 
@@ -305,9 +305,9 @@ class BodyTooLarge extends Error {
 }
 
 // EXTERNAL MODULE: ./src/oci/schemas.ts
-var schemas = __webpack_require__(28777);
+var schemas = __webpack_require__(8777);
 // EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __webpack_require__(68825);
+var oci_digest = __webpack_require__(8825);
 ;// CONCATENATED MODULE: ./src/sources/registry/digests.ts
 
 
@@ -463,9 +463,9 @@ function registryAsLayout(client, location, top) {
 }
 
 // EXTERNAL MODULE: ./src/reference.ts
-var reference = __webpack_require__(98286);
+var reference = __webpack_require__(8286);
 // EXTERNAL MODULE: ./src/sources/resolve-image.ts
-var resolve_image = __webpack_require__(23410);
+var resolve_image = __webpack_require__(3410);
 ;// CONCATENATED MODULE: ./src/sources/registry/retry.ts
 
 function numberFromEnv(name, fallback) {
@@ -632,9 +632,9 @@ async function streamBlob(client, location, digest, size, sink, watcher = {}) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var classic_schemas = __webpack_require__(38816);
+var classic_schemas = __webpack_require__(8816);
 // EXTERNAL MODULE: ./src/sources/docker-auth.ts
-var docker_auth = __webpack_require__(40555);
+var docker_auth = __webpack_require__(555);
 ;// CONCATENATED MODULE: ./src/sources/registry/auth.ts
 
 

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { Analysis } from './analysis/analyze.js';
 import { auditImage, type AuditRequest } from './audit.js';
 import type { DockerfileModel } from './dockerfile/index.js';
-import { InputError, describeError } from './errors.js';
 import type { Policy } from './rules/config.js';
 import { applyPolicy, fails, imageFindings } from './rules/evaluate.js';
 import type { Finding, SourceLocation } from './rules/types.js';
@@ -25,30 +23,36 @@ export interface CheckResult {
   mapsToInstruction?: (layer: number) => boolean;
 }
 
-async function readDockerfile(path: string, buildArgs: Record<string, string> | undefined, target: string | undefined, platform: string | undefined): Promise<DockerfileModel> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`--dockerfile ${path}: ${describeError(error)}`);
-  }
+/** `history`: keep what mapping an image's history to lines needs (not for `lint`: there is no image). */
+async function readDockerfile(
+  path: string,
+  buildArgs: Record<string, string> | undefined,
+  target: string | undefined,
+  platform: string | undefined,
+  history = true,
+): Promise<DockerfileModel> {
   // Loaded only when there is a Dockerfile: the parser and its dependencies are a third of the bundle's start-up.
-  const { parseDockerfile } = await import('./dockerfile/index.js');
-  return parseDockerfile(text, path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}) });
+  const { readDockerfile: read } = await import('./dockerfile/index.js');
+  return read(path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}), history });
 }
 
-async function checkDockerfile(model: DockerfileModel, request: CheckRequest): Promise<Finding[]> {
+/** `standalone`: no image, so the Dockerfile also decides root-user and secret-in-env. */
+async function checkDockerfile(model: DockerfileModel, request: CheckRequest, standalone = false): Promise<Finding[]> {
   const { dockerfileFindings } = await import('./dockerfile/index.js');
   return dockerfileFindings(model, {
     allow: request.policy.allowUnpinned,
+    standalone,
     ...(request.resolveDigests ? { resolveDigest } : {}),
   });
 }
 
-/** The Dockerfile rules alone: no image, no daemon needed (unless digests are to be resolved). */
+/**
+ * The Dockerfile rules alone, every rule a Dockerfile can decide (root-user and secret-in-env included):
+ * no image, no daemon needed (unless digests are to be resolved).
+ */
 export async function lintDockerfile(request: CheckRequest & { dockerfile: string }): Promise<CheckResult> {
-  const model = await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform);
-  const findings = applyPolicy(await checkDockerfile(model, request), request.policy);
+  const model = await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform, false);
+  const findings = applyPolicy([...(await checkDockerfile(model, request, true)), ...request.policy.configFindings], request.policy);
   return { findings, failed: fails(findings, request.policy.failOn) };
 }
 
@@ -67,6 +71,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   const raw = [
     ...imageFindings(analysis, { policy: request.policy, locateLayer, hasDockerfile: model !== undefined }),
     ...(model ? await checkDockerfile(model, request) : []),
+    ...request.policy.configFindings,
   ];
   const findings = applyPolicy(raw, request.policy);
   const result: CheckResult = { analysis, findings, failed: fails(findings, request.policy.failOn) };

@@ -11149,7 +11149,7 @@ const constants_1 = __webpack_require__(8288);
 const http2 = __webpack_require__(8056);
 const error_1 = __webpack_require__(8219);
 const zlib = __webpack_require__(3106);
-const stream_decoder_1 = __webpack_require__(5575);
+const stream_decoder_1 = __webpack_require__(7956);
 const logging = __webpack_require__(8536);
 const tls_1 = __webpack_require__(4756);
 const orca_1 = __webpack_require__(2124);
@@ -14374,7 +14374,7 @@ exports.StatusBuilder = StatusBuilder;
 
 /***/ }),
 
-/***/ 5575:
+/***/ 7956:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -14717,7 +14717,7 @@ const http2 = __webpack_require__(8056);
 const os = __webpack_require__(857);
 const constants_1 = __webpack_require__(8288);
 const metadata_1 = __webpack_require__(6100);
-const stream_decoder_1 = __webpack_require__(5575);
+const stream_decoder_1 = __webpack_require__(7956);
 const logging = __webpack_require__(8536);
 const constants_2 = __webpack_require__(8288);
 const TRACER_NAME = 'subchannel_call';

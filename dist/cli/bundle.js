@@ -4133,6 +4133,67 @@ function wrappy (fn, cb) {
 
 /***/ }),
 
+/***/ 6695:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FF: () => (/* binding */ looksLikeSecretName),
+/* harmony export */   Lz: () => (/* binding */ bakedSecrets),
+/* harmony export */   QU: () => (/* binding */ maskSecrets)
+/* harmony export */ });
+const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
+// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
+const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
+function looksLikeSecretName(name) {
+    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
+}
+function assignments(text) {
+    const result = [];
+    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
+        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
+    }
+    return result;
+}
+/**
+ * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
+ * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
+ */
+function bakedSecrets(config) {
+    const found = new Map();
+    for (const entry of config.config?.Env ?? []) {
+        const eq = entry.indexOf('=');
+        const name = eq < 0 ? entry : entry.slice(0, eq);
+        const value = eq < 0 ? '' : entry.slice(eq + 1);
+        if (value !== '' && looksLikeSecretName(name))
+            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
+    }
+    for (const history of config.history ?? []) {
+        const createdBy = history.created_by ?? '';
+        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
+        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
+        for (const text of [buildArgs, argLine]) {
+            if (!text)
+                continue;
+            for (const [name, value] of assignments(text)) {
+                if (value !== '' && looksLikeSecretName(name))
+                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
+            }
+        }
+    }
+    return [...found.values()];
+}
+/** Replace every secret value in a text with `***`. */
+function maskSecrets(text, secrets) {
+    let masked = text;
+    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
+        masked = masked.split(value).join('***');
+    return masked;
+}
+
+
+/***/ }),
+
 /***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4159,6 +4220,144 @@ function describeError(error) {
     if (error instanceof Error)
         return error.message.split('\n')[0] ?? error.name;
     return String(error);
+}
+
+
+/***/ }),
+
+/***/ 1230:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Vw: () => (/* binding */ STAR),
+/* harmony export */   XP: () => (/* binding */ ANY_BUT_BARRIER),
+/* harmony export */   ht: () => (/* binding */ GlobAutomaton),
+/* harmony export */   tS: () => (/* binding */ STAR_BUT_BARRIER)
+/* harmony export */ });
+/* unused harmony export collapseStars */
+/**
+ * A Thompson NFA for glob-like patterns, run with its state set as a bit vector: no backtracking, and
+ * O(text × pattern / 32) word operations at worst. Tokens are literal code points, "any one character but
+ * the barrier", "any run without the barrier" and "any run at all". Shell patterns (`${V#p}`: the barrier
+ * is a line feed) and path globs (`ignore-paths`: the barrier is `/`) are both this.
+ */
+const ANY_BUT_BARRIER = -1;
+const STAR_BUT_BARRIER = -2;
+const STAR = -3;
+const isStar = (token) => token === STAR_BUT_BARRIER || token === STAR;
+/**
+ * A run of stars matches what its widest star matches: one token. Afterwards no star follows a star, so a
+ * single shift closes a state set.
+ */
+function collapseStars(tokens) {
+    const out = [];
+    for (const token of tokens) {
+        const last = out.at(-1);
+        if (isStar(token) && isStar(last))
+            out[out.length - 1] = last === STAR || token === STAR ? STAR : STAR_BUT_BARRIER;
+        else
+            out.push(token);
+    }
+    return out;
+}
+/** State i means "tokens[0..i) matched"; state `tokens.length` accepts. */
+class GlobAutomaton {
+    barrier;
+    charge;
+    tokens;
+    words;
+    stars;
+    barrierStars;
+    any;
+    literals = new Map();
+    acceptWord;
+    acceptBit;
+    /** `charge(words)` is called before each step with its cost, to enforce a budget. */
+    constructor(tokens, barrier, charge) {
+        this.barrier = barrier;
+        this.charge = charge;
+        this.tokens = collapseStars(tokens);
+        this.words = ((this.tokens.length + 1 + 31) >>> 5) || 1;
+        this.stars = new Uint32Array(this.words);
+        this.barrierStars = new Uint32Array(this.words);
+        this.any = new Uint32Array(this.words);
+        this.tokens.forEach((token, state) => {
+            const bit = 1 << (state & 31);
+            const word = state >>> 5;
+            if (isStar(token))
+                this.stars[word] |= bit;
+            if (token === STAR_BUT_BARRIER)
+                this.barrierStars[word] |= bit;
+            else if (token === ANY_BUT_BARRIER)
+                this.any[word] |= bit;
+            else if (token >= 0)
+                this.literal(token)[word] |= bit;
+        });
+        this.acceptWord = this.tokens.length >>> 5;
+        this.acceptBit = 1 << (this.tokens.length & 31);
+    }
+    literal(rune) {
+        let mask = this.literals.get(rune);
+        if (!mask)
+            this.literals.set(rune, (mask = new Uint32Array(this.words)));
+        return mask;
+    }
+    /** A star may match nothing: its state also stands for the one after it. */
+    close(set) {
+        let carry = 0;
+        for (let word = 0; word < this.words; word++) {
+            const fromStars = set[word] & this.stars[word];
+            const shifted = ((fromStars << 1) | carry) >>> 0;
+            carry = fromStars >>> 31;
+            set[word] = (set[word] | shifted) >>> 0;
+        }
+    }
+    start() {
+        const set = new Uint32Array(this.words);
+        this.inject(set);
+        return set;
+    }
+    /** Adds the start state: a match may begin here (unanchored search). */
+    inject(set) {
+        set[0] |= 1;
+        this.close(set);
+    }
+    /** Consumes one code point; returns whether any state is left. */
+    step(set, rune) {
+        this.charge?.(this.words);
+        const literal = this.literals.get(rune);
+        const atBarrier = rune === this.barrier;
+        let carry = 0;
+        let alive = 0;
+        for (let word = 0; word < this.words; word++) {
+            const current = set[word];
+            let advance = literal ? current & literal[word] : 0;
+            let stay = current & this.stars[word];
+            if (atBarrier)
+                stay &= ~this.barrierStars[word];
+            else
+                advance |= current & this.any[word];
+            const shifted = ((advance << 1) | carry) >>> 0;
+            carry = advance >>> 31;
+            const next = (shifted | stay) >>> 0;
+            set[word] = next;
+            alive |= next;
+        }
+        this.close(set);
+        return alive !== 0;
+    }
+    accepts(set) {
+        return (set[this.acceptWord] & this.acceptBit) !== 0;
+    }
+    /** Whether the pattern matches the whole text. */
+    matches(text) {
+        const set = this.start();
+        for (const ch of text)
+            if (!this.step(set, ch.codePointAt(0)))
+                return false;
+        return this.accepts(set);
+    }
 }
 
 
@@ -5213,6 +5412,61 @@ const repositoriesShape = _go_json_js__WEBPACK_IMPORTED_MODULE_0__/* .shapes */ 
 
 /***/ }),
 
+/***/ 9118:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ FileShapeError),
+/* harmony export */   X: () => (/* binding */ readRegularFile)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** Why a file could not be read as a bounded regular file. */
+class FileShapeError extends Error {
+}
+async function readCapped(handle, limit) {
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const chunk = Buffer.alloc(Math.min(1 << 20, limit + 1 - total));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0)
+            break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        total += bytesRead;
+        if (total > limit)
+            throw new FileShapeError(`is larger than ${limit.toLocaleString('en-US')} bytes`);
+    }
+    return Buffer.concat(chunks, total);
+}
+/**
+ * The bytes of a regular file of at most `limit` bytes. It is opened without blocking, so a FIFO or a
+ * device is refused (FileShapeError) instead of hanging the read; errors of the file system are thrown as
+ * they come (ENOENT…). One byte more than the limit is read, whatever stat said, so a growing file is caught.
+ */
+async function readRegularFile(path, limit) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK);
+    try {
+        const stat = await handle.stat();
+        if (!stat.isFile())
+            throw new FileShapeError('is not a regular file');
+        if (stat.size > limit)
+            throw new FileShapeError(`is ${stat.size.toLocaleString('en-US')} bytes, larger than ${limit.toLocaleString('en-US')} bytes`);
+        return await readCapped(handle, limit);
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+
+/***/ }),
+
 /***/ 8286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5308,34 +5562,174 @@ function keyMatchesRegistry(key, registry) {
 
 /***/ }),
 
+/***/ 1212:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iu: () => (/* binding */ RULE_IDS),
+/* harmony export */   NU: () => (/* binding */ defaultSeverity),
+/* harmony export */   PI: () => (/* binding */ ruleInfo),
+/* harmony export */   y0: () => (/* binding */ RULES)
+/* harmony export */ });
+const RULES = [
+    {
+        id: 'latest-tag',
+        defaultSeverity: 'error',
+        title: 'Image reference uses the latest tag or no tag',
+        help: '`latest` (or no tag, which means latest) moves: the same Dockerfile builds a different image tomorrow. Name a version tag, and pin it by digest.',
+        securitySeverity: 5.0,
+    },
+    {
+        id: 'unpinned-base',
+        defaultSeverity: 'error',
+        title: 'Base image is not pinned by digest',
+        help: 'A tag can be re-pointed to other content; a digest cannot. Write `FROM name:tag@sha256:<digest>` (the message gives the exact line when the digest can be resolved) and let a bot such as Renovate or Dependabot update it.',
+        securitySeverity: 6.0,
+    },
+    {
+        id: 'hidden-waste',
+        defaultSeverity: 'error',
+        title: 'Image ships bytes that later layers hide',
+        help: 'Files written by one layer and deleted, overwritten (even by chmod) or hidden by a later layer still ship. Clean up in the same RUN that created the files (`apt-get install … && rm -rf /var/lib/apt/lists/*`), or build in one stage and copy the result into a clean final stage.',
+        securitySeverity: 2.0,
+    },
+    {
+        id: 'extra-tool',
+        defaultSeverity: 'error',
+        title: 'Network or remote-access tool in the final image',
+        help: 'Tools such as curl, wget, git, netcat or ssh in a runtime image help an attacker download and run code. Use them in a build stage only, or remove them in the same RUN that needed them.',
+        securitySeverity: 5.5,
+    },
+    {
+        id: 'root-user',
+        defaultSeverity: 'warning',
+        title: 'Container runs as root',
+        help: 'Without a USER instruction (or with USER root / 0) the process runs as root inside the container. Add a non-root user and `USER <name>` at the end of the Dockerfile.',
+        securitySeverity: 4.0,
+    },
+    {
+        id: 'package-cache',
+        defaultSeverity: 'warning',
+        title: 'Package manager cache left in the image',
+        help: 'apt lists, apk caches and pip/npm caches are only needed while installing. Remove them in the same RUN (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm cache clean --force`).',
+        securitySeverity: 1.0,
+    },
+    {
+        id: 'secret-in-env',
+        defaultSeverity: 'warning',
+        title: 'Secret-looking variable baked into the image',
+        help: 'ENV and ARG values are stored in the image config and history, readable by anyone who can pull the image. Pass secrets at build time with `RUN --mount=type=secret` and at run time through the environment or a secret store.',
+        securitySeverity: 8.0,
+    },
+    {
+        id: 'apt-update-alone',
+        defaultSeverity: 'warning',
+        title: 'Package index refreshed in a RUN that installs nothing',
+        help: 'A RUN that only refreshes package indexes (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) makes a layer of its own, which the build cache keeps: a later `RUN apt-get install …` then installs from lists as old as that cache. Refresh and install in one RUN (`RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`), or use `apk add --no-cache`, which needs no refresh.',
+        securitySeverity: 3.0,
+    },
+    {
+        id: 'config',
+        defaultSeverity: 'warning',
+        title: 'Pragma or policy file that silences nothing',
+        help: 'An inline pragma (`# image-hygiene ignore=<rule>`) or a `rules:` key of `.image-hygiene.yml` names a rule that does not exist, or a pragma is not on the line directly above an instruction: it has no effect, and the rule it was meant for still runs. Fix the name (the message suggests the closest one) or move the pragma.',
+        securitySeverity: 1.0,
+    },
+];
+function ruleInfo(id) {
+    return RULES.find((rule) => rule.id === id);
+}
+const RULE_IDS = RULES.map((rule) => rule.id);
+function defaultSeverity(id) {
+    return ruleInfo(id).defaultSeverity;
+}
+
+
+/***/ }),
+
 /***/ 9269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 "use strict";
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ globToRegex)
+/* harmony export */   S: () => (/* binding */ compileGlob)
 /* harmony export */ });
 /* unused harmony export globMatches */
-/** Shell-like glob over image paths or references: `*` and `?` stay within a segment, `**` crosses them. */
-function globToRegex(pattern) {
-    let out = '';
-    for (let index = 0; index < pattern.length; index++) {
-        const ch = pattern[index];
-        if (ch === '*' && pattern[index + 1] === '*') {
-            out += '.*';
+/* harmony import */ var _glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1230);
+
+const SLASH = 0x2f;
+/**
+ * A glob over image paths or references: `*` and `?` stay within a path segment, `**` crosses `/`,
+ * everything else is literal. Matched by an NFA in time linear in the path (no backtracking RegExp: a
+ * pattern from a policy file is tried on every path of an image).
+ */
+function compileGlob(pattern) {
+    const tokens = [];
+    const chars = Array.from(pattern);
+    for (let index = 0; index < chars.length; index++) {
+        const ch = chars[index];
+        if (ch === '*' && chars[index + 1] === '*') {
+            tokens.push(_glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .STAR */ .Vw);
             index++;
         }
         else if (ch === '*')
-            out += '[^/]*';
+            tokens.push(_glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .STAR_BUT_BARRIER */ .tS);
         else if (ch === '?')
-            out += '[^/]';
+            tokens.push(_glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .ANY_BUT_BARRIER */ .XP);
         else
-            out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+            tokens.push(ch.codePointAt(0));
     }
-    return new RegExp('^' + out + '$');
+    if (tokens.every((token) => token >= 0))
+        return (text) => text === pattern;
+    const last = tokens.length - 1;
+    if (tokens[last] === _glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .STAR */ .Vw && tokens.slice(0, last).every((token) => token >= 0)) {
+        const prefix = pattern.slice(0, -2);
+        return (text) => text.startsWith(prefix);
+    }
+    const automaton = new _glob_automaton_js__WEBPACK_IMPORTED_MODULE_0__/* .GlobAutomaton */ .ht(tokens, SLASH);
+    return (text) => automaton.matches(text);
 }
 function globMatches(pattern, text) {
-    return globToRegex(pattern).test(text);
+    return compileGlob(pattern)(text);
+}
+
+
+/***/ }),
+
+/***/ 517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ closestName)
+/* harmony export */ });
+/** The known name closest to a mistyped one (at most a third of it edited), for "did you mean" hints. */
+function closestName(typed, known) {
+    if (typed.length > 64)
+        return undefined;
+    let best;
+    let bestDistance = Math.max(1, Math.floor(typed.length / 3)) + 1;
+    for (const name of known) {
+        const distance = editDistance(typed.toLowerCase(), name);
+        if (distance < bestDistance) {
+            best = name;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance (both strings are short: names of rules and keys). */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 
@@ -8714,10 +9108,10 @@ __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
+exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
 __webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
+exports.jn = identity.isScalar;
 __webpack_unused_export__ = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
@@ -8725,11 +9119,11 @@ __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
-__webpack_unused_export__ = lineCounter.LineCounter;
+exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-exports.qg = publicApi.parse;
+__webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
+exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
@@ -9187,7 +9581,7 @@ exports.isScalarValue = isScalarValue;
 "use strict";
 
 
-var stringifyCollection = __nccwpck_require__(1212);
+var stringifyCollection = __nccwpck_require__(8831);
 var addPairToJSMap = __nccwpck_require__(7104);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
@@ -9343,7 +9737,7 @@ exports.findPair = findPair;
 
 
 var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
+var stringifyCollection = __nccwpck_require__(8831);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
@@ -13619,7 +14013,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 8831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -28064,56 +28458,8 @@ function verified(contents, ref, index, hash, label) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./src/analysis/secrets.ts
-const SECRET_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|SECRETS|KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
-// Names that look like secrets but hold public data in widely used images (python's GPG_KEY is a key fingerprint).
-const NOT_SECRET = /(^|_)(GPG_KEY|PUBLIC_KEY|KEY_ID|KEY_FINGERPRINT)$/i;
-function looksLikeSecretName(name) {
-    return SECRET_NAME.test(name) && !NOT_SECRET.test(name);
-}
-function assignments(text) {
-    const result = [];
-    for (const match of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
-        result.push([match[1], match[2].replace(/^["']|["']$/g, '')]);
-    }
-    return result;
-}
-/**
- * Secret-looking variables with a value, from the config's Env and from build args the history recorded:
- * the classic builder prefixes RUN history with `|N NAME=value ...`, BuildKit writes `ARG NAME=value` entries.
- */
-function bakedSecrets(config) {
-    const found = new Map();
-    for (const entry of config.config?.Env ?? []) {
-        const eq = entry.indexOf('=');
-        const name = eq < 0 ? entry : entry.slice(0, eq);
-        const value = eq < 0 ? '' : entry.slice(eq + 1);
-        if (value !== '' && looksLikeSecretName(name))
-            found.set(`ENV ${name}=${value}`, { name, value, kind: 'ENV' });
-    }
-    for (const history of config.history ?? []) {
-        const createdBy = history.created_by ?? '';
-        const buildArgs = /^(?:RUN )?\|\d+ (.*?) (?:\/bin\/sh -c|\/bin\/bash -c|\[)/s.exec(createdBy)?.[1];
-        const argLine = /^(?:\/bin\/sh -c #\(nop\) )?ARG (.*)$/s.exec(createdBy)?.[1];
-        for (const text of [buildArgs, argLine]) {
-            if (!text)
-                continue;
-            for (const [name, value] of assignments(text)) {
-                if (value !== '' && looksLikeSecretName(name))
-                    found.set(`ARG ${name}=${value}`, { name, value, kind: 'ARG' });
-            }
-        }
-    }
-    return [...found.values()];
-}
-/** Replace every secret value in a text with `***`. */
-function maskSecrets(text, secrets) {
-    let masked = text;
-    for (const { value } of [...secrets].sort((a, b) => b.value.length - a.value.length))
-        masked = masked.split(value).join('***');
-    return masked;
-}
-
+// EXTERNAL MODULE: ./src/analysis/secrets.ts
+var analysis_secrets = __nccwpck_require__(6695);
 ;// CONCATENATED MODULE: ./src/sources/build-log.ts
 
 /**
@@ -28164,7 +28510,7 @@ function createMasker(values) {
     const assignment = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("[^"\n]*"|'[^'\n]*'|[^\s"']+)/g;
     return (text) => {
         const masked = literal ? text.replace(literal, MASK) : text;
-        return masked.replace(assignment, (whole, name, value) => value !== MASK && !value.startsWith('$') && (names.has(name) || looksLikeSecretName(name)) ? `${name}=${MASK}` : whole);
+        return masked.replace(assignment, (whole, name, value) => value !== MASK && !value.startsWith('$') && (names.has(name) || (0,analysis_secrets/* looksLikeSecretName */.FF)(name)) ? `${name}=${MASK}` : whole);
     };
 }
 /**
@@ -28175,7 +28521,7 @@ function secretArgDefaults(dockerfile) {
     const values = [];
     for (const line of dockerfile.matchAll(/^[ \t]*ARG[ \t]+(.+)$/gim)) {
         for (const match of line[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g)) {
-            if (looksLikeSecretName(match[1]))
+            if ((0,analysis_secrets/* looksLikeSecretName */.FF)(match[1]))
                 values.push(match[2].replace(/^(["'])(.*)\1$/, '$2'));
         }
     }
@@ -29590,8 +29936,8 @@ async function refuseBuildKitOnly(build, reason) {
     if (options.secrets?.length)
         throw new errors/* InputError */.d(`--secret id=${options.secrets[0].id}: build secrets need BuildKit, and ${why}`);
     // Loaded only here: the Dockerfile parser is a third of the bundle's start-up.
-    const { firstBuildKitFeature } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(490)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2490));
-    const found = firstBuildKitFeature(build.text, options.buildArgs ?? {});
+    const { firstBuildKitFeature } = await __nccwpck_require__.e(/* import() */ 122).then(__nccwpck_require__.bind(__nccwpck_require__, 1122));
+    const found = firstBuildKitFeature(build.text, options.buildArgs ?? {}, dockerfileLabel);
     if (found) {
         throw new errors/* InputError */.d(`${dockerfileLabel}:${found.line}: ${found.feature} needs BuildKit, and ${why}: the classic builder would refuse it or build a different image`);
     }
@@ -30018,66 +30364,8 @@ async function auditImage(request) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/rules/catalog.ts
-const RULES = [
-    {
-        id: 'latest-tag',
-        defaultSeverity: 'error',
-        title: 'Image reference uses the latest tag or no tag',
-        help: '`latest` (or no tag, which means latest) moves: the same Dockerfile builds a different image tomorrow. Name a version tag, and pin it by digest.',
-        securitySeverity: 5.0,
-    },
-    {
-        id: 'unpinned-base',
-        defaultSeverity: 'error',
-        title: 'Base image is not pinned by digest',
-        help: 'A tag can be re-pointed to other content; a digest cannot. Write `FROM name:tag@sha256:<digest>` (the message gives the exact line when the digest can be resolved) and let a bot such as Renovate or Dependabot update it.',
-        securitySeverity: 6.0,
-    },
-    {
-        id: 'hidden-waste',
-        defaultSeverity: 'error',
-        title: 'Image ships bytes that later layers hide',
-        help: 'Files written by one layer and deleted, overwritten (even by chmod) or hidden by a later layer still ship. Clean up in the same RUN that created the files (`apt-get install … && rm -rf /var/lib/apt/lists/*`), or build in one stage and copy the result into a clean final stage.',
-        securitySeverity: 2.0,
-    },
-    {
-        id: 'extra-tool',
-        defaultSeverity: 'error',
-        title: 'Network or remote-access tool in the final image',
-        help: 'Tools such as curl, wget, git, netcat or ssh in a runtime image help an attacker download and run code. Use them in a build stage only, or remove them in the same RUN that needed them.',
-        securitySeverity: 5.5,
-    },
-    {
-        id: 'root-user',
-        defaultSeverity: 'warning',
-        title: 'Container runs as root',
-        help: 'Without a USER instruction (or with USER root / 0) the process runs as root inside the container. Add a non-root user and `USER <name>` at the end of the Dockerfile.',
-        securitySeverity: 4.0,
-    },
-    {
-        id: 'package-cache',
-        defaultSeverity: 'warning',
-        title: 'Package manager cache left in the image',
-        help: 'apt lists, apk caches and pip/npm caches are only needed while installing. Remove them in the same RUN (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm cache clean --force`).',
-        securitySeverity: 1.0,
-    },
-    {
-        id: 'secret-in-env',
-        defaultSeverity: 'warning',
-        title: 'Secret-looking variable baked into the image',
-        help: 'ENV and ARG values are stored in the image config and history, readable by anyone who can pull the image. Pass secrets at build time with `RUN --mount=type=secret` and at run time through the environment or a secret store.',
-        securitySeverity: 8.0,
-    },
-];
-function ruleInfo(id) {
-    return RULES.find((rule) => rule.id === id);
-}
-const RULE_IDS = RULES.map((rule) => rule.id);
-function defaultSeverity(id) {
-    return ruleInfo(id).defaultSeverity;
-}
-
+// EXTERNAL MODULE: ./src/rules/catalog.ts
+var catalog = __nccwpck_require__(1212);
 // EXTERNAL MODULE: ./src/rules/glob.ts
 var glob = __nccwpck_require__(9269);
 ;// CONCATENATED MODULE: ./src/rules/image/extra-tool.ts
@@ -30143,7 +30431,7 @@ const extraTool = (context) => {
         const origin = pkg ? `package ${pkg}` : 'not from a package';
         const finding = {
             rule: 'extra-tool',
-            severity: defaultSeverity('extra-tool'),
+            severity: (0,catalog/* defaultSeverity */.NU)('extra-tool'),
             message: `${tool} is in the final image (${first.path}${via}, ${origin}, added by layer ${layer}${also}). ` +
                 'Use it in a build stage only, or remove it in the same RUN that needed it.',
             tool,
@@ -30201,7 +30489,7 @@ const hiddenWaste = ({ analysis, policy, ignored, locateLayer }) => {
     const limit = hidden > policy.maxHiddenBytes ? `the limit is ${humanBytes(policy.maxHiddenBytes)}` : `the limit is ${percent(policy.maxHiddenRatio)}`;
     const finding = {
         rule: 'hidden-waste',
-        severity: defaultSeverity('hidden-waste'),
+        severity: (0,catalog/* defaultSeverity */.NU)('hidden-waste'),
         message: `${humanBytes(hidden)} (${percent(ratio)} of the image) is stored in layers but hidden by later ones; ${limit}. ` +
             `Most of it (${humanBytes(worst.bytes)}) was added by layer ${worst.addedIn} and hidden by layer ${worst.hiddenIn}. ` +
             `Largest: ${analysis.waste.files.largest(TOP_FILES, counted).map(describe).join(', ')}. ` +
@@ -30229,7 +30517,7 @@ const auditedReferenceTag = ({ analysis, policy }) => {
     return [
         {
             rule: 'latest-tag',
-            severity: defaultSeverity('latest-tag'),
+            severity: (0,catalog/* defaultSeverity */.NU)('latest-tag'),
             message: `The audited image ${ref} ${parsed.tag ? 'is tagged latest' : 'has no tag (so latest)'}, which moves. Tag it with a version (and deploy it by digest).`,
         },
     ];
@@ -30297,7 +30585,7 @@ const packageCache = ({ analysis, ignored, locateLayer }) => {
         const layer = [...byLayer].sort((a, b) => b[1] - a[1])[0][0];
         const finding = {
             rule: 'package-cache',
-            severity: defaultSeverity('package-cache'),
+            severity: (0,catalog/* defaultSeverity */.NU)('package-cache'),
             message: `${cache.name}: ${humanBytes(bytes)} in ${files} files left in the final image (mostly from layer ${layer}); ${cache.fix}.`,
         };
         const location = locateLayer(layer);
@@ -30322,7 +30610,7 @@ const rootUser = ({ analysis, policy, locateLayer }) => {
         return [];
     const finding = {
         rule: 'root-user',
-        severity: defaultSeverity('root-user'),
+        severity: (0,catalog/* defaultSeverity */.NU)('root-user'),
         message: user === undefined || user.trim() === ''
             ? 'The image sets no USER, so its process runs as root. Create a non-root user and end the Dockerfile with `USER <name>`.'
             : `The image runs as ${user}. Create a non-root user and end the Dockerfile with \`USER <name>\`.`,
@@ -30336,9 +30624,9 @@ const rootUser = ({ analysis, policy, locateLayer }) => {
 ;// CONCATENATED MODULE: ./src/rules/image/secret-in-env.ts
 
 
-const secretInEnv = ({ analysis, policy }) => bakedSecrets(analysis.config).map((secret) => ({
+const secretInEnv = ({ analysis, policy }) => (0,analysis_secrets/* bakedSecrets */.Lz)(analysis.config).map((secret) => ({
     rule: 'secret-in-env',
-    severity: defaultSeverity('secret-in-env'),
+    severity: (0,catalog/* defaultSeverity */.NU)('secret-in-env'),
     message: secret.kind === 'ENV'
         ? `ENV ${secret.name} holds a value (masked) in the image config, readable by anyone who can pull the image. Pass it at run time instead, or use RUN --mount=type=secret while building.`
         : `Build argument ${secret.name} was recorded with its value (masked) in the image history. Use RUN --mount=type=secret for secrets needed at build time.`,
@@ -30363,14 +30651,14 @@ const IMAGE_RULES = [auditedReferenceTag, unpinnedBaseFromImage, hiddenWaste, ex
 /** Every image rule over one analysis, at default severities (see applyPolicy). */
 function imageFindings(analysis, options) {
     // Compiled once: `ignored` runs for every path a rule looks at.
-    const ignorePatterns = options.policy.ignorePaths.map(glob/* globToRegex */.N);
+    const ignorePatterns = options.policy.ignorePaths.map(glob/* compileGlob */.S);
     const context = {
         analysis,
         packages: packageIndex(analysis.filesystem),
         policy: options.policy,
         locateLayer: options.locateLayer ?? (() => undefined),
         // Without patterns, a constant: some rules ask it about every hidden file (there can be 100,000s).
-        ignored: ignorePatterns.length === 0 ? () => false : (path) => ignorePatterns.some((pattern) => pattern.test(path)),
+        ignored: ignorePatterns.length === 0 ? () => false : (path) => ignorePatterns.some((matches) => matches(path)),
         hasDockerfile: options.hasDockerfile ?? false,
     };
     return IMAGE_RULES.flatMap((rule) => rule(context));
@@ -30386,7 +30674,7 @@ function applyPolicy(findings, policy) {
         const configured = policy.severity[finding.rule];
         if (configured === 'off')
             continue;
-        const lowered = SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[ruleInfo(finding.rule).defaultSeverity];
+        const lowered = SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[(0,catalog/* ruleInfo */.PI)(finding.rule).defaultSeverity];
         const severity = lowered && SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[configured] ? finding.severity : configured;
         result.push({ ...finding, severity });
     }
@@ -30437,31 +30725,28 @@ async function resolveDigest(ref) {
 
 
 
-
-
-async function readDockerfile(path, buildArgs, target, platform) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new errors/* InputError */.d(`--dockerfile ${path}: ${(0,errors/* describeError */.U)(error)}`);
-    }
+/** `history`: keep what mapping an image's history to lines needs (not for `lint`: there is no image). */
+async function readDockerfile(path, buildArgs, target, platform, history = true) {
     // Loaded only when there is a Dockerfile: the parser and its dependencies are a third of the bundle's start-up.
-    const { parseDockerfile } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7956));
-    return parseDockerfile(text, path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}) });
+    const { readDockerfile: read } = await __nccwpck_require__.e(/* import() */ 122).then(__nccwpck_require__.bind(__nccwpck_require__, 1122));
+    return read(path, buildArgs ?? {}, { ...(target ? { target } : {}), ...(platform ? { platform } : {}), history });
 }
-async function checkDockerfile(model, request) {
-    const { dockerfileFindings } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7956));
+/** `standalone`: no image, so the Dockerfile also decides root-user and secret-in-env. */
+async function checkDockerfile(model, request, standalone = false) {
+    const { dockerfileFindings } = await __nccwpck_require__.e(/* import() */ 122).then(__nccwpck_require__.bind(__nccwpck_require__, 1122));
     return dockerfileFindings(model, {
         allow: request.policy.allowUnpinned,
+        standalone,
         ...(request.resolveDigests ? { resolveDigest: resolveDigest } : {}),
     });
 }
-/** The Dockerfile rules alone: no image, no daemon needed (unless digests are to be resolved). */
+/**
+ * The Dockerfile rules alone, every rule a Dockerfile can decide (root-user and secret-in-env included):
+ * no image, no daemon needed (unless digests are to be resolved).
+ */
 async function lintDockerfile(request) {
-    const model = await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform);
-    const findings = applyPolicy(await checkDockerfile(model, request), request.policy);
+    const model = await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform, false);
+    const findings = applyPolicy([...(await checkDockerfile(model, request, true)), ...request.policy.configFindings], request.policy);
     return { findings, failed: fails(findings, request.policy.failOn) };
 }
 /** Everything together: the image (read, built or pulled), its rules, and the Dockerfile's when one is given. */
@@ -30471,7 +30756,7 @@ async function runCheck(request) {
         : undefined;
     const analysis = await auditImage(request);
     // Mapped in order over all layers, so that two identical RUN lines land on their own instructions.
-    const instructions = model ? (await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(956)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7956))).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
+    const instructions = model ? (await __nccwpck_require__.e(/* import() */ 122).then(__nccwpck_require__.bind(__nccwpck_require__, 1122))).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
     const locateLayer = (layer) => {
         const instruction = instructions[layer];
         return model && instruction ? { path: model.path, line: instruction.line } : undefined;
@@ -30479,6 +30764,7 @@ async function runCheck(request) {
     const raw = [
         ...imageFindings(analysis, { policy: request.policy, locateLayer, hasDockerfile: model !== undefined }),
         ...(model ? await checkDockerfile(model, request) : []),
+        ...request.policy.configFindings,
     ];
     const findings = applyPolicy(raw, request.policy);
     const result = { analysis, findings, failed: fails(findings, request.policy.failOn) };
@@ -30498,8 +30784,8 @@ function verdictOf(findings, failed, failOn) {
 const REPORT_SCHEMA_VERSION = 1;
 function toJsonReport(analysis, options) {
     // Secret values found in the config or history never leave the tool, wherever they appear.
-    const secrets = bakedSecrets(analysis.config);
-    const mask = (text) => maskSecrets(text, secrets);
+    const secrets = (0,analysis_secrets/* bakedSecrets */.Lz)(analysis.config);
+    const mask = (text) => (0,analysis_secrets/* maskSecrets */.QU)(text, secrets);
     return {
         schemaVersion: REPORT_SCHEMA_VERSION,
         tool: { name: 'image-hygiene', version: options.version },
@@ -30556,7 +30842,7 @@ function toSarif(findings, options) {
                     driver: {
                         name: 'image-hygiene',
                         version: options.version,
-                        rules: RULES.map((rule) => ({
+                        rules: catalog/* RULES */.y0.map((rule) => ({
                             id: rule.id,
                             name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase()),
                             shortDescription: { text: rule.title },
@@ -30571,7 +30857,7 @@ function toSarif(findings, options) {
                     const location = finding.location ?? (options.fallbackPath ? { path: options.fallbackPath, line: 1 } : undefined);
                     return {
                         ruleId: finding.rule,
-                        ruleIndex: RULES.findIndex((rule) => rule.id === finding.rule),
+                        ruleIndex: catalog/* RULES */.y0.findIndex((rule) => rule.id === finding.rule),
                         level: LEVEL[finding.severity],
                         message: { text: finding.message },
                         ...(location
@@ -30709,6 +30995,10 @@ var dist = __nccwpck_require__(8815);
 var classic_schemas = __nccwpck_require__(8816);
 // EXTERNAL MODULE: ./src/lazy-schema.ts
 var lazy_schema = __nccwpck_require__(3345);
+// EXTERNAL MODULE: ./src/read-regular.ts
+var read_regular = __nccwpck_require__(9118);
+// EXTERNAL MODULE: ./src/rules/suggest.ts
+var suggest = __nccwpck_require__(517);
 ;// CONCATENATED MODULE: ./src/rules/units.ts
 
 const BYTE_UNITS = {
@@ -30753,9 +31043,12 @@ function parseRatio(value, what) {
 
 
 
+
 const DEFAULT_TOOLS = ['curl', 'wget', 'git', 'telnet', 'nc', 'netcat', 'ncat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'tftp', 'nmap'];
 const DEFAULT_MAX_HIDDEN_BYTES = 10_000_000;
 const DEFAULT_MAX_HIDDEN_RATIO = 0.1;
+/** A policy file is a few hundred bytes; this is far above any. */
+const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 /** The policy file's schema, built when a policy file is read (zod takes milliseconds to build one). */
 function buildConfigSchema() {
     const severitySchema = classic_schemas/* enum */.k5n(['error', 'warning', 'note', 'off']);
@@ -30775,6 +31068,8 @@ function buildConfigSchema() {
             'root-user': classic_schemas/* union */.KCZ([severitySchema, ruleSchema]).optional(),
             'package-cache': classic_schemas/* union */.KCZ([severitySchema, ruleSchema]).optional(),
             'secret-in-env': classic_schemas/* union */.KCZ([severitySchema, ruleSchema]).optional(),
+            'apt-update-alone': classic_schemas/* union */.KCZ([severitySchema, ruleSchema]).optional(),
+            config: classic_schemas/* union */.KCZ([severitySchema, ruleSchema]).optional(),
         })
             .optional(),
     });
@@ -30783,12 +31078,13 @@ const configSchema = (0,lazy_schema/* lazySchema */.I)(buildConfigSchema);
 function defaultPolicy() {
     return {
         failOn: 'error',
-        severity: Object.fromEntries(RULE_IDS.map((id) => [id, ruleInfo(id).defaultSeverity])),
+        severity: Object.fromEntries(catalog/* RULE_IDS */.Iu.map((id) => [id, (0,catalog/* ruleInfo */.PI)(id).defaultSeverity])),
         allowUnpinned: [],
         maxHiddenBytes: DEFAULT_MAX_HIDDEN_BYTES,
         maxHiddenRatio: DEFAULT_MAX_HIDDEN_RATIO,
         tools: [...DEFAULT_TOOLS],
         ignorePaths: [],
+        configFindings: [],
     };
 }
 function configError(file, error) {
@@ -30801,8 +31097,9 @@ function configError(file, error) {
     return new errors/* InputError */.d(`${file}: ${key}: ${issue.message}`);
 }
 /** Apply a parsed config file over a policy. */
-function applyConfig(policy, config, file) {
-    const next = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools] };
+function applyConfig(policy, parsed, file) {
+    const { config } = parsed;
+    const next = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools], configFindings: [...policy.configFindings, ...parsed.findings] };
     if (config['fail-on'])
         next.failOn = config['fail-on'];
     if (config['ignore-paths'])
@@ -30834,30 +31131,67 @@ function applyConfig(policy, config, file) {
     }
     return next;
 }
+/**
+ * A key of `rules:` that names no rule is a `config` warning on its line (and is dropped), not an error: a
+ * policy file shared with a newer version may name rules this one lacks, and the rule it meant keeps its
+ * default severity, so nothing passes by accident. Every other unknown key or bad value is an error.
+ */
+function unknownRules(raw, document, lines, file) {
+    if (typeof raw !== 'object' || raw === null || !('rules' in raw))
+        return [];
+    const rules = raw.rules;
+    const node = document.get('rules', true);
+    if (typeof rules !== 'object' || rules === null || Array.isArray(rules) || !(0,dist/* isMap */.jh)(node))
+        return [];
+    const findings = [];
+    for (const pair of node.items) {
+        const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : undefined;
+        if (key === undefined || catalog/* RULE_IDS */.Iu.includes(key))
+            continue;
+        delete rules[key];
+        const close = (0,suggest/* closestName */.N)(key, catalog/* RULE_IDS */.Iu);
+        const hint = close !== undefined ? `did you mean ${close}?` : `the rules are ${catalog/* RULE_IDS */.Iu.join(', ')}`;
+        const line = pair.key && (0,dist/* isScalar */.jn)(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : 1;
+        findings.push({
+            rule: 'config',
+            severity: 'warning',
+            message: `rules: "${key}" is not a rule (${hint}); the setting has no effect.`,
+            location: { path: file, line },
+        });
+    }
+    return findings;
+}
 function parseConfig(text, file) {
+    const lines = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines });
+    const error = document.errors[0];
+    if (error)
+        throw new errors/* InputError */.d(`${file}: not valid YAML (${(0,errors/* describeError */.U)(error)})`);
     let raw;
     try {
-        raw = (0,dist/* parse */.qg)(text) ?? {};
+        raw = document.toJS() ?? {};
     }
-    catch (error) {
-        throw new errors/* InputError */.d(`${file}: not valid YAML (${(0,errors/* describeError */.U)(error)})`);
+    catch (caught) {
+        throw new errors/* InputError */.d(`${file}: not valid YAML (${(0,errors/* describeError */.U)(caught)})`);
     }
+    const findings = unknownRules(raw, document, lines, file);
     const result = configSchema().safeParse(raw);
     if (!result.success)
         throw configError(file, result.error);
-    return result.data;
+    return { config: result.data, findings };
 }
 /** Read `.image-hygiene.yml` (or the file given); a missing default file is fine, a missing named one is not. */
 async function loadPolicy(file) {
     const path = file ?? '.image-hygiene.yml';
     let text;
     try {
-        text = await (0,promises_.readFile)(path, 'utf8');
+        text = (await (0,read_regular/* readRegularFile */.X)(path, MAX_POLICY_FILE_BYTES)).toString('utf8');
     }
     catch (error) {
         if (file === undefined && error.code === 'ENOENT')
             return defaultPolicy();
-        throw new errors/* InputError */.d(`--config ${path}: ${(0,errors/* describeError */.U)(error)}`);
+        const why = error instanceof read_regular/* FileShapeError */.S ? `${error.message} (a policy file is a regular file of at most 1 MiB)` : (0,errors/* describeError */.U)(error);
+        throw new errors/* InputError */.d(`--config ${path}: ${why}`);
     }
     return applyConfig(defaultPolicy(), parseConfig(text, path), path);
 }

@@ -3,8 +3,8 @@
 // of the same bytes, measured in the same run (issue 5: "audit a multi-gigabyte image at the speed of reading
 // it, in bounded memory"). Runs the bundle users run, dist/cli/index.js (rebuild it first: node scripts/build.mjs).
 //
-//   npm run bench -- [--quick] [--runs N] [--only big,small,many,registry] [--source TEXT] [--cache DIR] [--cli PATH]
-//                    [--json-dir DIR] [--results FILE] [--prepare-only] [--plain-node] [--engine primary|modern]
+//   npm run bench -- [--quick] [--runs N] [--only big,small,many,registry,lint] [--source TEXT] [--cache DIR]
+//                    [--cli PATH] [--json-dir DIR] [--results FILE] [--prepare-only] [--plain-node] [--engine primary|modern]
 //
 // --quick       smaller workloads (32 MiB files, ~24k small files), for a fast look
 // --runs N      timed runs of each command (interleaved: ours, baseline, ours, ...), after one warm-up pair
@@ -133,12 +133,14 @@ function table(header, rows) {
 
 async function main() {
   const only = opts.only?.split(',') ?? [];
+  // `lint`: the adversarial Dockerfiles (scripts/bench/lint.mjs), no workload to build.
+  if (only.includes('lint')) await (await import('./lint.mjs')).benchLint({ cli, runs, plainNode: opts['plain-node'], log });
   if (only.includes('registry')) {
     // The registry rows have a workload and a registry of their own: scripts/bench/registry.mjs.
     const { execFileSync } = await import('node:child_process');
     execFileSync(process.execPath, [new URL('./registry.mjs', import.meta.url).pathname, '--runs', String(runs), '--cache', opts.cache, '--cli', cli], { stdio: 'inherit' });
-    if (only.length === 1) return;
   }
+  if (only.length > 0 && only.every((name) => name === 'lint' || name === 'registry')) return;
   if (opts['json-dir']) mkdirSync(opts['json-dir'], { recursive: true });
   const selected = opts.only ? WORKLOADS.filter((w) => opts.only.split(',').includes(w.id)) : WORKLOADS;
   const engines = benchEngines(opts.engine);

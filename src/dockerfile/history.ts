@@ -1,5 +1,5 @@
 import { MATCH_DATA, type MatchEntry } from './internal.js';
-import type { DockerfileModel, Instruction } from './parse.js';
+import type { DockerfileModel, Instruction } from './model.js';
 
 /** A history `created_by`, understood. */
 type Step =
@@ -66,30 +66,54 @@ function keysOf(rest: string, keyword: string): string[] {
   return [...rest.matchAll(pattern)].map((match) => match[1]!);
 }
 
-function candidatesFor(entries: MatchEntry[], step: Step): MatchEntry[] {
-  const sameKeyword = entries.filter((entry) => entry.keyword === step.keyword);
+/**
+ * How well an entry matches a step: 0 (the best kind of match), 1 (a fallback: a COPY by destination only,
+ * an ENV by its keys), -1 (none). A better kind anywhere wins over a fallback.
+ */
+function matcher(step: Step): (entry: MatchEntry) => number {
   if ('command' in step) {
     const command = normalise(step.command);
-    return sameKeyword.filter((entry) => entry.run?.some((candidate) => runMatches(command, candidate)));
+    return (entry) => (entry.keyword === step.keyword && entry.run?.some((candidate) => runMatches(command, candidate)) ? 0 : -1);
   }
   if ('dest' in step) {
-    const byDest = sameKeyword.filter((entry) => entry.copy?.dests.includes(step.dest));
     const sources = step.sources;
-    if (sources === undefined) return byDest;
-    const bySources = byDest.filter(
-      (entry) => entry.copy!.sources.length === sources.length && entry.copy!.sources.every((forms, index) => forms.includes(sources[index]!)),
-    );
-    return bySources.length > 0 ? bySources : byDest;
+    return (entry) => {
+      if (entry.keyword !== step.keyword || !entry.copy?.dests.includes(step.dest)) return -1;
+      if (sources === undefined) return 0;
+      const same = entry.copy.sources.length === sources.length && entry.copy.sources.every((forms, index) => forms.includes(sources[index]!));
+      return same ? 0 : 1;
+    };
   }
   const rest = normalise(step.rest);
-  const byText = sameKeyword.filter((entry) => entry.text.includes(rest));
-  if (byText.length > 0) return byText;
-  if (step.keyword === 'ENV' || step.keyword === 'ARG' || step.keyword === 'LABEL') {
-    const keys = keysOf(rest, step.keyword);
-    const byKeys = sameKeyword.filter((entry) => entry.keys !== undefined && entry.keys.length > 0 && entry.keys[0] === keys[0] && entry.keys.every((key) => keys.includes(key)));
-    if (byKeys.length > 0) return byKeys;
+  const keys = step.keyword === 'ENV' || step.keyword === 'ARG' || step.keyword === 'LABEL' ? keysOf(rest, step.keyword) : undefined;
+  return (entry) => {
+    if (entry.keyword !== step.keyword) return -1;
+    if (entry.text.includes(rest)) return 0;
+    const byKeys = keys !== undefined && entry.keys !== undefined && entry.keys.length > 0 && entry.keys[0] === keys[0] && entry.keys.every((key) => keys.includes(key));
+    return byKeys ? 1 : -1;
+  };
+}
+
+/** The index of the best match among `indexes` (in the order given, the first of the best kind); -1 when none. */
+function bestMatch(entries: MatchEntry[], indexes: Iterable<number>, level: (entry: MatchEntry) => number): number {
+  let found = -1;
+  let foundLevel = Infinity;
+  for (const index of indexes) {
+    const current = level(entries[index]!);
+    if (current < 0 || current >= foundLevel) continue;
+    found = index;
+    foundLevel = current;
+    if (current === 0) break;
   }
-  return [];
+  return found;
+}
+
+function* upTo(count: number): Generator<number> {
+  for (let index = 0; index < count; index++) yield index;
+}
+
+function* downFrom(limit: number): Generator<number> {
+  for (let index = limit - 1; index >= 0; index--) yield index;
 }
 
 /**
@@ -101,7 +125,8 @@ function candidatesFor(entries: MatchEntry[], step: Step): MatchEntry[] {
 export function findInstructionForHistory(model: DockerfileModel, createdBy: string): Instruction | undefined {
   const step = parseCreatedBy(createdBy);
   if (!step) return undefined;
-  return candidatesFor(MATCH_DATA.get(model) ?? [], step)[0]?.instruction;
+  const entries = MATCH_DATA.get(model) ?? [];
+  return entries[bestMatch(entries, upTo(entries.length), matcher(step))]?.instruction;
 }
 
 /**
@@ -118,11 +143,10 @@ export function mapHistoryToInstructions(model: DockerfileModel, createdBy: Read
     const text = createdBy[index];
     const step = text === undefined ? undefined : parseCreatedBy(text);
     if (!step) continue;
-    const candidates = candidatesFor(entries.slice(0, limit), step);
-    const match = candidates.at(-1);
-    if (!match) continue;
-    result[index] = match.instruction;
-    limit = entries.indexOf(match);
+    const match = bestMatch(entries, downFrom(limit), matcher(step));
+    if (match < 0) continue;
+    result[index] = entries[match]!.instruction;
+    limit = match;
   }
   return result;
 }

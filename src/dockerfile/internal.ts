@@ -1,4 +1,4 @@
-import type { DockerfileModel, Instruction } from './parse.js';
+import type { DockerfileModel, Instruction } from './model.js';
 
 /** What the history mapping knows about one instruction of the final image (computed while parsing). */
 export interface MatchEntry {

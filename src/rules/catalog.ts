@@ -50,6 +50,20 @@ export const RULES: readonly RuleInfo[] = [
     help: 'ENV and ARG values are stored in the image config and history, readable by anyone who can pull the image. Pass secrets at build time with `RUN --mount=type=secret` and at run time through the environment or a secret store.',
     securitySeverity: 8.0,
   },
+  {
+    id: 'apt-update-alone',
+    defaultSeverity: 'warning',
+    title: 'Package index refreshed in a RUN that installs nothing',
+    help: 'A RUN that only refreshes package indexes (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) makes a layer of its own, which the build cache keeps: a later `RUN apt-get install …` then installs from lists as old as that cache. Refresh and install in one RUN (`RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`), or use `apk add --no-cache`, which needs no refresh.',
+    securitySeverity: 3.0,
+  },
+  {
+    id: 'config',
+    defaultSeverity: 'warning',
+    title: 'Pragma or policy file that silences nothing',
+    help: 'An inline pragma (`# image-hygiene ignore=<rule>`) or a `rules:` key of `.image-hygiene.yml` names a rule that does not exist, or a pragma is not on the line directly above an instruction: it has no effect, and the rule it was meant for still runs. Fix the name (the message suggests the closest one) or move the pragma.',
+    securitySeverity: 1.0,
+  },
 ];
 
 export function ruleInfo(id: RuleId): RuleInfo {

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError, describeError } from '../errors.js';
 import { lazySchema } from '../lazy-schema.js';
+import { FileShapeError, readRegularFile } from '../read-regular.js';
 import { RULE_IDS, ruleInfo } from './catalog.js';
-import type { RuleId, Severity } from './types.js';
+import { closestName } from './suggest.js';
+import type { Finding, RuleId, Severity } from './types.js';
 import { parseBytes, parseRatio } from './units.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
@@ -24,7 +25,12 @@ export interface Policy {
   tools: string[];
   /** Image paths (globs) left out of hidden-waste, extra-tool and package-cache. */
   ignorePaths: string[];
+  /** `config` findings about the policy file itself (a rule name that does not exist), reported with the others. */
+  configFindings: Finding[];
 }
+
+/** A policy file is a few hundred bytes; this is far above any. */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 
 /** The policy file's schema, built when a policy file is read (zod takes milliseconds to build one). */
 function buildConfigSchema() {
@@ -49,6 +55,8 @@ function buildConfigSchema() {
         'root-user': z.union([severitySchema, ruleSchema]).optional(),
         'package-cache': z.union([severitySchema, ruleSchema]).optional(),
         'secret-in-env': z.union([severitySchema, ruleSchema]).optional(),
+        'apt-update-alone': z.union([severitySchema, ruleSchema]).optional(),
+        config: z.union([severitySchema, ruleSchema]).optional(),
       })
       .optional(),
   });
@@ -65,7 +73,14 @@ export function defaultPolicy(): Policy {
     maxHiddenRatio: DEFAULT_MAX_HIDDEN_RATIO,
     tools: [...DEFAULT_TOOLS],
     ignorePaths: [],
+    configFindings: [],
   };
+}
+
+/** A parsed policy file, and the warnings about it. */
+export interface ParsedConfig {
+  config: ConfigFile;
+  findings: Finding[];
 }
 
 function configError(file: string, error: z.ZodError): InputError {
@@ -79,8 +94,9 @@ function configError(file: string, error: z.ZodError): InputError {
 }
 
 /** Apply a parsed config file over a policy. */
-export function applyConfig(policy: Policy, config: ConfigFile, file: string): Policy {
-  const next: Policy = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools] };
+export function applyConfig(policy: Policy, parsed: ParsedConfig, file: string): Policy {
+  const { config } = parsed;
+  const next: Policy = { ...policy, severity: { ...policy.severity }, tools: [...policy.tools], configFindings: [...policy.configFindings, ...parsed.findings] };
   if (config['fail-on']) next.failOn = config['fail-on'];
   if (config['ignore-paths']) next.ignorePaths = [...config['ignore-paths']];
   for (const [id, value] of Object.entries(config.rules ?? {}) as Array<[RuleId, unknown]>) {
@@ -103,16 +119,49 @@ export function applyConfig(policy: Policy, config: ConfigFile, file: string): P
   return next;
 }
 
-export function parseConfig(text: string, file: string): ConfigFile {
+/**
+ * A key of `rules:` that names no rule is a `config` warning on its line (and is dropped), not an error: a
+ * policy file shared with a newer version may name rules this one lacks, and the rule it meant keeps its
+ * default severity, so nothing passes by accident. Every other unknown key or bad value is an error.
+ */
+function unknownRules(raw: unknown, document: ReturnType<typeof parseDocument>, lines: LineCounter, file: string): Finding[] {
+  if (typeof raw !== 'object' || raw === null || !('rules' in raw)) return [];
+  const rules = (raw as { rules: unknown }).rules;
+  const node = document.get('rules', true);
+  if (typeof rules !== 'object' || rules === null || Array.isArray(rules) || !isMap(node)) return [];
+  const findings: Finding[] = [];
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || (RULE_IDS as readonly string[]).includes(key)) continue;
+    delete (rules as Record<string, unknown>)[key];
+    const close = closestName(key, RULE_IDS);
+    const hint = close !== undefined ? `did you mean ${close}?` : `the rules are ${RULE_IDS.join(', ')}`;
+    const line = pair.key && isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : 1;
+    findings.push({
+      rule: 'config',
+      severity: 'warning',
+      message: `rules: "${key}" is not a rule (${hint}); the setting has no effect.`,
+      location: { path: file, line },
+    });
+  }
+  return findings;
+}
+
+export function parseConfig(text: string, file: string): ParsedConfig {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines });
+  const error = document.errors[0];
+  if (error) throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
   let raw: unknown;
   try {
-    raw = parseYaml(text) ?? {};
-  } catch (error) {
-    throw new InputError(`${file}: not valid YAML (${describeError(error)})`);
+    raw = document.toJS() ?? {};
+  } catch (caught) {
+    throw new InputError(`${file}: not valid YAML (${describeError(caught)})`);
   }
+  const findings = unknownRules(raw, document, lines, file);
   const result = configSchema().safeParse(raw);
   if (!result.success) throw configError(file, result.error);
-  return result.data;
+  return { config: result.data, findings };
 }
 
 /** Read `.image-hygiene.yml` (or the file given); a missing default file is fine, a missing named one is not. */
@@ -120,10 +169,11 @@ export async function loadPolicy(file: string | undefined): Promise<Policy> {
   const path = file ?? '.image-hygiene.yml';
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path, MAX_POLICY_FILE_BYTES)).toString('utf8');
   } catch (error) {
     if (file === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return defaultPolicy();
-    throw new InputError(`--config ${path}: ${describeError(error)}`);
+    const why = error instanceof FileShapeError ? `${error.message} (a policy file is a regular file of at most 1 MiB)` : describeError(error);
+    throw new InputError(`--config ${path}: ${why}`);
   }
   return applyConfig(defaultPolicy(), parseConfig(text, path), path);
 }

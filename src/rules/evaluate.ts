@@ -3,7 +3,7 @@ import { packageIndex } from '../analysis/packages.js';
 import { ruleInfo } from './catalog.js';
 import type { FailOn, Policy } from './config.js';
 import type { ImageRule } from './context.js';
-import { globToRegex } from './glob.js';
+import { compileGlob } from './glob.js';
 import { extraTool } from './image/extra-tool.js';
 import { hiddenWaste } from './image/hidden-waste.js';
 import { auditedReferenceTag, unpinnedBaseFromImage } from './image/image-reference.js';
@@ -24,14 +24,14 @@ export interface ImageEvaluation {
 /** Every image rule over one analysis, at default severities (see applyPolicy). */
 export function imageFindings(analysis: Analysis, options: ImageEvaluation): Finding[] {
   // Compiled once: `ignored` runs for every path a rule looks at.
-  const ignorePatterns = options.policy.ignorePaths.map(globToRegex);
+  const ignorePatterns = options.policy.ignorePaths.map(compileGlob);
   const context = {
     analysis,
     packages: packageIndex(analysis.filesystem),
     policy: options.policy,
     locateLayer: options.locateLayer ?? (() => undefined),
     // Without patterns, a constant: some rules ask it about every hidden file (there can be 100,000s).
-    ignored: ignorePatterns.length === 0 ? () => false : (path: string) => ignorePatterns.some((pattern) => pattern.test(path)),
+    ignored: ignorePatterns.length === 0 ? () => false : (path: string) => ignorePatterns.some((matches) => matches(path)),
     hasDockerfile: options.hasDockerfile ?? false,
   };
   return IMAGE_RULES.flatMap((rule) => rule(context));

@@ -9,7 +9,9 @@ export type RuleId =
   | 'extra-tool'
   | 'root-user'
   | 'package-cache'
-  | 'secret-in-env';
+  | 'secret-in-env'
+  | 'apt-update-alone'
+  | 'config';
 
 /** Where in a Dockerfile a finding points: `line` is the first line of the instruction (1-based). */
 export interface SourceLocation {

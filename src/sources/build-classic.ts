@@ -43,8 +43,8 @@ async function refuseBuildKitOnly(build: PreparedBuild, reason: ClassicReason): 
   if (options.platform?.includes(',')) throw new InputError(`--platform ${options.platform}: building several platforms at once needs BuildKit, and ${why}`);
   if (options.secrets?.length) throw new InputError(`--secret id=${options.secrets[0]!.id}: build secrets need BuildKit, and ${why}`);
   // Loaded only here: the Dockerfile parser is a third of the bundle's start-up.
-  const { firstBuildKitFeature } = await import('./buildkit-features.js');
-  const found = firstBuildKitFeature(build.text, options.buildArgs ?? {});
+  const { firstBuildKitFeature } = await import('../dockerfile/index.js');
+  const found = firstBuildKitFeature(build.text, options.buildArgs ?? {}, dockerfileLabel);
   if (found) {
     throw new InputError(`${dockerfileLabel}:${found.line}: ${found.feature} needs BuildKit, and ${why}: the classic builder would refuse it or build a different image`);
   }

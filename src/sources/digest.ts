@@ -1,10 +1,5 @@
+import type { ResolvedDigest } from '../dockerfile/rules/references.js';
 import { connectDocker, repoDigestFor } from './daemon.js';
-
-/** A digest to pin a reference by, and who told it. */
-export interface ResolvedDigest {
-  digest: string;
-  from: 'registry' | 'engine';
-}
 
 /**
  * The manifest digest of an image reference as the local engine knows it (RepoDigests of a pulled image).

@@ -4,7 +4,7 @@ import { InputError } from '../../src/errors.js';
 import type { PreparedBuild } from '../../src/sources/build.js';
 import { buildxArgs, buildxFailure } from '../../src/sources/build-buildx.js';
 import { parseSecretSpec, parseSecretValues, secretArgs } from '../../src/sources/build-secrets.js';
-import { firstBuildKitFeature } from '../../src/sources/buildkit-features.js';
+import { firstBuildKitFeature } from '../../src/dockerfile/buildkit-features.js';
 
 describe('firstBuildKitFeature: what only BuildKit builds as written', () => {
   it.each([

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { applyConfig, applyOverrides, defaultPolicy, parseConfig } from '../../src/rules/config.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyConfig, applyOverrides, defaultPolicy, loadPolicy, parseConfig } from '../../src/rules/config.js';
 import { globMatches } from '../../src/rules/glob.js';
 import { parseBytes, parseRatio } from '../../src/rules/units.js';
 
@@ -57,8 +61,20 @@ describe('.image-hygiene.yml', () => {
     expect(policy.ignorePaths).toEqual(['/usr/share/doc/**']);
   });
 
-  it('rejects unknown keys and wrong types, naming the key', () => {
-    expect(() => parseConfig('rules:\n  latest-tags: error\n', file)).toThrow('.image-hygiene.yml: rules: unknown key "latest-tags"');
+  it('an unknown rule name is a config warning naming its line, with the closest rule; the rest still applies', () => {
+    const parsed = parseConfig('fail-on: warning\nrules:\n  latest-tag: note\n  latest-tags: off\n  apt-update-alone: error\n  no-such-thing: off\n', file);
+    expect(parsed.findings).toEqual([
+      { rule: 'config', severity: 'warning', message: 'rules: "latest-tags" is not a rule (did you mean latest-tag?); the setting has no effect.', location: { path: file, line: 4 } },
+      { rule: 'config', severity: 'warning', message: expect.stringMatching(/^rules: "no-such-thing" is not a rule \(the rules are latest-tag, unpinned-base, .*config\)/), location: { path: file, line: 6 } },
+    ]);
+    const policy = applyConfig(defaultPolicy(), parsed, file);
+    expect(policy.severity['latest-tag']).toBe('note');
+    expect(policy.severity['apt-update-alone']).toBe('error');
+    expect(policy.configFindings).toHaveLength(2);
+  });
+
+  it('rejects other unknown keys and wrong types, naming the key', () => {
+    expect(() => parseConfig('rules:\n  latest-tag: { severty: note }\n', file)).toThrow('.image-hygiene.yml: rules.latest-tag: unknown key "severty"');
     expect(() => parseConfig('failon: error\n', file)).toThrow('.image-hygiene.yml: unknown key "failon"');
     expect(() => parseConfig('fail-on: sometimes\n', file)).toThrow(/^\.image-hygiene\.yml: fail-on: /);
     expect(() => parseConfig('rules:\n  extra-tool: { add: curl }\n', file)).toThrow(/^\.image-hygiene\.yml: rules\.extra-tool/);
@@ -75,6 +91,21 @@ describe('.image-hygiene.yml', () => {
     expect(policy.failOn).toBe('never');
     expect(policy.tools).toEqual(['curl']);
     expect(() => applyOverrides(fromFile, { tools: ['rm -rf'] }, (k) => `input ${k}`)).toThrow('input tools: "rm -rf" is not a tool name');
+  });
+});
+
+describe('loadPolicy reads only a bounded regular file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-policy-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a FIFO is refused at once instead of hanging the read, a huge file by its size', async () => {
+    const fifo = join(dir, 'fifo.yml');
+    execFileSync('mkfifo', [fifo]);
+    await expect(loadPolicy(fifo)).rejects.toThrow(/^--config .*fifo\.yml: is not a regular file/);
+    const huge = join(dir, 'huge.yml');
+    writeFileSync(huge, '#'.repeat(2 * 1024 * 1024));
+    await expect(loadPolicy(huge)).rejects.toThrow(/^--config .*huge\.yml: is 2,097,152 bytes, larger than 1,048,576 bytes/);
+    await expect(loadPolicy(dir)).rejects.toThrow(/is not a regular file/);
   });
 });
 

@@ -34,26 +34,29 @@ describe('stages and references', () => {
     expect(model.finalStage).toBe(2);
   });
 
-  it('reused aliases: FROM sees earlier stages only, --from matches aliases case-insensitively', () => {
+  it('reused aliases: FROM sees earlier stages by their exact (lower-case) name, --from any stage case-insensitively', () => {
     const model = fixture('aliases-reused.Dockerfile');
+    // BuildKit looks a FROM's base up as written among lower-case stage names: `FROM Base` is an image.
     expect(model.stages.map((stage) => [stage.name, stage.base.target, stage.base.stageIndex])).toEqual([
       ['base', 'image', undefined],
       ['base', 'stage', 0],
-      ['tools', 'stage', 1],
+      ['tools', 'image', undefined],
       ['early', 'image', undefined],
       ['later', 'image', undefined],
     ]);
     expect(refs(model)).toEqual([
       ['from', 'alpine:3.20', 'alpine:3.20', 1, 0],
+      ['from', 'Base', 'Base', 8, 2],
       ['from', 'later', 'later', 10, 3],
       ['from', 'busybox:1.36', 'busybox:1.36', 12, 4],
     ]);
+    expect(model.references[1]!.image).toBeUndefined();
   });
 
-  it('scratch is never external, in FROM or --from, whatever its case', () => {
+  it('scratch is exactly `scratch`: FROM SCRATCH is an image name (an invalid one), --from=scratch is none', () => {
     const model = fixture('scratch.Dockerfile');
-    expect(model.references).toEqual([]);
-    expect(model.stages.map((stage) => stage.base.target)).toEqual(['scratch', 'scratch']);
+    expect(refs(model)).toEqual([['from', 'SCRATCH', 'SCRATCH', 4, 1]]);
+    expect(model.stages.map((stage) => stage.base.target)).toEqual(['scratch', 'image']);
   });
 
   it('copy-from: alias, index, images, a variable BuildKit will not expand', () => {
@@ -106,12 +109,17 @@ describe('stages and references', () => {
     expect(model.references).toHaveLength(1);
   });
 
-  it('--from with quotes or variables is not expanded (BuildKit fails the build)', () => {
-    const model = inline('FROM alpine:3.20\nCOPY --from="busybox:1.36" /a /b\nRUN --mount=from=${X},target=/x true\n');
+  it('--from loses its quotes as BuildKit reads flags; a variable there is not expanded (BuildKit fails the build)', () => {
+    const model = inline('FROM alpine:3.20 AS build\nCOPY --from="busybox:1.36" /a /b\nCOPY --from="build" /a /b\nCOPY --from=\'bu\'ild /a /b\nRUN --mount=from=${X},target=/x true\n');
     expect(model.references.slice(1).map((reference) => [reference.raw, reference.resolved, reference.expansionUnsupported])).toEqual([
-      ['"busybox:1.36"', undefined, true],
+      ['busybox:1.36', 'busybox:1.36', undefined],
       ['${X}', undefined, true],
     ]);
+  });
+
+  it('RUN --mount fields are CSV, keys in any case; a mount has no stage indexes (from=0 is an image)', () => {
+    const model = inline('FROM a:1 AS src\nRUN --mount="type=bind,FROM=src,target=/s" --mount=type=bind,from=0,target=/z --mount=from=b:2 true\n');
+    expect(refs(model).map(([kind, raw]) => `${kind} ${raw}`)).toEqual(['from a:1', 'mount-from 0', 'mount-from b:2']);
   });
 });
 
@@ -147,12 +155,37 @@ describe('ARG substitution, as BuildKit does it', () => {
     expect(overridden.references[0]!.arg).toBeUndefined();
   });
 
-  it('an ARG inside a stage is not visible to a later FROM, not even with a build arg', () => {
+  it('an ARG inside a stage is not visible to a later FROM, not even with a build arg: BuildKit expands it to empty', () => {
     for (const buildArgs of [undefined, { RUNTIME_TAG: '3.19' }]) {
       const model = fixture('args-scope.Dockerfile', buildArgs);
-      expect(model.references[1]!.resolved).toBeUndefined();
-      expect(model.references[1]!.unresolved).toEqual([{ name: 'RUNTIME_TAG', why: 'undeclared', argLine: 6 }]);
+      expect(model.references[1]!.resolved).toBe('alpine:');
+      expect(model.references[1]!.emptied).toEqual([{ name: 'RUNTIME_TAG', stageArgLine: 6 }]);
     }
+  });
+
+  it('undeclared variables in FROM lines are empty, as BuildKit makes them, and are noted', () => {
+    const model = inline('ARG tag=1.36\nFROM busybox:${tag}${version}\nFROM ${nothing}\n');
+    expect(model.references[0]).toMatchObject({ resolved: 'busybox:1.36', emptied: [{ name: 'version' }] });
+    expect(model.references[1]).toMatchObject({ expansionError: 'base name (${nothing}) should not be blank', emptied: [{ name: 'nothing' }] });
+    expect(model.references[1]!.resolved).toBeUndefined();
+  });
+
+  it('a FROM whose expansion BuildKit refuses carries its message', () => {
+    const model = inline('ARG V=x\nFROM ${V/a}\nFROM ${V:0}\n');
+    expect(model.references.map((reference) => reference.expansionError)).toEqual([
+      "syntax error: missing '/' in ${}",
+      'unsupported modifier (:0) in substitution',
+    ]);
+  });
+
+  it('ENV expands every value with the environment from before the instruction, as BuildKit does', () => {
+    const model = inline('FROM scratch\nENV U=one\nENV U=two V=$U\nUSER $V\n');
+    expect(model.users[0]!.resolved).toBe('one');
+  });
+
+  it('in a stage, an undeclared variable is the base image\'s (unknown); on scratch it is empty', () => {
+    expect(inline('FROM alpine:3.20\nUSER $APP\n').users[0]).toEqual({ user: '$APP', unresolved: [{ name: 'APP', why: 'base-image' }], line: 2, stage: 0 });
+    expect(inline('FROM scratch AS s\nFROM s\nUSER x$APP\n').users[0]!.resolved).toBe('x');
   });
 
   it('a bare ARG in a stage brings the global value in; a stage default or a build arg wins after that', () => {
@@ -236,21 +269,45 @@ describe('instructions: continuation lines, heredocs, escape directive', () => {
       ['FROM', 20, 20, 2],
     ]);
     expect(model.instructions[1]!.args).toBe('<<EOT\nset -e\n# image-hygiene ignore=latest-tag\nFROM evil:latest\nCOPY --from=ubuntu /x /y\nEOT');
-    expect(model.references.map((reference) => reference.raw)).toEqual(['alpine:3.20', 'node', 'ubuntu:24.04']);
+    // The `# syntax=` directive's image comes first.
+    expect(model.references.map((reference) => reference.raw)).toEqual(['docker/dockerfile:1', 'alpine:3.20', 'node', 'ubuntu:24.04']);
     expect(model.pragmas.size).toBe(0);
   });
 
-  it('heredoc forms dockerfile-ast misreads: 2<<EOF is a heredoc, <<EOF<<X and << EOF are not', () => {
-    const model = inline('FROM a:1\nRUN 2<<EOF cat\nFROM inside-heredoc\nEOF\nRUN cat <<EOF<<X\nFROM b:1\nRUN cat << EOF\nFROM c:1\n');
+  it('heredoc words as BuildKit reads them: 2<<EOF and << EOF are heredocs, <<EOF<<X and cat<<EOF are not', () => {
+    const model = inline('FROM a:1\nRUN 2<<EOF cat\nFROM inside-heredoc\nEOF\nRUN cat <<EOF<<X\nFROM b:1\nRUN cat << EOF\nFROM inside\nEOF\nRUN cat<<EOF\nFROM c:1\n');
     expect(model.instructions.map((instruction) => [instruction.keyword, instruction.line, instruction.endLine])).toEqual([
       ['FROM', 1, 1],
       ['RUN', 2, 4],
       ['RUN', 5, 5],
       ['FROM', 6, 6],
-      ['RUN', 7, 7],
-      ['FROM', 8, 8],
+      ['RUN', 7, 9],
+      ['RUN', 10, 10],
+      ['FROM', 11, 11],
     ]);
     expect(model.references.map((reference) => reference.raw)).toEqual(['a:1', 'b:1', 'c:1']);
+  });
+
+  it('ONBUILD RUN <<EOF takes its heredoc; JSON forms take none', () => {
+    const model = inline('FROM a:1\nONBUILD RUN <<EOF\nFROM x\nEOF\nRUN ["sh", "-c", "<<EOF"]\nFROM b:1\n');
+    expect(model.instructions.map((instruction) => [instruction.keyword, instruction.line, instruction.endLine])).toEqual([
+      ['FROM', 1, 1],
+      ['ONBUILD', 2, 4],
+      ['RUN', 5, 5],
+      ['FROM', 6, 6],
+    ]);
+  });
+
+  it('lines end at \\n only: a CR stays in its line, CRLF files read the same as LF ones', () => {
+    const crlf = inline('FROM a:1 AS b\r\nRUN x \\\r\n  y\r\nFROM b\r\n');
+    expect(crlf.instructions.map((instruction) => [instruction.keyword, instruction.line, instruction.endLine, instruction.args])).toEqual([
+      ['FROM', 1, 1, 'a:1 AS b'],
+      ['RUN', 2, 3, 'x   y'],
+      ['FROM', 4, 4, 'b'],
+    ]);
+    expect(crlf.stages[1]!.base.target).toBe('stage');
+    // A lone CR is not a line break.
+    expect(inline('FROM a:1\nRUN x\rFROM b\n').instructions.map((instruction) => instruction.args)).toEqual(['a:1', 'x\rFROM b']);
   });
 
   it('quoted and chomped heredoc names, several heredocs on one line', () => {
@@ -291,15 +348,27 @@ describe('pragmas', () => {
   it('a comment directly above an instruction, with or without a reason', () => {
     const model = fixture('pragmas.Dockerfile');
     expect([...model.pragmas]).toEqual([
-      [2, { rules: ['latest-tag', 'unpinned-base'], reason: "vendor image, pinned by the vendor's own mirror" }],
-      [5, { rules: ['unpinned-base'] }],
-      [12, { rules: ['unpinned-base'], reason: 'tools are rebuilt nightly on purpose' }],
+      [2, { rules: ['latest-tag', 'unpinned-base'], reason: "vendor image, pinned by the vendor's own mirror", line: 1 }],
+      [5, { rules: ['unpinned-base'], line: 4 }],
+      [12, { rules: ['unpinned-base'], reason: 'tools are rebuilt nightly on purpose', line: 11 }],
+    ]);
+    // Line 7 is followed by an empty line: it applies to nothing, and says so.
+    expect(model.pragmaProblems).toEqual([{ line: 7, message: expect.stringContaining('applies to no instruction') }]);
+  });
+
+  it('mistyped and malformed pragmas are problems naming their line', () => {
+    const model = inline('# image-hygiene ignore=latest-tags,unpinned-base\nFROM a\n# image-hygiene ignore latest-tag\nFROM b:1\n');
+    expect(model.pragmas.get(2)!.rules).toEqual(['latest-tags', 'unpinned-base']);
+    expect(model.pragmaProblems.map((problem) => [problem.line, problem.message])).toEqual([
+      [1, 'The pragma names the rule "latest-tags", which does not exist (did you mean latest-tag?): it silences nothing.'],
+      [3, 'This comment starts like a pragma but is not one image-hygiene understands: write `# image-hygiene ignore=<rule>[,<rule>] [reason]`.'],
     ]);
   });
 
-  it('not inside a continuation', () => {
+  it('not inside a continuation (and a problem there)', () => {
     const model = inline('FROM a:1\nRUN echo \\\n# image-hygiene ignore=latest-tag\n  done\nFROM b\n');
     expect(model.pragmas.size).toBe(0);
+    expect(model.pragmaProblems.map((problem) => problem.line)).toEqual([3]);
   });
 });
 
@@ -320,8 +389,9 @@ describe('users and the final stage', () => {
     expect(model.users).toEqual([]);
   });
 
-  it('an empty or FROM-less file', () => {
-    expect(inline('')).toMatchObject({ stages: [], references: [], instructions: [], finalStage: -1, users: [] });
-    expect(inline('ARG A=1\n').instructions).toEqual([{ keyword: 'ARG', args: 'A=1', line: 1, endLine: 1, stage: -1 }]);
+  it('an empty or FROM-less file is not a Dockerfile', () => {
+    for (const text of ['', 'ARG A=1\n', '# Title\n\nSome text, with an unterminated <<heredoc\n', 'RUN [1, 2]\n']) {
+      expect(() => inline(text)).toThrow(/^Dockerfile: is not a Dockerfile: no FROM instruction$/);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findInstructionForHistory, mapHistoryToInstructions, parseDockerfile } from '../../../src/dockerfile/parse.js';
-import { dockerfileFindings } from '../../../src/dockerfile/rules.js';
+import { DockerfileError } from '../../../src/dockerfile/limits.js';
+import { findInstructionForHistory, mapHistoryToInstructions, parseDockerfile, type DockerfileModel } from '../../../src/dockerfile/parse.js';
+import { dockerfileFindings } from '../../../src/dockerfile/rules/index.js';
 
 /** Lines that exercise every path of the parser, in any order: nothing may throw, and lines must stay consistent. */
 const LINE = fc.constantFrom(
@@ -41,15 +42,40 @@ const LINE = fc.constantFrom(
   '`',
   '"unterminated',
   "${",
+  'RUN cat << EOF',
+  'RUN <<-EOF bash',
+  '\tEOF',
+  '# syntax=docker/dockerfile:1',
+  '# image-hygiene ignore=latest-tags',
+  'USER root',
+  'ENV API_TOKEN=abc',
+  'RUN apt-get update',
+  'RUN apt-get install -y x',
+  'COPY --from="base" /a /b',
+  'FROM ${A/b}',
+  'ONBUILD RUN <<EOF',
+  'RUN ["a", 1]',
+  'BOGUS instruction',
 );
 
 describe('parseDockerfile on arbitrary line sequences', () => {
-  it('never throws; instructions are ordered, disjoint and in range; findings point at instructions', async () => {
+  it('a model or one DockerfileError naming the file (and a line in it); instructions ordered, disjoint, in range; findings on instructions', async () => {
+    let parsed = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(LINE, { maxLength: 30 }), fc.boolean(), async (lines, backtick) => {
-        const text = (backtick ? ['# escape=`', ...lines] : lines).join('\n');
-        const model = parseDockerfile(text, 'Dockerfile');
+      fc.asyncProperty(fc.array(LINE, { maxLength: 30 }), fc.boolean(), fc.boolean(), async (lines, backtick, from) => {
+        const text = [...(backtick ? ['# escape=`'] : []), ...(from ? ['FROM a:1'] : []), ...lines].join('\n');
         const total = text.split('\n').length;
+        let model: DockerfileModel;
+        try {
+          model = parseDockerfile(text, 'Dockerfile');
+        } catch (error) {
+          expect(error).toBeInstanceOf(DockerfileError);
+          const line = (error as DockerfileError).line;
+          expect((error as Error).message).toMatch(line === undefined ? /^Dockerfile: / : new RegExp(`^Dockerfile:${line}: `));
+          if (line !== undefined) expect(line).toBeLessThanOrEqual(total);
+          return;
+        }
+        parsed++;
         let previousEnd = 0;
         for (const instruction of model.instructions) {
           expect(instruction.line).toBeGreaterThan(previousEnd);
@@ -59,16 +85,23 @@ describe('parseDockerfile on arbitrary line sequences', () => {
           previousEnd = instruction.endLine;
         }
         const starts = new Set(model.instructions.map((instruction) => instruction.line));
-        for (const reference of model.references) expect(starts.has(reference.line)).toBe(true);
         for (const line of model.pragmas.keys()) expect(starts.has(line)).toBe(true);
+        for (const reference of model.references) if (reference.kind !== 'syntax') expect(starts.has(reference.line)).toBe(true);
         expect(model.stages.length).toBe(model.instructions.filter((instruction) => instruction.keyword === 'FROM').length);
-        const findings = await dockerfileFindings(model, { resolveDigest: async () => 'sha256:' + 'a'.repeat(64) });
-        for (const finding of findings) expect(starts.has(finding.location!.line)).toBe(true);
+        const findings = await dockerfileFindings(model, { standalone: true, resolveDigest: async () => 'sha256:' + 'a'.repeat(64) });
+        const pragmaLines = new Set(model.pragmaProblems.map((problem) => problem.line));
+        const syntaxLines = new Set(model.references.filter((reference) => reference.kind === 'syntax').map((reference) => reference.line));
+        for (const finding of findings) {
+          const line = finding.location!.line;
+          expect(starts.has(line) || (finding.rule === 'config' && pragmaLines.has(line)) || syntaxLines.has(line)).toBe(true);
+        }
         const history = model.instructions.map((instruction) => `${instruction.keyword} ${instruction.args} # buildkit`);
         expect(mapHistoryToInstructions(model, history)).toHaveLength(history.length);
         for (const createdBy of history) findInstructionForHistory(model, createdBy);
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
+    // Most sequences that start with a FROM are Dockerfiles: the property is not only about errors.
+    expect(parsed).toBeGreaterThan(100);
   });
 });
