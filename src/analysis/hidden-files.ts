@@ -1,5 +1,5 @@
 import { byCodeUnits } from '../text-order.js';
-import type { HiddenFile } from './layered-filesystem.js';
+import type { HiddenFile, HiddenHow } from './layered-filesystem.js';
 
 /** What reports show by default (the JSON report's --top); a first pick takes this many, for later calls to share. */
 const SHOWN_AT_MOST = 100;
@@ -14,6 +14,25 @@ export interface LayerPair {
   addedIn: number;
   hiddenIn: number;
   bytes: number;
+}
+
+/** Bytes hidden one way (deleted, overwritten, opaque) by one layer from another: one thing to fix. */
+export interface HiddenCause extends LayerPair {
+  how: HiddenHow;
+  files: number;
+  /** Its largest file (the first hidden of those as large). */
+  largest: HiddenFile;
+}
+
+/** A directory under which files are hidden, with the layers that stored and hid them. */
+export interface HiddenDirectory {
+  /** Absolute, never `/`. */
+  path: string;
+  bytes: number;
+  files: number;
+  /** Ascending. */
+  addedIn: number[];
+  hiddenIn: number[];
 }
 
 /**
@@ -57,6 +76,11 @@ export class HiddenFiles {
     return this.files;
   }
 
+  /** The largest directories (see `directoriesOf`). */
+  directories(n: number, keep?: (file: HiddenFile) => boolean): HiddenDirectory[] {
+    return directoriesOf(keep ? this.files.filter(keep) : this.files, n);
+  }
+
   private pick(n: number, keep: (file: HiddenFile) => boolean): HiddenFile[] {
     // Kept in order as the files go by: a file enters when it sorts before the smallest kept one. Ties go
     // after the files already kept, which came earlier: the same order as the stable sort of all().
@@ -89,4 +113,125 @@ export function pairsOf(files: readonly HiddenFile[]): LayerPair[] {
     else pairs.set(key, { addedIn: file.addedIn, hiddenIn: file.hiddenIn, bytes: file.size });
   }
   return [...pairs.values()];
+}
+
+/** Hidden bytes by (layer that stored them, layer that hid them, how), largest first. */
+export function causesOf(files: readonly HiddenFile[]): HiddenCause[] {
+  const HOW: readonly HiddenHow[] = ['overwritten', 'deleted', 'opaque'];
+  const causes = new Map<number, HiddenCause>();
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const key = (file.addedIn * 0x10000 + file.hiddenIn) * 4 + HOW.indexOf(file.how);
+    const cause = causes.get(key);
+    if (!cause) causes.set(key, { addedIn: file.addedIn, hiddenIn: file.hiddenIn, how: file.how, bytes: file.size, files: 1, largest: file });
+    else {
+      cause.bytes += file.size;
+      cause.files++;
+      if (file.size > cause.largest.size) cause.largest = file;
+    }
+  }
+  return [...causes.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+interface DirectoryTotal {
+  bytes: number;
+  files: number;
+  /** The first child seen, and whether files lie under more than one child. */
+  child: string;
+  branches: boolean;
+  /** The most bytes under one child (a file or a directory). */
+  largestChild: number;
+}
+
+/** A directory is worth a row when no single child holds nearly all of its bytes (that child tells it better). */
+const SPREAD = 0.9;
+
+interface DirectFiles {
+  bytes: number;
+  files: number;
+  addedIn: number[];
+  hiddenIn: number[];
+  largest: number;
+}
+
+function addOnce(list: number[], value: number): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/** Hidden bytes by the directory that directly holds them (`/` left out). */
+function directFiles(files: readonly HiddenFile[]): Map<string, DirectFiles & { first: string; branches: boolean }> {
+  const direct = new Map<string, DirectFiles & { first: string; branches: boolean }>();
+  for (const file of files) {
+    const slash = file.path.lastIndexOf('/');
+    if (slash <= 0) continue;
+    const dir = file.path.slice(0, slash);
+    const entry = direct.get(dir);
+    if (!entry) direct.set(dir, { bytes: file.size, files: 1, addedIn: [file.addedIn], hiddenIn: [file.hiddenIn], first: file.path, branches: false, largest: file.size });
+    else {
+      entry.bytes += file.size;
+      entry.files++;
+      entry.largest = Math.max(entry.largest, file.size);
+      addOnce(entry.addedIn, file.addedIn);
+      addOnce(entry.hiddenIn, file.hiddenIn);
+      if (entry.first !== file.path) entry.branches = true;
+    }
+  }
+  return direct;
+}
+
+/**
+ * The `n` directories holding the most hidden bytes, counting every hidden copy below them. A directory whose
+ * bytes lie (nearly) all under one child says nothing its child does not (`/var`, `/var/lib` above
+ * `/var/lib/apt/lists`) and is left out; so is `/`, and so is a directory inside one picked before it. Files are grouped by the directory that holds them, and
+ * only those directories walk up their ancestors: an image can hide 100,000s of files in a few thousand.
+ */
+export function directoriesOf(files: readonly HiddenFile[], n: number): HiddenDirectory[] {
+  const direct = directFiles(files);
+  const totals = new Map<string, DirectoryTotal>();
+  for (const [dir, own] of direct) {
+    const total = totals.get(dir);
+    if (!total) totals.set(dir, { bytes: own.bytes, files: own.files, child: own.first, branches: own.branches, largestChild: own.largest });
+    else {
+      total.bytes += own.bytes;
+      total.files += own.files;
+      total.branches = true; // files of its own besides those of a subdirectory
+      total.largestChild = Math.max(total.largestChild, own.largest);
+    }
+    let child = dir;
+    for (let slash = child.lastIndexOf('/'); slash > 0; slash = child.lastIndexOf('/')) {
+      const ancestor = child.slice(0, slash);
+      const above = totals.get(ancestor);
+      if (!above) totals.set(ancestor, { bytes: own.bytes, files: own.files, child, branches: false, largestChild: 0 });
+      else {
+        above.bytes += own.bytes;
+        above.files += own.files;
+        if (above.child !== child) above.branches = true;
+      }
+      child = ancestor;
+    }
+  }
+  for (const [dir, total] of totals) {
+    const slash = dir.lastIndexOf('/');
+    const parent = slash > 0 ? totals.get(dir.slice(0, slash)) : undefined;
+    if (parent) parent.largestChild = Math.max(parent.largestChild, total.bytes);
+  }
+  const candidates = [...totals]
+    .filter(([, total]) => total.branches && total.largestChild < total.bytes * SPREAD)
+    .sort((a, b) => b[1].bytes - a[1].bytes || byCodeUnits(a[0], b[0]));
+  // A directory inside one already picked is part of its row.
+  const picked: Array<[string, DirectoryTotal]> = [];
+  for (const candidate of candidates) {
+    if (picked.length === n) break;
+    if (!picked.some(([path]) => candidate[0].startsWith(path + '/'))) picked.push(candidate);
+  }
+  return picked.map(([path, total]) => {
+    const addedIn: number[] = [];
+    const hiddenIn: number[] = [];
+    for (const [dir, own] of direct) {
+      if (dir !== path && !dir.startsWith(path + '/')) continue;
+      for (const layer of own.addedIn) addOnce(addedIn, layer);
+      for (const layer of own.hiddenIn) addOnce(hiddenIn, layer);
+    }
+    return { path, bytes: total.bytes, files: total.files, addedIn: addedIn.sort((a, b) => a - b), hiddenIn: hiddenIn.sort((a, b) => a - b) };
+  });
 }
