@@ -59,8 +59,10 @@ readonly ENV_LOG='/tmp/image-hygiene-env.log'
 readonly CACHE_DIR='/var/cache/image-hygiene'
 readonly DEBIAN_TAR="${CACHE_DIR}/debian-bookworm.tar"
 readonly NODE24_PREFIX='/opt/node24'
+# cmark-gfm, chromium and an emoji font: the PR comment is rendered as GitHub renders it (test/browser).
 readonly PACKAGES=(docker.io docker-registry skopeo debootstrap busybox-static zstd openssl
-                   ca-certificates pigz curl debian-archive-keyring python3)
+                   ca-certificates pigz curl debian-archive-keyring python3
+                   cmark-gfm chromium fonts-noto-color-emoji)
 
 START_SECONDS=$SECONDS
 CLEANUP_PATHS=()
