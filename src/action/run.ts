@@ -7,6 +7,7 @@ import { auditImage } from '../audit.js';
 import { runCheck, type CheckRequest } from '../check.js';
 import { InputError, describeError } from '../errors.js';
 import { toJsonReport, verdictOf, type JsonReport } from '../report/json.js';
+import { sourceLinksFromEnv } from '../report/comment-input.js';
 import { commentMarker, renderMarkdown, type MarkdownInput } from '../report/pr-markdown.js';
 import { toSarif } from '../report/sarif.js';
 import { applyOverrides, loadPolicy } from '../rules/config.js';
@@ -99,7 +100,7 @@ export async function runAction(): Promise<void> {
     };
     const analysis = result.analysis!;
     const verdict = verdictOf(result.findings, result.failed, policy.failOn);
-    const report = toJsonReport(analysis, { version: packageJson.version, topFiles: TOP_FILES, findings: result.findings, verdict });
+    const report = toJsonReport(analysis, { version: packageJson.version, topFiles: TOP_FILES, findings: result.findings, verdict, ...(result.layerInstructions ? { instructions: result.layerInstructions } : {}) });
 
     const reportFile = join(process.env.RUNNER_TEMP ?? workspace, `image-hygiene-${process.env.GITHUB_JOB ?? 'report'}-${Date.now()}.json`);
     await mkdir(dirname(reportFile), { recursive: true });
@@ -107,6 +108,8 @@ export async function runAction(): Promise<void> {
 
     const title = header(inputs, workspace);
     const markdown: MarkdownInput = { header: title, report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
+    const source = sourceLinksFromEnv(process.env, (context.payload.pull_request?.head as { sha?: string } | undefined)?.sha);
+    if (source) markdown.source = source;
     if (inputs.compareTo) {
       const base = await compareReport(inputs.compareTo, inputs.platform);
       if (base) markdown.compareTo = base;

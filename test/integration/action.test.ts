@@ -39,12 +39,12 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(posts[0]!.authorization).toBe(`token ${TOKEN}`);
     const body = github.comments[0]!.body;
     expect(body.startsWith(commentMarker(FAILING))).toBe(true);
-    expect(body).toContain('❌ Image Hygiene: image-hygiene-test/action-churn:1 — failed');
+    expect(body).toContain('### Image Hygiene · `image-hygiene-test/action-churn:1`\n\n> [!CAUTION]\n> **Failed**');
     expect(body).toMatch(/\| # \| Size \| Share \| Hidden \| Instruction \|/);
-    expect(body).toContain('<code>RUN rm /data/big</code>');
-    expect(body).toContain('<code>/data/big</code>');
+    expect(body).toContain('`RUN rm /data/big`');
+    expect(body).toContain('`/data/big`');
     expect(body).toMatch(/hidden-waste/);
-    expect(result.summary).toContain('Layer sizes');
+    expect(result.summary).toContain('<b>Layers</b>');
   });
 
   it('second run: updates the same comment in place, never a second one', async () => {
@@ -65,7 +65,8 @@ describe('the Action bundle, run as the runner runs it', () => {
     const result = await run({ image: FAILING, 'compare-to': PASSING, 'comment-header': 'with deltas' });
     expect(result.code).toBe(1);
     const body = github.comments.find((c) => c.body.startsWith(commentMarker('with deltas')))!.body;
-    expect(body).toMatch(/Compared to <code>image-hygiene-test\/scratch-nonroot:1<\/code>: size \+2\.\d+ MB, hidden \+671\.7 kB, 8 new and 1 removed layer\./);
+    expect(body).toMatch(/\| Δ \| \+2\.\d+\u00a0MB \| \+671\.7\u00a0kB \| \+7 \|/);
+    expect(body).toContain('Δ: compared to `image-hygiene-test/scratch-nonroot:1`, 8 new layers and 1 layer no longer there.');
     expect(body).toContain('🆕');
   });
 
@@ -76,7 +77,9 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(result.outputs.result).toBe('pass');
     expect(result.outputs.findings).toBe('0');
     const body = github.comments.find((c) => c.body.startsWith(commentMarker(PASSING)))!.body;
-    expect(body).toContain('✅ Image Hygiene');
+    expect(body).toContain('> [!TIP]\n> **Passed**');
+    // The layer's instruction as the Dockerfile says it, linked to its line at the pull request's head.
+    expect(body).toContain('[line\u00a02](https://github.example/acme/app/blob/abc/fixtures/rules/scratch-nonroot/Dockerfile#L2) `COPY hello.txt /hello.txt`');
     expect(body).toContain('No findings.');
   });
 
@@ -87,7 +90,7 @@ describe('the Action bundle, run as the runner runs it', () => {
       expect(pass.code).toBe(0);
       expect(pass.stdout).toMatch(/::warning::GitHub answered 403 \(Resource not accessible by integration[^)]*\) when commenting/);
       expect(pass.outputs['comment-id']).toBe('');
-      expect(pass.summary).toContain('Layer sizes');
+      expect(pass.summary).toContain('<b>Layers</b>');
       const fail = await run({ image: FAILING, 'comment-header': 'fork leg' });
       expect(fail.code).toBe(1);
     } finally {
