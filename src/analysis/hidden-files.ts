@@ -3,6 +3,8 @@ import type { HiddenFile, HiddenHow } from './layered-filesystem.js';
 
 /** What reports show by default (the JSON report's --top); a first pick takes this many, for later calls to share. */
 const SHOWN_AT_MOST = 100;
+/** The same for directories (the JSON report's 10). */
+const DIRECTORIES_AT_MOST = 10;
 
 /** Largest first, then by path; files equal in both keep the order the layers hid them in. */
 function largerFirst(a: HiddenFile, b: HiddenFile): number {
@@ -44,6 +46,7 @@ export class HiddenFiles {
   private sorted: HiddenFile[] | undefined;
   /** The largest files, from the first call of `largest` without a filter. */
   private top: HiddenFile[] | undefined;
+  private topDirectories: { asked: number; directories: HiddenDirectory[] } | undefined;
   /** Their bytes by the pair of layers that stored and hid them, pairs in the order they first occur. */
   readonly pairs: LayerPair[];
 
@@ -76,9 +79,14 @@ export class HiddenFiles {
     return this.files;
   }
 
-  /** The largest directories (see `directoriesOf`). */
+  /** The largest directories (see `directoriesOf`); without a filter, one pass serves every caller. */
   directories(n: number, keep?: (file: HiddenFile) => boolean): HiddenDirectory[] {
-    return directoriesOf(keep ? this.files.filter(keep) : this.files, n);
+    if (keep) return directoriesOf(this.files.filter(keep), n);
+    if (this.topDirectories === undefined || this.topDirectories.asked < n) {
+      const asked = Math.max(n, DIRECTORIES_AT_MOST);
+      this.topDirectories = { asked, directories: directoriesOf(this.files, asked) };
+    }
+    return this.topDirectories.directories.slice(0, n);
   }
 
   private pick(n: number, keep: (file: HiddenFile) => boolean): HiddenFile[] {
@@ -143,50 +151,57 @@ interface DirectoryTotal {
   largestChild: number;
 }
 
-/** A directory is worth a row when no single child holds nearly all of its bytes (that child tells it better). */
-const SPREAD = 0.9;
-
+/** The hidden files a directory holds itself (not below a subdirectory). */
 interface DirectFiles {
   bytes: number;
   files: number;
   addedIn: number[];
   hiddenIn: number[];
   largest: number;
+  first: string;
+  branches: boolean;
 }
+
+/** A directory is worth a row when no single child holds nearly all of its bytes (that child tells it better). */
+const SPREAD = 0.9;
 
 function addOnce(list: number[], value: number): void {
-  if (!list.includes(value)) list.push(value);
+  if (list[list.length - 1] !== value && !list.includes(value)) list.push(value);
 }
 
-/** Hidden bytes by the directory that directly holds them (`/` left out). */
-function directFiles(files: readonly HiddenFile[]): Map<string, DirectFiles & { first: string; branches: boolean }> {
-  const direct = new Map<string, DirectFiles & { first: string; branches: boolean }>();
-  for (const file of files) {
-    const slash = file.path.lastIndexOf('/');
+/**
+ * Hidden bytes by the directory that directly holds them (`/` left out). A layer hides a directory's files
+ * one after another, so the previous file's directory is tried first: most files then cost neither a new
+ * string nor a lookup.
+ */
+function directFiles(files: readonly HiddenFile[]): Map<string, DirectFiles> {
+  const direct = new Map<string, DirectFiles>();
+  let lastDir = '';
+  let last: DirectFiles | undefined;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const path = file.path;
+    const slash = path.lastIndexOf('/');
     if (slash <= 0) continue;
-    const dir = file.path.slice(0, slash);
-    const entry = direct.get(dir);
-    if (!entry) direct.set(dir, { bytes: file.size, files: 1, addedIn: [file.addedIn], hiddenIn: [file.hiddenIn], first: file.path, branches: false, largest: file.size });
-    else {
-      entry.bytes += file.size;
-      entry.files++;
-      entry.largest = Math.max(entry.largest, file.size);
-      addOnce(entry.addedIn, file.addedIn);
-      addOnce(entry.hiddenIn, file.hiddenIn);
-      if (entry.first !== file.path) entry.branches = true;
+    let entry = last;
+    if (entry === undefined || slash !== lastDir.length || !path.startsWith(lastDir)) {
+      lastDir = path.slice(0, slash);
+      entry = direct.get(lastDir);
+      if (!entry) direct.set(lastDir, (entry = { bytes: 0, files: 0, addedIn: [], hiddenIn: [], first: path, branches: false, largest: 0 }));
+      last = entry;
     }
+    entry.bytes += file.size;
+    entry.files++;
+    if (file.size > entry.largest) entry.largest = file.size;
+    addOnce(entry.addedIn, file.addedIn);
+    addOnce(entry.hiddenIn, file.hiddenIn);
+    if (!entry.branches && entry.files > 1 && entry.first !== path) entry.branches = true;
   }
   return direct;
 }
 
-/**
- * The `n` directories holding the most hidden bytes, counting every hidden copy below them. A directory whose
- * bytes lie (nearly) all under one child says nothing its child does not (`/var`, `/var/lib` above
- * `/var/lib/apt/lists`) and is left out; so is `/`, and so is a directory inside one picked before it. Files are grouped by the directory that holds them, and
- * only those directories walk up their ancestors: an image can hide 100,000s of files in a few thousand.
- */
-export function directoriesOf(files: readonly HiddenFile[], n: number): HiddenDirectory[] {
-  const direct = directFiles(files);
+/** Every directory's totals over all below it: only the directories that hold files walk up their ancestors. */
+function directoryTotals(direct: Map<string, DirectFiles>): Map<string, DirectoryTotal> {
   const totals = new Map<string, DirectoryTotal>();
   for (const [dir, own] of direct) {
     const total = totals.get(dir);
@@ -215,20 +230,50 @@ export function directoriesOf(files: readonly HiddenFile[], n: number): HiddenDi
     const parent = slash > 0 ? totals.get(dir.slice(0, slash)) : undefined;
     if (parent) parent.largestChild = Math.max(parent.largestChild, total.bytes);
   }
-  const candidates = [...totals]
-    .filter(([, total]) => total.branches && total.largestChild < total.bytes * SPREAD)
-    .sort((a, b) => b[1].bytes - a[1].bytes || byCodeUnits(a[0], b[0]));
-  // A directory inside one already picked is part of its row.
-  const picked: Array<[string, DirectoryTotal]> = [];
-  for (const candidate of candidates) {
-    if (picked.length === n) break;
-    if (!picked.some(([path]) => candidate[0].startsWith(path + '/'))) picked.push(candidate);
+  return totals;
+}
+
+const worthARow = (total: DirectoryTotal): boolean => total.branches && total.largestChild < total.bytes * SPREAD;
+
+/** Inside a directory worth a row: then part of that row (which has at least its bytes, so comes first). */
+function insideOneWorth(path: string, totals: Map<string, DirectoryTotal>): boolean {
+  for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+    const above = totals.get(path.slice(0, slash));
+    if (above && worthARow(above)) return true;
   }
-  return picked.map(([path, total]) => {
+  return false;
+}
+
+/** The `n` largest directories worth a row, kept in order as they go by: n is small, the directories many. */
+function largestDirectories(totals: Map<string, DirectoryTotal>, n: number): Array<[string, DirectoryTotal]> {
+  const picked: Array<[string, DirectoryTotal]> = [];
+  const before = (a: [string, DirectoryTotal], b: [string, DirectoryTotal]): boolean =>
+    a[1].bytes > b[1].bytes || (a[1].bytes === b[1].bytes && byCodeUnits(a[0], b[0]) < 0);
+  for (const candidate of totals) {
+    if (!worthARow(candidate[1]) || insideOneWorth(candidate[0], totals)) continue;
+    let at = picked.length;
+    while (at > 0 && before(candidate, picked[at - 1]!)) at--;
+    if (at >= n) continue;
+    picked.splice(at, 0, candidate);
+    if (picked.length > n) picked.pop();
+  }
+  return picked;
+}
+
+/**
+ * The `n` directories holding the most hidden bytes, counting every hidden copy below them. A directory whose
+ * bytes lie (nearly) all under one child says nothing its child does not (`/var`, `/var/lib` above
+ * `/var/lib/apt/lists`) and is left out; so is `/`, and so is a directory inside one that is shown. About one
+ * string and one lookup per hidden file (17 ms for 93,000 on this machine): an image can hide 100,000s.
+ */
+export function directoriesOf(files: readonly HiddenFile[], n: number): HiddenDirectory[] {
+  const direct = directFiles(files);
+  return largestDirectories(directoryTotals(direct), n).map(([path, total]) => {
     const addedIn: number[] = [];
     const hiddenIn: number[] = [];
+    const prefix = path + '/';
     for (const [dir, own] of direct) {
-      if (dir !== path && !dir.startsWith(path + '/')) continue;
+      if (dir !== path && !dir.startsWith(prefix)) continue;
       for (const layer of own.addedIn) addOnce(addedIn, layer);
       for (const layer of own.hiddenIn) addOnce(hiddenIn, layer);
     }
