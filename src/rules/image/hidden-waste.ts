@@ -24,8 +24,9 @@ function largest(context: ImageRuleContext, counted: ((file: HiddenFile) => bool
     (dir) => `\`${dir.path}/\` (${plural(dir.files, 'file')}, ${humanBytes(dir.bytes)}, ${layers(dir.addedIn)} → ${dir.hiddenIn.join(', ')})`,
   );
   const inListed = (file: HiddenFile): boolean => directories.some((dir) => file.path.startsWith(dir.path + '/'));
-  const keep = (file: HiddenFile): boolean => (counted ? counted(file) : true) && !inListed(file);
-  for (const file of files.largest(TOP_ENTRIES - entries.length, keep)) {
+  // From the largest few (which the analysis keeps for every report), those not under a directory named above.
+  const outside = files.largest(TOP_ENTRIES * 5, counted).filter((file) => !inListed(file));
+  for (const file of outside.slice(0, TOP_ENTRIES - entries.length)) {
     entries.push(`\`${file.path}\` (${humanBytes(file.size)}, layer ${file.addedIn} → ${file.hiddenIn}, ${file.how})`);
   }
   return entries.join(', ');
