@@ -16,6 +16,23 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   );
 }
 
+/** A line broken at spaces to fit `width`, later lines indented; a word longer than the width stays whole. */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const body = text.trimStart();
+  const lines: string[] = [];
+  let line = text.slice(0, text.length - body.length);
+  let empty = true;
+  for (const word of body.split(' ')) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** The verdict, then the findings grouped by rule (identical ones once, with all their places), each with its fix. */
 export function formatFindings(report: Pick<JsonReport, 'findings' | 'verdict'>, width = 100): string[] {
   const { verdict, findings } = report;
@@ -26,7 +43,7 @@ export function formatFindings(report: Pick<JsonReport, 'findings' | 'verdict'>,
     lines.push('', rule);
     for (const { finding, locations } of groups) {
       const where = locations.length > 0 ? ` ${visible(describeLocations(locations))}` : '';
-      lines.push(`  ${finding.severity}${where}: ${oneLine(finding.message, 4000)}`);
+      lines.push(...wrap(`  ${finding.severity}${where}: ${oneLine(finding.message, 4000)}`, width, '    '));
       if (finding.fix) {
         lines.push(`    fix, in place of ${finding.fix.where}:`);
         for (const line of wrapInstruction(visible(finding.fix.text), Math.max(40, width - 6))) lines.push(`      ${line}`);
