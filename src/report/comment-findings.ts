@@ -1,5 +1,5 @@
 import type { Finding, SourceLocation } from '../rules/types.js';
-import { lineLink, tableSection, type MarkdownInput, type Section } from './comment-parts.js';
+import { lineLink, repositoryPath, tableSection, type MarkdownInput, type Section } from './comment-parts.js';
 import { wrapInstruction } from './dockerfile-text.js';
 import { groupFindings, pasteFixes, type PasteFix } from './findings.js';
 import { inlineCode, messageMarkdown } from './markdown.js';
@@ -23,7 +23,11 @@ export function findingsSection(input: MarkdownInput): Section {
     // The rule first in the widest column: it never breaks at its hyphen there.
     `**${inlineCode(finding.rule)}** · ${messageMarkdown(finding.message)}`,
   ]);
-  const section = tableSection(['', '#### What to change', ''], ['', 'Where', 'Finding'], ['c', 'l', 'l'], rows);
+  // One Dockerfile per audit: said once, so that a row's place is just its line.
+  const paths = [...new Set(groups.flatMap((group) => group.locations.map((location) => location.path)))];
+  const file = paths.length === 1 ? repositoryPath(paths[0]!, input.source?.root) : undefined;
+  const lead = file === undefined ? [] : [`Lines are those of ${inlineCode(file)}.`, ''];
+  const section = tableSection(['', '#### What to change', '', ...lead], ['', 'Where', 'Finding'], ['c', 'l', 'l'], rows);
   if (rows.length > 0) return section;
   return { ...section, render: () => ['', 'No findings.'] };
 }

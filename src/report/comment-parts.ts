@@ -49,7 +49,7 @@ export function tableSection(head: string[], header: string[], align: Array<'l' 
 }
 
 /** A repository path for a file the report names (as given to the tool), or undefined when it is not in the checkout. */
-function repositoryPath(path: string, root: string | undefined): string | undefined {
+export function repositoryPath(path: string, root: string | undefined): string | undefined {
   const rel = root && isAbsolute(path) ? relative(root, path) : path;
   const clean = posix.normalize(rel.split('\\').join('/')).replace(/^\.\//, '');
   return clean.startsWith('../') || isAbsolute(clean) ? undefined : clean;

@@ -104,12 +104,17 @@ export function messageMarkdown(text: string, inTable = true): string {
   return text
     .split('`')
     .map((part, index) => {
-      if (index % 2 === 1) return inTable ? code(part) : inlineCode(part);
+      // In a table, only runs longer than the widest column holds get break opportunities: code a reader
+      // may copy (a pinned reference, a command) stays exact up to that length.
+      if (index % 2 === 1) return inTable ? code(part, WIDE_CELL_RUN) : inlineCode(part);
       const words = keepUnits(part);
-      return inert(inTable ? breakable(words) : words);
+      return inert(inTable ? breakable(words, WIDE_CELL_RUN) : words);
     })
     .join('');
 }
+
+/** Monospace characters the widest column of a 780 px comment's table holds on one line. */
+const WIDE_CELL_RUN = 60;
 
 /** "16.4 kB", "24.4 %" in a sentence: the number and its unit stay together. */
 function keepUnits(text: string): string {

@@ -36,7 +36,9 @@ export const HOSTILE_IMAGE: ImageSpec = {
       createdBy: '/bin/sh -c #(nop) ADD file:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef in / ',
       entries: [
         { type: 'dir', path: 'usr/bin' },
-        { type: 'file', path: 'usr/bin/curl', size: 2000, mode: 0o755 },
+        // curl is a link to a file under a content-addressed directory: its message quotes one long word.
+        { type: 'file', path: `opt/${HASH_NAME}/curl-real`, size: 2000, mode: 0o755 },
+        { type: 'symlink', path: 'usr/bin/curl', target: `/opt/${HASH_NAME}/curl-real` },
         ...HOSTILE_NAMES.map((name, i) => ({ type: 'file' as const, path: `data/${name}`, size: 3000 + i })),
         { type: 'file', path: `evil/${BACKTICK_NAME}`, size: 60_000 },
         { type: 'file', path: `var/cache/app/${HASH_NAME}`, size: 40_000 },
