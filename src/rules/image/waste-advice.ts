@@ -12,7 +12,7 @@ export interface Advice {
   fix?: NonNullable<Finding['fix']>;
 }
 
-type Fix = Omit<Advice, 'story'>;
+type Remedy = Omit<Advice, 'story'>;
 
 const VERB = { deleted: 'deleted', opaque: 'hidden under a directory made opaque', overwritten: 'rewritten' } as const;
 
@@ -37,7 +37,7 @@ function runAt(context: ImageRuleContext, layer: number): string {
 }
 
 /** Deleted (or emptied by an opaque directory): the clean-up belongs in the RUN that made the files. */
-function deletedAdvice(context: ImageRuleContext, cause: HiddenCause): Fix {
+function deletedAdvice(context: ImageRuleContext, cause: HiddenCause): Remedy {
   const made = runCommandOf(context.analysis.layers[cause.addedIn]?.createdBy);
   const hiding = runCommandOf(context.analysis.layers[cause.hiddenIn]?.createdBy);
   const madeBy = layerInstruction(context, cause.addedIn) ?? '';
@@ -65,7 +65,7 @@ function deletedAdvice(context: ImageRuleContext, cause: HiddenCause): Fix {
 const MODE_CHANGE = /(?:^|[\s;&|])(?:chmod|chown|chgrp)\s/;
 
 /** Rewritten: a chmod/chown copy-up (the same bytes again, to change mode or owner) or a real second write. */
-function overwrittenAdvice(context: ImageRuleContext, cause: HiddenCause): Fix {
+function overwrittenAdvice(context: ImageRuleContext, cause: HiddenCause): Remedy {
   const file = cause.largest;
   const now = context.analysis.filesystem.lookup(file.path);
   const into = lineOf(context, cause.addedIn);
@@ -83,7 +83,7 @@ function overwrittenAdvice(context: ImageRuleContext, cause: HiddenCause): Fix {
   return { text: `Write it once, in its final form, in the layer that creates it (${into}), or build it in another stage and copy the result.` };
 }
 
-function baseAdvice(cause: HiddenCause): Fix {
+function baseAdvice(cause: HiddenCause): Remedy {
   return {
     text: `It comes with the base image (layer ${cause.addedIn}), so deleting or replacing it later only adds bytes: choose a base without it (a slim or distroless variant), or copy what the image needs into a clean final stage.`,
   };
