@@ -65473,7 +65473,6 @@ function markdown_link(text, url) {
 /** A section that is one table (plus lines around it). */
 function tableSection(head, header, align, rows, tail = []) {
     return {
-        total: rows.length,
         shown: rows.length,
         render: (shown, more) => (rows.length === 0 ? [] : [...head, ...table(header, align, rows.slice(0, shown)), ...more(rows.length - shown), ...tail]),
     };
@@ -65665,7 +65664,6 @@ function fixesSection(input) {
         ...codeBlock(wrapInstruction(safe_text_visible(fix.text), FIX_WIDTH), 'dockerfile'),
     ];
     return {
-        total: fixes.length,
         shown: fixes.length,
         render: (shown, more) => (fixes.length === 0 ? [] : ['', '#### Paste-ready fixes', ...fixes.slice(0, shown).flatMap(block), ...more(fixes.length - shown)]),
     };
@@ -65693,7 +65691,6 @@ function hiddenSection(input) {
     const where = top ? `, the most under ${htmlCode(`${top.path}/`)}` : '';
     const head = ['', `<details><summary><b>Hidden bytes</b>: ${humanBytes(waste.hiddenBytes)} in ${plural(waste.hiddenFileCount, 'file')}${where}</summary>`, ''];
     return {
-        total: files.length,
         shown: files.length,
         render: (shown, more) => {
             if (waste.hiddenFileCount === 0)

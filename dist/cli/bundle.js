@@ -28065,7 +28065,6 @@ function markdown_link(text, url) {
 /** A section that is one table (plus lines around it). */
 function tableSection(head, header, align, rows, tail = []) {
     return {
-        total: rows.length,
         shown: rows.length,
         render: (shown, more) => (rows.length === 0 ? [] : [...head, ...table(header, align, rows.slice(0, shown)), ...more(rows.length - shown), ...tail]),
     };
@@ -28257,7 +28256,6 @@ function fixesSection(input) {
         ...codeBlock(wrapInstruction(visible(fix.text), FIX_WIDTH), 'dockerfile'),
     ];
     return {
-        total: fixes.length,
         shown: fixes.length,
         render: (shown, more) => (fixes.length === 0 ? [] : ['', '#### Paste-ready fixes', ...fixes.slice(0, shown).flatMap(block), ...more(fixes.length - shown)]),
     };
@@ -28285,7 +28283,6 @@ function hiddenSection(input) {
     const where = top ? `, the most under ${htmlCode(`${top.path}/`)}` : '';
     const head = ['', `<details><summary><b>Hidden bytes</b>: ${humanBytes(waste.hiddenBytes)} in ${plural(waste.hiddenFileCount, 'file')}${where}</summary>`, ''];
     return {
-        total: files.length,
         shown: files.length,
         render: (shown, more) => {
             if (waste.hiddenFileCount === 0)
@@ -29023,6 +29020,8 @@ function parseCliArgs(argv) {
             if (values[flag] !== undefined)
                 throw new InputError(`--${flag} does not apply to lint`);
         }
+        if (format === 'markdown')
+            throw new InputError('--format markdown does not apply to lint: the PR comment is about an image');
         return { ...common, command: 'lint', dockerfile };
     }
     const source = target;
@@ -29127,8 +29126,6 @@ function render(args, result, failOn, io) {
         const report = { schemaVersion: 1, tool: { name: 'image-hygiene', version: package_namespaceObject.rE }, verdict, findings: result.findings };
         if (args.format === 'json')
             return safeJson(report) + '\n';
-        if (args.format === 'markdown')
-            throw new InputError('--format markdown needs an image (the PR comment is about one): use audit');
         return logText(formatFindings(report, io.stdout.columns ?? 100).join('\n')) + '\n';
     }
     const topFiles = args.top ?? (args.format === 'text' ? 20 : 100);

@@ -178,6 +178,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     for (const flag of ['platform', 'context', 'target', 'tag', 'network', 'no-verify'] as const) {
       if (values[flag] !== undefined) throw new InputError(`--${flag} does not apply to lint`);
     }
+    if (format === 'markdown') throw new InputError('--format markdown does not apply to lint: the PR comment is about an image');
     return { ...common, command: 'lint', dockerfile };
   }
 

@@ -64,7 +64,6 @@ function render(args: AuditArgs | LintArgs, result: CheckResult, failOn: CheckRe
   if (!analysis) {
     const report = { schemaVersion: 1, tool: { name: 'image-hygiene', version: packageJson.version }, verdict, findings: result.findings };
     if (args.format === 'json') return safeJson(report) + '\n';
-    if (args.format === 'markdown') throw new InputError('--format markdown needs an image (the PR comment is about one): use audit');
     return logText(formatFindings(report, io.stdout.columns ?? 100).join('\n')) + '\n';
   }
   const topFiles = args.top ?? (args.format === 'text' ? 20 : 100);

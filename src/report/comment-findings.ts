@@ -50,7 +50,6 @@ export function fixesSection(input: MarkdownInput): Section {
     ...codeBlock(wrapInstruction(visible(fix.text), FIX_WIDTH), 'dockerfile'),
   ];
   return {
-    total: fixes.length,
     shown: fixes.length,
     render: (shown, more) => (fixes.length === 0 ? [] : ['', '#### Paste-ready fixes', ...fixes.slice(0, shown).flatMap(block), ...more(fixes.length - shown)]),
   };

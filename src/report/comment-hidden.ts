@@ -22,7 +22,6 @@ export function hiddenSection(input: MarkdownInput): Section {
   const where = top ? `, the most under ${htmlCode(`${top.path}/`)}` : '';
   const head = ['', `<details><summary><b>Hidden bytes</b>: ${humanBytes(waste.hiddenBytes)} in ${plural(waste.hiddenFileCount, 'file')}${where}</summary>`, ''];
   return {
-    total: files.length,
     shown: files.length,
     render: (shown, more) => {
       if (waste.hiddenFileCount === 0) return [];

@@ -34,7 +34,7 @@ export interface MarkdownInput {
  * its first `shown` items and says how many it left out.
  */
 export interface Section {
-  total: number;
+  /** How many of its rows (or blocks) to draw; lowered to fit. */
   shown: number;
   render(shown: number, more: (cut: number) => string[]): string[];
 }
@@ -42,7 +42,6 @@ export interface Section {
 /** A section that is one table (plus lines around it). */
 export function tableSection(head: string[], header: string[], align: Array<'l' | 'r' | 'c'>, rows: string[][], tail: string[] = []): Section {
   return {
-    total: rows.length,
     shown: rows.length,
     render: (shown, more) => (rows.length === 0 ? [] : [...head, ...table(header, align, rows.slice(0, shown)), ...more(rows.length - shown), ...tail]),
   };

@@ -17,7 +17,7 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
 }
 
 /** A line broken at spaces to fit `width`, later lines indented; a word longer than the width stays whole. */
-export function wrap(text: string, width: number, indent: string): string[] {
+function wrap(text: string, width: number, indent: string): string[] {
   const body = text.trimStart();
   const lines: string[] = [];
   let line = text.slice(0, text.length - body.length);

@@ -125,6 +125,7 @@ describe('bad input ends in exit 2 and one line that names the problem', () => {
   it('usage errors', async () => {
     await expectInputError(['audit'], /audit needs a source/);
     await expectInputError(['audit', 'a.tar', '--format', 'xml'], /--format xml: expected text, json, sarif or markdown/);
+    await expectInputError(['lint', 'Dockerfile', '--format', 'markdown'], /--format markdown does not apply to lint/);
     await expectInputError(['inspect', 'x'], /unknown command "inspect"/);
     await expectInputError(['audit', 'x', '--bogus'], /--bogus/);
     await expectInputError(['audit', 'x.tar', '--platform', 'linux'], /--platform linux: expected os\/arch/);
