@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
+/** The differential tests whose other side is the Docker engine itself (`docker load`, `docker export`). */
+const ENGINE_DIFFERENTIAL = 'test/differential/*-engine.test.ts';
+
 /** Written by scripts/test-env.sh: every Docker engine the integration suite must pass against. */
 const ENGINES_FILE = process.env.IMAGE_HYGIENE_ENGINES_FILE ?? '/var/lib/image-hygiene/engines.json';
 
@@ -42,10 +45,13 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       // Our readers against Go's archive/tar and encoding/json (Debian's golang-go), case by generated case.
-      { extends: true, test: { name: 'differential', include: ['test/differential/**/*.test.ts'] } },
+      { extends: true, test: { name: 'differential', include: ['test/differential/**/*.test.ts'], exclude: [ENGINE_DIFFERENTIAL] } },
+      // The PR comment of real analyses rendered as GitHub renders it, in Chromium: one engine builds them.
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: engines()[0]!.env } },
+      // Everything that needs Docker runs once per engine, the differential tests against `docker load` too.
       ...engines().map(({ name, env }) => ({
         extends: true,
-        test: { name: `integration · ${name}`, include: ['test/integration/**/*.test.ts'], env },
+        test: { name: `integration · ${name}`, include: ['test/integration/**/*.test.ts', ENGINE_DIFFERENTIAL], env },
       })),
     ],
   },

@@ -2,7 +2,7 @@ import type { Analysis } from './analysis/analyze.js';
 import { auditImage, type AuditRequest } from './audit.js';
 import type { DockerfileModel } from './dockerfile/index.js';
 import type { Policy } from './rules/config.js';
-import { applyPolicy, fails, imageFindings } from './rules/evaluate.js';
+import { applyPolicy, fails, imageFindings, type DockerfileLines, type ImageEvaluation } from './rules/evaluate.js';
 import type { Finding, SourceLocation } from './rules/types.js';
 import { resolveDigest } from './sources/digest.js';
 
@@ -15,12 +15,35 @@ export interface CheckRequest extends AuditRequest {
   resolveDigests?: boolean;
 }
 
+/** The Dockerfile instruction that made a layer, as written. */
+export interface LayerInstruction {
+  /** The Dockerfile, as it was given. */
+  path: string;
+  /** First and last line (continuation lines and heredocs included), 1-based. */
+  line: number;
+  endLine: number;
+  /** Keyword and arguments as written, continuation lines joined (heredoc bodies follow after a newline). */
+  text: string;
+}
+
 export interface CheckResult {
   analysis?: Analysis;
   findings: Finding[];
   failed: boolean;
   /** With a Dockerfile: whether a layer's history maps to an instruction of its final stage. */
   mapsToInstruction?: (layer: number) => boolean;
+  /** With a Dockerfile: per layer, the instruction that made it, when its history maps to one. */
+  layerInstructions?: Array<LayerInstruction | undefined>;
+}
+
+/** Lines of the Dockerfile that image findings point at when no layer's instruction is the place to fix. */
+function dockerfileLines(model: DockerfileModel, chainOf: (model: DockerfileModel, stage: number) => number[]): DockerfileLines {
+  const lines: DockerfileLines = {};
+  const root = model.finalStage >= 0 ? model.stages[chainOf(model, model.finalStage)[0]!] : undefined;
+  if (root) lines.base = { path: model.path, line: root.line };
+  const user = model.users.at(-1);
+  if (user) lines.user = { path: model.path, line: user.line };
+  return lines;
 }
 
 /** `history`: keep what mapping an image's history to lines needs (not for `lint`: there is no image). */
@@ -62,19 +85,25 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     ? await readDockerfile(request.dockerfile, request.buildArgs, request.build?.target, request.platform)
     : undefined;
   const analysis = await auditImage(request);
+  const dockerfile = model ? await import('./dockerfile/index.js') : undefined;
   // Mapped in order over all layers, so that two identical RUN lines land on their own instructions.
-  const instructions = model ? (await import('./dockerfile/index.js')).mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
+  const instructions = model && dockerfile ? dockerfile.mapHistoryToInstructions(model, analysis.layers.map((layer) => layer.createdBy ?? undefined)) : [];
   const locateLayer = (layer: number): SourceLocation | undefined => {
     const instruction = instructions[layer];
     return model && instruction ? { path: model.path, line: instruction.line } : undefined;
   };
-  const raw = [
-    ...imageFindings(analysis, { policy: request.policy, locateLayer, hasDockerfile: model !== undefined }),
-    ...(model ? await checkDockerfile(model, request) : []),
-    ...request.policy.configFindings,
-  ];
+  const evaluation: ImageEvaluation = { policy: request.policy, locateLayer, hasDockerfile: model !== undefined };
+  if (model && dockerfile) evaluation.dockerfileLines = dockerfileLines(model, dockerfile.chainOf);
+  const raw = [...imageFindings(analysis, evaluation), ...(model ? await checkDockerfile(model, request) : []), ...request.policy.configFindings];
   const findings = applyPolicy(raw, request.policy);
   const result: CheckResult = { analysis, findings, failed: fails(findings, request.policy.failOn) };
-  if (model) result.mapsToInstruction = (layer) => locateLayer(layer) !== undefined;
+  if (model) {
+    result.mapsToInstruction = (layer) => locateLayer(layer) !== undefined;
+    result.layerInstructions = analysis.layers.map((_, layer) => {
+      const instruction = instructions[layer];
+      if (!instruction) return undefined;
+      return { path: model.path, line: instruction.line, endLine: instruction.endLine, text: `${instruction.keyword} ${instruction.args}`.trim() };
+    });
+  }
   return result;
 }

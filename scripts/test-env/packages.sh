@@ -2,10 +2,11 @@
 
 readonly NODE24_PREFIX='/opt/node24'
 # docker.io: the primary engine and its CLI; golang-go: the differential tests' Go readers; cmark-gfm and
-# chromium: the PR comment rendered as GitHub renders it;
+# chromium (with an emoji font): the PR comment rendered as GitHub renders it (test/browser);
 # the rest: images, registries, archives.
 readonly PACKAGES=(docker.io docker-registry skopeo debootstrap busybox-static zstd openssl
-                   ca-certificates pigz curl debian-archive-keyring python3 golang-go cmark-gfm chromium)
+                   ca-certificates pigz curl debian-archive-keyring python3 golang-go cmark-gfm chromium
+                   fonts-noto-color-emoji)
 
 CREATED_POLICY_RC_D=0
 

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { silenceDependencyWarnings } from '../dependency-warnings.js';
 import { enableLayerThreads, isLayerReaderThread, serveLayerReads } from '../engine/layer-threads.js';
 import { EXIT_COULD_NOT_RUN, runAction } from './run.js';
+import { visible } from '../report/safe-text.js';
 
 function main(): void {
   silenceDependencyWarnings();
@@ -23,7 +24,7 @@ function main(): void {
     },
     (error: unknown) => {
       settled = true;
-      core.setFailed(`Image Hygiene could not run: internal error: ${String(error)}`);
+      core.setFailed(visible(`Image Hygiene could not run: internal error: ${String(error)}`));
       process.exitCode = EXIT_COULD_NOT_RUN;
     },
   );

@@ -7,13 +7,14 @@ import type { Finding } from '../rules/types.js';
 import { setOutputs } from './outputs.js';
 import type { Audited } from './run.js';
 import packageJson from '../../package.json';
+import { safeJson, visible } from '../report/safe-text.js';
 
 const SUMMARY_LIMIT = 1_000_000;
 const MAX_ANNOTATIONS = 50;
 
 async function writeJson(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, JSON.stringify(value, null, 2) + '\n');
+  await writeFile(path, safeJson(value) + '\n');
 }
 
 /** Annotations on the Dockerfile lines; returns how many located findings were left out. */
@@ -21,9 +22,11 @@ function annotate(findings: readonly Finding[]): number {
   const located = findings.filter((finding) => finding.location);
   for (const finding of located.slice(0, MAX_ANNOTATIONS)) {
     const properties = { title: `image-hygiene ${finding.rule}`, file: finding.location!.path, startLine: finding.location!.line };
-    if (finding.severity === 'error') core.error(finding.message, properties);
-    else if (finding.severity === 'warning') core.warning(finding.message, properties);
-    else core.notice(finding.message, properties);
+    // The runner escapes only %, CR and LF in a command's data: what a terminal acts on is made visible here.
+    const message = visible(finding.message);
+    if (finding.severity === 'error') core.error(message, properties);
+    else if (finding.severity === 'warning') core.warning(message, properties);
+    else core.notice(message, properties);
   }
   return Math.max(0, located.length - MAX_ANNOTATIONS);
 }

@@ -6,6 +6,7 @@ import { stickyCommentMarker, workflowOf } from './comment-marker.js';
 import { commentClient, upsertComment, type CommentOutcome } from './github-comments.js';
 import { retryPolicyFromEnv } from './github-retries.js';
 import type { Audited } from './run.js';
+import { visible } from '../report/safe-text.js';
 
 function shouldComment(audited: Audited): boolean {
   const { comment } = audited.inputs;
@@ -18,7 +19,7 @@ function warnNotCommented(outcome: Extract<CommentOutcome, { status: 'failed' }>
   const hint = readOnly
     ? ' The token may not write to this pull request: give the job `permissions: pull-requests: write`; pull requests from forks get a read-only token (see "Fork pull requests" in the README).'
     : '';
-  core.warning(`Image Hygiene could not comment on pull request #${number}: ${outcome.cause}. The verdict, the outputs and the job summary stand.${hint}`);
+  core.warning(visible(`Image Hygiene could not comment on pull request #${number}: ${outcome.cause}. The verdict, the outputs and the job summary stand.${hint}`));
 }
 
 /**
@@ -46,7 +47,7 @@ export async function commentOnPullRequest(audited: Audited, number: number): Pr
     core.info(`PR comment ${outcome.status}: ${outcome.url}`);
     return String(outcome.id);
   } catch (error) {
-    core.warning(`Image Hygiene could not comment on pull request #${number}: ${describeError(error)}. The verdict, the outputs and the job summary stand.`);
+    core.warning(visible(`Image Hygiene could not comment on pull request #${number}: ${describeError(error)}. The verdict, the outputs and the job summary stand.`));
     return '';
   }
 }

@@ -7,6 +7,7 @@ import { auditImage } from '../audit.js';
 import { runCheck, type CheckRequest, type CheckResult } from '../check.js';
 import { InputError, describeError } from '../errors.js';
 import { toJsonReport, verdictOf, type JsonReport, type Verdict } from '../report/json.js';
+import { sourceLinksFromEnv } from '../report/comment-input.js';
 import type { MarkdownInput } from '../report/pr-markdown.js';
 import { applyOverrides, loadPolicy, type Policy } from '../rules/config.js';
 import { commentOnPullRequest } from './pull-request.js';
@@ -14,6 +15,7 @@ import { readInputs, type ActionInputs } from './inputs.js';
 import { setOutputs } from './outputs.js';
 import { writeLocalResults } from './local-results.js';
 import packageJson from '../../package.json';
+import { logLine, visible } from '../report/safe-text.js';
 
 const TOP_FILES = 200;
 
@@ -63,7 +65,7 @@ async function compareReport(ref: string, platform: string | undefined): Promise
     const analysis = await auditImage({ source: ref, ...(platform ? { platform } : {}) });
     return toJsonReport(analysis, { version: packageJson.version, topFiles: 0, findings: [], verdict: verdictOf([], false, 'never') });
   } catch (error) {
-    core.warning(`compare-to ${ref}: ${describeError(error)}; showing no deltas`);
+    core.warning(visible(`compare-to ${ref}: ${describeError(error)}; showing no deltas`));
     return undefined;
   }
 }
@@ -108,8 +110,10 @@ async function audit(workspace: string): Promise<Audited> {
   const result = relativeLocations(await core.group('Audit', () => runCheck(request)), workspace);
   const analysis = result.analysis!;
   const verdict = verdictOf(result.findings, result.failed, policy.failOn);
-  const report = toJsonReport(analysis, { version: packageJson.version, topFiles: TOP_FILES, findings: result.findings, verdict });
+  const report = toJsonReport(analysis, { version: packageJson.version, topFiles: TOP_FILES, findings: result.findings, verdict, ...(result.layerInstructions ? { instructions: result.layerInstructions } : {}) });
   const markdown: MarkdownInput = { header: header(inputs, workspace), report, baseLayers: baseLayerCount(analysis, result.mapsToInstruction) };
+  const source = sourceLinksFromEnv(process.env, (context.payload.pull_request?.head as { sha?: string } | undefined)?.sha);
+  if (source) markdown.source = source;
   if (inputs.compareTo) {
     const base = await compareReport(inputs.compareTo, request.platform);
     if (base) markdown.compareTo = base;
@@ -135,9 +139,10 @@ export async function runAction(): Promise<number> {
     audited = await audit(workspace);
     await writeLocalResults(audited, workspace);
   } catch (error) {
-    core.setFailed(error instanceof InputError ? error.message : `Image Hygiene could not run: ${describeError(error)}`);
-    if (error instanceof InputError) for (const line of error.details) core.info(line);
-    if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(error.stack);
+    // Errors quote names from the image; build-log lines are the builder's: none may act on the log.
+    core.setFailed(visible(error instanceof InputError ? error.message : `Image Hygiene could not run: ${describeError(error)}`));
+    if (error instanceof InputError) for (const line of error.details) core.info(logLine(line));
+    if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(visible(error.stack));
     return EXIT_COULD_NOT_RUN;
   }
   const pr = context.payload.pull_request;

@@ -20,7 +20,7 @@ Sources:
   --from daemon|registry     where a bare REF is read from (default: the engine if it has it, else the registry)
 
 Output:
-  --format text|json|sarif   output format (default text)
+  --format text|json|sarif|markdown   output format (default text); markdown is the PR comment
   --output FILE          write the report to FILE instead of stdout
   --top N                how many hidden files to list (default 20 in text, 100 in JSON)
 
@@ -54,7 +54,27 @@ Image:
 Registries: HTTPS with the system's CAs, NODE_EXTRA_CA_CERTS and /etc/docker/certs.d/HOST/*.crt; plain HTTP for
 loopback, or for hosts in IMAGE_HYGIENE_INSECURE_REGISTRIES (comma-separated). ghcr.io falls back on GITHUB_TOKEN.
 
-Exit codes: 0 pass, 1 failed policy, 2 bad input or tool error.`;
+Exit codes: 0 pass, 1 failed policy, 2 bad input or tool error.
+
+Examples:
+  # the demo archive in this repository (no Docker needed)
+  image-hygiene audit fixtures/demo/demo.tar
+  # a docker save archive, its findings traced to the Dockerfile's lines
+  image-hygiene audit app.tar --dockerfile Dockerfile
+  # an image in the local engine, else straight from its registry; the report as JSON
+  image-hygiene audit node:22-slim --format json --output report.json
+  # from the registry only, no engine, for another platform
+  image-hygiene audit registry:ghcr.io/acme/app:1.4 --platform linux/arm64
+  # build with the local engine, then audit the result
+  image-hygiene audit --dockerfile Dockerfile --network host
+  # the Dockerfile rules alone: no image, fast (pre-commit)
+  image-hygiene lint Dockerfile
+  # a stricter gate
+  image-hygiene audit app.tar --fail-on warning --max-hidden-bytes 20MB
+  # preview the PR comment the Action would post
+  image-hygiene audit app.tar --format markdown`;
+
+const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown'];
 
 export interface PolicyFlags {
   config?: string;
@@ -65,8 +85,10 @@ export interface PolicyFlags {
   allowUnpinned?: string[];
 }
 
+export type Format = 'text' | 'json' | 'sarif' | 'markdown';
+
 interface Common {
-  format: 'text' | 'json' | 'sarif';
+  format: Format;
   output?: string;
   top?: number;
   debug: boolean;
@@ -149,7 +171,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (extra.length > 0) throw new InputError(`unexpected argument "${extra[0]}": ${command} takes one ${command === 'lint' ? 'Dockerfile' : 'source'}`);
 
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new InputError(`--format ${format}: expected text, json or sarif`);
+  if (!FORMATS.includes(format as Format)) throw new InputError(`--format ${format}: expected text, json, sarif or markdown`);
   const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
     throw new InputError(`--fail-on ${failOn}: expected error, warning or never`);
@@ -161,7 +183,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (values['max-hidden-ratio'] !== undefined) policy.maxHiddenRatio = values['max-hidden-ratio'];
   if (values.tools !== undefined) policy.tools = values.tools.split(',').map((tool) => tool.trim()).filter(Boolean);
   if (values['allow-unpinned'] !== undefined) policy.allowUnpinned = values['allow-unpinned'];
-  const common: Common = { format, debug: values.debug ?? false, policy, resolveDigests: values['resolve-digests'] ?? false };
+  const common: Common = { format: format as Format, debug: values.debug ?? false, policy, resolveDigests: values['resolve-digests'] ?? false };
   if (values.output !== undefined) common.output = values.output;
   if (values.top !== undefined) {
     const top = Number(values.top);
@@ -176,6 +198,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'secret', 'no-verify', 'from'] as const) {
       if (values[flag] !== undefined) throw new InputError(`--${flag} does not apply to lint`);
     }
+    if (format === 'markdown') throw new InputError('--format markdown does not apply to lint: the PR comment is about an image');
     return { ...common, command: 'lint', dockerfile };
   }
 

@@ -1,5 +1,6 @@
 import { silenceDependencyWarnings } from '../dependency-warnings.js';
 import { enableLayerThreads, isLayerReaderThread, serveLayerReads } from '../engine/layer-threads.js';
+import { logLine } from '../report/safe-text.js';
 import { runCli } from './main.js';
 
 function main(): void {
@@ -22,7 +23,7 @@ function main(): void {
     },
     (error: unknown) => {
       settled = true;
-      process.stderr.write(`image-hygiene: internal error: ${String(error)}\n`);
+      process.stderr.write(`image-hygiene: internal error: ${logLine(String(error))}\n`);
       process.exitCode = 2;
     },
   );

@@ -3,10 +3,13 @@ import type { Analysis } from '../analysis/analyze.js';
 import { lintDockerfile, runCheck, type CheckRequest, type CheckResult } from '../check.js';
 import type { ReadProgress } from '../engine/read-image.js';
 import { InputError, describeError } from '../errors.js';
+import { commentInput, sourceLinksFromEnv } from '../report/comment-input.js';
 import { toJsonReport, verdictOf } from '../report/json.js';
+import { renderMarkdown } from '../report/pr-markdown.js';
+import { logLine, logText, safeJson } from '../report/safe-text.js';
 import { toSarif } from '../report/sarif.js';
 import { formatFindings, formatText } from '../report/text.js';
-import { humanBytes } from '../report/units.js';
+import { humanBytes, plural } from '../report/units.js';
 import { applyOverrides, loadPolicy } from '../rules/config.js';
 import { USAGE, parseCliArgs, type AuditArgs, type LintArgs } from './args.js';
 import packageJson from '../../package.json';
@@ -18,12 +21,22 @@ export interface CliIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** The GitHub comment's limit; `--format markdown` prints what the Action would post. */
+const COMMENT_LIMIT = 65_536;
+
+/** "reading: 2 of 4 layers, 120.3 MB of 503.0 MB (24 %)"; before the manifest is read, what is known so far. */
+export function progressLine(progress: ReadProgress): string {
+  const { layersRead, bytesRead, layersTotal, bytesTotal } = progress;
+  const layers = layersTotal === undefined ? plural(layersRead, 'layer') : `${layersRead} of ${plural(layersTotal, 'layer')}`;
+  if (bytesTotal === undefined || bytesTotal === 0) return `reading: ${layers}, ${humanBytes(bytesRead)}`;
+  const share = Math.min(100, Math.floor((bytesRead / bytesTotal) * 100));
+  return `reading: ${layers}, ${humanBytes(bytesRead)} of ${humanBytes(bytesTotal)} (${share} %)`;
+}
+
 function startProgress(io: CliIo): { progress?: ReadProgress; stop(): void } {
   if (!io.stderr.isTTY) return { stop: () => undefined };
   const progress: ReadProgress = { layersRead: 0, bytesRead: 0 };
-  const timer = setInterval(() => {
-    io.stderr.write(`\r\x1b[2Kreading: ${progress.layersRead} layers, ${humanBytes(progress.bytesRead)}`);
-  }, 250);
+  const timer = setInterval(() => io.stderr.write(`\r\x1b[2K${progressLine(progress)}`), 250);
   return { progress, stop: () => (clearInterval(timer), io.stderr.write('\r\x1b[2K')) };
 }
 
@@ -47,15 +60,23 @@ function render(args: AuditArgs | LintArgs, result: CheckResult, failOn: CheckRe
   if (args.format === 'sarif') {
     const root = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const sarif = toSarif(result.findings, { version: packageJson.version, root, ...(args.dockerfile ? { fallbackPath: args.dockerfile } : {}) });
-    return JSON.stringify(sarif, null, 2) + '\n';
+    return safeJson(sarif) + '\n';
   }
   const analysis: Analysis | undefined = result.analysis;
   if (!analysis) {
     const report = { schemaVersion: 1, tool: { name: 'image-hygiene', version: packageJson.version }, verdict, findings: result.findings };
-    return args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatFindings(report).join('\n') + '\n';
+    if (args.format === 'json') return safeJson(report) + '\n';
+    return logText(formatFindings(report, io.stdout.columns ?? 100).join('\n')) + '\n';
   }
-  const report = toJsonReport(analysis, { version: packageJson.version, topFiles: args.top ?? (args.format === 'json' ? 100 : 20), findings: result.findings, verdict });
-  return args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatText(report, io.stdout.columns ?? 100);
+  const topFiles = args.top ?? (args.format === 'text' ? 20 : 100);
+  const options = { version: packageJson.version, topFiles, findings: result.findings, verdict };
+  const report = toJsonReport(analysis, result.layerInstructions ? { ...options, instructions: result.layerInstructions } : options);
+  if (args.format === 'json') return safeJson(report) + '\n';
+  if (args.format === 'markdown') {
+    const header = `${report.image.ref} (${report.image.platform})`;
+    return renderMarkdown(commentInput(header, report, analysis, result, sourceLinksFromEnv(process.env)), COMMENT_LIMIT) + '\n';
+  }
+  return formatText(report, io.stdout.columns ?? 100);
 }
 
 async function check(args: AuditArgs | LintArgs, io: CliIo): Promise<number> {
@@ -96,9 +117,11 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     }
     return await check(args, io);
   } catch (error) {
-    io.stderr.write(`image-hygiene: ${describeError(error)}\n`);
-    if (error instanceof InputError) for (const line of error.details) io.stderr.write(line + '\n');
-    if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+    // An error can quote the image (a name, a tag, a build log): what reaches the terminal or CI log is made safe.
+    const message = error instanceof InputError ? error.message : describeError(error);
+    io.stderr.write(`image-hygiene: ${logLine(message)}\n`);
+    if (error instanceof InputError) for (const line of error.details) io.stderr.write(logLine(line) + '\n');
+    if (debug && error instanceof Error && error.stack) io.stderr.write(logText(error.stack) + '\n');
     return EXIT.input;
   }
 }

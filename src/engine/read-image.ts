@@ -13,6 +13,9 @@ import { startLocatedLayer } from './read-located.js';
 export interface ReadProgress {
   layersRead: number;
   bytesRead: number;
+  /** Once the manifest is known (at once for archives and layouts, at the end of a stream): what there is to read. */
+  layersTotal?: number;
+  bytesTotal?: number;
 }
 
 export interface ImageRead {
@@ -84,6 +87,7 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
     const wanted = unread
       .filter((key) => !located.get(key)!.fetched)
       .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
+    counter.expect(new Set(meta.layers.map((ref) => ref.key)).size, wanted.reduce((sum, blob) => sum + blob.location.length, 0));
     const plan = await planLayerThreads(wanted);
     let stopped = false;
     try {
@@ -147,6 +151,13 @@ class ProgressCounter {
     this.current.add(reader);
     const done = (): void => void this.current.delete(reader);
     reader.contents.then(done, done);
+  }
+
+  /** The image's layers are known: `layers` in all, `bytesLeft` of them not read yet. */
+  expect(layers: number, bytesLeft: number): void {
+    if (!this.progress) return;
+    this.progress.layersTotal = layers;
+    this.progress.bytesTotal = this.bytesDone + bytesLeft;
   }
 
   layerRead(layer: LayerContents): LayerContents {

@@ -1,4 +1,5 @@
 import { relative, isAbsolute } from 'node:path';
+import { visible } from './safe-text.js';
 import { RULES } from '../rules/catalog.js';
 import type { Finding, Severity } from '../rules/types.js';
 
@@ -12,9 +13,26 @@ export interface SarifOptions {
   fallbackPath?: string;
 }
 
+/**
+ * SARIF message text is plain text with one syntax of its own: `[text](target)` is a link, which viewers
+ * (code scanning among them) render. Brackets from an image are escaped as the spec says, and control
+ * characters made visible.
+ */
+export function sarifText(text: string): string {
+  return visible(text).replace(/\\(?=[[\]])/g, '\\\\').replace(/[[\]]/g, '\\$&');
+}
+
 function uri(path: string, root: string): string {
   const rel = isAbsolute(path) ? relative(root, path) : path;
   return rel.split('\\').join('/').replace(/^\.\//, '');
+}
+
+/** What a result carries besides its message: the tool (extra-tool), the Dockerfile text to paste. */
+function properties(finding: Finding): Record<string, unknown> {
+  return {
+    ...(finding.tool ? { tool: finding.tool, path: finding.path, ...(finding.package ? { package: finding.package } : {}), ...(finding.tools ? { tools: finding.tools } : {}) } : {}),
+    ...(finding.fix ? { fix: finding.fix } : {}),
+  };
 }
 
 /** SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`). */
@@ -45,7 +63,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): ob
             ruleId: finding.rule,
             ruleIndex: RULES.findIndex((rule) => rule.id === finding.rule),
             level: LEVEL[finding.severity],
-            message: { text: finding.message },
+            message: { text: sarifText(finding.message) },
             ...(location
               ? {
                   locations: [
@@ -58,7 +76,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): ob
                   ],
                 }
               : {}),
-            ...(finding.tool ? { properties: { tool: finding.tool, path: finding.path, ...(finding.package ? { package: finding.package } : {}) } } : {}),
+            ...(finding.tool || finding.fix ? { properties: properties(finding) } : {}),
           };
         }),
       },

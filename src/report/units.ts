@@ -1,3 +1,5 @@
+import { visible } from './safe-text.js';
+
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
 /** Decimal units, as `docker images` shows sizes: 1 MB = 1,000,000 bytes. */
@@ -15,9 +17,13 @@ export function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)} %`;
 }
 
-/** Shorten to `width` characters, on one line. */
+/** "1 file", "3 files": counts in words, for every face. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Image text on one line of at most `width` characters, control characters made visible (see safe-text). */
 export function oneLine(text: string, width: number): string {
-  // Control characters from an image (names, history) must not reach a terminal as escape sequences.
-  const flat = text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim();
+  const flat = visible(text);
   return flat.length <= width ? flat : flat.slice(0, Math.max(0, width - 1)) + '…';
 }

@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analyze.js';
 import { packageIndex } from '../analysis/packages.js';
 import { ruleInfo } from './catalog.js';
 import type { FailOn, Policy } from './config.js';
-import type { ImageRule } from './context.js';
+import type { DockerfileLines, ImageRule } from './context.js';
 import { compileGlob } from './glob.js';
 import { extraTool } from './image/extra-tool.js';
 import { hiddenWaste } from './image/hidden-waste.js';
@@ -13,12 +13,15 @@ import { secretInEnv } from './image/secret-in-env.js';
 import { SEVERITY_ORDER, type Finding, type Severity, type SourceLocation } from './types.js';
 import { byCodeUnits } from '../text-order.js';
 
+export type { DockerfileLines } from './context.js';
+
 const IMAGE_RULES: ImageRule[] = [auditedReferenceTag, unpinnedBaseFromImage, hiddenWaste, extraTool, rootUser, packageCache, secretInEnv];
 
 export interface ImageEvaluation {
   policy: Policy;
   locateLayer?: (layer: number) => SourceLocation | undefined;
   hasDockerfile?: boolean;
+  dockerfileLines?: DockerfileLines;
 }
 
 /** Every image rule over one analysis, at default severities (see applyPolicy). */
@@ -33,6 +36,7 @@ export function imageFindings(analysis: Analysis, options: ImageEvaluation): Fin
     // Without patterns, a constant: some rules ask it about every hidden file (there can be 100,000s).
     ignored: ignorePatterns.length === 0 ? () => false : (path: string) => ignorePatterns.some((matches) => matches(path)),
     hasDockerfile: options.hasDockerfile ?? false,
+    dockerfileLines: options.dockerfileLines ?? {},
   };
   return IMAGE_RULES.flatMap((rule) => rule(context));
 }

@@ -29,6 +29,13 @@ export interface Finding {
   tool?: string;
   path?: string;
   package?: string;
+  /** extra-tool, when one program answers to several tool names (busybox applets): every name, `tool` first. */
+  tools?: string[];
+  /**
+   * Dockerfile text to paste, when the fix is that mechanical; `where` says what it replaces ("the RUN on line
+   * 4"). When the fix appends to a RUN (`RUN <appendsTo> && …`), fixes to the same RUN can be pasted as one.
+   */
+  fix?: { where: string; text: string; appendsTo?: string };
 }
 
 export interface RuleInfo {

@@ -42,12 +42,12 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(posts[0]!.authorization).toBe(`token ${TOKEN}`);
     const body = github.comments[0]!.body;
     expect(body.startsWith(commentMarker(FAILING))).toBe(true);
-    expect(body).toContain('❌ Image Hygiene: image-hygiene-test/action-churn:1 — failed');
+    expect(body).toContain('### Image Hygiene · `image-hygiene-test/action-churn:1`\n\n> [!CAUTION]\n> **Failed**');
     expect(body).toMatch(/\| # \| Size \| Share \| Hidden \| Instruction \|/);
-    expect(body).toContain('<code>RUN rm /data/big</code>');
-    expect(body).toContain('<code>/data/big</code>');
+    expect(body).toContain('`RUN rm /data/big`');
+    expect(body).toContain('`/data/big`');
     expect(body).toMatch(/hidden-waste/);
-    expect(result.summary).toContain('Layer sizes');
+    expect(result.summary).toContain('<b>Layers</b>');
     expect(Object.keys(result.outputs).sort()).toEqual(Object.keys(loadAction().outputs).sort());
   });
 
@@ -70,8 +70,9 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(result.code).toBe(1);
     const body = github.comments.find((c) => c.body.startsWith(commentMarker('with deltas')))!.body;
     // Every layer of the churn image is new (BuildKit commits WORKDIR as a layer of its own: one more than the classic builder).
-    const { stdout: layers } = await docker(['image', 'inspect', '--format', '{{len .RootFS.Layers}}', FAILING]);
-    expect(body).toMatch(new RegExp(`Compared to <code>image-hygiene-test/scratch-nonroot:1</code>: size \\+2\\.\\d+ MB, hidden \\+671\\.7 kB, ${layers.trim()} new and 1 removed layer\\.`));
+    const layers = Number((await docker(['image', 'inspect', '--format', '{{len .RootFS.Layers}}', FAILING])).stdout.trim());
+    expect(body).toMatch(new RegExp(`\\| Δ \\| \\+2\\.\\d+\u00a0MB \\| \\+671\\.7\u00a0kB \\| \\+${layers - 1} \\|`));
+    expect(body).toContain(`Δ: compared to \`image-hygiene-test/scratch-nonroot:1\`, ${layers} new layers and 1 layer no longer there.`);
     expect(body).toContain('🆕');
   });
 
@@ -82,7 +83,9 @@ describe('the Action bundle, run as the runner runs it', () => {
     expect(result.outputs.result).toBe('pass');
     expect(result.outputs.findings).toBe('0');
     const body = github.comments.find((c) => c.body.startsWith(commentMarker(PASSING)))!.body;
-    expect(body).toContain('✅ Image Hygiene');
+    expect(body).toContain('> [!TIP]\n> **Passed**');
+    // The layer's instruction as the Dockerfile says it, linked to its line at the pull request's head.
+    expect(body).toContain('[line\u00a02](https://github.example/acme/app/blob/abc/fixtures/rules/scratch-nonroot/Dockerfile#L2) `COPY hello.txt /hello.txt`');
     expect(body).toContain('No findings.');
   });
 

@@ -10,7 +10,10 @@ export const DEFAULT_TOKEN = 'ghs_fakeTokenValue0123456789abcdef';
 
 export interface ActionRun {
   code: number;
+  /** Workflow commands' %-escapes decoded, as the runner shows their data. */
   stdout: string;
+  /** Exactly what the step wrote: what the runner parses commands from, line by line. */
+  rawStdout: string;
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
@@ -151,5 +154,5 @@ export async function runAction(env: ActionEnv): Promise<ActionRun> {
   });
   // Workflow commands escape %, CR and LF in their data; the runner decodes them before showing anything.
   const decoded = result.stdout.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-  return { ...result, stdout: decoded, outputs: parseOutputs(await readFile(outputPath, 'utf8')), summary: await readFile(summaryPath, 'utf8') };
+  return { ...result, stdout: decoded, rawStdout: result.stdout, outputs: parseOutputs(await readFile(outputPath, 'utf8')), summary: await readFile(summaryPath, 'utf8') };
 }

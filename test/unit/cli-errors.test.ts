@@ -126,10 +126,21 @@ describe('bad input ends in exit 2 and one line that names the problem', () => {
 
   it('usage errors', async () => {
     await expectInputError(['audit'], /audit needs a source/);
-    await expectInputError(['audit', 'a.tar', '--format', 'xml'], /--format xml: expected text, json or sarif/);
+    await expectInputError(['audit', 'a.tar', '--format', 'xml'], /--format xml: expected text, json, sarif or markdown/);
+    await expectInputError(['lint', 'Dockerfile', '--format', 'markdown'], /--format markdown does not apply to lint/);
     await expectInputError(['inspect', 'x'], /unknown command "inspect"/);
     await expectInputError(['audit', 'x', '--bogus'], /--bogus/);
     await expectInputError(['audit', 'x.tar', '--platform', 'linux'], /--platform linux: expected os\/arch/);
+  });
+
+  it('an error that quotes the image cannot rewrite the terminal or start a workflow command', async () => {
+    const hostile = '\u001b[2J\u001b]0;owned\u0007::error::pwned\n::warning::x\u202e.tar';
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] }, config: {} });
+    const manifest = JSON.stringify([{ Config: 'c.json', RepoTags: ['hostile:1'], Layers: [hostile] }]);
+    const path = write('hostile-names.tar', tarMembers([{ header: { name: 'manifest.json' }, body: Buffer.from(manifest) }, { header: { name: 'c.json' }, body: Buffer.from(config) }]));
+    const result = await runInProcess(['audit', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`image-hygiene: ${path}: layer 0 (\\x1b[2J\\x1b]0;owned\\x07::error::pwned\\n::warning::x\\u202e.tar) is missing\n`);
   });
 
   it('no Docker daemon to talk to', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HiddenFiles } from '../../src/analysis/hidden-files.js';
+import { HiddenFiles, causesOf, directoriesOf } from '../../src/analysis/hidden-files.js';
 import type { HiddenFile } from '../../src/analysis/layered-filesystem.js';
 
 // Few sizes and paths, so that ties (same size, same path, hidden by different layers) are common.
@@ -80,5 +80,38 @@ describe('HiddenFiles', () => {
     const hidden = new HiddenFiles(files);
     hidden.all().reverse();
     expect(hidden.all().map((file) => file.path)).toEqual(['/y', '/x']);
+  });
+});
+
+describe('hidden bytes by cause and by directory', () => {
+  const hidden = (path: string, size: number, addedIn = 1, hiddenIn = 2, how: HiddenFile['how'] = 'deleted'): HiddenFile => ({ path, size, addedIn, hiddenIn, how });
+
+  it('causes: bytes and files by (stored, hidden, how), largest first, each with its largest file', () => {
+    const files = [hidden('/a/1', 10), hidden('/a/2', 30), hidden('/b', 25, 1, 2, 'overwritten'), hidden('/c', 5, 0, 2)];
+    expect(causesOf(files).map(({ addedIn, hiddenIn, how, bytes, files: count, largest }) => [addedIn, hiddenIn, how, bytes, count, largest.path])).toEqual([
+      [1, 2, 'deleted', 40, 2, '/a/2'],
+      [1, 2, 'overwritten', 25, 1, '/b'],
+      [0, 2, 'deleted', 5, 1, '/c'],
+    ]);
+  });
+
+  it('directories: totals over everything below; no /, no pass-through parents, no directory inside one picked', () => {
+    const files = [
+      ...Array.from({ length: 40 }, (_, i) => hidden(`/var/lib/apt/lists/list-${i}`, 1000)),
+      ...Array.from({ length: 30 }, (_, i) => hidden(`/usr/share/doc/pkg-${i % 3}/f-${i}`, 500, 1, 3)),
+      hidden('/data/big', 20_000, 2, 4),
+      hidden('/data/small', 5000, 2, 4),
+      hidden('/top', 99_999),
+    ];
+    expect(directoriesOf(files, 10)).toEqual([
+      { path: '/data', bytes: 25_000, files: 2, addedIn: [2], hiddenIn: [4] },
+      { path: '/var/lib/apt/lists', bytes: 40_000, files: 40, addedIn: [1], hiddenIn: [2] },
+      { path: '/usr/share/doc', bytes: 15_000, files: 30, addedIn: [1], hiddenIn: [3] },
+    ].sort((a, b) => b.bytes - a.bytes));
+    expect(new HiddenFiles(files).directories(1)).toEqual([{ path: '/var/lib/apt/lists', bytes: 40_000, files: 40, addedIn: [1], hiddenIn: [2] }]);
+  });
+
+  it('a directory whose bytes are nearly all one file is that file, not a directory row', () => {
+    expect(directoriesOf([hidden('/data/big', 20_000), hidden('/data/small', 100)], 10)).toEqual([]);
   });
 });

@@ -31,18 +31,21 @@ function wasteFinding(ignorePaths: string[]): string | undefined {
 }
 
 describe('hidden-waste with and without ignored paths', () => {
-  it('counts every hidden file, names the largest and the pair of layers with the most', () => {
+  it('counts every hidden file, tells each large cause with its layers, and names the largest with theirs', () => {
     const message = wasteFinding([])!;
-    expect(message).toMatch(/^8\.00 kB /);
-    expect(message).toContain('Most of it (5.00 kB) was added by layer 0 and hidden by layer 1');
-    expect(message).toContain('Largest: /tmp/a (5.00 kB, deleted), /keep/b (3.00 kB, deleted), /keep/c (1 B, overwritten)');
+    expect(message).toMatch(/^8\.00 kB \(100\.0 % of the image\)/);
+    expect(message).toContain('5.00 kB in `/tmp/a`, stored by layer 0 and deleted by layer 1. Delete it in the same RUN that creates it (layer 0)');
+    // The second cause has the same advice: said once.
+    expect(message).toContain('3.00 kB in `/keep/b`, stored by layer 0 and deleted by layer 2. Same fix. Besides: 1 B from 1 smaller cause.');
+    expect(message).toContain('Largest: `/tmp/a` (5.00 kB, layer 0 → 1, deleted), `/keep/b` (3.00 kB, layer 0 → 2, deleted), `/keep/c` (1 B, layer 0 → 1, overwritten).');
   });
 
-  it('leaves ignored paths out of the sum, the pairs and the list', () => {
+  it('leaves ignored paths out of the sum, the causes and the list', () => {
     const message = wasteFinding(['/tmp/**'])!;
     expect(message).toMatch(/^3\.00 kB /);
-    expect(message).toContain('Most of it (3.00 kB) was added by layer 0 and hidden by layer 2');
-    expect(message).toContain('Largest: /keep/b (3.00 kB, deleted), /keep/c (1 B, overwritten).');
+    expect(message).toContain('3.00 kB in `/keep/b`, stored by layer 0 and deleted by layer 2.');
+    expect(message).not.toContain('/tmp/a');
+    expect(message).toContain('Largest: `/keep/b` (3.00 kB, layer 0 → 2, deleted), `/keep/c` (1 B, layer 0 → 1, overwritten).');
     expect(wasteFinding(['/tmp/**', '/keep/**'])).toBeUndefined();
   });
 });

@@ -83,7 +83,7 @@ describe('image rules', () => {
       { tool: 'nc', path: '/usr/bin/nc', package: 'netcat-openbsd' },
       { tool: 'wget', path: '/usr/bin/wget', package: 'busybox' },
     ]);
-    expect(tools[1]!.message).toContain('/usr/bin/nc → /usr/bin/nc.openbsd, package netcat-openbsd, added by layer 0');
+    expect(tools[1]!.message).toContain('`/usr/bin/nc` → `/usr/bin/nc.openbsd`, package netcat-openbsd, added by layer 0');
   });
 
   it('extra-tool: the list is configurable', async () => {
@@ -99,7 +99,7 @@ describe('image rules', () => {
     expect(Number(share)).toBeGreaterThan(10);
     const [waste] = findings(analysis).filter((f) => f.rule === 'hidden-waste');
     expect(waste!.message).toMatch(new RegExp(`^3\\.00 kB \\(${share.replace('.', '\\.')} % of the image\\)`));
-    expect(waste!.message).toMatch(/the limit is 10\.0 %.*added by layer 0 and hidden by layer 1.*\/tmp\/junk\.tar \(3\.00 kB, deleted\)/);
+    expect(waste!.message).toMatch(/the limit is 10\.0 %\. 3\.00 kB in `\/tmp\/junk\.tar`, stored by layer 0 .* and deleted by layer 1 .*Largest: `\/tmp\/junk\.tar` \(3\.00 kB, layer 0 → 1, deleted\)\.$/);
     const relaxed = { ...defaultPolicy(), maxHiddenRatio: 0.9 };
     expect(findings(analysis, relaxed).filter((f) => f.rule === 'hidden-waste')).toEqual([]);
     const strictBytes = { ...relaxed, maxHiddenBytes: 2000 };
@@ -112,7 +112,7 @@ describe('image rules', () => {
     const analysis = await analyse();
     const result = findings(analysis);
     const secrets = result.filter((f) => f.rule === 'secret-in-env');
-    expect(secrets.map((f) => f.message.split(' ').slice(0, 3).join(' '))).toEqual(['ENV GITHUB_TOKEN holds', 'Build argument NPM_TOKEN']);
+    expect(secrets.map((f) => f.message.split(' ').slice(0, 3).join(' '))).toEqual(['ENV `GITHUB_TOKEN` holds', 'Build argument `NPM_TOKEN`']);
     const report = JSON.stringify(toJsonReport(analysis, { version: 't', topFiles: 10, findings: result, verdict: verdictOf(result, true, 'error') }));
     expect(report).not.toContain('ghp-secret-value-1234');
     expect(report).not.toContain('npm-secret-4242');
@@ -122,7 +122,7 @@ describe('image rules', () => {
   it('latest-tag: the audited reference itself', async () => {
     expect(findings(await analyse('rules/app:1.2')).filter((f) => f.rule === 'latest-tag')).toEqual([]);
     const [latest] = findings(await analyse('rules/app:latest')).filter((f) => f.rule === 'latest-tag');
-    expect(latest!.message).toContain('rules/app:latest is tagged latest');
+    expect(latest!.message).toContain('`rules/app:latest` is tagged latest');
   });
 
   it('severities come from the policy; off drops a rule; fail-on decides', async () => {

@@ -17,6 +17,30 @@ const findings: Finding[] = [
 ];
 
 describe('SARIF', () => {
+  it('image text in messages cannot make a link or reach a viewer as control characters', () => {
+    const hostile: Finding = { rule: 'extra-tool', severity: 'error', message: 'curl at `/x/[click](https://evil.example)\\[y]\u001b[2J\u202e` is there', tool: 'curl', path: '/x' };
+    const sarif = toSarif([hostile], { version: '1', root: '/repo' }) as { runs: Array<{ results: Array<{ message: { text: string } }> }> };
+    const text = sarif.runs[0]!.results[0]!.message.text;
+    expect(text).toBe('curl at `/x/\\[click\\](https://evil.example)\\\\\\[y\\]\\x1b\\[2J\\u202e` is there');
+    // Every bracket is escaped (an even number of backslashes before it is a literal backslash, then the escape).
+    expect(text.replace(/\\\\/g, '')).not.toMatch(/(^|[^\\])[[\]]/);
+    expect(text).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
+  });
+
+  it('a finding with a fix or several tool names carries them as properties', () => {
+    const sarif = toSarif(
+      [
+        { rule: 'extra-tool', severity: 'error', message: 'applets', tool: 'nc', path: '/bin/nc', tools: ['nc', 'wget'] },
+        { rule: 'hidden-waste', severity: 'error', message: 'w', fix: { where: 'the RUN on line 4', text: 'RUN a && b' } },
+      ],
+      { version: '1', root: '/repo' },
+    ) as { runs: Array<{ results: Array<{ properties?: unknown }> }> };
+    expect(sarif.runs[0]!.results.map((result) => result.properties)).toEqual([
+      { tool: 'nc', path: '/bin/nc', tools: ['nc', 'wget'] },
+      { fix: { where: 'the RUN on line 4', text: 'RUN a && b' } },
+    ]);
+  });
+
   it('validates against the SARIF 2.1.0 schema', () => {
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     const validate = ajv.compile(schema);

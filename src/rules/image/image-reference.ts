@@ -14,7 +14,7 @@ export const auditedReferenceTag: ImageRule = ({ analysis, policy }) => {
     {
       rule: 'latest-tag',
       severity: defaultSeverity('latest-tag'),
-      message: `The audited image ${ref} ${parsed.tag ? 'is tagged latest' : 'has no tag (so latest)'}, which moves. Tag it with a version (and deploy it by digest).`,
+      message: `The audited image \`${ref}\` ${parsed.tag ? 'is tagged latest' : 'has no tag (so latest)'}, which moves. Tag it with a version (and deploy it by digest).`,
     },
   ];
 };
@@ -30,7 +30,7 @@ export const unpinnedBaseFromImage: ImageRule = ({ analysis, hasDockerfile }) =>
   const digest = labels[BASE_DIGEST];
   if (name && digest) return [];
   const message = name
-    ? `The image records its base as ${name} (${BASE_NAME}) without ${BASE_DIGEST}: it cannot be told whether the base was pinned. Audit with --dockerfile to check the FROM lines.`
+    ? `The image records its base as \`${name}\` (${BASE_NAME}) without ${BASE_DIGEST}: it cannot be told whether the base was pinned. Audit with --dockerfile to check the FROM lines.`
     : `The base image could not be checked: no Dockerfile was given and the image has no ${BASE_NAME} / ${BASE_DIGEST} annotations. Audit with --dockerfile to check the FROM lines.`;
   return [{ rule: 'unpinned-base', severity: 'note', message }];
 };

@@ -1,6 +1,7 @@
-import { humanBytes } from '../../report/units.js';
+import { runCommandOf } from '../../report/history-text.js';
+import { humanBytes, plural } from '../../report/units.js';
 import type { LayeredFilesystem } from '../../analysis/layered-filesystem.js';
-import type { ImageRule } from '../context.js';
+import { baseLayersOf, layerPlace, type ImageRule, type ImageRuleContext } from '../context.js';
 import { defaultSeverity } from '../catalog.js';
 import type { Finding } from '../types.js';
 
@@ -10,6 +11,8 @@ interface Cache {
   roots: string[];
   matches: (path: string) => boolean;
   fix: string;
+  /** What to append to the RUN that filled the cache, when appending is the whole fix. */
+  append?: string;
 }
 
 const HOME = String.raw`(?:/root|/home/[^/]+)`;
@@ -20,8 +23,8 @@ function pattern(regex: RegExp): (path: string) => boolean {
 }
 
 const CACHES: Cache[] = [
-  { name: 'apt package lists', roots: ['/var/lib/apt/lists'], matches: pattern(/^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update' },
-  { name: 'apt package archives', roots: ['/var/cache/apt'], matches: pattern(/^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/), fix: 'run `apt-get clean` in the same RUN' },
+  { name: 'apt package lists', roots: ['/var/lib/apt/lists'], matches: pattern(/^\/var\/lib\/apt\/lists\/(?!lock$|partial\/|auxfiles\/)[^/]+$/), fix: 'add `&& rm -rf /var/lib/apt/lists/*` to the RUN that runs apt-get update', append: 'rm -rf /var/lib/apt/lists/*' },
+  { name: 'apt package archives', roots: ['/var/cache/apt'], matches: pattern(/^\/var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/), fix: 'run `apt-get clean` in the same RUN', append: 'apt-get clean' },
   { name: 'apk cache', roots: ['/var/cache/apk'], matches: pattern(/^\/var\/cache\/apk\/[^/]+$/), fix: 'use `apk add --no-cache`' },
   { name: 'pip cache', roots: HOMES.map((home) => `${home}/.cache/pip`), matches: pattern(new RegExp(`^${HOME}/\\.cache/pip/`)), fix: 'use `pip install --no-cache-dir`' },
   { name: 'npm cache', roots: HOMES.map((home) => `${home}/.npm/_cacache`), matches: pattern(new RegExp(`^${HOME}/\\.npm/_cacache/`)), fix: 'run `npm cache clean --force` in the same RUN, or use `npm ci` with a cache mount' },
@@ -36,9 +39,29 @@ function expandRoot(root: string, filesystem: LayeredFilesystem): string[] {
   return filesystem.listDirectory(root.slice(0, star)).filter((entry) => entry.kind === 'dir').map((entry) => entry.path + rest);
 }
 
+function cacheFinding(context: ImageRuleContext, cache: Cache, found: { bytes: number; files: number; layer: number }): Finding {
+  const base = found.layer < baseLayersOf(context);
+  const where = base ? `the base image, layer ${found.layer}` : layerPlace(context, found.layer);
+  const advice = base ? 'it comes with the base image: clean it in your first RUN, or choose a base without it' : cache.fix;
+  const finding: Finding = {
+    rule: 'package-cache',
+    severity: defaultSeverity('package-cache'),
+    message: `${cache.name}: ${humanBytes(found.bytes)} in ${plural(found.files, 'file')} left in the final image (mostly from ${where}); ${advice}.`,
+  };
+  const command = runCommandOf(context.analysis.layers[found.layer]?.createdBy);
+  const location = context.locateLayer(found.layer);
+  if (!base && cache.append && command !== undefined && !command.includes(cache.append)) {
+    finding.fix = { where: `the RUN on ${location ? `line ${location.line}` : `layer ${found.layer}`}`, text: `RUN ${command} && ${cache.append}`, appendsTo: command };
+  }
+  const at = base ? context.dockerfileLines.base : location;
+  if (at) finding.location = at;
+  return finding;
+}
+
 // Caches sit in a few known directories: walking those, not the whole image (100,000s of paths), keeps the
 // rule's cost independent of the image's size.
-export const packageCache: ImageRule = ({ analysis, ignored, locateLayer }) => {
+export const packageCache: ImageRule = (context) => {
+  const { analysis, ignored } = context;
   const findings: Finding[] = [];
   for (const cache of CACHES) {
     let bytes = 0;
@@ -54,14 +77,7 @@ export const packageCache: ImageRule = ({ analysis, ignored, locateLayer }) => {
     }
     if (bytes === 0) continue;
     const layer = [...byLayer].sort((a, b) => b[1] - a[1])[0]![0];
-    const finding: Finding = {
-      rule: 'package-cache',
-      severity: defaultSeverity('package-cache'),
-      message: `${cache.name}: ${humanBytes(bytes)} in ${files} files left in the final image (mostly from layer ${layer}); ${cache.fix}.`,
-    };
-    const location = locateLayer(layer);
-    if (location) finding.location = location;
-    findings.push(finding);
+    findings.push(cacheFinding(context, cache, { bytes, files, layer }));
   }
   return findings;
 };

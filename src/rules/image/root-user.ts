@@ -8,7 +8,7 @@ function isRoot(user: string | undefined): boolean {
   return name === 'root' || name === '0';
 }
 
-export const rootUser: ImageRule = ({ analysis, policy, locateLayer }) => {
+export const rootUser: ImageRule = ({ analysis, locateLayer, dockerfileLines }) => {
   const user = analysis.config.config?.User;
   if (!isRoot(user)) return [];
   const finding: Finding = {
@@ -17,9 +17,10 @@ export const rootUser: ImageRule = ({ analysis, policy, locateLayer }) => {
     message:
       user === undefined || user.trim() === ''
         ? 'The image sets no USER, so its process runs as root. Create a non-root user and end the Dockerfile with `USER <name>`.'
-        : `The image runs as ${user}. Create a non-root user and end the Dockerfile with \`USER <name>\`.`,
+        : `The image runs as \`${user}\`. Create a non-root user and end the Dockerfile with \`USER <name>\`.`,
   };
-  const location = locateLayer(analysis.layers.length - 1);
+  // The USER that chose root; without one, where a USER belongs: after the last instruction, else the FROM.
+  const location = dockerfileLines.user ?? locateLayer(analysis.layers.length - 1) ?? dockerfileLines.base;
   if (location) finding.location = location;
   return [finding];
 };
