@@ -23,6 +23,8 @@ export interface ActionInputs {
   config?: string;
   failOn?: 'error' | 'warning' | 'never';
   maxHiddenBytes?: string;
+  /** The most uncompressed bytes one layer may have. */
+  maxLayerBytes?: number;
   maxHiddenRatio?: string;
   forbiddenTools?: string[];
   comment: 'always' | 'on-failure' | 'never';
@@ -54,6 +56,7 @@ const schema = z.object({
   config: optional,
   'fail-on': optional.pipe(z.enum(['error', 'warning', 'never']).optional()),
   'max-hidden-bytes': optional,
+  'max-layer-bytes': optional,
   'max-hidden-ratio': optional,
   'forbidden-tools': optional,
   comment: optional.pipe(z.enum(['always', 'on-failure', 'never']).optional()),
@@ -148,5 +151,6 @@ export function readInputs(read: ReadInput, workspace: string): ActionInputs {
   }
   if (tools) inputs.forbiddenTools = tools;
   if (values.from === 'daemon' || values.from === 'registry') inputs.from = values.from;
+  if (values['max-layer-bytes']) inputs.maxLayerBytes = parseBytes(values['max-layer-bytes'], 'input max-layer-bytes');
   return inputs;
 }

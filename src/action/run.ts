@@ -34,6 +34,7 @@ function checkRequest(inputs: ActionInputs, policy: CheckRequest['policy']): Che
   const request: CheckRequest = { policy, resolveDigests: inputs.resolveDigests, buildArgs: inputs.buildArgs };
   if (inputs.platform) request.platform = inputs.platform.split(',')[0]!.trim();
   if (!inputs.verify) request.verify = false;
+  if (inputs.maxLayerBytes !== undefined) request.maxLayerBytes = inputs.maxLayerBytes;
   if (inputs.from) request.imageFrom = inputs.from;
   if (inputs.dockerfile) request.dockerfile = inputs.dockerfile;
   if (inputs.archive) request.source = `docker-archive:${inputs.archive}`;

@@ -1,4 +1,4 @@
-import type { LayerContents } from '../model/entry.js';
+import type { LayerContents, Uncaptured } from '../model/entry.js';
 import type { ImageMeta, LayerVerification, PlatformChoice } from '../model/image.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { historyForLayers } from './history.js';
@@ -47,6 +47,15 @@ export interface Analysis {
     files: HiddenFiles;
   };
   filesystem: LayeredFilesystem;
+  /** Package-database files whose bytes were over their cap, so were not read (all layers together). */
+  uncaptured?: Uncaptured;
+}
+
+/** Every layer's over-cap captures in one note. */
+function uncapturedOf(layers: readonly LayerContents[]): Uncaptured | undefined {
+  const notes = layers.flatMap((layer) => (layer.uncaptured ? [layer.uncaptured] : []));
+  if (notes.length === 0) return undefined;
+  return { files: notes.reduce((sum, note) => sum + note.files, 0), bytes: notes.reduce((sum, note) => sum + note.bytes, 0), paths: notes.flatMap((note) => note.paths).slice(0, 5) };
 }
 
 /** Turn an image's metadata and its layers' contents (in stacking order) into the analysis. Pure. */
@@ -95,6 +104,7 @@ function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem
     hiddenBytes: hiddenByLayer[index]!,
   }));
   const totalBytes = summaries.reduce((sum, layer) => sum + layer.size, 0);
+  const uncaptured = uncapturedOf(layers);
   const hiddenBytes = hiddenByLayer.reduce((sum, bytes) => sum + bytes, 0);
   return {
     image: {
@@ -111,5 +121,6 @@ function summarise(meta: ImageMeta, layers: readonly LayerContents[], filesystem
     layers: summaries,
     waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
     filesystem,
+    ...(uncaptured ? { uncaptured } : {}),
   };
 }

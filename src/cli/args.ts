@@ -4,6 +4,7 @@ import type { FailOn } from '../rules/config.js';
 import type { BuildOptions } from '../sources/build.js';
 import { parseSecretSpec } from '../sources/build-secrets.js';
 import { parsePlatform } from '../sources/platform.js';
+import { parseBytes } from '../rules/units.js';
 
 export const USAGE = `Usage:
   image-hygiene audit <source> [--dockerfile PATH] [options]   audit an image (and its Dockerfile)
@@ -40,6 +41,7 @@ Image:
   --image NAME           which image of an archive holding several (a repo tag, an OCI ref name or a digest)
   --no-verify            do not hash the layers of an archive or OCI layout against their digests
                          (the Docker engine verifies its own layers as it exports them either way)
+  --max-layer-bytes SIZE the most one layer may unpack to; past it the audit stops with exit 2 (default 64GiB)
   --context DIR          build context (default: the Dockerfile's directory)
   --build-arg K=V        build argument (repeatable); also used to resolve ARGs in the Dockerfile
   --target STAGE         build stage
@@ -105,6 +107,8 @@ export interface AuditArgs extends Common {
   /** --image: which image of an archive holding several. */
   image?: string;
   build?: BuildOptions;
+  /** --max-layer-bytes: the most uncompressed bytes one layer may have. */
+  maxLayerBytes?: number;
   /** false with --no-verify. */
   verify: boolean;
   /** --from: where a bare reference is read from. */
@@ -149,6 +153,7 @@ const OPTIONS = {
   'allow-unpinned': { type: 'string', multiple: true },
   'resolve-digests': { type: 'boolean' },
   'no-verify': { type: 'boolean' },
+  'max-layer-bytes': { type: 'string' },
   from: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -195,7 +200,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === 'lint') {
     const dockerfile = target ?? values.dockerfile;
     if (dockerfile === undefined) throw new InputError('lint needs a Dockerfile: image-hygiene lint path/to/Dockerfile');
-    for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'secret', 'no-verify', 'from'] as const) {
+    for (const flag of ['platform', 'image', 'context', 'target', 'tag', 'network', 'secret', 'no-verify', 'from', 'max-layer-bytes'] as const) {
       if (values[flag] !== undefined) throw new InputError(`--${flag} does not apply to lint`);
     }
     if (format === 'markdown') throw new InputError('--format markdown does not apply to lint: the PR comment is about an image');
@@ -213,6 +218,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: AuditArgs = { ...common, command: 'audit', verify: !(values['no-verify'] ?? false) };
   if (source !== undefined) args.source = source;
   if (values.dockerfile !== undefined) args.dockerfile = values.dockerfile;
+  if (values['max-layer-bytes'] !== undefined) args.maxLayerBytes = parseBytes(values['max-layer-bytes'], '--max-layer-bytes');
   if (values.from !== undefined) {
     if (values.from !== 'daemon' && values.from !== 'registry') throw new InputError(`--from ${values.from}: expected daemon or registry`);
     if (build) throw new InputError('--from applies to an image reference, not to a build');

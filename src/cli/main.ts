@@ -51,6 +51,7 @@ async function checkRequest(args: AuditArgs | LintArgs): Promise<CheckRequest> {
   if (args.platform !== undefined) request.platform = args.platform;
   if (args.image !== undefined) request.image = args.image;
   if (!args.verify) request.verify = false;
+  if (args.maxLayerBytes !== undefined) request.maxLayerBytes = args.maxLayerBytes;
   if (args.imageFrom) request.imageFrom = args.imageFrom;
   return request;
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { CAPTURE_NOTHING, capturePredicate, type CapturePolicy } from '../layers/capture.js';
+import { CaptureBudget } from '../layers/capture-budget.js';
 import { LayerReader } from '../layers/layer-reader.js';
 import { isDigestAlgorithm, prepareHashWorker, type DigestAlgorithm } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
@@ -120,10 +121,11 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
         read.set(blob.key, reading);
       });
       const layers: LayerContents[] = [];
+      const budget = new CaptureBudget();
       for (const [index, ref] of meta.layers.entries()) {
         const reading = read.get(ref.key);
         if (!reading) throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
-        const layer = verified(await reading, ref, index, hash, opened.label);
+        const layer = budget.spend(verified(await reading, ref, index, hash, opened.label));
         layers.push(layer);
         onLayer?.(layer, index);
       }

@@ -6,6 +6,7 @@ import { LayerRefusal } from './entries.js';
 import { EntryCollector } from './entry-collector.js';
 import { NO_HASH, Sha256Stream, type DigestAlgorithm, type StreamHash } from './sha256-stream.js';
 import { TarFormatError, TarParser } from './tar-parser.js';
+import { humanBytes } from '../report/units.js';
 
 /** A compressed blob at least this large is known to unpack to a tar worth hashing on a worker thread. */
 const SMALL_BLOB = 4 * 1024 * 1024;
@@ -127,7 +128,7 @@ export class LayerReader extends Writable {
     if (this.failed) return;
     this.tarBytes += chunk.length;
     if (this.tarBytes > this.maxLayerBytes) {
-      this.fail(new InputError(`${this.blobName}: over ${this.maxLayerBytes} bytes uncompressed, the most a layer may have (maxLayerBytes); the audit stopped there`));
+      this.fail(new InputError(`${this.blobName}: unpacks to more than ${humanBytes(this.maxLayerBytes)}, the most a layer may (--max-layer-bytes, input max-layer-bytes); the audit stopped there`));
       this.decompressor?.destroy();
       return;
     }

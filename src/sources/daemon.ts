@@ -229,6 +229,17 @@ export function repoDigestFor(info: Docker.ImageInspectInfo, ref: string): strin
 }
 
 /**
+ * Whether the engine's export checks each layer against its digest as it streams it. The graphdriver store
+ * does (moby's layer/ro_layer.go: the tar stream fails unless it hashes to the diff id). The containerd image
+ * store does not: its export copies blobs from the content store as they are (containerd's
+ * images/archive exporter reads them with no verification), so we hash them as we do an archive's. Its
+ * inspect has a `Descriptor`; the graphdriver store's has none.
+ */
+function exportVerifiesLayers(info: InspectPlatforms): boolean {
+  return info.Descriptor === undefined;
+}
+
+/**
  * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
  * image export (the same bytes as `docker save`) and read like any archive, for the platform
  * `chooseDaemonPlatform` picks.
@@ -247,8 +258,7 @@ export async function openDaemonImage(ref: string, options: SourceOptions, clien
   const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
   return {
     ...archive,
-    // The engine streams each layer through a reader that fails unless the bytes hash to the layer's diff id.
-    verifiedBy: 'engine',
+    ...(exportVerifiesLayers(info as InspectPlatforms) ? { verifiedBy: 'engine' as const } : {}),
     async meta(): Promise<ImageMeta> {
       const meta = await archive.meta();
       return { ...meta, ref, digest: digest ?? meta.configDigest };

@@ -167,7 +167,7 @@ describe('the image-hygiene job of .github/workflows/self-test.yml, step by step
     expect(result.outputs['sarif-file']).toBe(join(workspace, `image-hygiene-${name}.sarif`));
     expect(JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8'))).toMatchObject({ version: '2.1.0' });
     const comment = github.comments.find((c) => c.body.startsWith(commentMarker(name)));
-    expect(comment?.body).toContain(`Image Hygiene: ${name}`);
+    expect(comment?.body).toContain(`### Image Hygiene · \`${name}\``);
     expect(result.outputs['comment-id']).toBe(String(comment!.id));
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.js';
-import { BASE_BUSYBOX, requireBaseImage, requireDocker } from '../support/docker-env.js';
+import { BASE_BUSYBOX, imageStore, requireBaseImage, requireDocker } from '../support/docker-env.js';
 import { buildImage, ociArchive } from '../support/image-builder.js';
 import { BUNDLE, runBundle } from '../support/run-cli.js';
 
@@ -60,7 +60,7 @@ describe('the Docker engine over another transport than its unix socket', () => 
       expect(overTcp.code).toBe(0);
       expect(overSocket.code).toBe(0);
       const tcpReport = JSON.parse(overTcp.stdout) as JsonReport;
-      expect(tcpReport.image.layerVerification).toBe('engine');
+      expect(tcpReport.image.layerVerification).toBe((await imageStore()) === 'containerd' ? 'sha256' : 'engine');
       expect(tcpReport.layers.length).toBeGreaterThan(0);
       expect(tcpReport).toEqual(JSON.parse(overSocket.stdout));
     } finally {

@@ -29,7 +29,7 @@ function expectVerdictStands(run: ActionRun, leg: (typeof LEGS)[number], workspa
   expect((JSON.parse(readFileSync(run.outputs['report-file']!, 'utf8')) as { verdict: { result: string } }).verdict.result).toBe(leg.verdict);
   expect(JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8'))).toMatchObject({ version: '2.1.0' });
   expect(Number(run.outputs['hidden-bytes'])).toBeGreaterThan(0);
-  expect(run.summary).toContain('Layer sizes');
+  expect(run.summary).toContain('<b>Layers</b>');
   expect(run.stdout).not.toContain('could not run');
 }
 
@@ -120,7 +120,7 @@ describe('a failure to comment is a warning naming its cause; the verdict alone 
     expect(result.outputs).toMatchObject({ result: 'fail', 'sarif-file': join(workspace, leg.inputs['sarif-file']) });
     expect(existsSync(result.outputs['report-file']!)).toBe(true);
     expect(existsSync(result.outputs['sarif-file']!)).toBe(true);
-    expect(result.summary).toContain('Layer sizes');
+    expect(result.summary).toContain('<b>Layers</b>');
     expect(result.outputs['comment-id']).toBeUndefined(); // known only after GitHub answers
   });
 

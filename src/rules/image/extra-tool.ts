@@ -4,6 +4,7 @@ import { baseLayersOf, layerInstruction, layerPlace, type ImageRule, type ImageR
 import { defaultSeverity } from '../catalog.js';
 import type { Finding } from '../types.js';
 import { byCodeUnits } from '../../text-order.js';
+import { humanBytes, plural } from '../../report/units.js';
 
 /** Where executables live; resolved through symlinks (merged /usr makes /bin a link to usr/bin). */
 const BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin'];
@@ -113,5 +114,23 @@ export const extraTool: ImageRule = (context) => {
     byTarget.set(sighting.target.path, list);
   }
   const findings = [...byTarget.values()].map((seen) => findingFor(context, ordered(seen, context.policy.tools)));
-  return findings.sort((a, b) => byCodeUnits(a.tool!, b.tool!) || byCodeUnits(a.path!, b.path!));
+  findings.sort((a, b) => byCodeUnits(a.tool!, b.tool!) || byCodeUnits(a.path!, b.path!));
+  const unread = unreadPackageFiles(context);
+  return unread ? [...findings, unread] : findings;
 };
+
+/**
+ * Package databases too large to keep (their caps: MAX_CAPTURE_BYTES per file, per layer and per image) were
+ * not read, so a tool's package may be missing from a finding: said as a note rather than silently.
+ */
+function unreadPackageFiles(context: ImageRuleContext): Finding | undefined {
+  const unread = context.analysis.uncaptured;
+  if (!unread) return undefined;
+  const named = unread.paths.map((path) => `\`${path}\``).join(', ');
+  const more = unread.files > unread.paths.length ? ` and ${plural(unread.files - unread.paths.length, 'more')}` : '';
+  return {
+    rule: 'extra-tool',
+    severity: 'note',
+    message: `${plural(unread.files, 'package database file')} (${humanBytes(unread.bytes)}) went over the limit of what is read of them and were not read: ${named}${more}. Tools are still found by their path; their packages may be missing.`,
+  };
+}

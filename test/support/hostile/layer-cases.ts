@@ -9,11 +9,7 @@ import type { HostileCase } from '../hostile-corpus.ts';
 
 /** A docker-save archive of one layer stored as `blob`, whose uncompressed stream (what Docker hashes) is `tar`. */
 function saveLayer(blob: Buffer, tar: Buffer = blob): Buffer {
-  const diffId = sha256(tar);
-  const config: ImageConfig = { created: CREATED, architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [diffId] }, history: [{ created: CREATED, created_by: '/bin/sh -c #(nop) ADD layer.tar in / ' }] };
-  const configBytes = Buffer.from(JSON.stringify(config));
-  const image: BuiltImage = { layers: [{ tar: blob, diffId }], config, configBytes, configDigest: sha256(configBytes), platform: { architecture: 'amd64', os: 'linux' } };
-  return dockerSaveLegacy(image, { repoTag: 'hostile/layer:1' });
+  return dockerSaveLegacy(buildImageFromTars([{ blob, tar }]), { repoTag: 'hostile/layer:1' });
 }
 
 const file = (name: string, size: number): RawEntry => ({ name, type: '0', body: Buffer.alloc(size, 0x61) });
@@ -191,6 +187,29 @@ export const LAYER_CASES: HostileCase[] = [
       const tar = rawTar(Array.from({ length: 10 }, (_, i) => ({ name: `var/lib/dpkg/info/p${i}.list`, type: '0', body: Buffer.alloc(16 * 1024 * 1024, 0x0a) })));
       return saveLayer(gzipSync(tar), tar);
     },
-    report: { layerCount: 1, totalBytes: 160 * 1024 * 1024 },
+    report: { layerCount: 1, totalBytes: 160 * 1024 * 1024, findings: ['extra-tool'] },
+  },
+  {
+    file: 'image-package-lists-over-cap.tar',
+    what: '8 layers of three 15 MiB dpkg .list files each (each layer under its cap, 360 MiB in all): the image\'s cap, then noted',
+    make: () => {
+      const tars = Array.from({ length: 8 }, (_, layer) =>
+        rawTar(Array.from({ length: 3 }, (_, i) => ({ name: `var/lib/dpkg/info/l${layer}-p${i}.list`, type: '0', body: Buffer.alloc(15 * 1024 * 1024, 0x0a) }))),
+      );
+      const image = buildImageFromTars(tars.map((tar) => ({ blob: gzipSync(tar), tar })));
+      return dockerSaveLegacy(image, { repoTag: 'hostile/layers:1' });
+    },
+    report: { layerCount: 8, totalBytes: 8 * 3 * 15 * 1024 * 1024, findings: ['extra-tool'] },
   },
 ];
+
+/** An image of several layers given as their blobs (and the tars they decompress to). */
+function buildImageFromTars(layers: Array<{ blob: Buffer; tar: Buffer }>): BuiltImage {
+  const diffIds = layers.map(({ tar }) => sha256(tar));
+  const config: ImageConfig = {
+    created: CREATED, architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: diffIds },
+    history: diffIds.map(() => ({ created: CREATED, created_by: '/bin/sh -c #(nop) ADD layer.tar in / ' })),
+  };
+  const configBytes = Buffer.from(JSON.stringify(config));
+  return { layers: layers.map(({ blob }, i) => ({ tar: blob, diffId: diffIds[i]! })), config, configBytes, configDigest: sha256(configBytes), platform: { architecture: 'amd64', os: 'linux' } };
+}
