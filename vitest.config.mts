@@ -3,6 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 /** The differential tests whose other side is the Docker engine itself (`docker load`, `docker export`). */
 const ENGINE_DIFFERENTIAL = 'test/differential/*-engine.test.ts';
+/**
+ * Whole archives against `docker load`: on the graphdriver store only. containerd's importer is laxer (a
+ * config's times unparsed, missing blobs skipped, duplicate documents read otherwise): not modelled yet.
+ */
+const GRAPHDRIVER_ONLY = 'test/differential/archive-engine.test.ts';
 
 /** Written by scripts/test-env.sh: every Docker engine the integration suite must pass against. */
 const ENGINES_FILE = process.env.IMAGE_HYGIENE_ENGINES_FILE ?? '/var/lib/image-hygiene/engines.json';
@@ -15,6 +20,8 @@ interface Engine {
   path: string;
   /** DOCKER_CONFIG for its CLI (where its buildx plugin is); empty: the default. */
   dockerConfig: string;
+  /** Its image store. */
+  store?: 'graphdriver' | 'containerd';
 }
 
 function engineEnv(engine: Engine): Record<string, string> {
@@ -25,7 +32,7 @@ function engineEnv(engine: Engine): Record<string, string> {
 }
 
 /** The engines to run against; a missing file makes the integration tests fail (requireDocker), never skip. */
-function engines(): Array<{ name: string; env: Record<string, string> }> {
+function engines(): Array<{ name: string; env: Record<string, string>; store?: string }> {
   let parsed: { engines: Engine[] };
   try {
     parsed = JSON.parse(readFileSync(ENGINES_FILE, 'utf8')) as { engines: Engine[] };
@@ -33,7 +40,7 @@ function engines(): Array<{ name: string; env: Record<string, string> }> {
     const why = `${ENGINES_FILE}: ${(error as Error).message.split('\n')[0]}: run scripts/test-env.sh`;
     return [{ name: 'no engines', env: { IMAGE_HYGIENE_TEST_ENGINE_MISSING: why } }];
   }
-  return parsed.engines.map((engine) => ({ name: engine.name, env: engineEnv(engine) }));
+  return parsed.engines.map((engine) => ({ name: engine.name, env: engineEnv(engine), ...(engine.store ? { store: engine.store } : {}) }));
 }
 
 export default defineConfig({
@@ -49,9 +56,14 @@ export default defineConfig({
       // The PR comment of real analyses rendered as GitHub renders it, in Chromium: one engine builds them.
       { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: engines()[0]!.env } },
       // Everything that needs Docker runs once per engine, the differential tests against `docker load` too.
-      ...engines().map(({ name, env }) => ({
+      ...engines().map(({ name, env, store }) => ({
         extends: true,
-        test: { name: `integration · ${name}`, include: ['test/integration/**/*.test.ts', ENGINE_DIFFERENTIAL], env },
+        test: {
+          name: `integration · ${name}`,
+          include: ['test/integration/**/*.test.ts', ENGINE_DIFFERENTIAL],
+          exclude: store === 'containerd' ? [GRAPHDRIVER_ONLY] : [],
+          env,
+        },
       })),
     ],
   },

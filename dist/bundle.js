@@ -58051,14 +58051,16 @@ function namesTheRootAsDot(name) {
  * entries naming the root as ".", AUFS bookkeeping. Throws LayerRefusal for what makes the load fail.
  */
 function entryFromHeader(header) {
-    const kind = kindOf(header);
-    if (kind === 'ignored')
-        return undefined;
     const path = imagePath(header.name);
-    if (path === '/' && kind !== 'dir') {
+    // An entry naming the root as "." is skipped whatever its type ("if fi.IsDir() && hdr.Name == "." { continue }"):
+    // both stores load a layer whose only oddity is such an entry of a type they cannot apply (the differential test).
+    if (header.type === 'pax-global-header')
+        return undefined;
+    if (path === '/' && header.type !== 'directory') {
         if (namesTheRootAsDot(header.name))
-            return undefined; // "if fi.IsDir() && hdr.Name == "." { continue }"
-        // Anything else at the root is RemoveAll("/") then a create that fails: the load fails.
+            return undefined;
+        // Anything else at the root is RemoveAll("/") then a create that fails: the graphdriver store's load fails
+        // (the containerd store skips it), whatever the entry's type.
         throw new LayerRefusal(`entry ${quoted(header.name)} would replace the root directory, which Docker refuses`);
     }
     checkLength(path, 'path', header.name);
@@ -58066,7 +58068,8 @@ function entryFromHeader(header) {
     const mode = header.mode ?? 0;
     const uid = header.uid ?? 0;
     const gid = header.gid ?? 0;
-    // Whiteouts are rare: test the basename's prefix in place before cutting it out.
+    // Whiteouts are told by their name before their type is looked at, as moby's UnpackLayer and containerd's
+    // applier do: a `.wh.` entry of any type is a whiteout. Rare: the basename's prefix is tested in place.
     if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
         const base = path.slice(slash + 1);
         // Every entry is built with the same properties in the same order: one object shape for all of them.
@@ -58082,6 +58085,9 @@ function entryFromHeader(header) {
             throw new LayerRefusal(`entry ${quoted(header.name)} is a whiteout of "${target}", which Docker cannot apply`);
         return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), target), kind: 'whiteout' };
     }
+    const kind = kindOf(header);
+    if (kind === 'ignored')
+        return undefined;
     const entry = { mode, uid, gid, size: kind === 'file' ? header.size : 0, path, kind };
     if (kind === 'symlink') {
         // symlink(2) takes a target of at most PATH_MAX - 1 bytes.
@@ -58099,7 +58105,143 @@ function entryFromHeader(header) {
 
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = require("node:v8");
+;// CONCATENATED MODULE: ./src/layers/layer-shape.ts
+
+
+/**
+ * What applying a layer's entries in order makes of the layer's own directory, as far as the engines refuse
+ * (or disagree on) it. Docker unpacks a layer into an empty directory of its own, entry by entry (moby's
+ * pkg/archive UnpackLayer; containerd's archive applier on the containerd store), creating missing parents
+ * as directories. So, found by the differential test against both engines (test/differential/
+ * layer-engine.test.ts):
+ *
+ * - an entry under a path this layer made a file, a link or a device: "not a directory", the load fails on
+ *   both stores;
+ * - an entry under a symbolic link this layer made: both follow it (inside the layer), so the file lands
+ *   elsewhere than its name says, or the load fails on a dangling link. Our model keeps paths as named, so
+ *   such a layer is refused rather than read differently from the engine;
+ * - a whiteout of a path this layer made: the graphdriver store fails (mknod: file exists), the containerd
+ *   store deletes it; an image whose files depend on the store is refused;
+ * - an entry under a path this layer whited out: the graphdriver store fails (its whiteout is a device
+ *   there), the containerd store makes the directory: refused as above;
+ * - a directory entry under a path a later entry replaces with a file or a link: the graphdriver store
+ *   fails (setting the directory's times at the end), so it is refused;
+ * - an opaque marker for a path the layer made a file (the containerd store fails, the graphdriver store
+ *   marks the file), or one that comes after entries under its directory (the containerd store deletes those
+ *   in directories the layer did not list, the graphdriver store keeps them): store-dependent, refused. Real
+ *   writers put the marker right after its directory, before what is in it;
+ * - a hard link to a directory: both stores fail (link: operation not permitted).
+ *
+ * One difference is left on purpose: a path twice in one layer (after Go's filepath.Clean) fails the
+ * graphdriver store's load (tar-split: "duplicates of file paths not supported") while the containerd store,
+ * which GitHub's runners use, applies both and the last wins. We read it as the containerd store does.
+ *
+ * Each is one line naming the entry. The state is one set of the non-directories and one of the directories
+ * this layer made (explicitly or as parents); an entry's parents are walked up only to the first directory
+ * already known, so a layer costs about one lookup per entry.
+ */
+class LayerShape {
+    /** Paths this layer made that are not directories, with what they are (a whiteout is a device there on the graphdriver store). */
+    nonDirs = new Map();
+    /** Directories this layer made, explicitly or as the parents of its entries. */
+    dirs = new Set(['/']);
+    /** Directories that are entries of their own: the graphdriver store sets their times once the layer is in. */
+    explicitDirs = new Set();
+    /** Directories something of this layer lies under. */
+    parents = new Set();
+    add(entry) {
+        if (entry.kind === 'whiteout')
+            return this.whiteout(entry);
+        if (entry.kind === 'opaque')
+            return this.opaque(entry);
+        this.checkParents(entry.path, entry.path);
+        if (entry.kind === 'hardlink' && entry.linkTarget) {
+            this.checkParents(entry.linkTarget, entry.path);
+            if (this.dirs.has(entry.linkTarget))
+                throw refusal(entry.path, `is a hard link to ${shown(entry.linkTarget)}, a directory: Docker refuses such a layer (link: operation not permitted)`);
+        }
+        if (entry.kind === 'dir') {
+            this.nonDirs.delete(entry.path);
+            this.dirs.add(entry.path);
+            this.explicitDirs.add(entry.path);
+        }
+        else {
+            if (this.dirs.has(entry.path))
+                this.forgetDirsUnder(entry.path);
+            this.nonDirs.set(entry.path, entry.kind === 'symlink' ? 'symlink' : 'other');
+        }
+    }
+    whiteout(entry) {
+        this.checkParents(entry.path, entry.path);
+        if (this.nonDirs.has(entry.path) || this.dirs.has(entry.path)) {
+            throw refusal(entry.path, 'is a whiteout of a path this same layer made: Docker 20.10 refuses such a layer and the containerd image store deletes the path, so what runs would depend on the store');
+        }
+        this.nonDirs.set(entry.path, 'whiteout');
+    }
+    opaque(entry) {
+        this.checkParents(entry.path, entry.path);
+        if (this.nonDirs.has(entry.path)) {
+            throw refusal(entry.path, 'is an opaque marker for a path this same layer made a file: Docker 20.10 marks the file and the containerd image store refuses the layer, so what runs would depend on the store');
+        }
+        if (this.parents.has(entry.path)) {
+            throw refusal(entry.path, 'is an opaque marker that comes after entries of the same layer under it: Docker 20.10 keeps them and the containerd image store deletes those in directories the layer did not list, so what runs would depend on the store');
+        }
+        this.dirs.add(entry.path);
+    }
+    /** Every parent of `path` must be a directory (or not yet made) in this layer; they become directories. */
+    checkParents(path, entryPath) {
+        const made = [];
+        let parent = parentOf(path);
+        for (; !this.dirs.has(parent); parent = parentOf(parent)) {
+            const kind = this.nonDirs.get(parent);
+            if (kind === 'symlink')
+                throw refusal(entryPath, `lies under ${shown(parent)}, a symbolic link this same layer made: Docker would follow it and put the entry elsewhere`);
+            if (kind === 'whiteout')
+                throw refusal(entryPath, `lies under ${shown(parent)}, which this same layer whited out: Docker 20.10 refuses such a layer (its whiteout is a device there) and the containerd image store makes a directory, so what runs would depend on the store`);
+            if (kind)
+                throw refusal(entryPath, `lies under ${shown(parent)}, which this same layer made a file: Docker refuses such a layer ("not a directory")`);
+            made.push(parent);
+        }
+        // The directory the walk stopped at has something under it now, as has each one it made.
+        this.parents.add(parent);
+        for (const dir of made) {
+            this.dirs.add(dir);
+            this.parents.add(dir);
+        }
+    }
+    /**
+     * A directory replaced by a file or a link: the directories under it are gone with it. One of them an entry
+     * of its own fails the graphdriver store's load (it sets each such directory's times at the end: "chtimes:
+     * not a directory"), so the layer is refused.
+     */
+    forgetDirsUnder(path) {
+        const prefix = `${path}/`;
+        for (const dir of this.explicitDirs) {
+            if (dir.startsWith(prefix))
+                throw refusal(dir, `is a directory entry under ${shown(path)}, which a later entry of the same layer replaces: Docker refuses such a layer ("chtimes: not a directory")`);
+        }
+        this.explicitDirs.delete(path);
+        for (const dir of this.dirs)
+            if (dir === path || dir.startsWith(prefix))
+                this.dirs.delete(dir);
+        for (const dir of this.parents)
+            if (dir === path || dir.startsWith(prefix))
+                this.parents.delete(dir);
+    }
+}
+function parentOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash <= 0 ? '/' : path.slice(0, slash);
+}
+function shown(path) {
+    return JSON.stringify(displayName(path).slice(0, 200));
+}
+function refusal(path, why) {
+    return new LayerRefusal(`entry ${shown(path)} ${why}`);
+}
+
 ;// CONCATENATED MODULE: ./src/layers/entry-collector.ts
+
 
 
 /** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
@@ -58130,6 +58272,7 @@ class EntryCollector {
     files = 0;
     uncaptured;
     capturedBytes = 0;
+    shape = new LayerShape();
     /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
     captured;
     constructor(capture, heap = v8Heap, captureBudget = MAX_CAPTURE_BYTES_PER_LAYER) {
@@ -58141,6 +58284,7 @@ class EntryCollector {
         const entry = entryFromHeader(header);
         if (!entry)
             return false;
+        this.shape.add(entry);
         const entries = this.entries;
         entries.push(entry);
         if (entries.length % HEAP_CHECK_EVERY === 0)
@@ -59122,7 +59266,82 @@ function padding(size) {
     return (BLOCK - (size % BLOCK)) % BLOCK;
 }
 
+;// CONCATENATED MODULE: ./src/report/safe-text.ts
+/**
+ * Text from an image (names, tags, users, history) made safe to print: whoever reads our output (a terminal,
+ * the CI runner, a log viewer) must see it and never act on it.
+ *
+ * - Control characters are made visible, as escapes a reader can recognise: C0 (with CR, LF and TAB), DEL,
+ *   C1 (ESC sequences and their 8-bit forms move the cursor, clear the screen, set the window title), the
+ *   bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069: "Trojan Source" reordering) and
+ *   the line and paragraph separators (U+2028, U+2029), which some viewers break lines at.
+ * - The Actions runner reads a workflow command from a line that starts with `::` once leading spaces are
+ *   trimmed, and an old-style `##[command]` anywhere in a line (actions/runner, ActionCommand.TryParse): both
+ *   are broken by escaping one of their characters.
+ *
+ * JSON output keeps the exact strings (JSON escapes what it must); everything printed for people goes through here.
+ */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function escapeOne(char) {
+    const named = NAMED[char];
+    if (named)
+        return named;
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Control, bidi and separator characters as visible escapes (`\x1b`, `\n`, `\u202e`); `##[` broken. */
+function safe_text_visible(text) {
+    return text.replace(INVISIBLE, escapeOne).replaceAll('##[', '#\\x23[');
+}
+/** One line as it may be printed to a CI log: visible (see above), and never the start of a workflow command. */
+function logLine(text) {
+    const line = safe_text_visible(text);
+    const start = line.length - line.trimStart().length;
+    return line.startsWith('::', start) ? `${line.slice(0, start)}\\x3a${line.slice(start + 1)}` : line;
+}
+/** Every line of a text we print (our own lines with image text inside), each made safe as `logLine` does. */
+function logText(text) {
+    return text.split('\n').map(logLine).join('\n');
+}
+/** What JSON.stringify leaves raw that a terminal or viewer acts on (it escapes C0 itself). */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * JSON that parses to exactly the same strings, with every character a terminal would act on written as a
+ * `\\uXXXX` escape, so `cat report.json` is as safe as the text report.
+ */
+function safeJson(value) {
+    return JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/report/units.ts
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** Decimal units, as `docker images` shows sizes: 1 MB = 1,000,000 bytes. */
+function humanBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
+}
+function percent(ratio) {
+    return `${(ratio * 100).toFixed(1)} %`;
+}
+/** "1 file", "3 files": counts in words, for every face. */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+/** Image text on one line of at most `width` characters, control characters made visible (see safe-text). */
+function oneLine(text, width) {
+    const flat = visible(text);
+    return flat.length <= width ? flat : flat.slice(0, Math.max(0, width - 1)) + '…';
+}
+
 ;// CONCATENATED MODULE: ./src/layers/layer-reader.ts
+
 
 
 
@@ -59254,7 +59473,7 @@ class LayerReader extends external_node_stream_.Writable {
             return;
         this.tarBytes += chunk.length;
         if (this.tarBytes > this.maxLayerBytes) {
-            this.fail(new errors/* InputError */.d(`${this.blobName}: over ${this.maxLayerBytes} bytes uncompressed, the most a layer may have (maxLayerBytes); the audit stopped there`));
+            this.fail(new errors/* InputError */.d(`${this.blobName}: unpacks to more than ${humanBytes(this.maxLayerBytes)}, the most a layer may (--max-layer-bytes, input max-layer-bytes); the audit stopped there`));
             this.decompressor?.destroy();
             return;
         }
@@ -65632,6 +65851,13 @@ class LayeredFilesystem {
 
 
 
+/** Every layer's over-cap captures in one note. */
+function uncapturedOf(layers) {
+    const notes = layers.flatMap((layer) => (layer.uncaptured ? [layer.uncaptured] : []));
+    if (notes.length === 0)
+        return undefined;
+    return { files: notes.reduce((sum, note) => sum + note.files, 0), bytes: notes.reduce((sum, note) => sum + note.bytes, 0), paths: notes.flatMap((note) => note.paths).slice(0, 5) };
+}
 /** Turn an image's metadata and its layers' contents (in stacking order) into the analysis. Pure. */
 function analyze(meta, layers) {
     const stack = new LayerStack();
@@ -65676,6 +65902,7 @@ function summarise(meta, layers, filesystem) {
         hiddenBytes: hiddenByLayer[index],
     }));
     const totalBytes = summaries.reduce((sum, layer) => sum + layer.size, 0);
+    const uncaptured = uncapturedOf(layers);
     const hiddenBytes = hiddenByLayer.reduce((sum, bytes) => sum + bytes, 0);
     return {
         image: {
@@ -65692,6 +65919,7 @@ function summarise(meta, layers, filesystem) {
         layers: summaries,
         waste: { hiddenBytes, ratio: totalBytes === 0 ? 0 : hiddenBytes / totalBytes, efficiency: filesystem.efficiency(), files: hidden },
         filesystem,
+        ...(uncaptured ? { uncaptured } : {}),
     };
 }
 
@@ -65801,6 +66029,51 @@ function packageIndex(fs) {
     return dpkgIndex(fs) ?? apkIndex(fs) ?? { manager: undefined, installed: new Map(), owner: () => undefined };
 }
 
+;// CONCATENATED MODULE: ./src/layers/capture-budget.ts
+/**
+ * The most captured bytes one image keeps, all layers together: a layer keeps at most 64 MiB of package
+ * databases (entry-collector.ts), and an image of hundreds of layers must not multiply that. A texlive
+ * image's dpkg lists, the largest real ones, come to about 20 MB.
+ */
+const MAX_CAPTURE_BYTES_PER_IMAGE = 256 * 1024 * 1024;
+/** How many over-budget paths a note names. */
+const NOTED_PATHS = 5;
+function noted(note, path, bytes) {
+    const next = note ?? { files: 0, bytes: 0, paths: [] };
+    next.files++;
+    next.bytes += bytes;
+    if (next.paths.length < NOTED_PATHS)
+        next.paths.push(path);
+    return next;
+}
+/**
+ * The image's capture budget, spent layer by layer in stacking order: what a layer captured past it is let
+ * go, and noted in its `uncaptured` as a file over its cap is.
+ */
+class CaptureBudget {
+    left;
+    constructor(left = MAX_CAPTURE_BYTES_PER_IMAGE) {
+        this.left = left;
+    }
+    spend(layer) {
+        let note = layer.uncaptured ? { ...layer.uncaptured, paths: [...layer.uncaptured.paths] } : undefined;
+        let dropped = false;
+        for (const entry of layer.entries) {
+            const content = entry.content;
+            if (!content)
+                continue;
+            if (content.length <= this.left) {
+                this.left -= content.length;
+                continue;
+            }
+            delete entry.content;
+            note = noted(note, entry.path, content.length);
+            dropped = true;
+        }
+        return dropped ? { ...layer, ...(note ? { uncaptured: note } : {}) } : layer;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/read-fetched.ts
 /**
  * Read blobs that are fetched when read (registry layers), up to `limit` at once, started bottom layer first:
@@ -65829,6 +66102,7 @@ function readFetched(blobs, limit, read, stopped) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/read-image.ts
+
 
 
 
@@ -65921,11 +66195,12 @@ async function readImage(opened, options = {}) {
                 read.set(blob.key, reading);
             });
             const layers = [];
+            const budget = new CaptureBudget();
             for (const [index, ref] of meta.layers.entries()) {
                 const reading = read.get(ref.key);
                 if (!reading)
                     throw new errors/* InputError */.d(`${opened.label}: layer ${index} (${ref.key}) is missing`);
-                const layer = verified(await reading, ref, index, hash, opened.label);
+                const layer = budget.spend(verified(await reading, ref, index, hash, opened.label));
                 layers.push(layer);
                 onLayer?.(layer, index);
             }
@@ -66559,6 +66834,19 @@ async function ociLayoutVersion(members, readNode, label) {
     return version === '1.0.0' ? version : null;
 }
 /**
+ * The classic store reads the manifest.json extraction left (a later member replaces an earlier one, a
+ * symlink is followed); containerd's importer reads the last regular member of that name. When those are not
+ * the same member, the stores load different images (the differential test against the containerd store
+ * found archives that run as another user there): refused with one line.
+ */
+function refuseTwoManifests(members, label) {
+    const extracted = members.resolve('manifest.json');
+    const last = members.lastRegular.get('manifest.json');
+    if (extracted && last && extracted !== last) {
+        throw new errors/* InputError */.d(`${label}: manifest.json is given more than once (or as a link to another member): Docker's classic store reads ${extracted.path}, its containerd store the last manifest.json member, so what runs would depend on the store`);
+    }
+}
+/**
  * The image of an archive, chosen as `docker load` chooses it. The classic store (Docker 20.10, and 25+
  * without the containerd store) reads manifest.json only; the containerd store reads index.json when the
  * archive is an OCI layout (see ociLayoutVersion), else manifest.json. Docker 25+ writes both.
@@ -66592,8 +66880,10 @@ async function resolveArchive(members, readNode, label, options) {
     };
     if (hasIndex && !hasManifest)
         return (0,resolve_image/* resolveOciLayout */.GL)(containerd, label, options);
-    if (hasManifest && !hasIndex)
+    if (hasManifest && !hasIndex) {
+        refuseTwoManifests(members, label);
         return (0,resolve_image/* resolveDockerArchive */.hh)(graphdriver, label, options);
+    }
     if (!hasIndex && !hasManifest) {
         if (version === null)
             throw new errors/* InputError */.d(`${label}: oci-layout: an imageLayoutVersion other than 1.0.0, which docker load refuses`);
@@ -67440,6 +67730,16 @@ function repoDigestFor(info, ref) {
     return match?.split('@')[1];
 }
 /**
+ * Whether the engine's export checks each layer against its digest as it streams it. The graphdriver store
+ * does (moby's layer/ro_layer.go: the tar stream fails unless it hashes to the diff id). The containerd image
+ * store does not: its export copies blobs from the content store as they are (containerd's
+ * images/archive exporter reads them with no verification), so we hash them as we do an archive's. Its
+ * inspect has a `Descriptor`; the graphdriver store's has none.
+ */
+function exportVerifiesLayers(info) {
+    return info.Descriptor === undefined;
+}
+/**
  * An image in the local Docker engine, pulled first if absent, streamed out through the Engine API's
  * image export (the same bytes as `docker save`) and read like any archive, for the platform
  * `chooseDaemonPlatform` picks.
@@ -67458,8 +67758,7 @@ async function openDaemonImage(ref, options, client) {
     const digest = repoDigestFor(info, ref) ?? info.RepoDigests?.[0]?.split('@')[1];
     return {
         ...archive,
-        // The engine streams each layer through a reader that fails unless the bytes hash to the layer's diff id.
-        verifiedBy: 'engine',
+        ...(exportVerifiesLayers(info) ? { verifiedBy: 'engine' } : {}),
         async meta() {
             const meta = await archive.meta();
             return { ...meta, ref, digest: digest ?? meta.configDigest };
@@ -68050,6 +68349,7 @@ function layerPlace(context, layer) {
 
 
 
+
 /** Where executables live; resolved through symlinks (merged /usr makes /bin a link to usr/bin). */
 const BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin'];
 /** `nc.openbsd` is nc, `curl` is curl; `curl-config` is not. */
@@ -68147,81 +68447,25 @@ const extraTool = (context) => {
         byTarget.set(sighting.target.path, list);
     }
     const findings = [...byTarget.values()].map((seen) => findingFor(context, ordered(seen, context.policy.tools)));
-    return findings.sort((a, b) => byCodeUnits(a.tool, b.tool) || byCodeUnits(a.path, b.path));
+    findings.sort((a, b) => byCodeUnits(a.tool, b.tool) || byCodeUnits(a.path, b.path));
+    const unread = unreadPackageFiles(context);
+    return unread ? [...findings, unread] : findings;
 };
-
-;// CONCATENATED MODULE: ./src/report/safe-text.ts
 /**
- * Text from an image (names, tags, users, history) made safe to print: whoever reads our output (a terminal,
- * the CI runner, a log viewer) must see it and never act on it.
- *
- * - Control characters are made visible, as escapes a reader can recognise: C0 (with CR, LF and TAB), DEL,
- *   C1 (ESC sequences and their 8-bit forms move the cursor, clear the screen, set the window title), the
- *   bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069: "Trojan Source" reordering) and
- *   the line and paragraph separators (U+2028, U+2029), which some viewers break lines at.
- * - The Actions runner reads a workflow command from a line that starts with `::` once leading spaces are
- *   trimmed, and an old-style `##[command]` anywhere in a line (actions/runner, ActionCommand.TryParse): both
- *   are broken by escaping one of their characters.
- *
- * JSON output keeps the exact strings (JSON escapes what it must); everything printed for people goes through here.
+ * Package databases too large to keep (their caps: MAX_CAPTURE_BYTES per file, per layer and per image) were
+ * not read, so a tool's package may be missing from a finding: said as a note rather than silently.
  */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-function escapeOne(char) {
-    const named = NAMED[char];
-    if (named)
-        return named;
-    const code = char.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-/** Control, bidi and separator characters as visible escapes (`\x1b`, `\n`, `\u202e`); `##[` broken. */
-function safe_text_visible(text) {
-    return text.replace(INVISIBLE, escapeOne).replaceAll('##[', '#\\x23[');
-}
-/** One line as it may be printed to a CI log: visible (see above), and never the start of a workflow command. */
-function logLine(text) {
-    const line = safe_text_visible(text);
-    const start = line.length - line.trimStart().length;
-    return line.startsWith('::', start) ? `${line.slice(0, start)}\\x3a${line.slice(start + 1)}` : line;
-}
-/** Every line of a text we print (our own lines with image text inside), each made safe as `logLine` does. */
-function logText(text) {
-    return text.split('\n').map(logLine).join('\n');
-}
-/** What JSON.stringify leaves raw that a terminal or viewer acts on (it escapes C0 itself). */
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/**
- * JSON that parses to exactly the same strings, with every character a terminal would act on written as a
- * `\\uXXXX` escape, so `cat report.json` is as safe as the text report.
- */
-function safeJson(value) {
-    return JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-;// CONCATENATED MODULE: ./src/report/units.ts
-
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Decimal units, as `docker images` shows sizes: 1 MB = 1,000,000 bytes. */
-function humanBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
-}
-function percent(ratio) {
-    return `${(ratio * 100).toFixed(1)} %`;
-}
-/** "1 file", "3 files": counts in words, for every face. */
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
-}
-/** Image text on one line of at most `width` characters, control characters made visible (see safe-text). */
-function oneLine(text, width) {
-    const flat = visible(text);
-    return flat.length <= width ? flat : flat.slice(0, Math.max(0, width - 1)) + '…';
+function unreadPackageFiles(context) {
+    const unread = context.analysis.uncaptured;
+    if (!unread)
+        return undefined;
+    const named = unread.paths.map((path) => `\`${path}\``).join(', ');
+    const more = unread.files > unread.paths.length ? ` and ${plural(unread.files - unread.paths.length, 'more')}` : '';
+    return {
+        rule: 'extra-tool',
+        severity: 'note',
+        message: `${plural(unread.files, 'package database file')} (${humanBytes(unread.bytes)}) went over the limit of what is read of them and were not read: ${named}${more}. Tools are still found by their path; their packages may be missing.`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/rules/image/shell-commands.ts
@@ -70034,6 +70278,7 @@ const schema = classic_schemas/* object */.Ikc({
     config: optional,
     'fail-on': optional.pipe(classic_schemas/* enum */.k5n(['error', 'warning', 'never']).optional()),
     'max-hidden-bytes': optional,
+    'max-layer-bytes': optional,
     'max-hidden-ratio': optional,
     'forbidden-tools': optional,
     comment: optional.pipe(classic_schemas/* enum */.k5n(['always', 'on-failure', 'never']).optional()),
@@ -70141,6 +70386,8 @@ function readInputs(read, workspace) {
         inputs.forbiddenTools = tools;
     if (values.from === 'daemon' || values.from === 'registry')
         inputs.from = values.from;
+    if (values['max-layer-bytes'])
+        inputs.maxLayerBytes = parseBytes(values['max-layer-bytes'], 'input max-layer-bytes');
     return inputs;
 }
 
@@ -70332,6 +70579,8 @@ function checkRequest(inputs, policy) {
         request.platform = inputs.platform.split(',')[0].trim();
     if (!inputs.verify)
         request.verify = false;
+    if (inputs.maxLayerBytes !== undefined)
+        request.maxLayerBytes = inputs.maxLayerBytes;
     if (inputs.from)
         request.imageFrom = inputs.from;
     if (inputs.dockerfile)

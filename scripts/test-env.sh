@@ -68,8 +68,8 @@ write_engines_file() {
   cat >"${IH_ENGINES_FILE}.tmp" <<JSON
 {
   "engines": [
-    { "name": "docker ${PRIMARY_VERSION} (${PRIMARY_DRIVER})", "host": "${PRIMARY_HOST}", "path": "", "dockerConfig": "" },
-    { "name": "docker ${MODERN_VERSION} (containerd store)", "host": "${MODERN_HOST}", "path": "${MODERN_BIN}", "dockerConfig": "${MODERN_DOCKER_CONFIG}" }
+    { "name": "docker ${PRIMARY_VERSION} (${PRIMARY_DRIVER})", "host": "${PRIMARY_HOST}", "path": "", "dockerConfig": "", "store": "${PRIMARY_STORE}" },
+    { "name": "docker ${MODERN_VERSION} (containerd store)", "host": "${MODERN_HOST}", "path": "${MODERN_BIN}", "dockerConfig": "${MODERN_DOCKER_CONFIG}", "store": "containerd" }
   ]
 }
 JSON

@@ -7,6 +7,7 @@ readonly DOCKERD_PIDFILE="${IH_STATE_DIR}/dockerd.pid"
 PRIMARY_HOST="${DOCKER_HOST:-}"
 PRIMARY_VERSION=''
 PRIMARY_DRIVER=''
+PRIMARY_STORE=''
 
 primary_up() { DOCKER_TIMEOUT=20 docker_on "$PRIMARY_HOST" info >/dev/null 2>&1; }
 
@@ -43,6 +44,11 @@ ensure_primary_engine() {
   fi
   PRIMARY_VERSION=$(docker_on "$PRIMARY_HOST" version --format '{{.Server.Version}}' 2>/dev/null)
   PRIMARY_DRIVER=$(docker_on "$PRIMARY_HOST" info --format '{{.Driver}}' 2>/dev/null)
+  if docker_on "$PRIMARY_HOST" info --format '{{json .DriverStatus}}' 2>/dev/null | grep -q io.containerd.snapshotter; then
+    PRIMARY_STORE=containerd
+  else
+    PRIMARY_STORE=graphdriver
+  fi
   log "docker: primary engine ${PRIMARY_VERSION} (${PRIMARY_DRIVER})"
 }
 

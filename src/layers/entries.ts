@@ -103,12 +103,14 @@ function namesTheRootAsDot(name: string): boolean {
  * entries naming the root as ".", AUFS bookkeeping. Throws LayerRefusal for what makes the load fail.
  */
 export function entryFromHeader(header: TarHeader): LayerEntry | undefined {
-  const kind = kindOf(header);
-  if (kind === 'ignored') return undefined;
   const path = imagePath(header.name);
-  if (path === '/' && kind !== 'dir') {
-    if (namesTheRootAsDot(header.name)) return undefined; // "if fi.IsDir() && hdr.Name == "." { continue }"
-    // Anything else at the root is RemoveAll("/") then a create that fails: the load fails.
+  // An entry naming the root as "." is skipped whatever its type ("if fi.IsDir() && hdr.Name == "." { continue }"):
+  // both stores load a layer whose only oddity is such an entry of a type they cannot apply (the differential test).
+  if (header.type === 'pax-global-header') return undefined;
+  if (path === '/' && header.type !== 'directory') {
+    if (namesTheRootAsDot(header.name)) return undefined;
+    // Anything else at the root is RemoveAll("/") then a create that fails: the graphdriver store's load fails
+    // (the containerd store skips it), whatever the entry's type.
     throw new LayerRefusal(`entry ${quoted(header.name)} would replace the root directory, which Docker refuses`);
   }
   checkLength(path, 'path', header.name);
@@ -116,7 +118,8 @@ export function entryFromHeader(header: TarHeader): LayerEntry | undefined {
   const mode = header.mode ?? 0;
   const uid = header.uid ?? 0;
   const gid = header.gid ?? 0;
-  // Whiteouts are rare: test the basename's prefix in place before cutting it out.
+  // Whiteouts are told by their name before their type is looked at, as moby's UnpackLayer and containerd's
+  // applier do: a `.wh.` entry of any type is a whiteout. Rare: the basename's prefix is tested in place.
   if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {
     const base = path.slice(slash + 1);
     // Every entry is built with the same properties in the same order: one object shape for all of them.
@@ -129,6 +132,8 @@ export function entryFromHeader(header: TarHeader): LayerEntry | undefined {
     if (target === '.' || target === '..' || target === '') throw new LayerRefusal(`entry ${quoted(header.name)} is a whiteout of "${target}", which Docker cannot apply`);
     return { mode, uid, gid, size: 0, path: joinPath(parentPath(path), target), kind: 'whiteout' };
   }
+  const kind = kindOf(header);
+  if (kind === 'ignored') return undefined;
   const entry: LayerEntry = { mode, uid, gid, size: kind === 'file' ? header.size : 0, path, kind };
   if (kind === 'symlink') {
     // symlink(2) takes a target of at most PATH_MAX - 1 bytes.

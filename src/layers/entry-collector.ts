@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { LayerEntry, Uncaptured } from '../model/entry.js';
 import { LayerRefusal, entryFromHeader } from './entries.js';
+import { LayerShape } from './layer-shape.js';
 import type { TarHandler, TarHeader } from './tar-parser.js';
 
 /** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
@@ -33,6 +34,7 @@ export class EntryCollector implements TarHandler {
   files = 0;
   uncaptured: Uncaptured | undefined;
   private capturedBytes = 0;
+  private readonly shape = new LayerShape();
   /** The file whose bytes are being captured, and how many have come (copied: sources reuse their buffers). */
   private captured: { entry: LayerEntry; bytes: Buffer; length: number } | undefined;
 
@@ -45,6 +47,7 @@ export class EntryCollector implements TarHandler {
   entry(header: TarHeader): boolean {
     const entry = entryFromHeader(header);
     if (!entry) return false;
+    this.shape.add(entry);
     const entries = this.entries;
     entries.push(entry);
     if (entries.length % HEAP_CHECK_EVERY === 0) this.checkHeap();

@@ -31,6 +31,20 @@ async function ociLayoutVersion(members: ArchiveMembers, readNode: ReadNode, lab
 }
 
 /**
+ * The classic store reads the manifest.json extraction left (a later member replaces an earlier one, a
+ * symlink is followed); containerd's importer reads the last regular member of that name. When those are not
+ * the same member, the stores load different images (the differential test against the containerd store
+ * found archives that run as another user there): refused with one line.
+ */
+function refuseTwoManifests(members: ArchiveMembers, label: string): void {
+  const extracted = members.resolve('manifest.json');
+  const last = members.lastRegular.get('manifest.json');
+  if (extracted && last && extracted !== last) {
+    throw new InputError(`${label}: manifest.json is given more than once (or as a link to another member): Docker's classic store reads ${extracted.path}, its containerd store the last manifest.json member, so what runs would depend on the store`);
+  }
+}
+
+/**
  * The image of an archive, chosen as `docker load` chooses it. The classic store (Docker 20.10, and 25+
  * without the containerd store) reads manifest.json only; the containerd store reads index.json when the
  * archive is an OCI layout (see ociLayoutVersion), else manifest.json. Docker 25+ writes both.
@@ -62,7 +76,10 @@ export async function resolveArchive(members: ArchiveMembers, readNode: ReadNode
     sizeOf: graphdriver.sizeOf!,
   };
   if (hasIndex && !hasManifest) return resolveOciLayout(containerd, label, options);
-  if (hasManifest && !hasIndex) return resolveDockerArchive(graphdriver, label, options);
+  if (hasManifest && !hasIndex) {
+    refuseTwoManifests(members, label);
+    return resolveDockerArchive(graphdriver, label, options);
+  }
   if (!hasIndex && !hasManifest) {
     if (version === null) throw new InputError(`${label}: oci-layout: an imageLayoutVersion other than 1.0.0, which docker load refuses`);
     if (members.resolve('repositories')) throw new InputError(`${label}: a docker save of Docker before 1.10 (repositories, no manifest.json): not supported`);

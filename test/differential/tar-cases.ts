@@ -290,3 +290,38 @@ export function gzipFramed(seed: number): Buffer {
       return whole;
   }
 }
+
+const LAYER_NAME_PARTS = ['etc', 'usr', 'bin', 'data', 'a', 'b', 'x y', '名前', 'ç', '.hidden', '..', '.', 'very-long-name-'.repeat(8), 'dir'];
+
+/** A path of one to four parts; sometimes absolute or climbing, as hostile layers write them. */
+function layerPath(r: Random): string {
+  const parts = Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(r, LAYER_NAME_PARTS));
+  const path = parts.join('/');
+  return chance(r, 0.1) ? `/${path}` : chance(r, 0.1) ? `../${path}` : path;
+}
+
+/**
+ * A well-formed layer tar as real writers make them (image-builder's, tar-stream underneath: ustar, PAX for
+ * long or non-ASCII names) whose meaning is what is tested: files replacing directories and back, hard and
+ * symbolic links, whiteouts and opaque markers in the layer that holds what they name, `.` and `..` parts,
+ * absolute names, long and non-ASCII names. The engine applies every one of them; what it shows must be
+ * what our union model shows.
+ */
+export function wellFormedLayer(seed: number, layerTar: (spec: { entries: unknown[] }) => Buffer): Buffer {
+  const r = rng(seed ^ 0x2545f491);
+  const entries: unknown[] = [];
+  const files: string[] = [];
+  for (let i = 0, count = 2 + Math.floor(r() * 8); i < count; i++) {
+    const path = layerPath(r);
+    const kind = pick(r, ['file', 'file', 'file', 'dir', 'symlink', 'hardlink', 'whiteout', 'opaque'] as const);
+    if (kind === 'file') {
+      entries.push({ type: 'file', path, size: pick(r, [0, 1, 100, 600, 5000]), mode: pick(r, [0o644, 0o755, 0o4755]) });
+      files.push(path);
+    } else if (kind === 'dir') entries.push({ type: 'dir', path });
+    else if (kind === 'symlink') entries.push({ type: 'symlink', path, target: chance(r, 0.5) ? `/${layerPath(r)}` : layerPath(r) });
+    else if (kind === 'hardlink' && files.length > 0) entries.push({ type: 'hardlink', path, target: pick(r, files) });
+    else if (kind === 'whiteout') entries.push({ type: 'whiteout', path });
+    else if (kind === 'opaque') entries.push({ type: 'opaque', path });
+  }
+  return layerTar({ entries });
+}
