@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/analysis/analyze.ts';
 import { auditImage } from '../../src/audit.ts';
 import { docker, requireDocker } from '../support/docker-env.ts';
+import { loadIntoEngine, removeLoaded } from '../support/engine-load.ts';
 import { archiveCases, type ArchiveCase } from './archive-cases.ts';
 
 const SEED = Number(process.env.IMAGE_HYGIENE_DIFF_SEED ?? 20260514);
@@ -89,33 +90,21 @@ async function ours(path: string, withFiles: boolean): Promise<Ours> {
 }
 
 async function engine(path: string, withFiles: boolean): Promise<Engine> {
-  let output: string;
+  const loaded = await loadIntoEngine(path);
+  if (!loaded.loaded) return { loaded: false, ids: [], ...(loaded.message ? { message: loaded.message } : {}) };
+  const [first] = loaded.ids;
+  const result: Engine = { loaded: true, ids: loaded.ids };
   try {
-    output = (await docker(['load', '-i', path])).stdout;
-  } catch (error) {
-    return { loaded: false, ids: [], message: String((error as Error).message).split('\n').slice(-3).join(' ') };
-  }
-  const ids = new Set<string>();
-  for (const line of output.split('\n')) {
-    const named = /^Loaded image: (.+)$/.exec(line.trim());
-    const bare = /^Loaded image ID: (sha256:[0-9a-f]{64})$/.exec(line.trim());
-    if (bare) ids.add(bare[1]!);
-    if (named) ids.add((await docker(['image', 'inspect', '-f', '{{.Id}}', named[1]!])).stdout.trim());
-  }
-  const [first] = ids;
-  const result: Engine = { loaded: true, ids: [...ids] };
-  if (ids.size === 1 && first) {
-    result.user = (await docker(['image', 'inspect', '-f', '{{.Config.User}}', first])).stdout.replace(/\n$/, '');
-    try {
+    if (loaded.ids.length === 1 && first) {
+      result.user = (await docker(['image', 'inspect', '-f', '{{.Config.User}}', first])).stdout.replace(/\n$/, '');
       if (withFiles) result.files = await exportedFiles(first);
-    } catch (error) {
-      // Loaded, but no container can be made of it (a layer the load skipped): Docker cannot run this image.
-      for (const id of ids) await docker(['rmi', '-f', id]).catch(() => undefined);
-      return { loaded: false, ids: [], message: `loaded, but not runnable: ${String((error as Error).message).split('\n').slice(-1)[0]}` };
     }
+  } catch (error) {
+    // Loaded, but no container can be made of it (a layer the load skipped): Docker cannot run this image.
+    return { loaded: false, ids: [], message: `loaded, but not runnable: ${String((error as Error).message).split('\n').slice(-1)[0]}` };
+  } finally {
+    await removeLoaded(loaded);
   }
-  // Only what this load made: the images it names, by id (our case tags are unique to this run).
-  for (const id of ids) await docker(['rmi', '-f', id]).catch(() => undefined);
   return result;
 }
 

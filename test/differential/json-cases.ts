@@ -1,17 +1,8 @@
 // Generated JSON documents for the differential test against Go's encoding/json: seeded, reproducible.
 import type { Shape } from '../../src/oci/go-json.ts';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same cases on every machine. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The differential tests' one seeded PRNG: the same seed gives the same cases on every machine. */
+export { rng as random } from './tar-cases.ts';
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
