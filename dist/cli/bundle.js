@@ -25869,7 +25869,7 @@ function refusal(path, why) {
 /** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
 const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
 /** The most captured bytes one layer keeps, all files together (a texlive image's dpkg lists are ~20 MB). */
-const MAX_CAPTURE_BYTES_PER_LAYER = 64 * 1024 * 1024;
+const MAX_CAPTURE_BYTES_PER_LAYER = 32 * 1024 * 1024;
 /** How many over-cap paths a layer names in its note. */
 const UNCAPTURED_PATHS = 5;
 /** Entries between two looks at the heap: each look costs about a microsecond. */
@@ -28625,11 +28625,11 @@ function packageIndex(fs) {
 
 ;// CONCATENATED MODULE: ./src/layers/capture-budget.ts
 /**
- * The most captured bytes one image keeps, all layers together: a layer keeps at most 64 MiB of package
+ * The most captured bytes one image keeps, all layers together: a layer keeps at most 32 MiB of package
  * databases (entry-collector.ts), and an image of hundreds of layers must not multiply that. A texlive
  * image's dpkg lists, the largest real ones, come to about 20 MB.
  */
-const MAX_CAPTURE_BYTES_PER_IMAGE = 256 * 1024 * 1024;
+const MAX_CAPTURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
 /** How many over-budget paths a note names. */
 const NOTED_PATHS = 5;
 function noted(note, path, bytes) {

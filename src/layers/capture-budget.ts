@@ -1,11 +1,11 @@
 import type { LayerContents, Uncaptured } from '../model/entry.js';
 
 /**
- * The most captured bytes one image keeps, all layers together: a layer keeps at most 64 MiB of package
+ * The most captured bytes one image keeps, all layers together: a layer keeps at most 32 MiB of package
  * databases (entry-collector.ts), and an image of hundreds of layers must not multiply that. A texlive
  * image's dpkg lists, the largest real ones, come to about 20 MB.
  */
-export const MAX_CAPTURE_BYTES_PER_IMAGE = 256 * 1024 * 1024;
+export const MAX_CAPTURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
 /** How many over-budget paths a note names. */
 const NOTED_PATHS = 5;
 

@@ -7,7 +7,7 @@ import type { TarHandler, TarHeader } from './tar-parser.js';
 /** The largest file whose bytes a capture keeps (a dpkg status file of a big image is a few MB). */
 export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
 /** The most captured bytes one layer keeps, all files together (a texlive image's dpkg lists are ~20 MB). */
-export const MAX_CAPTURE_BYTES_PER_LAYER = 64 * 1024 * 1024;
+export const MAX_CAPTURE_BYTES_PER_LAYER = 32 * 1024 * 1024;
 /** How many over-cap paths a layer names in its note. */
 const UNCAPTURED_PATHS = 5;
 
