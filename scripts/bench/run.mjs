@@ -48,15 +48,16 @@ const TARGET_RSS_MIB = 256;
  * The sources of one workload, each with the baseline it is held to: the daemon against `docker save`,
  * an uncompressed archive against hashing it once, compressed OCI against decompressing each layer blob once.
  */
+/** Decompress each blob once; `-f`: a blob stored uncompressed (an imported base layer) is read through as is. */
 function decompressEach(tool, blobs) {
-  return ['sh', ['-c', `for f; do ${tool} -dc "$f" >/dev/null || exit 1; done`, 'sh', ...blobs]];
+  return ['sh', ['-c', `for f; do ${tool} -dcf "$f" >/dev/null || exit 1; done`, 'sh', ...blobs]];
 }
 
 function rowsFor(workload, paths, engine) {
   const bytes = statSync(paths.dockerArchive).size;
   const daemon = { source: 'daemon', arg: `docker-daemon:${paths.tag}`, bytes, baseline: ['docker', ['save', paths.tag]], baselineName: 'docker save >/dev/null', rule: 'daemon' };
   if (engine.store === 'containerd') {
-    const saved = { source: 'docker save archive (gzip)', arg: paths.dockerArchive, bytes, baseline: decompressEach('gzip', paths.savedBlobs), baselineName: 'gzip -dc each layer', rule: 'compressed' };
+    const saved = { source: 'docker save archive (gzip)', arg: paths.dockerArchive, bytes, baseline: decompressEach('gzip', paths.savedBlobs), baselineName: 'gzip -dcf each layer', rule: 'compressed' };
     return [daemon, saved].map((row) => ({ workload: workload.id, engine, ...row, source: `${row.source} · ${engine.label}` }));
   }
   const rows = [daemon, { source: 'docker save archive', arg: paths.dockerArchive, bytes, baseline: ['openssl', ['sha256', paths.dockerArchive]], baselineName: 'openssl sha256', rule: 'archive' }];

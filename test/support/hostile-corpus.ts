@@ -118,6 +118,12 @@ export const HOSTILE_CASES: HostileCase[] = [
     error: /very-deep-path\.tar: .*PATH_MAX/,
   },
   {
+    file: 'deep-path-under-path-max.tar',
+    what: 'a path 1,300 directories deep (3,900 bytes): under PATH_MAX, so Docker loads it, and so do we (the lint bench globs over it)',
+    make: () => save([rawTar([{ name: 'PaxHeader', type: 'x', body: Buffer.from(paxRecord('path', 'd0/'.repeat(1300) + 'x')) }, file('x', 3)]), rawTar([{ name: '.wh.d0', type: '0' }])]),
+    report: { layerCount: 2, totalBytes: 3, hiddenBytes: 3 },
+  },
+  {
     file: 'gnu-sparse.tar',
     what: "a GNU sparse (S) entry: Go reads it, moby refuses the type (unhandled tar header type 'S')",
     make: () => save([rawTar([{ ...file('sparse', 512), type: 'S', magic: 'gnu' }, file('after', 5)])]),
