@@ -101,7 +101,9 @@ describe('parseDockerfile on arbitrary line sequences', () => {
       }),
       { numRuns: 600 },
     );
-    // Most sequences that start with a FROM are Dockerfiles: the property is not only about errors.
-    expect(parsed).toBeGreaterThan(100);
+    // The property is not only about errors: over seeds 1..10 about 116 of the 600 sequences parse
+    // (104 to 137, σ ≈ 11). The floor sits five σ below that, so it fails only when the parser refuses
+    // far more than it did, not on an unlucky seed (a floor of 100 failed one CI run).
+    expect(parsed).toBeGreaterThan(60);
   });
 });
