@@ -43,6 +43,11 @@ describe('SARIF', () => {
 
   it('validates against the SARIF 2.1.0 schema', () => {
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    // The schema's formats, checked (RFC 3986 URIs and references, RFC 3339 date-times) rather than ignored.
+    const isUri = (text: string): boolean => URL.canParse(text) && !/\s/.test(text);
+    ajv.addFormat('uri', isUri);
+    ajv.addFormat('uri-reference', (text: string) => !/\s/.test(text) && URL.canParse(text, 'http://base.invalid/'));
+    ajv.addFormat('date-time', (text: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(text) && !Number.isNaN(Date.parse(text)));
     const validate = ajv.compile(schema);
     const sarif = toSarif(findings, { version: '1.2.3', root: '/repo', fallbackPath: '/repo/app/Dockerfile' });
     const valid = validate(sarif);
@@ -50,6 +55,7 @@ describe('SARIF', () => {
     expect(valid).toBe(true);
     // The validator is real: a run without its tool is refused.
     expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
+    expect(validate({ ...(sarif as object), $schema: 'not a uri' })).toBe(false);
   });
 
   it('gives code scanning what it reads: repo-relative URIs, lines, rules with help and security-severity', () => {
