@@ -3,11 +3,6 @@ import { defineConfig } from 'vitest/config';
 
 /** The differential tests whose other side is the Docker engine itself (`docker load`, `docker export`). */
 const ENGINE_DIFFERENTIAL = 'test/differential/*-engine.test.ts';
-/**
- * Whole archives against `docker load`: on the graphdriver store only. containerd's importer is laxer (a
- * config's times unparsed, missing blobs skipped, duplicate documents read otherwise): not modelled yet.
- */
-const GRAPHDRIVER_ONLY = 'test/differential/archive-engine.test.ts';
 
 /** Written by scripts/test-env.sh: every Docker engine the integration suite must pass against. */
 const ENGINES_FILE = process.env.IMAGE_HYGIENE_ENGINES_FILE ?? '/var/lib/image-hygiene/engines.json';
@@ -56,12 +51,11 @@ export default defineConfig({
       // The PR comment of real analyses rendered as GitHub renders it, in Chromium: one engine builds them.
       { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: engines()[0]!.env } },
       // Everything that needs Docker runs once per engine, the differential tests against `docker load` too.
-      ...engines().map(({ name, env, store }) => ({
+      ...engines().map(({ name, env }) => ({
         extends: true,
         test: {
           name: `integration · ${name}`,
           include: ['test/integration/**/*.test.ts', ENGINE_DIFFERENTIAL],
-          exclude: store === 'containerd' ? [GRAPHDRIVER_ONLY] : [],
           env,
         },
       })),

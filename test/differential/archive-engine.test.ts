@@ -89,15 +89,23 @@ async function ours(path: string, withFiles: boolean): Promise<Ours> {
   }
 }
 
-async function engine(path: string, withFiles: boolean): Promise<Engine> {
+/**
+ * What the engine makes of an archive. The containerd store loads lazily: `docker load` succeeds for archives
+ * whose config it cannot decode or whose layers it cannot unpack, and only `docker create` fails ("could not
+ * deserialize image config", "No such image"). There an image counts as loaded only when a container can be
+ * made of it, since that is the image a gate must judge.
+ */
+async function engine(path: string, withFiles: boolean, containerdStore: boolean): Promise<Engine> {
   const loaded = await loadIntoEngine(path);
   if (!loaded.loaded) return { loaded: false, ids: [], ...(loaded.message ? { message: loaded.message } : {}) };
   const [first] = loaded.ids;
   const result: Engine = { loaded: true, ids: loaded.ids };
   try {
+    if (containerdStore && loaded.ids.length === 0) throw new Error('the load named no image');
     if (loaded.ids.length === 1 && first) {
       result.user = (await docker(['image', 'inspect', '-f', '{{.Config.User}}', first])).stdout.replace(/\n$/, '');
       if (withFiles) result.files = await exportedFiles(first);
+      else if (containerdStore) await docker(['rm', (await docker(['create', first, '/never-runs'])).stdout.trim()]);
     }
   } catch (error) {
     // Loaded, but no container can be made of it (a layer the load skipped): Docker cannot run this image.
@@ -119,9 +127,29 @@ async function engine(path: string, withFiles: boolean): Promise<Engine> {
  * - The classic store reuses a layer it already has by its chain id without reading the archive's copy;
  *   we read every layer, so a missing layer member fails here even when it loads there: never the case
  *   for the fresh, labelled images of this test.
+ * - We audit two kinds of archive that the classic store runs and the containerd store cannot (the same
+ *   cases pass against the classic store): a legacy archive whose manifest.json is a symbolic or hard link
+ *   (containerd's importer takes only a regular manifest.json: "unrecognized image format"), and a config
+ *   whose Cmd or Entrypoint is a string (moby's StrSlice reads it; the containerd store's OCI types do not:
+ *   "could not deserialize image config"). An image that cannot run there has nothing a gate could miss.
+ * - We refuse two kinds that the classic store refuses too and the containerd store runs: a config whose
+ *   moby-only field `Size` is a fraction (moby's image type decodes it and fails; containerd's OCI types
+ *   have no such field), and an archive missing a layer blob that the containerd store takes from its
+ *   content store (content-addressed: an earlier case of this run, or the archive's decoy image, left it
+ *   there). Refusing is the gate's side of a store-dependent answer: exit 2, never a pass; and a layer
+ *   the archive does not hold cannot be audited.
  */
 async function allowed(c: ArchiveCase, us: Ours, them: Engine, containerdStore: boolean): Promise<boolean> {
   if (!us.loaded && them.loaded && /describe different images|what runs would depend on the store/.test(us.message ?? '')) return true;
+  if (containerdStore && us.loaded && !them.loaded) {
+    const linkedManifest = c.steps.includes('layout legacy') && c.steps.some((step) => /^manifest\.json a (symlink|hard link)/.test(step));
+    if (linkedManifest && /unrecognized image format/.test(them.message ?? '')) return true;
+    if (c.steps.includes('config: Cmd as a string') && /could not deserialize image config/.test(them.message ?? '')) return true;
+  }
+  if (containerdStore && !us.loaded && them.loaded) {
+    if (c.steps.includes('config: an integer field given a fraction') && /field Size: cannot unmarshal number/.test(us.message ?? '')) return true;
+    if (c.steps.includes('a layer member removed') && /\) is missing$/.test(us.message ?? '')) return true;
+  }
   if (us.loaded && !them.loaded && c.classicBytes && !containerdStore) {
     const path = join(dir, `${c.name}-classic.tar`);
     writeFileSync(path, c.classicBytes);
@@ -148,7 +176,7 @@ describe('archives read as the Docker engine loads them', () => {
       writeFileSync(path, c.bytes);
       const withFiles = n % EXPORT_EVERY === 0;
       const us = await ours(path, withFiles);
-      const them = await engine(path, withFiles);
+      const them = await engine(path, withFiles, containerdStore);
       rmSync(path);
       let same: boolean;
       if (us.loaded && them.loaded) {
