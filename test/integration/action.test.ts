@@ -23,7 +23,10 @@ describe('the Action bundle, run as the runner runs it', () => {
     await buildImage(PASSING, join(ROOT, 'fixtures/rules/scratch-nonroot'));
     await github.start();
   });
-  afterAll(() => github.stop());
+  afterAll(async () => {
+    await github.stop();
+    await removeImages(FAILING, PASSING);
+  });
 
   const run = (inputs: Record<string, string>, event: 'pull_request' | 'push' = 'pull_request') =>
     runAction({ inputs, event, apiUrl: github.url, workspace: ROOT, token: TOKEN });
