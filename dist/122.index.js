@@ -224,6 +224,22 @@ function physicalLines(text, path) {
         lines[0] = lines[0].slice(1);
     return lines;
 }
+/**
+ * A case conversion that hands back one shared string per keyword: a file can have a million instructions
+ * with a dozen keywords between them. At most 1,000 keywords are kept, so odd input cannot grow the cache.
+ */
+function sharedCase(convert) {
+    const converted = new Map();
+    return (keyword) => {
+        let result = converted.get(keyword);
+        if (result === undefined) {
+            result = convert(keyword);
+            if (converted.size < 1000)
+                converted.set(keyword, result);
+        }
+        return result;
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/dockerfile/words.ts
 /**
@@ -1429,17 +1445,7 @@ function parseHeredocWord(word, budget) {
         return 'error';
     return { name: words[0], chomp: match.chomp, expand: countQuotes(words[0]) === countQuotes(raw[0]) };
 }
-const LOWER = new Map();
-/** Keywords lower-cased once each, and shared. */
-function lowerCase(keyword) {
-    let lower = LOWER.get(keyword);
-    if (lower === undefined) {
-        lower = keyword.toLowerCase();
-        if (LOWER.size < 1000)
-            LOWER.set(keyword, lower);
-    }
-    return lower;
-}
+const lowerCase = sharedCase((keyword) => keyword.toLowerCase());
 class Scanner {
     lines;
     path;
@@ -1714,17 +1720,7 @@ function platformArgs(platform, prefix) {
         [`${prefix}VARIANT`, variant],
     ];
 }
-const UPPER = new Map();
-/** Keywords upper-cased once each (a file can have a million instructions, with a dozen keywords). */
-function upperCase(keyword) {
-    let upper = UPPER.get(keyword);
-    if (upper === undefined) {
-        upper = keyword.toUpperCase();
-        if (UPPER.size < 1000)
-            UPPER.set(keyword, upper);
-    }
-    return upper;
-}
+const upperCase = sharedCase((keyword) => keyword.toUpperCase());
 function lookupIn(scope) {
     return (name) => scope.get(name);
 }

@@ -5,7 +5,7 @@
  */
 import { rawShellWords } from './expand.js';
 import { DockerfileError, LIMITS, LimitError, formatCount, type ExpansionBudget } from './limits.js';
-import { isComment, isGoSpace, trimLeftSpace, trimNewline } from './text.js';
+import { isComment, isGoSpace, sharedCase, trimLeftSpace, trimNewline } from './text.js';
 import { keyValueArguments } from './arguments.js';
 import { parseJsonArray, splitCommand } from './words.js';
 
@@ -156,17 +156,7 @@ export function parseHeredocWord(word: string, budget: ExpansionBudget): { name:
   return { name: words[0]!, chomp: match.chomp, expand: countQuotes(words[0]!) === countQuotes(raw[0]!) };
 }
 
-const LOWER = new Map<string, string>();
-
-/** Keywords lower-cased once each, and shared. */
-function lowerCase(keyword: string): string {
-  let lower = LOWER.get(keyword);
-  if (lower === undefined) {
-    lower = keyword.toLowerCase();
-    if (LOWER.size < 1000) LOWER.set(keyword, lower);
-  }
-  return lower;
-}
+const lowerCase = sharedCase((keyword) => keyword.toLowerCase());
 
 class Scanner {
   private index = 0;

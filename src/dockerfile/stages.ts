@@ -20,7 +20,7 @@ import { matchEntry } from './match-entries.js';
 import type { DockerfileModel, Instruction, ParseOptions, Stage, UserInstruction, VariableDefinition } from './model.js';
 import { copyFromReference, fromReference, mountFromReferences, resolveBase, type StageNames } from './references.js';
 import type { ScannedInstruction } from './scan.js';
-import { trimSpace } from './text.js';
+import { sharedCase, trimSpace } from './text.js';
 
 type Scope = Map<string, VariableValue>;
 
@@ -50,17 +50,7 @@ function platformArgs(platform: string, prefix: 'TARGET' | 'BUILD'): Array<[stri
   ];
 }
 
-const UPPER = new Map<string, string>();
-
-/** Keywords upper-cased once each (a file can have a million instructions, with a dozen keywords). */
-function upperCase(keyword: string): string {
-  let upper = UPPER.get(keyword);
-  if (upper === undefined) {
-    upper = keyword.toUpperCase();
-    if (UPPER.size < 1000) UPPER.set(keyword, upper);
-  }
-  return upper;
-}
+const upperCase = sharedCase((keyword) => keyword.toUpperCase());
 
 function lookupIn(scope: Scope): VariableLookup {
   return (name) => scope.get(name);

@@ -82,3 +82,19 @@ export function physicalLines(text: string, path: string): string[] {
   if (lines[0]?.startsWith('\uFEFF')) lines[0] = lines[0].slice(1);
   return lines;
 }
+
+/**
+ * A case conversion that hands back one shared string per keyword: a file can have a million instructions
+ * with a dozen keywords between them. At most 1,000 keywords are kept, so odd input cannot grow the cache.
+ */
+export function sharedCase(convert: (text: string) => string): (keyword: string) => string {
+  const converted = new Map<string, string>();
+  return (keyword) => {
+    let result = converted.get(keyword);
+    if (result === undefined) {
+      result = convert(keyword);
+      if (converted.size < 1000) converted.set(keyword, result);
+    }
+    return result;
+  };
+}
