@@ -5,13 +5,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extract } from 'tar-stream';
-import { createReadStream } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analysis } from '../../src/analysis/analyze.ts';
 import { auditImage } from '../../src/audit.ts';
 import { docker, requireDocker } from '../support/docker-env.ts';
-import { loadIntoEngine, removeLoaded } from '../support/engine-load.ts';
+import { auditedFiles, exportedFiles, loadIntoEngine, removeLoaded } from '../support/engine-load.ts';
 import { archiveCases, type ArchiveCase } from './archive-cases.ts';
 
 const SEED = Number(process.env.IMAGE_HYGIENE_DIFF_SEED ?? 20260514);
@@ -22,12 +19,15 @@ const EXPORT_EVERY = 8;
 const dir = mkdtempSync(join(tmpdir(), 'image-hygiene-engine-diff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Regular files (hex of their path's bytes, no leading `/`): their size, or `link` for a hard link. */
+type Files = Record<string, number | 'link'>;
+
 interface Ours {
   loaded: boolean;
   id?: string;
   user?: string;
   message?: string;
-  files?: Record<string, number>;
+  files?: Files;
 }
 
 interface Engine {
@@ -35,55 +35,19 @@ interface Engine {
   ids: string[];
   user?: string;
   message?: string;
-  files?: Record<string, number>;
+  files?: Files;
 }
 
-/** Regular files with their sizes, as our union model shows them. */
-function visibleFiles(analysis: Analysis): Record<string, number> {
-  const out: Record<string, number> = {};
-  const walk = (path: string): void => {
-    for (const entry of analysis.filesystem.listDirectory(path)) {
-      if (entry.kind === 'dir') walk(entry.path);
-      else if (entry.kind === 'file' || entry.kind === 'hardlink') out[entry.path] = entry.size;
-    }
-  };
-  walk('/');
-  return out;
-}
-
-/** Files the engine adds to every container (its init layer): not the image's. */
-const CONTAINER_FILES = new Set(['/.dockerenv', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/dev/console']);
-
-async function exportedFiles(id: string): Promise<Record<string, number>> {
-  const { stdout } = await docker(['create', id, '/never-runs']);
-  const container = stdout.trim();
-  const file = join(dir, `${container}.tar`);
-  try {
-    await docker(['export', '-o', file, container]);
-  } finally {
-    await docker(['rm', container]);
-  }
-  const out: Record<string, number> = {};
-  await new Promise<void>((resolve, reject) => {
-    const reader = extract();
-    reader.on('entry', (header, stream, next) => {
-      const path = '/' + header.name.replace(/^(\.\/|\/)+/, '').replace(/\/$/, '');
-      if (header.type === 'file' && !CONTAINER_FILES.has(path)) out[path] = header.size ?? 0;
-      stream.on('end', next);
-      stream.resume();
-    });
-    reader.on('finish', resolve);
-    reader.on('error', reject);
-    createReadStream(file).pipe(reader);
-  });
-  rmSync(file);
-  return out;
+/** The same listing on both sides, compared whatever order each walked its files in. */
+function sameFiles(a: Files | undefined, b: Files | undefined): boolean {
+  const canonical = (files: Files | undefined): string => JSON.stringify(files === undefined ? null : Object.entries(files).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return canonical(a) === canonical(b);
 }
 
 async function ours(path: string, withFiles: boolean): Promise<Ours> {
   try {
     const analysis = await auditImage({ source: path, verify: true });
-    return { loaded: true, id: analysis.image.configDigest, user: analysis.config.config?.User ?? '', ...(withFiles ? { files: visibleFiles(analysis) } : {}) };
+    return { loaded: true, id: analysis.image.configDigest, user: analysis.config.config?.User ?? '', ...(withFiles ? { files: auditedFiles(analysis) } : {}) };
   } catch (error) {
     return { loaded: false, message: (error as Error).message };
   }
@@ -104,7 +68,7 @@ async function engine(path: string, withFiles: boolean, containerdStore: boolean
     if (containerdStore && loaded.ids.length === 0) throw new Error('the load named no image');
     if (loaded.ids.length === 1 && first) {
       result.user = (await docker(['image', 'inspect', '-f', '{{.Config.User}}', first])).stdout.replace(/\n$/, '');
-      if (withFiles) result.files = await exportedFiles(first);
+      if (withFiles) result.files = await exportedFiles(first, dir);
       else if (containerdStore) await docker(['rm', (await docker(['create', first, '/never-runs'])).stdout.trim()]);
     }
   } catch (error) {
@@ -183,7 +147,7 @@ describe('archives read as the Docker engine loads them', () => {
         // The containerd store names an image by the manifest it makes of the archive, not by its config: there
         // the image is compared by what it runs as and what it shows.
         const sameImage = containerdStore || them.ids[0] === us.id;
-        same = them.ids.length === 1 && sameImage && them.user === us.user && JSON.stringify(them.files) === JSON.stringify(us.files);
+        same = them.ids.length === 1 && sameImage && them.user === us.user && sameFiles(them.files, us.files);
         outcomes.bothLoaded++;
       } else {
         same = us.loaded === them.loaded;

@@ -8,11 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analysis } from '../../src/analysis/analyze.ts';
 import { auditImage } from '../../src/audit.ts';
-import { encodeName } from '../../src/layers/tar-names.ts';
 import { docker, requireDocker } from '../support/docker-env.ts';
-import { CONTAINER_PATHS, exportedFiles, loadIntoEngine, removeLoaded } from '../support/engine-load.ts';
+import { auditedFiles, exportedFiles, loadIntoEngine, removeLoaded } from '../support/engine-load.ts';
 import { imageFromTars } from '../support/hostile-corpus.ts';
 import { dockerSaveLegacy, layerTar } from '../support/image-builder.ts';
 import { generatedTar, mutatedTar, wellFormedLayer } from './tar-cases.ts';
@@ -39,25 +37,9 @@ function shown(files: Record<string, number | 'link'>): Shown {
   };
 }
 
-/** Regular files and hard links as our union model shows them. */
-function ourFiles(analysis: Analysis): Record<string, number | 'link'> {
-  const out: Record<string, number | 'link'> = {};
-  const walk = (path: string): void => {
-    for (const entry of analysis.filesystem.listDirectory(path)) {
-      const key = encodeName(entry.path.slice(1)).toString('hex');
-      if (entry.kind === 'dir') walk(entry.path);
-      else if (CONTAINER_PATHS.includes(entry.path.slice(1))) continue;
-      else if (entry.kind === 'file') out[key] = entry.size;
-      else if (entry.kind === 'hardlink') out[key] = 'link';
-    }
-  };
-  walk('/');
-  return out;
-}
-
 async function ours(path: string): Promise<{ loaded: boolean; shown?: Shown; message?: string }> {
   try {
-    return { loaded: true, shown: shown(ourFiles(await auditImage({ source: path }))) };
+    return { loaded: true, shown: shown(auditedFiles(await auditImage({ source: path }))) };
   } catch (error) {
     return { loaded: false, message: (error as Error).message };
   }

@@ -6,6 +6,8 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Analysis } from '../../src/analysis/analyze.js';
+import { encodeName } from '../../src/layers/tar-names.js';
 import { docker } from './docker-env.js';
 
 export interface Loaded {
@@ -89,4 +91,20 @@ export async function exportedFiles(id: string, workDir: string): Promise<Record
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+/** The same listing as `exportedFiles`, of what our union model shows: regular files and hard links. */
+export function auditedFiles(analysis: Analysis): Record<string, number | 'link'> {
+  const out: Record<string, number | 'link'> = {};
+  const walk = (path: string): void => {
+    for (const entry of analysis.filesystem.listDirectory(path)) {
+      const key = encodeName(entry.path.slice(1)).toString('hex');
+      if (entry.kind === 'dir') walk(entry.path);
+      else if (CONTAINER_PATHS.includes(entry.path.slice(1))) continue;
+      else if (entry.kind === 'file') out[key] = entry.size;
+      else if (entry.kind === 'hardlink') out[key] = 'link';
+    }
+  };
+  walk('/');
+  return out;
 }
