@@ -15,8 +15,6 @@ interface Engine {
   path: string;
   /** DOCKER_CONFIG for its CLI (where its buildx plugin is); empty: the default. */
   dockerConfig: string;
-  /** Its image store. */
-  store?: 'graphdriver' | 'containerd';
 }
 
 function engineEnv(engine: Engine): Record<string, string> {
@@ -27,7 +25,7 @@ function engineEnv(engine: Engine): Record<string, string> {
 }
 
 /** The engines to run against; a missing file makes the integration tests fail (requireDocker), never skip. */
-function engines(): Array<{ name: string; env: Record<string, string>; store?: string }> {
+function engines(): Array<{ name: string; env: Record<string, string> }> {
   let parsed: { engines: Engine[] };
   try {
     parsed = JSON.parse(readFileSync(ENGINES_FILE, 'utf8')) as { engines: Engine[] };
@@ -35,7 +33,7 @@ function engines(): Array<{ name: string; env: Record<string, string>; store?: s
     const why = `${ENGINES_FILE}: ${(error as Error).message.split('\n')[0]}: run scripts/test-env.sh`;
     return [{ name: 'no engines', env: { IMAGE_HYGIENE_TEST_ENGINE_MISSING: why } }];
   }
-  return parsed.engines.map((engine) => ({ name: engine.name, env: engineEnv(engine), ...(engine.store ? { store: engine.store } : {}) }));
+  return parsed.engines.map((engine) => ({ name: engine.name, env: engineEnv(engine) }));
 }
 
 export default defineConfig({
