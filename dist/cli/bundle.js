@@ -25084,369 +25084,104 @@ function decodeEntries(encoded) {
     return entries;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var digest = __nccwpck_require__(8825);
-;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = require("node:stream");
+;// CONCATENATED MODULE: ./src/engine/threaded-sink.ts
 
 
-
-
-/** One of the digest algorithms the OCI image spec registers that node:crypto computes (src/oci/digest.ts). */
-function isDigestAlgorithm(name) {
-    return Object.hasOwn(digest/* REGISTERED_ALGORITHMS */.A3, name);
-}
-/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
-const LOCAL_LIMIT = 4 * 1024 * 1024;
-const SLOT = 1024 * 1024;
-const SLOTS = 8;
-// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { closeSync, openSync, readSync } = require('node:fs');
-const streams = new Map();
-function hashFile(m) {
-  const hash = createHash(m.algorithm);
-  const buffer = Buffer.allocUnsafe(${SLOT});
-  const fd = openSync(m.file, 'r');
-  try {
-    for (let at = m.start, end = m.start + m.length; at < end; ) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
-      if (read === 0) break; // cut short: the digest of what is there
-      hash.update(buffer.subarray(0, read));
-      at += read;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-parentPort.on('message', (m) => {
-  if (m.file !== undefined) {
-    try {
-      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
-    } catch (error) {
-      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
-    }
-  } else if (m.ring) {
-    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
-  } else if (m.length !== undefined) {
-    const stream = streams.get(m.id);
-    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
-    parentPort.postMessage({ id: m.id, slot: m.slot });
-  } else {
-    const stream = streams.get(m.id);
-    streams.delete(m.id);
-    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
-  }
-});`;
-class HashWorker {
-    worker;
-    streams = new Map();
-    broken;
-    constructor() {
-        this.worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_SOURCE, { eval: true });
-        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
-        this.worker.on('error', (error) => this.fail(error));
-        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
-        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
-        // "message" listener references the port again.
-        this.worker.unref();
-    }
-    get failure() {
-        return this.broken;
-    }
-    attach(stream) {
-        if (this.streams.size === 0)
-            this.worker.ref();
-        this.streams.set(stream.id, stream);
-    }
-    detach(stream) {
-        this.streams.delete(stream.id);
-        if (this.streams.size === 0)
-            this.worker.unref();
-    }
-    fail(error) {
-        if (this.broken)
-            return;
-        this.broken = error;
-        for (const stream of this.streams.values())
-            stream.reply({ id: stream.id }, error);
-        this.streams.clear();
-        const index = workers.indexOf(this);
-        if (index >= 0)
-            workers.splice(index, 1);
-    }
-}
-const workers = [];
-/** Rings of finished streams, for the next ones. */
-const freeRings = [];
-let nextId = 1;
-/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
-function pickWorker() {
-    const idle = workers.find((w) => w.streams.size === 0);
-    if (idle)
-        return idle;
-    if (workers.length < Math.max(1, (0,external_node_os_.availableParallelism)())) {
-        const worker = new HashWorker();
-        workers.push(worker);
-        return worker;
-    }
-    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
-}
-let inPlaceOnly = false;
-/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
-function hashOnThisThread() {
-    inPlaceOnly = true;
+/** Bytes are posted in batches of this size: one message (and one acknowledgement) per 64 KiB socket read costs more than the copy. */
+const BATCH = 1024 * 1024;
+/** Bytes posted and not yet consumed by the thread's reader, past which writes are called back only as it catches up. */
+const WINDOW = 8 * 1024 * 1024;
+/**
+ * Batches handed back by the threads once read, for the next ones: fresh memory costs a page fault per 4 KiB
+ * (~0.5 s per GiB here), more than the copy into it.
+ */
+const spare = [];
+const MAX_SPARE = 32;
+function freshBatch() {
+    return spare.pop() ?? new Uint8Array(BATCH);
 }
 /**
- * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
- * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ * The main thread's end of a layer read on another thread: takes the blob's bytes as a source writes them
+ * (a registry download, with its retries and resumes), copies them into batches it hands over whole, and
+ * holds the source back while the thread's reader is a window behind. Memory: a window, never the blob.
  */
-function prepareHashWorker() {
-    if (workers.length > 0 || inPlaceOnly)
-        return;
-    try {
-        workers.push(new HashWorker());
-    }
-    catch {
-        // no worker threads here: streams hash in place
-    }
-}
-/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
-function usableWorker() {
-    if (inPlaceOnly)
-        return undefined;
-    try {
-        const worker = pickWorker();
-        return worker.failure ? undefined : worker;
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-}
-/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
-class FileRangeHash {
-    owner;
-    id = nextId++;
-    digest;
-    settle;
-    constructor(owner, file, start, length, algorithm) {
-        this.owner = owner;
-        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
-    }
-    reply(reply, error) {
-        this.owner.detach(this);
-        if (error)
-            this.settle.reject(error);
-        else if (reply.hex !== undefined)
-            this.settle.resolve(reply.hex);
-        else
-            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
-    }
-}
-/**
- * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
- * range is small or this thread must hash everything itself (then hash the bytes as they are read).
- */
-function hashFileRange(file, start, length, algorithm = 'sha256') {
-    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
-    return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
-}
-/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
-class RemoteHash {
-    owner;
-    id = nextId++;
-    ring;
-    bytes;
-    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
-    slot = 0;
-    filled = 0;
+class ThreadedSink extends external_node_stream_namespaceObject.Writable {
+    channel;
+    /** Bytes received so far, for progress lines. */
+    bytesRead = 0;
+    batch = freshBatch();
+    used = 0;
     inFlight = 0;
-    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
-    queue = [];
-    drainWaiter;
-    result;
-    digestAsked = false;
-    error;
-    constructor(owner, algorithm) {
-        this.owner = owner;
-        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
-        this.bytes = new Uint8Array(this.ring);
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
+    waiting;
+    settled = false;
+    /** Every byte was posted, and the end. */
+    allPosted = false;
+    constructor(channel) {
+        super({ highWaterMark: BATCH });
+        this.channel = channel;
     }
-    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
-    hasRoom() {
-        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
-    }
-    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
-    update(chunk) {
-        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
-        if (reached < chunk.length)
-            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
-        return this.hasRoom();
-    }
-    onDrain(then) {
-        if (this.hasRoom() || this.error)
-            then();
-        else
-            this.drainWaiter = then;
-    }
-    digest() {
-        if (this.error)
-            return Promise.reject(this.error);
-        return new Promise((resolve, reject) => {
-            this.result = { resolve, reject };
-            this.digestAsked = true;
-            this.finishIfDone();
-        });
-    }
-    reply(reply, error) {
-        if (error) {
-            this.error = error;
-            this.result?.reject(error);
+    /** The thread consumed `bytes` of what was posted, and may hand the batch back. */
+    consumed(bytes, batch) {
+        if (batch?.length === BATCH && spare.length < MAX_SPARE)
+            spare.push(batch);
+        this.inFlight -= bytes;
+        if (this.inFlight < WINDOW)
             this.release();
-            return;
-        }
-        if (reply.slot !== undefined) {
-            this.inFlight--;
-            while (this.queue.length > 0 && this.inFlight < SLOTS) {
-                const chunk = this.queue[0];
-                const reached = this.fill(chunk, 0);
-                if (reached < chunk.length)
-                    this.queue[0] = chunk.subarray(reached);
-                else
-                    this.queue.shift();
-            }
-            this.finishIfDone();
-            if (this.hasRoom())
-                this.release();
-        }
-        if (reply.hex !== undefined) {
-            this.owner.detach(this);
-            freeRings.push(this.ring);
-            this.result?.resolve(reply.hex);
-        }
     }
-    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
-    fill(chunk, offset) {
-        while (offset < chunk.length && this.inFlight < SLOTS) {
-            const take = Math.min(SLOT - this.filled, chunk.length - offset);
-            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
-            this.filled += take;
-            offset += take;
-            if (this.filled === SLOT)
-                this.send();
-        }
-        return offset;
+    /** The read ended on the thread (read, or failed): whatever comes next is dropped. */
+    ended() {
+        this.settled = true;
+        this.release();
     }
-    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
-    finishIfDone() {
-        if (!this.digestAsked || this.queue.length > 0)
-            return;
-        if (this.filled > 0) {
-            if (this.inFlight === SLOTS)
-                return; // wait for a slot
-            this.send();
+    _write(chunk, _encoding, callback) {
+        this.bytesRead += chunk.length;
+        if (this.settled)
+            return callback();
+        for (let at = 0; at < chunk.length;) {
+            const taken = Math.min(chunk.length - at, BATCH - this.used);
+            this.batch.set(chunk.subarray(at, at + taken), this.used);
+            this.used += taken;
+            at += taken;
+            if (this.used === BATCH)
+                this.post();
         }
-        this.digestAsked = false;
-        this.owner.worker.postMessage({ id: this.id });
+        if (this.inFlight < WINDOW)
+            return callback();
+        this.waiting = () => callback();
+    }
+    _final(callback) {
+        if (!this.settled) {
+            this.post();
+            this.channel.end();
+        }
+        this.allPosted = true;
+        callback();
+    }
+    _destroy(error, callback) {
+        // A sink destroyed once it has ended (autoDestroy, after 'finish') leaves the read to finish on the thread.
+        if (!this.settled && (error || !this.allPosted))
+            this.channel.abort(error ? (0,errors/* describeError */.U)(error) : 'the read was stopped');
+        this.settled = true;
+        this.release();
+        callback(error);
+    }
+    post() {
+        if (this.used === 0)
+            return;
+        const bytes = this.used === BATCH ? this.batch : this.batch.slice(0, this.used);
+        this.batch = freshBatch();
+        this.inFlight += bytes.length;
+        this.used = 0;
+        this.channel.chunk(bytes);
     }
     release() {
-        const waiter = this.drainWaiter;
-        this.drainWaiter = undefined;
-        waiter?.();
-    }
-    send() {
-        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
-        this.inFlight++;
-        this.slot = (this.slot + 1) % SLOTS;
-        this.filled = 0;
+        const waiting = this.waiting;
+        this.waiting = undefined;
+        waiting?.();
     }
 }
-/**
- * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
- * writable's `write` and "drain"; `digest` resolves to the hex digest.
- */
-class Sha256Stream {
-    algorithm;
-    local;
-    remote;
-    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
-    held = [];
-    heldLength = 0;
-    /**
-     * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
-     * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
-     */
-    constructor(expectedSize, algorithm = 'sha256') {
-        this.algorithm = algorithm;
-        if (expectedSize === undefined)
-            return;
-        if (expectedSize < LOCAL_LIMIT)
-            this.local = (0,external_node_crypto_.createHash)(algorithm);
-        else
-            this.goRemote();
-    }
-    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
-    hasRoom() {
-        return this.remote ? this.remote.hasRoom() : true;
-    }
-    update(chunk) {
-        if (this.remote)
-            return this.remote.update(chunk);
-        if (this.local) {
-            this.local.update(chunk);
-            return true;
-        }
-        this.held.push(Buffer.from(chunk));
-        this.heldLength += chunk.length;
-        if (this.heldLength < LOCAL_LIMIT)
-            return true;
-        const held = this.held;
-        this.held = [];
-        this.goRemote();
-        let open = true;
-        for (const part of held)
-            open = this.update(part);
-        return open;
-    }
-    /** Hash on a worker thread from now on; in place when there can be none. */
-    goRemote() {
-        const worker = usableWorker();
-        if (worker)
-            this.remote = new RemoteHash(worker, this.algorithm);
-        else
-            this.local = (0,external_node_crypto_.createHash)(this.algorithm);
-    }
-    onDrain(then) {
-        if (this.remote)
-            this.remote.onDrain(then);
-        else
-            then();
-    }
-    async digest() {
-        if (this.remote)
-            return this.remote.digest();
-        const hash = this.local ?? (0,external_node_crypto_.createHash)(this.algorithm);
-        for (const part of this.held)
-            hash.update(part);
-        this.held = [];
-        return hash.digest('hex');
-    }
-}
-/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
-const NO_HASH = {
-    hasRoom: () => true,
-    update: () => true,
-    onDrain: (then) => then(),
-    digest: async () => '',
-};
 
 ;// CONCATENATED MODULE: ./src/layers/capture.ts
 const CAPTURE_NOTHING = { paths: [], under: [] };
@@ -25470,8 +25205,6 @@ function capturePredicate(policy) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = require("node:stream");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/layers/tar-names.ts
@@ -25970,6 +25703,370 @@ class EntryCollector {
         throw new LayerRefusal(`${this.entries.length} entries read and the heap is nearly full (${mib(used)} of ${mib(limit)}): too many entries for this process (raise Node's --max-old-space-size)`);
     }
 }
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var digest = __nccwpck_require__(8825);
+;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
+
+
+
+
+/** One of the digest algorithms the OCI image spec registers that node:crypto computes (src/oci/digest.ts). */
+function isDigestAlgorithm(name) {
+    return Object.hasOwn(digest/* REGISTERED_ALGORITHMS */.A3, name);
+}
+/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
+const LOCAL_LIMIT = 4 * 1024 * 1024;
+const SLOT = 1024 * 1024;
+const SLOTS = 8;
+// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
+const streams = new Map();
+function hashFile(m) {
+  const hash = createHash(m.algorithm);
+  const buffer = Buffer.allocUnsafe(${SLOT});
+  const fd = openSync(m.file, 'r');
+  try {
+    for (let at = m.start, end = m.start + m.length; at < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+      if (read === 0) break; // cut short: the digest of what is there
+      hash.update(buffer.subarray(0, read));
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+parentPort.on('message', (m) => {
+  if (m.file !== undefined) {
+    try {
+      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
+    } catch (error) {
+      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
+    }
+  } else if (m.ring) {
+    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
+  } else if (m.length !== undefined) {
+    const stream = streams.get(m.id);
+    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
+    parentPort.postMessage({ id: m.id, slot: m.slot });
+  } else {
+    const stream = streams.get(m.id);
+    streams.delete(m.id);
+    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
+  }
+});`;
+class HashWorker {
+    worker;
+    streams = new Map();
+    broken;
+    constructor() {
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_SOURCE, { eval: true });
+        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
+        this.worker.on('error', (error) => this.fail(error));
+        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
+        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
+        // "message" listener references the port again.
+        this.worker.unref();
+    }
+    get failure() {
+        return this.broken;
+    }
+    attach(stream) {
+        if (this.streams.size === 0)
+            this.worker.ref();
+        this.streams.set(stream.id, stream);
+    }
+    detach(stream) {
+        this.streams.delete(stream.id);
+        if (this.streams.size === 0)
+            this.worker.unref();
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const stream of this.streams.values())
+            stream.reply({ id: stream.id }, error);
+        this.streams.clear();
+        const index = workers.indexOf(this);
+        if (index >= 0)
+            workers.splice(index, 1);
+    }
+}
+const workers = [];
+/** Rings of finished streams, for the next ones. */
+const freeRings = [];
+let nextId = 1;
+/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
+function pickWorker() {
+    const idle = workers.find((w) => w.streams.size === 0);
+    if (idle)
+        return idle;
+    if (workers.length < Math.max(1, (0,external_node_os_.availableParallelism)())) {
+        const worker = new HashWorker();
+        workers.push(worker);
+        return worker;
+    }
+    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+}
+let inPlaceOnly = false;
+/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
+function hashOnThisThread() {
+    inPlaceOnly = true;
+}
+/**
+ * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
+ * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ */
+function prepareHashWorker() {
+    if (workers.length > 0 || inPlaceOnly)
+        return;
+    try {
+        workers.push(new HashWorker());
+    }
+    catch {
+        // no worker threads here: streams hash in place
+    }
+}
+/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
+function usableWorker() {
+    if (inPlaceOnly)
+        return undefined;
+    try {
+        const worker = pickWorker();
+        return worker.failure ? undefined : worker;
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
+/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
+class FileRangeHash {
+    owner;
+    id = nextId++;
+    digest;
+    settle;
+    constructor(owner, file, start, length, algorithm) {
+        this.owner = owner;
+        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
+    }
+    reply(reply, error) {
+        this.owner.detach(this);
+        if (error)
+            this.settle.reject(error);
+        else if (reply.hex !== undefined)
+            this.settle.resolve(reply.hex);
+        else
+            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
+    }
+}
+/**
+ * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
+ * range is small or this thread must hash everything itself (then hash the bytes as they are read).
+ */
+function hashFileRange(file, start, length, algorithm = 'sha256') {
+    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
+    return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
+}
+/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
+class RemoteHash {
+    owner;
+    id = nextId++;
+    ring;
+    bytes;
+    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
+    slot = 0;
+    filled = 0;
+    inFlight = 0;
+    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
+    queue = [];
+    drainWaiter;
+    result;
+    digestAsked = false;
+    error;
+    constructor(owner, algorithm) {
+        this.owner = owner;
+        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
+        this.bytes = new Uint8Array(this.ring);
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
+    }
+    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
+    hasRoom() {
+        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
+    }
+    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
+    update(chunk) {
+        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
+        if (reached < chunk.length)
+            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
+        return this.hasRoom();
+    }
+    onDrain(then) {
+        if (this.hasRoom() || this.error)
+            then();
+        else
+            this.drainWaiter = then;
+    }
+    digest() {
+        if (this.error)
+            return Promise.reject(this.error);
+        return new Promise((resolve, reject) => {
+            this.result = { resolve, reject };
+            this.digestAsked = true;
+            this.finishIfDone();
+        });
+    }
+    reply(reply, error) {
+        if (error) {
+            this.error = error;
+            this.result?.reject(error);
+            this.release();
+            return;
+        }
+        if (reply.slot !== undefined) {
+            this.inFlight--;
+            while (this.queue.length > 0 && this.inFlight < SLOTS) {
+                const chunk = this.queue[0];
+                const reached = this.fill(chunk, 0);
+                if (reached < chunk.length)
+                    this.queue[0] = chunk.subarray(reached);
+                else
+                    this.queue.shift();
+            }
+            this.finishIfDone();
+            if (this.hasRoom())
+                this.release();
+        }
+        if (reply.hex !== undefined) {
+            this.owner.detach(this);
+            freeRings.push(this.ring);
+            this.result?.resolve(reply.hex);
+        }
+    }
+    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
+    fill(chunk, offset) {
+        while (offset < chunk.length && this.inFlight < SLOTS) {
+            const take = Math.min(SLOT - this.filled, chunk.length - offset);
+            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
+            this.filled += take;
+            offset += take;
+            if (this.filled === SLOT)
+                this.send();
+        }
+        return offset;
+    }
+    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
+    finishIfDone() {
+        if (!this.digestAsked || this.queue.length > 0)
+            return;
+        if (this.filled > 0) {
+            if (this.inFlight === SLOTS)
+                return; // wait for a slot
+            this.send();
+        }
+        this.digestAsked = false;
+        this.owner.worker.postMessage({ id: this.id });
+    }
+    release() {
+        const waiter = this.drainWaiter;
+        this.drainWaiter = undefined;
+        waiter?.();
+    }
+    send() {
+        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
+        this.inFlight++;
+        this.slot = (this.slot + 1) % SLOTS;
+        this.filled = 0;
+    }
+}
+/**
+ * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
+ * writable's `write` and "drain"; `digest` resolves to the hex digest.
+ */
+class Sha256Stream {
+    algorithm;
+    local;
+    remote;
+    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
+    held = [];
+    heldLength = 0;
+    /**
+     * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
+     * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
+     */
+    constructor(expectedSize, algorithm = 'sha256') {
+        this.algorithm = algorithm;
+        if (expectedSize === undefined)
+            return;
+        if (expectedSize < LOCAL_LIMIT)
+            this.local = (0,external_node_crypto_.createHash)(algorithm);
+        else
+            this.goRemote();
+    }
+    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
+    hasRoom() {
+        return this.remote ? this.remote.hasRoom() : true;
+    }
+    update(chunk) {
+        if (this.remote)
+            return this.remote.update(chunk);
+        if (this.local) {
+            this.local.update(chunk);
+            return true;
+        }
+        this.held.push(Buffer.from(chunk));
+        this.heldLength += chunk.length;
+        if (this.heldLength < LOCAL_LIMIT)
+            return true;
+        const held = this.held;
+        this.held = [];
+        this.goRemote();
+        let open = true;
+        for (const part of held)
+            open = this.update(part);
+        return open;
+    }
+    /** Hash on a worker thread from now on; in place when there can be none. */
+    goRemote() {
+        const worker = usableWorker();
+        if (worker)
+            this.remote = new RemoteHash(worker, this.algorithm);
+        else
+            this.local = (0,external_node_crypto_.createHash)(this.algorithm);
+    }
+    onDrain(then) {
+        if (this.remote)
+            this.remote.onDrain(then);
+        else
+            then();
+    }
+    async digest() {
+        if (this.remote)
+            return this.remote.digest();
+        const hash = this.local ?? (0,external_node_crypto_.createHash)(this.algorithm);
+        for (const part of this.held)
+            hash.update(part);
+        this.held = [];
+        return hash.digest('hex');
+    }
+}
+/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
+const NO_HASH = {
+    hasRoom: () => true,
+    update: () => true,
+    onDrain: (then) => then(),
+    digest: async () => '',
+};
 
 ;// CONCATENATED MODULE: ./src/layers/tar-numbers.ts
 /**
@@ -27529,6 +27626,65 @@ function startLocatedLayer(task, watch) {
     return { parsed, contents: parsed.then(() => reader.contents) };
 }
 
+;// CONCATENATED MODULE: ./src/engine/layer-thread-serve.ts
+
+
+
+
+
+
+
+
+/**
+ * The reading thread's side: located layers read from their file, and streamed ones fed by the main thread
+ * chunk by chunk, several at once, each through the same LayerReader as on the main thread.
+ */
+function serveLayerReads() {
+    hashOnThisThread(); // this thread is already off the main one
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    const streams = new Map();
+    const post = (reply, transfer) => port.postMessage(reply, transfer);
+    const answer = (id, reading) => {
+        reading.then(({ entries, ...contents }) => {
+            const encoded = encodeEntries(entries);
+            post({ id, contents, entries: encoded }, [encoded.bytes.buffer]);
+        }, (error) => post({ id, error: (0,errors/* describeError */.U)(error), input: error instanceof errors/* InputError */.d }));
+    };
+    port.on('message', (request) => {
+        switch (request.kind) {
+            case 'read':
+                return answer(request.id, readLocatedLayer(request.task));
+            case 'open': {
+                const reader = openStream(request.task);
+                streams.set(request.id, reader);
+                reader.contents.then(() => streams.delete(request.id), () => streams.delete(request.id));
+                return answer(request.id, reader.contents);
+            }
+            case 'chunk': {
+                const { id, bytes } = request;
+                const reader = streams.get(id);
+                if (!reader || reader.destroyed)
+                    return post({ id, ack: bytes.length }); // already failed: dropped
+                // A full batch goes back once the reader consumed it, for the main thread to reuse. (A reader copies what
+                // it keeps past a write's callback; the one exception, the first bytes of a blob while fewer than
+                // SNIFF_BYTES have come, never holds a full batch.)
+                const handBack = bytes.length === BATCH;
+                reader.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), () => handBack ? post({ id, ack: bytes.length, bytes }, [bytes.buffer]) : post({ id, ack: bytes.length }));
+                return;
+            }
+            case 'end':
+                return void streams.get(request.id)?.end();
+            case 'abort':
+                return void streams.get(request.id)?.destroy(new Error(request.message));
+        }
+    });
+}
+function openStream(task) {
+    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.size, task.hash, undefined, task.maxLayerBytes, task.digestAlgorithm);
+    reader.on('error', () => undefined); // a destroyed reader's failure reaches the main thread through its contents
+    return reader;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/layer-threads.ts
 
 
@@ -27539,8 +27695,9 @@ function startLocatedLayer(task, watch) {
 
 
 /**
- * Layers read on worker threads, several at once, straight from their place in a file: the main thread keeps
- * only the union model and the rules, which must see the layers in order. A worker is the bundle itself,
+ * Layers read on worker threads, several at once: straight from their place in a file, or from the bytes of
+ * a download that this thread receives and hands on. The main thread keeps only the union model and the
+ * rules, which must see the layers in order. A worker is the bundle itself,
  * started in the reader role (the CLI and the Action are single files: there is no separate script).
  */
 const ROLE = 'image-hygiene:layer-reader';
@@ -27548,23 +27705,12 @@ const ROLE = 'image-hygiene:layer-reader';
 function isLayerReaderThread() {
     return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.role === ROLE;
 }
-function serveLayerReads() {
-    hashOnThisThread(); // this thread is already off the main one
-    const port = external_node_worker_threads_namespaceObject.parentPort;
-    port.on('message', (task) => {
-        readLocatedLayer(task).then(({ entries, ...contents }) => {
-            const encoded = encodeEntries(entries);
-            const reply = { id: task.id, contents, entries: encoded };
-            port.postMessage(reply, [encoded.bytes.buffer]);
-        }, (error) => port.postMessage({ id: task.id, error: (0,errors/* describeError */.U)(error), input: error instanceof errors/* InputError */.d }));
-    });
-}
 let script;
 let configuredThreads;
 /**
  * Called by an entry point with its own file, which can then be started as a worker. Without it (the test
  * runner loads the sources, which no worker could load) every layer is read on the main thread.
- * IMAGE_HYGIENE_READ_THREADS=N reads every located layer on N threads (0: none), whatever its size.
+ * IMAGE_HYGIENE_READ_THREADS=N reads every located or fetched layer on N threads (0: none), whatever its size.
  */
 function enableLayerThreads(entryScript) {
     script = entryScript;
@@ -27593,21 +27739,30 @@ async function startsCompressed(location) {
     }
     return detectCompression(head) !== 'none';
 }
+/** Fetched blobs (downloads) worth reading on threads: this many bytes in all, so that the threads' boot is paid back. */
+const WORTH_STREAMING = 32 * 1024 * 1024;
 /**
- * Which located blobs to read on threads: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
- * otherwise the ones worth a thread, one thread per core, when at least two can run side by side.
+ * Which blobs to read on threads. Located ones: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
+ * otherwise the ones worth a thread, one thread per core, when at least two can run side by side. Fetched
+ * ones (a registry's, whose bytes arrive on this thread): all of them when N is set, otherwise when there are
+ * enough bytes to share between two cores or more; this thread then only receives them and hands them on.
  */
-async function planLayerThreads(blobs) {
-    if (script === undefined || configuredThreads === 0 || blobs.length === 0)
+async function planLayerThreads(located, fetched = []) {
+    if (script === undefined || configuredThreads === 0 || located.length + fetched.length === 0)
         return undefined;
-    let chosen = blobs;
+    let chosen = [...located, ...fetched];
     let count = configuredThreads ?? (0,external_node_os_.availableParallelism)();
     if (configuredThreads === undefined) {
         const worth = [];
-        for (const blob of blobs)
+        for (const blob of located)
             if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location)))
                 worth.push(blob);
-        if (worth.length < 2 || count < 2)
+        if (worth.length < 2)
+            worth.length = 0;
+        const fetchedBytes = fetched.reduce((sum, blob) => sum + (blob.size ?? 0), 0);
+        if (fetchedBytes >= WORTH_STREAMING)
+            worth.push(...fetched);
+        if (worth.length === 0 || count < 2)
             return undefined;
         chosen = worth;
     }
@@ -27619,11 +27774,13 @@ async function planLayerThreads(blobs) {
         return undefined; // no worker threads here
     }
 }
+/** Reading threads: located layers queued one per idle thread, streamed ones spread over the least busy. */
 class LayerThreads {
-    idle = [];
-    all = [];
+    threads = [];
     queue = [];
     pending = new Map();
+    /** Which thread each read in progress is on. */
+    placed = new Map();
     nextId = 1;
     broken;
     constructor(entryScript, count) {
@@ -27631,11 +27788,10 @@ class LayerThreads {
         const source = `try { require('node:module').enableCompileCache?.(); } catch {}\nrequire(${JSON.stringify(entryScript)});`;
         for (let i = 0; i < count; i++) {
             const worker = new external_node_worker_threads_namespaceObject.Worker(source, { eval: true, workerData: { role: ROLE } });
-            worker.on('message', (reply) => this.onReply(worker, reply));
+            worker.on('message', (reply) => this.onReply(reply));
             worker.on('error', (error) => this.fail(error));
             worker.on('exit', (code) => this.fail(new Error(`a layer reading thread stopped (exit code ${code})`)));
-            this.all.push(worker);
-            this.idle.push(worker);
+            this.threads.push({ worker, reading: false, streams: 0 });
         }
     }
     read(task) {
@@ -27647,29 +27803,73 @@ class LayerThreads {
         this.dispatch();
         return result;
     }
+    /**
+     * Open a streamed read on the least busy thread: the sink takes the blob's bytes (pipeTo), `contents` is
+     * what the thread read from them.
+     */
+    stream(task) {
+        const id = this.nextId++;
+        const thread = this.threads.reduce((best, next) => (next.streams + Number(next.reading) < best.streams + Number(best.reading) ? next : best));
+        const send = (request, transfer) => {
+            if (!this.broken)
+                thread.worker.postMessage(request, transfer);
+        };
+        const sink = new ThreadedSink({
+            chunk: (bytes) => send({ kind: 'chunk', id, bytes }, [bytes.buffer]),
+            end: () => send({ kind: 'end', id }),
+            abort: (message) => send({ kind: 'abort', id, message }),
+        });
+        const contents = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject, sink }));
+        contents.then(() => sink.ended(), () => sink.ended());
+        if (this.broken) {
+            this.settle(id, undefined, this.broken);
+        }
+        else {
+            thread.streams++;
+            this.placed.set(id, thread);
+            send({ kind: 'open', id, task });
+        }
+        return { sink, contents };
+    }
     /** Stop the threads; reads still pending fail. */
     async close() {
         this.fail(new Error('the layer reading threads were closed'));
-        await Promise.all(this.all.map((worker) => worker.terminate().catch(() => undefined)));
+        await Promise.all(this.threads.map(({ worker }) => worker.terminate().catch(() => undefined)));
     }
     dispatch() {
-        while (this.idle.length > 0 && this.queue.length > 0) {
-            const worker = this.idle.shift();
+        for (const thread of this.threads) {
+            if (thread.reading || this.queue.length === 0)
+                continue;
             const { task, id } = this.queue.shift();
-            worker.postMessage({ ...task, id });
+            thread.reading = true;
+            this.placed.set(id, thread);
+            thread.worker.postMessage({ kind: 'read', id, task });
         }
     }
-    onReply(worker, reply) {
-        this.idle.push(worker);
-        const waiter = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
+    onReply(reply) {
+        if ('ack' in reply)
+            return this.pending.get(reply.id)?.sink?.consumed(reply.ack, reply.bytes);
+        const thread = this.placed.get(reply.id);
+        this.placed.delete(reply.id);
+        if (thread && this.pending.get(reply.id)?.sink)
+            thread.streams--;
+        else if (thread)
+            thread.reading = false;
+        if ('error' in reply)
+            this.settle(reply.id, undefined, reply.input ? new errors/* InputError */.d(reply.error) : new Error(reply.error));
+        else
+            this.settle(reply.id, { ...reply.contents, entries: decodeEntries(reply.entries) });
         this.dispatch();
+    }
+    settle(id, contents, error) {
+        const waiter = this.pending.get(id);
+        this.pending.delete(id);
         if (!waiter)
             return;
-        if ('error' in reply)
-            waiter.reject(reply.input ? new errors/* InputError */.d(reply.error) : new Error(reply.error));
+        if (error)
+            waiter.reject(error);
         else
-            waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
+            waiter.resolve(contents);
     }
     fail(error) {
         if (this.broken)
@@ -28744,7 +28944,7 @@ async function readImage(opened, options = {}) {
     const read = new Map();
     const located = new Map();
     const counter = new ProgressCounter(progress);
-    const watch = (reader) => counter.watch(reader);
+    const watch = (reading) => counter.watch(reading);
     const layerRead = (layer) => counter.layerRead(layer);
     try {
         return await readAll();
@@ -28753,10 +28953,11 @@ async function readImage(opened, options = {}) {
         counter.stop();
     }
     async function readAll() {
-        // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
-        if (hash)
-            prepareHashWorker();
         for await (const blob of opened.blobs()) {
+            // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one
+            // needs it; not for downloads, which large images read on reading threads that hash for themselves.
+            if (hash && !blob.fetched)
+                prepareHashWorker();
             if (blob.location || blob.fetched) {
                 located.set(blob.key, blob); // the source steps over it, or fetches it only when read
                 continue;
@@ -28776,7 +28977,7 @@ async function readImage(opened, options = {}) {
             .filter((key) => !located.get(key).fetched)
             .map((key) => ({ key, name: located.get(key).name, location: located.get(key).location }));
         counter.expect(new Set(meta.layers.map((ref) => ref.key)).size, wanted.reduce((sum, blob) => sum + blob.location.length, 0));
-        const plan = await planLayerThreads(wanted);
+        const plan = await planLayerThreads(wanted, fetched);
         let stopped = false;
         try {
             // On this thread, one at a time: a read holds much of the event loop while it runs. The next starts when
@@ -28801,7 +29002,12 @@ async function readImage(opened, options = {}) {
                 reading.catch(() => undefined); // observed below, in order
                 read.set(blob.key, reading);
             }
-            const readOne = (blob) => readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key)));
+            const readOne = (blob) => {
+                const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
+                if (plan?.keys.has(blob.key))
+                    return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes: options.maxLayerBytes, algorithm }, watch);
+                return readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithm);
+            };
             const fetching = readFetched(fetched, opened.parallelReads ?? 1, readOne, () => stopped);
             fetched.forEach((blob, i) => {
                 const reading = fetching[i].then(layerRead);
@@ -28828,7 +29034,7 @@ async function readImage(opened, options = {}) {
         }
     }
 }
-/** Keeps the progress line's bytes: those of the layers read, plus those of the ones being read on this thread. */
+/** Keeps the progress line's bytes: those of the layers read, plus those of the ones being read from this thread. */
 class ProgressCounter {
     progress;
     bytesDone = 0;
@@ -28838,10 +29044,10 @@ class ProgressCounter {
         this.progress = progress;
         this.ticker = progress ? setInterval(() => this.show(), 200) : undefined;
     }
-    watch(reader) {
-        this.current.add(reader);
-        const done = () => void this.current.delete(reader);
-        reader.contents.then(done, done);
+    watch(reading) {
+        this.current.add(reading);
+        const done = () => void this.current.delete(reading);
+        reading.contents.then(done, done);
     }
     /** The image's layers are known: `layers` in all, `bytesLeft` of them not read yet. */
     expect(layers, bytesLeft) {
@@ -28869,7 +29075,6 @@ class ProgressCounter {
         this.progress.bytesRead = this.bytesDone + reading;
     }
 }
-/** Read a blob as the source streams it past. */
 /** A streamed blob's digest algorithm, before the manifest is known: an OCI blob's path names it (blobs/<alg>/<hex>). */
 function algorithmOfKey(key) {
     const match = /^blobs\/([a-z0-9]+)\//.exec(key);
@@ -28892,6 +29097,7 @@ function checkAlgorithm(ref, index, label) {
     const why = name === 'blake3' ? 'blake3 (registered by the OCI spec, but Node.js cannot compute it)' : `${JSON.stringify(name)}, which the OCI spec does not register`;
     throw new errors/* InputError */.d(`${label}: layer ${index} (${ref.key}): its digest algorithm is ${why}; only sha256 and sha512 digests can be verified (audit with --no-verify to take them on trust)`);
 }
+/** Read a blob as the source streams it past. */
 async function readStreamed(blob, capture, hash, watch, maxLayerBytes, algorithm) {
     // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
     // whether the blob is worth hashing on a worker thread.
@@ -28899,6 +29105,21 @@ async function readStreamed(blob, capture, hash, watch, maxLayerBytes, algorithm
     watch(reader);
     await blob.pipeTo(reader);
     return reader.contents;
+}
+/** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
+async function readStreamedOnThread(blob, threads, options, watch) {
+    const { sink, contents } = threads.stream({
+        blobName: blob.name,
+        ...(blob.size !== undefined ? { size: blob.size } : {}),
+        hash: options.hash,
+        capture: options.capture,
+        ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}),
+        digestAlgorithm: options.algorithm,
+    });
+    contents.catch(() => undefined); // a failed download is reported by pipeTo, before the read it broke
+    watch({ get bytesRead() { return sink.bytesRead; }, contents });
+    await blob.pipeTo(sink);
+    return contents;
 }
 function verified(contents, ref, index, hash, label) {
     // --no-verify takes the blobs on trust, their sizes too.

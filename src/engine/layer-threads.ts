@@ -1,49 +1,29 @@
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { InputError, describeError } from '../errors.js';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { InputError } from '../errors.js';
 import { detectCompression } from '../layers/compression.js';
-import { decodeEntries, encodeEntries, type EncodedEntries } from '../layers/entry-codec.js';
-import { hashOnThisThread } from '../layers/sha256-stream.js';
+import { decodeEntries } from '../layers/entry-codec.js';
 import type { LayerContents } from '../model/entry.js';
 import type { BlobLocation } from '../sources/source.js';
-import { readLocatedLayer, type LayerTask } from './read-located.js';
+import type { LayerTask } from './read-located.js';
+import type { Reply, Request, StreamTask } from './thread-messages.js';
+import { ThreadedSink } from './threaded-sink.js';
+
+export { serveLayerReads } from './layer-thread-serve.js';
 
 /**
- * Layers read on worker threads, several at once, straight from their place in a file: the main thread keeps
- * only the union model and the rules, which must see the layers in order. A worker is the bundle itself,
+ * Layers read on worker threads, several at once: straight from their place in a file, or from the bytes of
+ * a download that this thread receives and hands on. The main thread keeps only the union model and the
+ * rules, which must see the layers in order. A worker is the bundle itself,
  * started in the reader role (the CLI and the Action are single files: there is no separate script).
  */
 
 const ROLE = 'image-hygiene:layer-reader';
 
-type Reply =
-  | { id: number; contents: Omit<LayerContents, 'entries'>; entries: EncodedEntries }
-  | { id: number; error: string; input: boolean };
-
 /** True inside a worker started by LayerThreads: the entry point then serves reads instead of running. */
 export function isLayerReaderThread(): boolean {
   return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
-}
-
-export function serveLayerReads(): void {
-  hashOnThisThread(); // this thread is already off the main one
-  const port = parentPort!;
-  port.on('message', (task: LayerTask & { id: number }) => {
-    readLocatedLayer(task).then(
-      ({ entries, ...contents }) => {
-        const encoded = encodeEntries(entries);
-        const reply: Reply = { id: task.id, contents, entries: encoded };
-        port.postMessage(reply, [encoded.bytes.buffer as ArrayBuffer]);
-      },
-      (error: unknown) => port.postMessage({ id: task.id, error: describeError(error), input: error instanceof InputError } satisfies Reply),
-    );
-  });
-}
-
-interface Pending {
-  resolve(contents: LayerContents): void;
-  reject(error: Error): void;
 }
 
 let script: string | undefined;
@@ -52,7 +32,7 @@ let configuredThreads: number | undefined;
 /**
  * Called by an entry point with its own file, which can then be started as a worker. Without it (the test
  * runner loads the sources, which no worker could load) every layer is read on the main thread.
- * IMAGE_HYGIENE_READ_THREADS=N reads every located layer on N threads (0: none), whatever its size.
+ * IMAGE_HYGIENE_READ_THREADS=N reads every located or fetched layer on N threads (0: none), whatever its size.
  */
 export function enableLayerThreads(entryScript: string): void {
   script = entryScript;
@@ -88,18 +68,29 @@ async function startsCompressed(location: BlobLocation): Promise<boolean> {
   return detectCompression(head) !== 'none';
 }
 
+/** Fetched blobs (downloads) worth reading on threads: this many bytes in all, so that the threads' boot is paid back. */
+const WORTH_STREAMING = 32 * 1024 * 1024;
+
 /**
- * Which located blobs to read on threads: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
- * otherwise the ones worth a thread, one thread per core, when at least two can run side by side.
+ * Which blobs to read on threads. Located ones: with IMAGE_HYGIENE_READ_THREADS=N, all of them on N threads;
+ * otherwise the ones worth a thread, one thread per core, when at least two can run side by side. Fetched
+ * ones (a registry's, whose bytes arrive on this thread): all of them when N is set, otherwise when there are
+ * enough bytes to share between two cores or more; this thread then only receives them and hands them on.
  */
-export async function planLayerThreads(blobs: ReadonlyArray<{ key: string; location: BlobLocation }>): Promise<ThreadPlan | undefined> {
-  if (script === undefined || configuredThreads === 0 || blobs.length === 0) return undefined;
-  let chosen = blobs;
+export async function planLayerThreads(
+  located: ReadonlyArray<{ key: string; location: BlobLocation }>,
+  fetched: ReadonlyArray<{ key: string; size?: number }> = [],
+): Promise<ThreadPlan | undefined> {
+  if (script === undefined || configuredThreads === 0 || located.length + fetched.length === 0) return undefined;
+  let chosen: Array<{ key: string }> = [...located, ...fetched];
   let count = configuredThreads ?? availableParallelism();
   if (configuredThreads === undefined) {
-    const worth = [];
-    for (const blob of blobs) if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location))) worth.push(blob);
-    if (worth.length < 2 || count < 2) return undefined;
+    const worth: Array<{ key: string }> = [];
+    for (const blob of located) if (blob.location.length >= WORTH_A_THREAD && !(await startsCompressed(blob.location))) worth.push(blob);
+    if (worth.length < 2) worth.length = 0;
+    const fetchedBytes = fetched.reduce((sum, blob) => sum + (blob.size ?? 0), 0);
+    if (fetchedBytes >= WORTH_STREAMING) worth.push(...fetched);
+    if (worth.length === 0 || count < 2) return undefined;
     chosen = worth;
   }
   count = Math.min(count, chosen.length);
@@ -110,11 +101,28 @@ export async function planLayerThreads(blobs: ReadonlyArray<{ key: string; locat
   }
 }
 
+interface Pending {
+  resolve(contents: LayerContents): void;
+  reject(error: Error): void;
+  /** A streamed read's sink, told of each acknowledgement. */
+  sink?: ThreadedSink;
+}
+
+interface Thread {
+  worker: Worker;
+  /** Located reads in progress on it: one at a time, as it reads them in one go. */
+  reading: boolean;
+  /** Streamed reads open on it: several at once, as their bytes arrive. */
+  streams: number;
+}
+
+/** Reading threads: located layers queued one per idle thread, streamed ones spread over the least busy. */
 export class LayerThreads {
-  private readonly idle: Worker[] = [];
-  private readonly all: Worker[] = [];
+  private readonly threads: Thread[] = [];
   private readonly queue: Array<{ task: LayerTask; id: number }> = [];
   private readonly pending = new Map<number, Pending>();
+  /** Which thread each read in progress is on. */
+  private readonly placed = new Map<number, Thread>();
   private nextId = 1;
   private broken: Error | undefined;
 
@@ -123,11 +131,10 @@ export class LayerThreads {
     const source = `try { require('node:module').enableCompileCache?.(); } catch {}\nrequire(${JSON.stringify(entryScript)});`;
     for (let i = 0; i < count; i++) {
       const worker = new Worker(source, { eval: true, workerData: { role: ROLE } });
-      worker.on('message', (reply: Reply) => this.onReply(worker, reply));
+      worker.on('message', (reply: Reply) => this.onReply(reply));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => this.fail(new Error(`a layer reading thread stopped (exit code ${code})`)));
-      this.all.push(worker);
-      this.idle.push(worker);
+      this.threads.push({ worker, reading: false, streams: 0 });
     }
   }
 
@@ -140,28 +147,66 @@ export class LayerThreads {
     return result;
   }
 
+  /**
+   * Open a streamed read on the least busy thread: the sink takes the blob's bytes (pipeTo), `contents` is
+   * what the thread read from them.
+   */
+  stream(task: StreamTask): { sink: ThreadedSink; contents: Promise<LayerContents> } {
+    const id = this.nextId++;
+    const thread = this.threads.reduce((best, next) => (next.streams + Number(next.reading) < best.streams + Number(best.reading) ? next : best));
+    const send = (request: Request, transfer?: ArrayBuffer[]): void => {
+      if (!this.broken) thread.worker.postMessage(request, transfer);
+    };
+    const sink = new ThreadedSink({
+      chunk: (bytes) => send({ kind: 'chunk', id, bytes }, [bytes.buffer as ArrayBuffer]),
+      end: () => send({ kind: 'end', id }),
+      abort: (message) => send({ kind: 'abort', id, message }),
+    });
+    const contents = new Promise<LayerContents>((resolve, reject) => this.pending.set(id, { resolve, reject, sink }));
+    contents.then(() => sink.ended(), () => sink.ended());
+    if (this.broken) {
+      this.settle(id, undefined, this.broken);
+    } else {
+      thread.streams++;
+      this.placed.set(id, thread);
+      send({ kind: 'open', id, task });
+    }
+    return { sink, contents };
+  }
+
   /** Stop the threads; reads still pending fail. */
   async close(): Promise<void> {
     this.fail(new Error('the layer reading threads were closed'));
-    await Promise.all(this.all.map((worker) => worker.terminate().catch(() => undefined)));
+    await Promise.all(this.threads.map(({ worker }) => worker.terminate().catch(() => undefined)));
   }
 
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.shift()!;
+    for (const thread of this.threads) {
+      if (thread.reading || this.queue.length === 0) continue;
       const { task, id } = this.queue.shift()!;
-      worker.postMessage({ ...task, id });
+      thread.reading = true;
+      this.placed.set(id, thread);
+      thread.worker.postMessage({ kind: 'read', id, task } satisfies Request);
     }
   }
 
-  private onReply(worker: Worker, reply: Reply): void {
-    this.idle.push(worker);
-    const waiter = this.pending.get(reply.id);
-    this.pending.delete(reply.id);
+  private onReply(reply: Reply): void {
+    if ('ack' in reply) return this.pending.get(reply.id)?.sink?.consumed(reply.ack, reply.bytes);
+    const thread = this.placed.get(reply.id);
+    this.placed.delete(reply.id);
+    if (thread && this.pending.get(reply.id)?.sink) thread.streams--;
+    else if (thread) thread.reading = false;
+    if ('error' in reply) this.settle(reply.id, undefined, reply.input ? new InputError(reply.error) : new Error(reply.error));
+    else this.settle(reply.id, { ...reply.contents, entries: decodeEntries(reply.entries) });
     this.dispatch();
+  }
+
+  private settle(id: number, contents: LayerContents | undefined, error?: Error): void {
+    const waiter = this.pending.get(id);
+    this.pending.delete(id);
     if (!waiter) return;
-    if ('error' in reply) waiter.reject(reply.input ? new InputError(reply.error) : new Error(reply.error));
-    else waiter.resolve({ ...reply.contents, entries: decodeEntries(reply.entries) });
+    if (error) waiter.reject(error);
+    else waiter.resolve(contents!);
   }
 
   private fail(error: Error): void {

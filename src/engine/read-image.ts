@@ -6,7 +6,7 @@ import { isDigestAlgorithm, prepareHashWorker, type DigestAlgorithm } from '../l
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
 import type { LayerBlob, OpenedImage } from '../sources/source.js';
-import { planLayerThreads } from './layer-threads.js';
+import { planLayerThreads, type LayerThreads } from './layer-threads.js';
 import { readFetched } from './read-fetched.js';
 import { startLocatedLayer } from './read-located.js';
 
@@ -58,7 +58,7 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
   const read = new Map<string, Promise<LayerContents>>();
   const located = new Map<string, LayerBlob>();
   const counter = new ProgressCounter(progress);
-  const watch = (reader: LayerReader): void => counter.watch(reader);
+  const watch = (reading: WatchedRead): void => counter.watch(reading);
   const layerRead = (layer: LayerContents): LayerContents => counter.layerRead(layer);
   try {
     return await readAll();
@@ -67,9 +67,10 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
   }
 
   async function readAll(): Promise<ImageRead> {
-    // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one needs it.
-    if (hash) prepareHashWorker();
     for await (const blob of opened.blobs()) {
+      // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one
+      // needs it; not for downloads, which large images read on reading threads that hash for themselves.
+      if (hash && !blob.fetched) prepareHashWorker();
       if (blob.location || blob.fetched) {
         located.set(blob.key, blob); // the source steps over it, or fetches it only when read
         continue;
@@ -89,7 +90,7 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
       .filter((key) => !located.get(key)!.fetched)
       .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
     counter.expect(new Set(meta.layers.map((ref) => ref.key)).size, wanted.reduce((sum, blob) => sum + blob.location.length, 0));
-    const plan = await planLayerThreads(wanted);
+    const plan = await planLayerThreads(wanted, fetched);
     let stopped = false;
     try {
       // On this thread, one at a time: a read holds much of the event loop while it runs. The next starts when
@@ -112,8 +113,11 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
         reading.catch(() => undefined); // observed below, in order
         read.set(blob.key, reading);
       }
-      const readOne = (blob: LayerBlob): Promise<LayerContents> =>
-        readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key)));
+      const readOne = (blob: LayerBlob): Promise<LayerContents> => {
+        const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
+        if (plan?.keys.has(blob.key)) return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes: options.maxLayerBytes, algorithm }, watch);
+        return readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithm);
+      };
       const fetching = readFetched(fetched, opened.parallelReads ?? 1, readOne, () => stopped);
       fetched.forEach((blob, i) => {
         const reading = fetching[i]!.then(layerRead);
@@ -139,20 +143,26 @@ export async function readImage(opened: OpenedImage, options: ReadOptions = {}):
   }
 }
 
-/** Keeps the progress line's bytes: those of the layers read, plus those of the ones being read on this thread. */
+/** A read in progress, as the progress line sees it. */
+interface WatchedRead {
+  readonly bytesRead: number;
+  readonly contents: Promise<unknown>;
+}
+
+/** Keeps the progress line's bytes: those of the layers read, plus those of the ones being read from this thread. */
 class ProgressCounter {
   private bytesDone = 0;
-  private readonly current = new Set<LayerReader>();
+  private readonly current = new Set<WatchedRead>();
   private readonly ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly progress: ReadProgress | undefined) {
     this.ticker = progress ? setInterval(() => this.show(), 200) : undefined;
   }
 
-  watch(reader: LayerReader): void {
-    this.current.add(reader);
-    const done = (): void => void this.current.delete(reader);
-    reader.contents.then(done, done);
+  watch(reading: WatchedRead): void {
+    this.current.add(reading);
+    const done = (): void => void this.current.delete(reading);
+    reading.contents.then(done, done);
   }
 
   /** The image's layers are known: `layers` in all, `bytesLeft` of them not read yet. */
@@ -181,7 +191,6 @@ class ProgressCounter {
   }
 }
 
-/** Read a blob as the source streams it past. */
 /** A streamed blob's digest algorithm, before the manifest is known: an OCI blob's path names it (blobs/<alg>/<hex>). */
 function algorithmOfKey(key: string): DigestAlgorithm {
   const match = /^blobs\/([a-z0-9]+)\//.exec(key);
@@ -205,13 +214,35 @@ function checkAlgorithm(ref: LayerRef, index: number, label: string): void {
   throw new InputError(`${label}: layer ${index} (${ref.key}): its digest algorithm is ${why}; only sha256 and sha512 digests can be verified (audit with --no-verify to take them on trust)`);
 }
 
-async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, watch: (reader: LayerReader) => void, maxLayerBytes: number | undefined, algorithm: DigestAlgorithm): Promise<LayerContents> {
+/** Read a blob as the source streams it past. */
+async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, watch: (reading: WatchedRead) => void, maxLayerBytes: number | undefined, algorithm: DigestAlgorithm): Promise<LayerContents> {
   // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
   // whether the blob is worth hashing on a worker thread.
   const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash, undefined, maxLayerBytes, algorithm);
   watch(reader);
   await blob.pipeTo(reader);
   return reader.contents;
+}
+
+/** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
+async function readStreamedOnThread(
+  blob: LayerBlob,
+  threads: LayerThreads,
+  options: { capture: CapturePolicy; hash: boolean; maxLayerBytes: number | undefined; algorithm: DigestAlgorithm },
+  watch: (reading: WatchedRead) => void,
+): Promise<LayerContents> {
+  const { sink, contents } = threads.stream({
+    blobName: blob.name,
+    ...(blob.size !== undefined ? { size: blob.size } : {}),
+    hash: options.hash,
+    capture: options.capture,
+    ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}),
+    digestAlgorithm: options.algorithm,
+  });
+  contents.catch(() => undefined); // a failed download is reported by pipeTo, before the read it broke
+  watch({ get bytesRead() { return sink.bytesRead; }, contents });
+  await blob.pipeTo(sink);
+  return contents;
 }
 
 function verified(contents: LayerContents, ref: LayerRef, index: number, hash: boolean, label: string): LayerContents {

@@ -25,7 +25,11 @@ const image = buildImage({
   ],
 });
 
-describe('a registry behind a proxy that injects faults', () => {
+// Read on this thread (small images), and on reading threads fed by this one (what large images get).
+describe.each([
+  { reading: 'on the main thread', threads: '0' },
+  { reading: 'on two reading threads', threads: '2' },
+])('a registry behind a proxy that injects faults, layers read $reading', ({ threads }) => {
   let work: string;
   let tokens: TokenServer;
   let registry: TestRegistry;
@@ -34,7 +38,7 @@ describe('a registry behind a proxy that injects faults', () => {
   let layout: JsonReport;
   let ref: string;
 
-  const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...NO_ENGINE, DOCKER_CONFIG: config, IMAGE_HYGIENE_REGISTRY_BACKOFF_MS: '100', ...extra });
+  const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...NO_ENGINE, DOCKER_CONFIG: config, IMAGE_HYGIENE_REGISTRY_BACKOFF_MS: '100', IMAGE_HYGIENE_READ_THREADS: threads, ...extra });
   const blobGets = (): typeof proxy.seen => proxy.seen.filter((seen) => seen.method === 'GET' && seen.path.includes('/blobs/'));
 
   beforeAll(async () => {
@@ -115,6 +119,13 @@ describe('a registry behind a proxy that injects faults', () => {
     expect(blobGets().filter((seen) => seen.range === `bytes=${CUT}-`)).toHaveLength(1);
     expect(proxy.blobHostSeen.filter((seen) => seen.range === `bytes=${CUT}-`)).toHaveLength(1);
     expect(proxy.blobHostSeen.filter((seen) => seen.authorization)).toEqual([]);
+  });
+
+  it('a blob corrupted in transit: refused in one line naming the image and the blob', async () => {
+    proxy.faults = [{ kind: 'flip', atByte: CUT, times: 1 }];
+    const line = oneLineError(await runBundle(['audit', ref], env()));
+    const image = `${proxy.host.replace(/\./g, '\\.')}/ih/faults:1`;
+    expect(line).toMatch(new RegExp(`^image-hygiene: ${image}: (layer \\d \\(.*\\): digest mismatch|blob sha256:[0-9a-f]{64}: gzip data is corrupt)`));
   });
 
   it('500 on every blob request: gives up after the bounded attempts, in one line naming registry, repository and status', async () => {

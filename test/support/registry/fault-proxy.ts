@@ -11,6 +11,8 @@ export type Fault =
   | { kind: 'stall'; afterBytes: number; ms: number; times: number }
   /** Range headers dropped: the registry answers a resume with the whole blob (200). */
   | { kind: 'ignore-range' }
+  /** One byte of a blob body changed at this offset (a registry or a network that corrupts): the digest must catch it. */
+  | { kind: 'flip'; atByte: number; times: number }
   /** Blob GETs answered 307 to the blob host on another host name and port (as a registry sends to S3). */
   | { kind: 'redirect' };
 
@@ -66,9 +68,9 @@ export class FaultProxy {
     return fault;
   }
 
-  /** A reset or stall for a blob body long enough to be cut (a fault is not spent on a small config blob). */
+  /** A reset, stall or flip for a blob body long enough to be cut (a fault is not spent on a small config blob). */
   private cutFor(length: number): Fault | undefined {
-    const fault = this.faults.find((f) => (f.kind === 'reset' || f.kind === 'stall') && f.times > 0 && length > f.afterBytes);
+    const fault = this.faults.find((f) => (f.kind === 'reset' || f.kind === 'stall' || f.kind === 'flip') && f.times > 0 && length > (f.kind === 'flip' ? f.atByte : f.afterBytes));
     if (fault && 'times' in fault) fault.times--;
     return fault;
   }
@@ -82,6 +84,16 @@ export class FaultProxy {
       const cut = blob && ok && req.method === 'GET' ? this.cutFor(Number(answer.headers['content-length'] ?? 0)) : undefined;
       if (!cut) return void answer.pipe(res);
       let sent = 0;
+      if (cut.kind === 'flip') {
+        answer.on('data', (chunk: Buffer) => {
+          const at = cut.atByte - sent;
+          if (at >= 0 && at < chunk.length) (chunk = Buffer.from(chunk))[at]! ^= 0x01;
+          sent += chunk.length;
+          res.write(chunk);
+        });
+        answer.on('end', () => res.end());
+        return;
+      }
       const limit = cut.kind === 'reset' || cut.kind === 'stall' ? cut.afterBytes : Infinity;
       answer.on('data', (chunk: Buffer) => {
         if (sent >= limit) return;
