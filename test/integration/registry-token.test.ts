@@ -6,8 +6,8 @@ import { tempDir } from '../support/docker-env.js';
 import { NO_ENGINE, auditJson, essence, oneLineError } from '../support/registry/audit.js';
 import { makeSigningKey } from '../support/registry/certs.js';
 import { basicAuth, dockerConfig } from '../support/registry/docker-config.js';
-import { savedFixtures, type SavedFixture } from '../support/registry/fixtures.js';
-import { pushCompressed, skopeoCopy, twoPlatforms, writeMultiPlatformLayout } from '../support/registry/images.js';
+import { buildkitExport, savedFixtures, type BuildkitExport, type SavedFixture } from '../support/registry/fixtures.js';
+import { pushCompressed, pushIndex, skopeoCopy, twoPlatforms, writeMultiPlatformLayout } from '../support/registry/images.js';
 import { TestRegistry } from '../support/registry/registry-process.js';
 import { TokenServer } from '../support/registry/token-server.js';
 import { runBundle } from '../support/run-cli.js';
@@ -25,6 +25,7 @@ describe('a registry with token auth: the Bearer flow against a token service it
   const layouts: Record<string, string> = {};
   let indexDigest: string;
   let fixtures: SavedFixture[];
+  let buildkit: BuildkitExport;
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...NO_ENGINE, DOCKER_CONFIG: loggedIn, ...extra });
 
@@ -51,6 +52,8 @@ describe('a registry with token auth: the Bearer flow against a token service it
       await skopeoCopy(`docker-archive:${fixture.archive}`, `docker://${registry.host}/ih/${fixture.name}:gzip`, { creds: `${USER}:${PASSWORD}`, tlsVerify: false, format: 'v2s2', compression: 'gzip' });
     }
     for (const fixture of fixtures) await pushCompressed(fixture.archive, work, `docker://${registry.host}/ih/${fixture.name}:zstd`, 'zstd', { creds: `${USER}:${PASSWORD}`, tlsVerify: false });
+    buildkit = await buildkitExport(work);
+    for (const compression of ['as-is', 'zstd'] as const) await pushIndex(buildkit.layout, buildkit.refName, work, `docker://${registry.host}/ih/buildkit:${compression}`, compression, { creds: `${USER}:${PASSWORD}`, tlsVerify: false });
     loggedIn = await dockerConfig(join(work, 'docker-login'), { auths: { [registry.host]: { auth: basicAuth(USER, PASSWORD) } } });
   }, 600_000);
 
@@ -67,6 +70,14 @@ describe('a registry with token auth: the Bearer flow against a token service it
     expect(essence(report)).toEqual(essence(fixture.saved));
     expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set([compression]));
     expect(tokens.requests.at(-1)).toMatchObject({ method: 'GET', user: USER, granted: true, scopes: [`repository:ih/${name}:pull`] });
+  });
+
+  it.each(['as-is', 'zstd'])('the BuildKit fixture from the containerd store, its index pushed whole with the attestation manifest (%s): equal to its docker save', async (compression) => {
+    const report = await auditJson([`registry:${registry.host}/ih/buildkit:${compression}`], env());
+    expect(essence(report)).toEqual(essence(buildkit.saved));
+    expect(report.waste.files.map((file) => file.path)).toEqual(['/data/from-heredoc']);
+    if (compression === 'as-is') expect(report.image.digest).toBe(buildkit.indexDigest); // the digest to pin by
+    else expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set(['zstd']));
   });
 
   afterAll(async () => {

@@ -94,3 +94,17 @@ export async function pushCompressed(archive: string, work: string, destination:
   await skopeoCopy(`docker-archive:${archive}`, `oci:${layout}:image`, { compression });
   await skopeoCopy(`oci:${layout}:image`, destination, { ...options, preserveDigests: true });
 }
+
+/**
+ * Push an OCI layout's image index whole (every manifest in it, attestation manifests too): as it is, or with
+ * its layers recompressed to zstd in a local layout first (see pushCompressed).
+ */
+export async function pushIndex(layout: string, refName: string, work: string, destination: string, compression: 'as-is' | 'zstd', options: CopyOptions = {}): Promise<void> {
+  let source = `oci:${layout}:${refName}`;
+  if (compression === 'zstd') {
+    const converted = join(work, `index-zstd-${Math.random().toString(36).slice(2)}`);
+    await skopeoCopy(source, `oci:${converted}:image`, { all: true, compression });
+    source = `oci:${converted}:image`;
+  }
+  await skopeoCopy(source, destination, { ...options, all: true, preserveDigests: true });
+}
