@@ -7,7 +7,7 @@ import { BASE_BUSYBOX, buildImage, docker, removeImages, requireBaseImage, requi
 import { NO_ENGINE, auditJson, essence, oneLineError } from '../support/registry/audit.js';
 import { makeTestCa, type TestCa } from '../support/registry/certs.js';
 import { basicAuth, credentialHelper, dockerConfig } from '../support/registry/docker-config.js';
-import { buildkitExport, savedFixtures, type BuildkitExport, type SavedFixture } from '../support/registry/fixtures.js';
+import { buildkitExport, expectBuildkitRead, savedFixtures, type BuildkitExport, type SavedFixture } from '../support/registry/fixtures.js';
 import { pushCompressed, pushIndex, skopeoCopy } from '../support/registry/images.js';
 import { TestRegistry } from '../support/registry/registry-process.js';
 import { runBundle } from '../support/run-cli.js';
@@ -57,12 +57,8 @@ describe('a registry with htpasswd Basic auth behind TLS (a CA made for the test
     loggedIn = await dockerConfig(join(work, 'docker-login'), { auths: { [registry.host]: { auth: basicAuth(USER, PASSWORD) } } });
   }, 900_000);
 
-  it.each(['as-is', 'zstd'])('the BuildKit fixture from the containerd store, its index pushed whole with the attestation manifest (%s): equal to its docker save', async (compression) => {
-    const report = await auditJson([`registry:${registry.host}/ih/buildkit:${compression}`], env());
-    expect(essence(report)).toEqual(essence(buildkit.saved));
-    expect(report.waste.files.map((file) => file.path)).toEqual(['/data/from-heredoc']);
-    if (compression === 'as-is') expect(report.image.digest).toBe(buildkit.indexDigest); // the digest to pin by
-    else expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set(['zstd']));
+  it.each(['as-is', 'zstd'] as const)('the BuildKit fixture from the containerd store, its index pushed whole with the attestation manifest (%s): equal to its docker save', async (compression) => {
+    expectBuildkitRead(await auditJson([`registry:${registry.host}/ih/buildkit:${compression}`], env()), buildkit, compression);
   });
 
   afterAll(async () => {

@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { JsonReport } from '../../../src/report/json.js';
 import { BASE_BUSYBOX, BASE_DEBIAN, buildImage, docker, removeImages, requireBaseImage } from '../docker-env.js';
-import { auditJson } from './audit.js';
+import { expect } from 'vitest';
+import { auditJson, essence } from './audit.js';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures/engine');
 
@@ -79,4 +80,12 @@ export async function buildkitExport(work: string): Promise<BuildkitExport> {
   const index = readFileSync(join(layout, 'blobs', ...entry.digest.split(':')), 'utf8');
   if (!index.includes('"attestation-manifest"')) throw new Error(`${archive}: no attestation manifest in the image's index ${entry.digest}: ${index}`);
   return { name: 'buildkit', archive, saved: await auditJson([archive]), layout, refName: entry.annotations?.['org.opencontainers.image.ref.name'] ?? '', indexDigest: entry.digest };
+}
+
+/** A registry read of the BuildKit export: its docker save's report; pushed as exported, the index digest to pin by. */
+export function expectBuildkitRead(report: JsonReport, buildkit: BuildkitExport, compression: 'as-is' | 'zstd'): void {
+  expect(essence(report)).toEqual(essence(buildkit.saved));
+  expect(report.waste.files.map((file) => file.path)).toEqual(['/data/from-heredoc']);
+  if (compression === 'as-is') expect(report.image.digest).toBe(buildkit.indexDigest);
+  else expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set(['zstd']));
 }
