@@ -59539,10 +59539,13 @@ class LayerReader extends external_node_stream_.Writable {
         return this.blobSize;
     }
     _write(chunk, encoding, callback) {
+        // Refused (the contents have failed, the hashes are finished): what the source still sends is dropped.
+        if (this.failed)
+            return callback();
         // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
-        if (!this.failed && !this.blobHash.hasRoom())
+        if (!this.blobHash.hasRoom())
             return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
-        if (!this.failed && !this.decompressor && this.tarHash && !this.tarHash.hasRoom())
+        if (!this.decompressor && this.tarHash && !this.tarHash.hasRoom())
             return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
         this.blobSize += chunk.length;
         this.blobHash.update(chunk);
@@ -66507,14 +66510,23 @@ function checkAlgorithm(ref, index, label) {
     const why = name === 'blake3' ? 'blake3 (registered by the OCI spec, but Node.js cannot compute it)' : `${JSON.stringify(name)}, which the OCI spec does not register`;
     throw new errors/* InputError */.d(`${label}: layer ${index} (${ref.key}): its digest algorithm is ${why}; only sha256 and sha512 digests can be verified (audit with --no-verify to take them on trust)`);
 }
-/** Read a blob as the source streams it past. */
+/**
+ * Read a blob as the source streams it past. A fetched one (a download) is stopped as soon as its read fails
+ * (past --max-layer-bytes, not a tar): the sink is destroyed with that failure, which the download reports.
+ * A blob in a stream of blobs (an export) is let through to its end, for the blobs after it.
+ */
 async function readStreamed(blob, capture, hash, watch, maxLayerBytes, algorithm) {
     // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
     // whether the blob is worth hashing on a worker thread.
     const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash, undefined, maxLayerBytes, algorithm);
     watch(reader);
+    if (blob.fetched)
+        stopOnFailure(reader, reader.contents);
     await blob.pipeTo(reader);
     return reader.contents;
+}
+function stopOnFailure(sink, contents) {
+    contents.catch((error) => sink.destroy(error instanceof Error ? error : new Error(String(error))));
 }
 /** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
 async function readStreamedOnThread(blob, threads, options, watch) {
@@ -66526,7 +66538,7 @@ async function readStreamedOnThread(blob, threads, options, watch) {
         ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}),
         digestAlgorithm: options.algorithm,
     });
-    contents.catch(() => undefined); // a failed download is reported by pipeTo, before the read it broke
+    stopOnFailure(sink, contents); // and a failed download is reported by pipeTo, before the read it broke
     watch({ get bytesRead() { return sink.bytesRead; }, contents });
     await blob.pipeTo(sink);
     return contents;

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { CAPTURE_NOTHING, capturePredicate, type CapturePolicy } from '../layers/capture.js';
 import { CaptureBudget } from '../layers/capture-budget.js';
@@ -214,14 +215,23 @@ function checkAlgorithm(ref: LayerRef, index: number, label: string): void {
   throw new InputError(`${label}: layer ${index} (${ref.key}): its digest algorithm is ${why}; only sha256 and sha512 digests can be verified (audit with --no-verify to take them on trust)`);
 }
 
-/** Read a blob as the source streams it past. */
+/**
+ * Read a blob as the source streams it past. A fetched one (a download) is stopped as soon as its read fails
+ * (past --max-layer-bytes, not a tar): the sink is destroyed with that failure, which the download reports.
+ * A blob in a stream of blobs (an export) is let through to its end, for the blobs after it.
+ */
 async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, watch: (reading: WatchedRead) => void, maxLayerBytes: number | undefined, algorithm: DigestAlgorithm): Promise<LayerContents> {
   // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
   // whether the blob is worth hashing on a worker thread.
   const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash, undefined, maxLayerBytes, algorithm);
   watch(reader);
+  if (blob.fetched) stopOnFailure(reader, reader.contents);
   await blob.pipeTo(reader);
   return reader.contents;
+}
+
+function stopOnFailure(sink: Writable, contents: Promise<LayerContents>): void {
+  contents.catch((error: unknown) => sink.destroy(error instanceof Error ? error : new Error(String(error))));
 }
 
 /** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
@@ -239,7 +249,7 @@ async function readStreamedOnThread(
     ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}),
     digestAlgorithm: options.algorithm,
   });
-  contents.catch(() => undefined); // a failed download is reported by pipeTo, before the read it broke
+  stopOnFailure(sink, contents); // and a failed download is reported by pipeTo, before the read it broke
   watch({ get bytesRead() { return sink.bytesRead; }, contents });
   await blob.pipeTo(sink);
   return contents;

@@ -83,9 +83,11 @@ export class LayerReader extends Writable {
   }
 
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // Refused (the contents have failed, the hashes are finished): what the source still sends is dropped.
+    if (this.failed) return callback();
     // When the hashing thread is a window behind, let it catch up before taking the chunk (bounded memory).
-    if (!this.failed && !this.blobHash.hasRoom()) return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
-    if (!this.failed && !this.decompressor && this.tarHash && !this.tarHash.hasRoom()) return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
+    if (!this.blobHash.hasRoom()) return this.blobHash.onDrain(() => this._write(chunk, encoding, callback));
+    if (!this.decompressor && this.tarHash && !this.tarHash.hasRoom()) return this.tarHash.onDrain(() => this._write(chunk, encoding, callback));
     this.blobSize += chunk.length;
     this.blobHash.update(chunk);
     if (this.zstdFraming) this.checkFraming(chunk);

@@ -128,6 +128,11 @@ describe.each([
     expect(line).toMatch(new RegExp(`^image-hygiene: ${image}: (layer \\d \\(.*\\): digest mismatch|blob sha256:[0-9a-f]{64}: gzip data is corrupt)`));
   });
 
+  it('a layer that unpacks past --max-layer-bytes: one line naming the blob and the ceiling', async () => {
+    const line = oneLineError(await runBundle(['audit', ref, '--max-layer-bytes', '1MiB'], env()));
+    expect(line).toMatch(new RegExp(`^image-hygiene: ${proxy.host.replace(/\./g, '\\.')}/ih/faults:1: blob sha256:[0-9a-f]{64}: unpacks to more than 1\\.05 MB, the most a layer may \\(--max-layer-bytes`));
+  });
+
   it('500 on every blob request: gives up after the bounded attempts, in one line naming registry, repository and status', async () => {
     proxy.faults = [{ kind: 'status', status: 500, times: 1000, on: 'blob' }];
     const line = oneLineError(await runBundle(['audit', ref], env({ IMAGE_HYGIENE_REGISTRY_ATTEMPTS: '3' })));

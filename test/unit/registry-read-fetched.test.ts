@@ -1,9 +1,11 @@
 import type { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/engine/read-image.js';
 import type { ImageMeta } from '../../src/model/image.js';
 import type { LayerBlob, OpenedImage } from '../../src/sources/source.js';
 import { buildImage, compress, seededBytes } from '../support/image-builder.js';
+import { rawTar } from '../support/raw-tar.js';
 
 const image = buildImage({
   layers: Array.from({ length: 8 }, (_, i) => ({ entries: [{ type: 'file' as const, path: `layer-${i}`, content: seededBytes(50_000 + i * 1000, i) }] })),
@@ -72,5 +74,43 @@ describe('blobs fetched when read: several at once, handed over in layer order',
     await expect(readImage(opened)).rejects.toThrow('blob 1: the connection broke');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(started.length).toBeLessThan(8);
+  });
+});
+
+describe('a fetched blob whose read fails part way', () => {
+  // 16 MiB that gzip cannot shrink, in one file: a download of 16 MiB, a tar four times the ceiling below.
+  const bomb = gzipSync(rawTar([{ name: 'noise', type: '0', body: seededBytes(16 * 1024 * 1024, 7) }]));
+
+  it('stops the download there, and fails with the read\'s own error', async () => {
+    let written = 0;
+    const meta: ImageMeta = {
+      ref: 'test/bomb:1',
+      digest: image.configDigest,
+      configDigest: image.configDigest,
+      platform: 'linux/amd64',
+      config: image.config as unknown as ImageMeta['config'],
+      layers: [{ key: 'bomb', diffId: `sha256:${'0'.repeat(64)}`, size: bomb.length }],
+    };
+    async function* list(): AsyncGenerator<LayerBlob> {
+      yield {
+        key: 'bomb',
+        name: 'registry.test/bomb:1: blob bomb',
+        size: bomb.length,
+        fetched: true,
+        // As a download goes: written piece by piece with backpressure, stopped once the sink is destroyed.
+        pipeTo: async (sink: Writable) => {
+          for (let at = 0; at < bomb.length; at += 4096) {
+            if (sink.destroyed) throw sink.errored ?? new Error('the sink was destroyed');
+            await new Promise<void>((resolve) => (sink.write(bomb.subarray(at, at + 4096)) ? setImmediate(resolve) : sink.once('drain', () => resolve())));
+            written = Math.min(bomb.length, at + 4096);
+          }
+          await new Promise<void>((resolve) => sink.end(() => resolve()));
+        },
+      };
+    }
+    const opened: OpenedImage = { label: 'test', blobs: list, meta: async () => meta, parallelReads: 1, close: async () => undefined };
+    await expect(readImage(opened, { maxLayerBytes: 4 * 1024 * 1024 })).rejects.toThrow(/^registry\.test\/bomb:1: blob bomb: unpacks to more than 4\.19 MB, the most a layer may/);
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(bomb.length / 2);
   });
 });
