@@ -7,8 +7,8 @@ import { BASE_BUSYBOX, buildImage, docker, removeImages, requireBaseImage, requi
 import { NO_ENGINE, auditJson, essence, oneLineError } from '../support/registry/audit.js';
 import { makeTestCa, type TestCa } from '../support/registry/certs.js';
 import { basicAuth, credentialHelper, dockerConfig } from '../support/registry/docker-config.js';
-import { buildkitExport, expectBuildkitRead, savedFixtures, type BuildkitExport, type SavedFixture } from '../support/registry/fixtures.js';
-import { pushCompressed, pushIndex, skopeoCopy } from '../support/registry/images.js';
+import { BUILDKIT_READS, buildkitExport, buildkitReadArgs, expectBuildkitRead, pushBuildkitExport, savedFixtures, type BuildkitExport, type SavedFixture } from '../support/registry/fixtures.js';
+import { pushCompressed, skopeoCopy } from '../support/registry/images.js';
 import { TestRegistry } from '../support/registry/registry-process.js';
 import { runBundle } from '../support/run-cli.js';
 
@@ -25,7 +25,7 @@ describe('a registry with htpasswd Basic auth behind TLS (a CA made for the test
   let loggedIn: string;
   let certsD: string | undefined;
   let fixtures: SavedFixture[];
-  let buildkit: BuildkitExport;
+  let buildkit: BuildkitExport[];
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...NO_ENGINE, DOCKER_CONFIG: loggedIn, NODE_EXTRA_CA_CERTS: ca.caPath, ...extra });
 
@@ -52,13 +52,14 @@ describe('a registry with htpasswd Basic auth behind TLS (a CA made for the test
     for (const fixture of fixtures) await skopeoCopy(`docker-archive:${fixture.archive}`, `docker://${registry.host}/ih/${fixture.name}:gzip`, { creds, certDir, format: 'v2s2', compression: 'gzip' });
     for (const fixture of fixtures) await pushCompressed(fixture.archive, work, `docker://${registry.host}/ih/${fixture.name}:zstd`, 'zstd', { creds, certDir });
     // What docker/login-action leaves behind.
-    buildkit = await buildkitExport(work);
-    for (const compression of ['as-is', 'zstd'] as const) await pushIndex(buildkit.layout, buildkit.refName, work, `docker://${registry.host}/ih/buildkit:${compression}`, compression, { creds, certDir });
+    buildkit = [await buildkitExport(work, 'buildkit'), await buildkitExport(work, 'multi-platform')];
+    for (const image of buildkit) await pushBuildkitExport(image, work, registry.host, { creds, certDir });
     loggedIn = await dockerConfig(join(work, 'docker-login'), { auths: { [registry.host]: { auth: basicAuth(USER, PASSWORD) } } });
   }, 900_000);
 
-  it.each(['as-is', 'zstd'] as const)('the BuildKit fixture from the containerd store, its index pushed whole with the attestation manifest (%s): equal to its docker save', async (compression) => {
-    expectBuildkitRead(await auditJson([`registry:${registry.host}/ih/buildkit:${compression}`], env()), buildkit, compression);
+  it.each(BUILDKIT_READS)('the %s fixture built by BuildKit into the containerd store, %s, its index pushed whole (%s): equal to its docker save', async (name, platform, compression) => {
+    const image = buildkit.find((candidate) => candidate.name === name)!;
+    expectBuildkitRead(await auditJson(buildkitReadArgs(registry.host, name, platform, compression), env()), image, platform, compression);
   });
 
   afterAll(async () => {

@@ -6,8 +6,8 @@ import { tempDir } from '../support/docker-env.js';
 import { NO_ENGINE, auditJson, essence, oneLineError } from '../support/registry/audit.js';
 import { makeSigningKey } from '../support/registry/certs.js';
 import { basicAuth, dockerConfig } from '../support/registry/docker-config.js';
-import { buildkitExport, expectBuildkitRead, savedFixtures, type BuildkitExport, type SavedFixture } from '../support/registry/fixtures.js';
-import { pushCompressed, pushIndex, skopeoCopy, twoPlatforms, writeMultiPlatformLayout } from '../support/registry/images.js';
+import { BUILDKIT_READS, buildkitExport, buildkitReadArgs, expectBuildkitRead, pushBuildkitExport, savedFixtures, type BuildkitExport, type SavedFixture } from '../support/registry/fixtures.js';
+import { pushCompressed, skopeoCopy, twoPlatforms, writeMultiPlatformLayout } from '../support/registry/images.js';
 import { TestRegistry } from '../support/registry/registry-process.js';
 import { TokenServer } from '../support/registry/token-server.js';
 import { runBundle } from '../support/run-cli.js';
@@ -25,7 +25,7 @@ describe('a registry with token auth: the Bearer flow against a token service it
   const layouts: Record<string, string> = {};
   let indexDigest: string;
   let fixtures: SavedFixture[];
-  let buildkit: BuildkitExport;
+  let buildkit: BuildkitExport[];
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...NO_ENGINE, DOCKER_CONFIG: loggedIn, ...extra });
 
@@ -52,8 +52,8 @@ describe('a registry with token auth: the Bearer flow against a token service it
       await skopeoCopy(`docker-archive:${fixture.archive}`, `docker://${registry.host}/ih/${fixture.name}:gzip`, { creds: `${USER}:${PASSWORD}`, tlsVerify: false, format: 'v2s2', compression: 'gzip' });
     }
     for (const fixture of fixtures) await pushCompressed(fixture.archive, work, `docker://${registry.host}/ih/${fixture.name}:zstd`, 'zstd', { creds: `${USER}:${PASSWORD}`, tlsVerify: false });
-    buildkit = await buildkitExport(work);
-    for (const compression of ['as-is', 'zstd'] as const) await pushIndex(buildkit.layout, buildkit.refName, work, `docker://${registry.host}/ih/buildkit:${compression}`, compression, { creds: `${USER}:${PASSWORD}`, tlsVerify: false });
+    buildkit = [await buildkitExport(work, 'buildkit'), await buildkitExport(work, 'multi-platform')];
+    for (const image of buildkit) await pushBuildkitExport(image, work, registry.host, { creds: `${USER}:${PASSWORD}`, tlsVerify: false });
     loggedIn = await dockerConfig(join(work, 'docker-login'), { auths: { [registry.host]: { auth: basicAuth(USER, PASSWORD) } } });
   }, 600_000);
 
@@ -72,8 +72,9 @@ describe('a registry with token auth: the Bearer flow against a token service it
     expect(tokens.requests.at(-1)).toMatchObject({ method: 'GET', user: USER, granted: true, scopes: [`repository:ih/${name}:pull`] });
   });
 
-  it.each(['as-is', 'zstd'] as const)('the BuildKit fixture from the containerd store, its index pushed whole with the attestation manifest (%s): equal to its docker save', async (compression) => {
-    expectBuildkitRead(await auditJson([`registry:${registry.host}/ih/buildkit:${compression}`], env()), buildkit, compression);
+  it.each(BUILDKIT_READS)('the %s fixture built by BuildKit into the containerd store, %s, its index pushed whole (%s): equal to its docker save', async (name, platform, compression) => {
+    const image = buildkit.find((candidate) => candidate.name === name)!;
+    expectBuildkitRead(await auditJson(buildkitReadArgs(registry.host, name, platform, compression), env()), image, platform, compression);
   });
 
   afterAll(async () => {

@@ -5,6 +5,7 @@ import type { JsonReport } from '../../../src/report/json.js';
 import { BASE_BUSYBOX, BASE_DEBIAN, buildImage, docker, removeImages, requireBaseImage } from '../docker-env.js';
 import { expect } from 'vitest';
 import { auditJson, essence } from './audit.js';
+import { pushIndex, type CopyOptions } from './images.js';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures/engine');
 
@@ -32,60 +33,106 @@ export async function savedFixtures(work: string, names = ['churn', 'apt-single'
   return fixtures;
 }
 
-const BUILDKIT_FIXTURE = join(FIXTURES, 'buildkit');
 const ENGINES_FILE = process.env.IMAGE_HYGIENE_ENGINES_FILE ?? '/var/lib/image-hygiene/engines.json';
 
-export interface BuildkitExport extends SavedFixture {
+/** The fixtures only BuildKit builds: what the build is given, and what the image's index must hold. */
+const BUILDKIT_BUILDS = {
+  // A heredoc, a cache mount, COPY --chmod and COPY --link, for the host's platform: BuildKit attests it.
+  buildkit: { args: ['--build-arg', `BASE=${BASE_BUSYBOX}`, '--build-arg', `NONCE=${process.pid}`], platforms: [] as string[], attested: true },
+  // No RUN: the arm64 half needs no emulation.
+  'multi-platform': { args: ['--platform', 'linux/amd64,linux/arm64'], platforms: ['linux/amd64', 'linux/arm64'], attested: false },
+} as const;
+
+export type BuildkitFixture = keyof typeof BUILDKIT_BUILDS;
+
+export interface BuildkitExport {
+  name: BuildkitFixture;
+  /** `docker save` of the image, every platform, from the containerd store. */
+  archive: string;
   /** The export unpacked: the OCI layout the containerd store writes, its index naming the image by `refName`. */
   layout: string;
   refName: string;
-  /** The image's index (its manifest and BuildKit's attestation manifest): the digest the engine pulls and pins by. */
+  /** The image's index (its manifests, BuildKit's attestation manifests): the digest the engine pulls and pins by. */
   indexDigest: string;
+  /** The audit of each platform's `docker save --platform` (the host's: of the whole save): what every registry read of it must equal. */
+  saved: Map<string, JsonReport>;
 }
 
 /**
  * The environment of the engine that builds with BuildKit into the containerd store (scripts/test-env.sh's
- * modern engine), whichever engine's leg is running: the registry tests read with no engine, and this image
+ * modern engine), whichever engine's leg is running: the registry tests read with no engine, and these images
  * only that engine makes. No such engine is a failure, never a skip.
  */
 function buildkitEngineEnv(): Record<string, string> {
   const { engines } = JSON.parse(readFileSync(ENGINES_FILE, 'utf8')) as { engines: Array<{ host: string; path: string; dockerConfig: string; store: string }> };
   const engine = engines.find((candidate) => candidate.store === 'containerd');
-  if (!engine) throw new Error(`${ENGINES_FILE}: no engine with the containerd store, which the BuildKit fixture needs: run scripts/test-env.sh`);
+  if (!engine) throw new Error(`${ENGINES_FILE}: no engine with the containerd store, which the BuildKit fixtures need: run scripts/test-env.sh`);
   return { DOCKER_HOST: engine.host, PATH: `${engine.path}:${process.env.PATH ?? ''}`, DOCKER_CONFIG: engine.dockerConfig };
 }
 
 /**
- * fixtures/engine/buildkit (a heredoc, a cache mount, COPY --chmod, COPY --link) built by `docker buildx build
- * --load` into the containerd store, as on GitHub's runners, and `docker save`d: an OCI layout whose index
- * holds the image's own index, with BuildKit's attestation manifest beside the image.
+ * A fixtures/engine image built by `docker buildx build --load` into the containerd store, as on GitHub's
+ * runners, and `docker save`d: an OCI layout whose index holds the image's own index, with its platforms'
+ * manifests and BuildKit's attestation manifests beside them.
  */
-export async function buildkitExport(work: string): Promise<BuildkitExport> {
+export async function buildkitExport(work: string, name: BuildkitFixture): Promise<BuildkitExport> {
+  const build = BUILDKIT_BUILDS[name];
   const env = buildkitEngineEnv();
-  const tag = `ih-registry-test/buildkit:${process.pid}`;
+  const tag = `ih-registry-test/${name}:${process.pid}`;
   await docker(['image', 'inspect', BASE_BUSYBOX], { env });
-  await docker(['buildx', 'build', '--load', '--progress', 'quiet', '--network', 'host', '--build-arg', `BASE=${BASE_BUSYBOX}`, '--build-arg', `NONCE=${process.pid}`, '-t', tag, BUILDKIT_FIXTURE], { env });
-  const archive = join(work, 'buildkit.tar');
+  await docker(['buildx', 'build', '--load', '--progress', 'quiet', '--network', 'host', ...build.args, '-t', tag, join(FIXTURES, name)], { env });
+  const archive = join(work, `${name}.tar`);
+  // Each platform's own export too: the whole one's manifest.json, which the classic store reads, has the host's.
+  const perPlatform = (platform: string): string => join(work, `${name}-${platform.replace('/', '-')}.tar`);
   try {
     await docker(['save', '-o', archive, tag], { env });
+    for (const platform of build.platforms) await docker(['save', '--platform', platform, '-o', perPlatform(platform), tag], { env });
   } finally {
     await docker(['rmi', '-f', tag], { env }).catch(() => undefined);
   }
-  const layout = join(work, 'buildkit-layout');
+  const layout = join(work, `${name}-layout`);
   mkdirSync(layout);
   execFileSync('tar', ['-xf', archive, '-C', layout]);
   const top = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
   const entry = top.manifests[0]!;
-  // The premise of every test of it: the image's index carries an attestation manifest beside the image.
+  // The premise of every test of it: the index holds what the build was asked for.
   const index = readFileSync(join(layout, 'blobs', ...entry.digest.split(':')), 'utf8');
-  if (!index.includes('"attestation-manifest"')) throw new Error(`${archive}: no attestation manifest in the image's index ${entry.digest}: ${index}`);
-  return { name: 'buildkit', archive, saved: await auditJson([archive]), layout, refName: entry.annotations?.['org.opencontainers.image.ref.name'] ?? '', indexDigest: entry.digest };
+  if (build.attested && !index.includes('"attestation-manifest"')) throw new Error(`${archive}: no attestation manifest in the image's index ${entry.digest}: ${index}`);
+  const saved = new Map<string, JsonReport>();
+  if (build.platforms.length === 0) {
+    const report = await auditJson([archive]);
+    saved.set(report.image.platform, report);
+  }
+  for (const platform of build.platforms) saved.set(platform, await auditJson([perPlatform(platform), '--platform', platform]));
+  return { name, archive, layout, refName: entry.annotations?.['org.opencontainers.image.ref.name'] ?? '', indexDigest: entry.digest, saved };
 }
 
-/** A registry read of the BuildKit export: its docker save's report; pushed as exported, the index digest to pin by. */
-export function expectBuildkitRead(report: JsonReport, buildkit: BuildkitExport, compression: 'as-is' | 'zstd'): void {
-  expect(essence(report)).toEqual(essence(buildkit.saved));
-  expect(report.waste.files.map((file) => file.path)).toEqual(['/data/from-heredoc']);
-  if (compression === 'as-is') expect(report.image.digest).toBe(buildkit.indexDigest);
+/** Push a BuildKit export to `registry` as exported and as zstd, under ih/<name>:as-is and ih/<name>:zstd. */
+export async function pushBuildkitExport(image: BuildkitExport, work: string, registry: string, options: CopyOptions): Promise<void> {
+  for (const compression of ['as-is', 'zstd'] as const) await pushIndex(image.layout, image.refName, work, `docker://${registry}/ih/${image.name}:${compression}`, compression, options);
+}
+
+/** Every read a registry test makes of the BuildKit exports: fixture, platform (`native`: the host's, the only one), compression. */
+export const BUILDKIT_READS = (['as-is', 'zstd'] as const).flatMap((compression) => [
+  ['buildkit', 'native', compression] as const,
+  ['multi-platform', 'linux/amd64', compression] as const,
+  ['multi-platform', 'linux/arm64', compression] as const,
+]);
+
+/** The arguments that read one platform of a BuildKit export back from `registry`. */
+export function buildkitReadArgs(registry: string, name: BuildkitFixture, platform: string, compression: 'as-is' | 'zstd'): string[] {
+  return [`registry:${registry}/ih/${name}:${compression}`, ...(platform === 'native' ? [] : ['--platform', platform])];
+}
+
+/**
+ * A registry read of a BuildKit export for one platform: that platform's audit of its docker save (the
+ * attestation manifests never chosen); pushed as exported, the index digest, which pins every platform.
+ */
+export function expectBuildkitRead(report: JsonReport, image: BuildkitExport, platform: string, compression: 'as-is' | 'zstd'): void {
+  const saved = platform === 'native' ? [...image.saved.values()] : [image.saved.get(platform)];
+  expect(saved).toHaveLength(1);
+  expect(essence(report)).toEqual(essence(saved[0]!));
+  if (image.name === 'buildkit') expect(report.waste.files.map((file) => file.path)).toEqual(['/data/from-heredoc']);
+  if (compression === 'as-is') expect(report.image.digest).toBe(image.indexDigest);
   else expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set(['zstd']));
 }
