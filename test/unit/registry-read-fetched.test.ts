@@ -12,19 +12,17 @@ const image = buildImage({
 });
 const blobs = image.layers.map((layer) => compress(layer.tar, 'gzip'));
 
+/** The metadata of `image` with these layers. */
+function metaWith(ref: string, layers: ImageMeta['layers']): ImageMeta {
+  return { ref, digest: image.configDigest, configDigest: image.configDigest, platform: 'linux/amd64', config: image.config as unknown as ImageMeta['config'], layers };
+}
+
 /** A source whose blobs are fetched when read: each written in small pieces, at its own pace. */
 function fetchedSource(parallelReads: number, fail?: number): { opened: OpenedImage; started: number[]; maxInFlight: () => number } {
   let inFlight = 0;
   let max = 0;
   const started: number[] = [];
-  const meta: ImageMeta = {
-    ref: 'test/fetched:1',
-    digest: image.configDigest,
-    configDigest: image.configDigest,
-    platform: 'linux/amd64',
-    config: image.config as unknown as ImageMeta['config'],
-    layers: image.layers.map((layer, i) => ({ key: `blob-${i}`, diffId: layer.diffId, size: blobs[i]!.length })),
-  };
+  const meta = metaWith('test/fetched:1', image.layers.map((layer, i) => ({ key: `blob-${i}`, diffId: layer.diffId, size: blobs[i]!.length })));
   async function* list(): AsyncGenerator<LayerBlob> {
     for (const [i, bytes] of blobs.entries()) {
       yield {
@@ -83,14 +81,7 @@ describe('a fetched blob whose read fails part way', () => {
 
   it('stops the download there, and fails with the read\'s own error', async () => {
     let written = 0;
-    const meta: ImageMeta = {
-      ref: 'test/bomb:1',
-      digest: image.configDigest,
-      configDigest: image.configDigest,
-      platform: 'linux/amd64',
-      config: image.config as unknown as ImageMeta['config'],
-      layers: [{ key: 'bomb', diffId: `sha256:${'0'.repeat(64)}`, size: bomb.length }],
-    };
+    const meta = metaWith('test/bomb:1', [{ key: 'bomb', diffId: `sha256:${'0'.repeat(64)}`, size: bomb.length }]);
     async function* list(): AsyncGenerator<LayerBlob> {
       yield {
         key: 'bomb',
