@@ -29120,7 +29120,11 @@ async function readStreamed(blob, capture, hash, watch, maxLayerBytes, algorithm
     return reader.contents;
 }
 function stopOnFailure(sink, contents) {
-    contents.catch((error) => sink.destroy(error instanceof Error ? error : new Error(String(error))));
+    contents.catch((error) => {
+        // The failure is reported through the contents (and the download): the sink's own 'error' event is not heard.
+        sink.on('error', () => undefined);
+        sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
 }
 /** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
 async function readStreamedOnThread(blob, threads, options, watch) {

@@ -231,7 +231,11 @@ async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boole
 }
 
 function stopOnFailure(sink: Writable, contents: Promise<LayerContents>): void {
-  contents.catch((error: unknown) => sink.destroy(error instanceof Error ? error : new Error(String(error))));
+  contents.catch((error: unknown) => {
+    // The failure is reported through the contents (and the download): the sink's own 'error' event is not heard.
+    sink.on('error', () => undefined);
+    sink.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
 }
 
 /** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
