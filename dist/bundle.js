@@ -35197,6 +35197,7 @@ async function registryAuth(registry) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Sx: () => (/* binding */ describeImages),
 /* harmony export */   cz: () => (/* binding */ matchesImageName),
+/* harmony export */   i3: () => (/* binding */ PlatformMissing),
 /* harmony export */   zp: () => (/* binding */ SelectionError)
 /* harmony export */ });
 /* unused harmony export normalizeName */
@@ -35204,6 +35205,9 @@ async function registryAuth(registry) {
 
 /** The archive holds several images, or none for the platform asked for: the user must choose (--image, --platform). */
 class SelectionError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d {
+}
+/** The platform asked for (--platform) is not in what was read: another description of the same archive may have it. */
+class PlatformMissing extends SelectionError {
 }
 /** A reference as Docker normalises it: `app` is `docker.io/library/app:latest`. */
 function normalizeName(name) {
@@ -35356,7 +35360,8 @@ async function selectManifest(reader, label, manifests, options, depth, where) {
         const found = candidates.find((descriptor) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .platformMatches */ .J5)(wanted, descriptor.platform));
         if (!found) {
             const available = candidates.map((descriptor) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .formatPlatform */ .Bq)(descriptor.platform)).join(', ');
-            throw new _image_choice_js__WEBPACK_IMPORTED_MODULE_3__/* .SelectionError */ .zp(`${label}: no image for platform ${(0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .formatPlatform */ .Bq)(wanted)}; available: ${available} (choose one with --platform)`);
+            const Missing = options.platform !== undefined ? _image_choice_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformMissing */ .i3 : _image_choice_js__WEBPACK_IMPORTED_MODULE_3__/* .SelectionError */ .zp;
+            throw new Missing(`${label}: no image for platform ${(0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .formatPlatform */ .Bq)(wanted)}; available: ${available} (choose one with --platform)`);
         }
         chosen = found;
         if (options.platform === undefined)
@@ -35374,7 +35379,7 @@ async function selectManifest(reader, label, manifests, options, depth, where) {
 function checkPlatform(config, options, label) {
     const platform = (0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .formatPlatform */ .Bq)(config);
     if (options.platform !== undefined && !(0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .platformMatches */ .J5)((0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .parsePlatform */ .FL)(options.platform), config)) {
-        throw new _image_choice_js__WEBPACK_IMPORTED_MODULE_3__/* .SelectionError */ .zp(`${label}: the image is for ${platform}, not ${options.platform}`);
+        throw new _image_choice_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformMissing */ .i3(`${label}: the image is for ${platform}, not ${options.platform}`);
     }
     return platform;
 }
@@ -67115,8 +67120,10 @@ function refuseTwoManifests(members, label) {
  * - Only one of them: that one.
  * - Both: each is resolved with the same choice of image and platform. If both give an image and the two
  *   differ (another config, so other layers), the archive runs differently on the two stores: refused with
- *   one line. If one needs a choice (several images, a missing platform), that is said. If only one of
- *   them resolves, that one is the image (the other store cannot load it at all).
+ *   one line. A platform asked for that only one of them has is taken from that one (the containerd store's
+ *   save of a multi-platform image lists the host's alone in manifest.json). Otherwise, if one needs a choice
+ *   (several images, a missing platform), that is said. If only one of them resolves, that one is the image
+ *   (the other store cannot load it at all).
  * - Neither: a pre-1.10 `docker save` (only `repositories`), which is not supported, or not an image.
  */
 async function resolveArchive(members, readNode, label, options) {
@@ -67155,6 +67162,14 @@ async function resolveArchive(members, readNode, label, options) {
         throw new errors/* InputError */.d(`${label}: neither index.json nor manifest.json found: not an image archive`);
     }
     const [oci, docker] = await Promise.allSettled([(0,resolve_image/* resolveOciLayout */.GL)(containerd, label, options), (0,resolve_image/* resolveDockerArchive */.hh)(graphdriver, label, options)]);
+    // A platform asked for that only one of them has (the containerd store's save of a multi-platform image:
+    // manifest.json lists the host's image only): the store reading the other cannot run it at all.
+    const hasPlatform = (result) => !(result.status === 'rejected' && result.reason instanceof image_choice/* PlatformMissing */.i3);
+    if (hasPlatform(oci) !== hasPlatform(docker)) {
+        const other = hasPlatform(oci) ? oci : docker;
+        if (other.status === 'fulfilled')
+            return other.value;
+    }
     for (const result of [oci, docker])
         if (result.status === 'rejected' && result.reason instanceof image_choice/* SelectionError */.zp)
             throw result.reason;

@@ -3,6 +3,9 @@ import { InputError } from '../errors.js';
 /** The archive holds several images, or none for the platform asked for: the user must choose (--image, --platform). */
 export class SelectionError extends InputError {}
 
+/** The platform asked for (--platform) is not in what was read: another description of the same archive may have it. */
+export class PlatformMissing extends SelectionError {}
+
 /** A reference as Docker normalises it: `app` is `docker.io/library/app:latest`. */
 export function normalizeName(name: string): string {
   let ref = name;

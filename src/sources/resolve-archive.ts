@@ -3,7 +3,7 @@ import type { ImageMeta } from '../model/image.js';
 import { decodeGo, GoJsonError } from '../oci/go-json.js';
 import { ociLayoutShape } from '../oci/shapes.js';
 import type { ArchiveMembers, FileNode } from './archive-members.js';
-import { SelectionError } from './image-choice.js';
+import { PlatformMissing, SelectionError } from './image-choice.js';
 import { DOCUMENT_LIMITS, resolveDockerArchive, resolveOciLayout, type DocumentReader } from './resolve-image.js';
 import type { SourceOptions } from './source.js';
 
@@ -52,8 +52,10 @@ function refuseTwoManifests(members: ArchiveMembers, label: string): void {
  * - Only one of them: that one.
  * - Both: each is resolved with the same choice of image and platform. If both give an image and the two
  *   differ (another config, so other layers), the archive runs differently on the two stores: refused with
- *   one line. If one needs a choice (several images, a missing platform), that is said. If only one of
- *   them resolves, that one is the image (the other store cannot load it at all).
+ *   one line. A platform asked for that only one of them has is taken from that one (the containerd store's
+ *   save of a multi-platform image lists the host's alone in manifest.json). Otherwise, if one needs a choice
+ *   (several images, a missing platform), that is said. If only one of them resolves, that one is the image
+ *   (the other store cannot load it at all).
  * - Neither: a pre-1.10 `docker save` (only `repositories`), which is not supported, or not an image.
  */
 export async function resolveArchive(members: ArchiveMembers, readNode: ReadNode, label: string, options: SourceOptions): Promise<ImageMeta> {
@@ -87,6 +89,13 @@ export async function resolveArchive(members: ArchiveMembers, readNode: ReadNode
     throw new InputError(`${label}: neither index.json nor manifest.json found: not an image archive`);
   }
   const [oci, docker] = await Promise.allSettled([resolveOciLayout(containerd, label, options), resolveDockerArchive(graphdriver, label, options)]);
+  // A platform asked for that only one of them has (the containerd store's save of a multi-platform image:
+  // manifest.json lists the host's image only): the store reading the other cannot run it at all.
+  const hasPlatform = (result: PromiseSettledResult<ImageMeta>): boolean => !(result.status === 'rejected' && result.reason instanceof PlatformMissing);
+  if (hasPlatform(oci) !== hasPlatform(docker)) {
+    const other = hasPlatform(oci) ? oci : docker;
+    if (other.status === 'fulfilled') return other.value;
+  }
   for (const result of [oci, docker]) if (result.status === 'rejected' && result.reason instanceof SelectionError) throw result.reason;
   if (oci.status === 'fulfilled' && docker.status === 'fulfilled') {
     if (oci.value.configDigest !== docker.value.configDigest) {

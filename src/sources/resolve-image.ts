@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { ImageMeta, PlatformChoice } from '../model/image.js';
 import { blobPath, digestOf, isParsedDigest, parseDigest } from '../oci/digest.js';
 import { decodeDockerManifest, decodeImageConfig, decodeImageIndex, decodeImageManifest, isIndexMediaType, type Descriptor, type ImageConfig } from '../oci/schemas.js';
-import { describeImages, matchesImageName, SelectionError } from './image-choice.js';
+import { describeImages, matchesImageName, PlatformMissing, SelectionError } from './image-choice.js';
 import { defaultPlatform, formatPlatform, parsePlatform, platformMatches } from './platform.js';
 import type { SourceOptions } from './source.js';
 
@@ -79,7 +79,8 @@ async function selectManifest(reader: DocumentReader, label: string, manifests: 
     const found = candidates.find((descriptor) => platformMatches(wanted, descriptor.platform!));
     if (!found) {
       const available = candidates.map((descriptor) => formatPlatform(descriptor.platform!)).join(', ');
-      throw new SelectionError(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
+      const Missing = options.platform !== undefined ? PlatformMissing : SelectionError;
+      throw new Missing(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${available} (choose one with --platform)`);
     }
     chosen = found;
     if (options.platform === undefined) platformChosen = 'default';
@@ -95,7 +96,7 @@ async function selectManifest(reader: DocumentReader, label: string, manifests: 
 function checkPlatform(config: ImageConfig, options: SourceOptions, label: string): string {
   const platform = formatPlatform(config);
   if (options.platform !== undefined && !platformMatches(parsePlatform(options.platform), config)) {
-    throw new SelectionError(`${label}: the image is for ${platform}, not ${options.platform}`);
+    throw new PlatformMissing(`${label}: the image is for ${platform}, not ${options.platform}`);
   }
   return platform;
 }

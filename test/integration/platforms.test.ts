@@ -122,6 +122,13 @@ describe('one multi-platform image (linux/amd64 + linux/arm64) in the engine', (
     expect(fromSave.image.platform).toBe(platform);
     expect(report.image.configDigest).toBe(fromSave.image.configDigest);
     expect(report.layers.map((layer) => layer.diffId)).toEqual(fromSave.layers.map((layer) => layer.diffId));
+    // The whole save: both platforms in index.json, the host's only in the manifest.json the classic store
+    // reads. The platform asked for is the one the containerd store would run from it, the only store that can.
+    const whole = join(work, `whole-${platform.replace('/', '-')}.tar`);
+    await docker(['save', '-o', whole, MULTI_TAG]);
+    const fromWhole = parseReport(await audit(whole, '--platform', platform));
+    expect(fromWhole.image.configDigest).toBe(fromSave.image.configDigest);
+    expect(fromWhole.layers.map(({ diffId, size, files }) => ({ diffId, size, files }))).toEqual(fromSave.layers.map(({ diffId, size, files }) => ({ diffId, size, files })));
     const { stdout } = await docker(['image', 'inspect', '--platform', platform, '--format', '{{json .Config.Env}}', MULTI_TAG]);
     expect(JSON.parse(stdout)).toContain(`IMAGE_ARCH=${platform.split('/')[1]}`);
   });
