@@ -66333,125 +66333,7 @@ function readFetched(blobs, limit, read, stopped) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/engine/read-image.ts
-
-
-
-
-
-
-
-
-function read_image_short(digest) {
-    return digest.length > 19 ? digest.slice(0, 19) + '…' : digest;
-}
-/**
- * Read every layer blob a source offers, once, then match them to the image's layers and verify them:
- * by hashing, unless the source verified them itself or the user asked not to.
- *
- * Blobs the source streams are read as they pass. Blobs with a place in a file (archives, layouts) are
- * stepped over at first; once the image's layers are known, only the ones it uses are read from there,
- * bottom layer first, and handed to `onLayer` while the next ones are read: on this thread, or on worker
- * threads for large uncompressed ones (planLayerThreads).
- */
-async function readImage(opened, options = {}) {
-    const { progress, onLayer } = options;
-    const verification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
-    const hash = verification === 'sha256';
-    const capture = options.capture ?? CAPTURE_NOTHING;
-    const read = new Map();
-    const located = new Map();
-    const counter = new ProgressCounter(progress);
-    const watch = (reading) => counter.watch(reading);
-    const layerRead = (layer) => counter.layerRead(layer);
-    try {
-        return await readAll();
-    }
-    finally {
-        counter.stop();
-    }
-    async function readAll() {
-        for await (const blob of opened.blobs()) {
-            // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one
-            // needs it; not for downloads, which large images read on reading threads that hash for themselves.
-            if (hash && !blob.fetched)
-                prepareHashWorker();
-            if (blob.location || blob.fetched) {
-                located.set(blob.key, blob); // the source steps over it, or fetches it only when read
-                continue;
-            }
-            const reading = readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfKey(blob.key)).then(layerRead);
-            reading.catch(() => undefined); // observed below, if the image uses this blob
-            await reading.catch(() => undefined);
-            read.set(blob.key, reading);
-        }
-        const meta = await opened.meta();
-        if (hash)
-            meta.layers.forEach((ref, index) => checkAlgorithm(ref, index, opened.label));
-        // Bottom layer first: the analysis takes them in that order.
-        const unread = [...new Set(meta.layers.map((ref) => ref.key))].filter((key) => located.has(key) && !read.has(key));
-        const fetched = unread.map((key) => located.get(key)).filter((blob) => blob.fetched);
-        const wanted = unread
-            .filter((key) => !located.get(key).fetched)
-            .map((key) => ({ key, name: located.get(key).name, location: located.get(key).location }));
-        counter.expect(new Set(meta.layers.map((ref) => ref.key)).size, wanted.reduce((sum, blob) => sum + blob.location.length, 0));
-        const plan = await planLayerThreads(wanted, fetched);
-        let stopped = false;
-        try {
-            // On this thread, one at a time: a read holds much of the event loop while it runs. The next starts when
-            // this one has gone through the parser, not when its digest is done (a hashing thread finishes that).
-            let inPlace = Promise.resolve();
-            for (const blob of wanted) {
-                const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
-                const task = { location: blob.location, blobName: blob.name, hash, capture, digestAlgorithm: algorithm, ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}) };
-                let reading;
-                if (plan?.keys.has(blob.key)) {
-                    reading = plan.threads.read(task).then(layerRead);
-                }
-                else {
-                    const started = inPlace.then(() => {
-                        if (stopped)
-                            throw new Error('not read: an earlier layer failed');
-                        return startLocatedLayer(task, watch);
-                    });
-                    inPlace = started.then((layer) => layer.parsed).catch(() => undefined);
-                    reading = started.then((layer) => layer.contents).then(layerRead);
-                }
-                reading.catch(() => undefined); // observed below, in order
-                read.set(blob.key, reading);
-            }
-            const readOne = (blob) => {
-                const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
-                if (plan?.keys.has(blob.key))
-                    return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes: options.maxLayerBytes, algorithm }, watch);
-                return readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithm);
-            };
-            const fetching = readFetched(fetched, opened.parallelReads ?? 1, readOne, () => stopped);
-            fetched.forEach((blob, i) => {
-                const reading = fetching[i].then(layerRead);
-                reading.catch(() => undefined); // observed below, in order
-                read.set(blob.key, reading);
-            });
-            const layers = [];
-            const budget = new CaptureBudget();
-            for (const [index, ref] of meta.layers.entries()) {
-                const reading = read.get(ref.key);
-                if (!reading)
-                    throw new errors/* InputError */.d(`${opened.label}: layer ${index} (${ref.key}) is missing`);
-                const layer = budget.spend(verified(await reading, ref, index, hash, opened.label));
-                layers.push(layer);
-                onLayer?.(layer, index);
-            }
-            // Diff ids are sha256 by the image spec; a blob digest may be sha512, and the report says which were checked.
-            const layerVerification = hash && meta.layers.some((ref) => ref.digest?.startsWith('sha512:')) ? 'sha512' : verification;
-            return { meta: { ...meta, layerVerification }, layers };
-        }
-        finally {
-            stopped = true; // after a failure, the layers not yet started are never read
-            await plan?.threads.close();
-        }
-    }
-}
+;// CONCATENATED MODULE: ./src/engine/read-progress.ts
 /** Keeps the progress line's bytes: those of the layers read, plus those of the ones being read from this thread. */
 class ProgressCounter {
     progress;
@@ -66491,6 +66373,169 @@ class ProgressCounter {
         for (const reader of this.current)
             reading += reader.bytesRead;
         this.progress.bytesRead = this.bytesDone + reading;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/read-image.ts
+
+
+
+
+
+
+
+
+
+function read_image_short(digest) {
+    return digest.length > 19 ? digest.slice(0, 19) + '…' : digest;
+}
+/**
+ * Read every layer blob a source offers, once, then match them to the image's layers and verify them:
+ * by hashing, unless the source verified them itself or the user asked not to.
+ *
+ * Blobs the source streams are read as they pass. Blobs with a place in a file (archives, layouts) are
+ * stepped over at first; once the image's layers are known, only the ones it uses are read from there,
+ * bottom layer first, and handed to `onLayer` while the next ones are read: on this thread, or on worker
+ * threads for large uncompressed ones (planLayerThreads).
+ */
+async function readImage(opened, options = {}) {
+    const reading = new ImageReading(opened, options);
+    try {
+        return await reading.run();
+    }
+    finally {
+        reading.counter.stop();
+    }
+}
+/** One readImage call, pass by pass: list the blobs, start the reads the image needs, take them in order. */
+class ImageReading {
+    opened;
+    options;
+    counter;
+    verification;
+    hash;
+    capture;
+    /** Every read started, by blob key. */
+    read = new Map();
+    /** Blobs left unread while listing: read from their place, or fetched, once the image's layers are known. */
+    located = new Map();
+    /** Set once the reads are over (or one failed): the layers not yet started are never read. */
+    stopped = false;
+    constructor(opened, options) {
+        this.opened = opened;
+        this.options = options;
+        this.verification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
+        this.hash = this.verification === 'sha256';
+        this.capture = options.capture ?? CAPTURE_NOTHING;
+        this.counter = new ProgressCounter(options.progress);
+    }
+    async run() {
+        await this.listBlobs();
+        const meta = await this.opened.meta();
+        if (this.hash)
+            meta.layers.forEach((ref, index) => checkAlgorithm(ref, index, this.opened.label));
+        // Bottom layer first: the analysis takes them in that order.
+        const unread = [...new Set(meta.layers.map((ref) => ref.key))].filter((key) => this.located.has(key) && !this.read.has(key));
+        const fetched = unread.map((key) => this.located.get(key)).filter((blob) => blob.fetched);
+        const wanted = unread
+            .filter((key) => !this.located.get(key).fetched)
+            .map((key) => ({ key, name: this.located.get(key).name, location: this.located.get(key).location }));
+        this.counter.expect(new Set(meta.layers.map((ref) => ref.key)).size, wanted.reduce((sum, blob) => sum + blob.location.length, 0));
+        const plan = await planLayerThreads(wanted, fetched);
+        try {
+            this.startLocated(meta, wanted, plan);
+            this.startFetched(meta, fetched, plan);
+            return await this.inStackingOrder(meta);
+        }
+        finally {
+            this.stopped = true; // after a failure, the layers not yet started are never read
+            await plan?.threads.close();
+        }
+    }
+    watch = (reading) => this.counter.watch(reading);
+    layerRead = (layer) => this.counter.layerRead(layer);
+    /** Streamed blobs are read as they pass; the others are kept for later. */
+    async listBlobs() {
+        for await (const blob of this.opened.blobs()) {
+            // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one
+            // needs it; not for downloads, which large images read on reading threads that hash for themselves.
+            if (this.hash && !blob.fetched)
+                prepareHashWorker();
+            if (blob.location || blob.fetched) {
+                this.located.set(blob.key, blob); // the source steps over it, or fetches it only when read
+                continue;
+            }
+            const reading = readStreamed(blob, this.capture, this.hash, this.watch, this.options.maxLayerBytes, algorithmOfKey(blob.key)).then(this.layerRead);
+            reading.catch(() => undefined); // observed in inStackingOrder, if the image uses this blob
+            await reading.catch(() => undefined);
+            this.read.set(blob.key, reading);
+        }
+    }
+    /**
+     * Blobs with a place in a file: on the threads of the plan, or on this thread one at a time, as a read holds
+     * much of the event loop while it runs. The next starts when this one has gone through the parser, not when
+     * its digest is done (a hashing thread finishes that).
+     */
+    startLocated(meta, wanted, plan) {
+        let inPlace = Promise.resolve();
+        for (const blob of wanted) {
+            const task = {
+                location: blob.location,
+                blobName: blob.name,
+                hash: this.hash,
+                capture: this.capture,
+                digestAlgorithm: algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key)),
+                ...(this.options.maxLayerBytes !== undefined ? { maxLayerBytes: this.options.maxLayerBytes } : {}),
+            };
+            let reading;
+            if (plan?.keys.has(blob.key)) {
+                reading = plan.threads.read(task).then(this.layerRead);
+            }
+            else {
+                const started = inPlace.then(() => {
+                    if (this.stopped)
+                        throw new Error('not read: an earlier layer failed');
+                    return startLocatedLayer(task, this.watch);
+                });
+                inPlace = started.then((layer) => layer.parsed).catch(() => undefined);
+                reading = started.then((layer) => layer.contents).then(this.layerRead);
+            }
+            reading.catch(() => undefined); // observed in inStackingOrder
+            this.read.set(blob.key, reading);
+        }
+    }
+    /** Blobs fetched when read (downloads): several at once, on the threads of the plan or on this thread. */
+    startFetched(meta, fetched, plan) {
+        const { capture, hash } = this;
+        const maxLayerBytes = this.options.maxLayerBytes;
+        const readOne = (blob) => {
+            const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
+            if (plan?.keys.has(blob.key))
+                return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes, algorithm }, this.watch);
+            return readStreamed(blob, capture, hash, this.watch, maxLayerBytes, algorithm);
+        };
+        const fetching = readFetched(fetched, this.opened.parallelReads ?? 1, readOne, () => this.stopped);
+        fetched.forEach((blob, i) => {
+            const reading = fetching[i].then(this.layerRead);
+            reading.catch(() => undefined); // observed in inStackingOrder
+            this.read.set(blob.key, reading);
+        });
+    }
+    /** Every layer, verified, in stacking order, each handed to onLayer as soon as it and those below are read. */
+    async inStackingOrder(meta) {
+        const layers = [];
+        const budget = new CaptureBudget();
+        for (const [index, ref] of meta.layers.entries()) {
+            const reading = this.read.get(ref.key);
+            if (!reading)
+                throw new errors/* InputError */.d(`${this.opened.label}: layer ${index} (${ref.key}) is missing`);
+            const layer = budget.spend(verified(await reading, ref, index, this.hash, this.opened.label));
+            layers.push(layer);
+            this.options.onLayer?.(layer, index);
+        }
+        // Diff ids are sha256 by the image spec; a blob digest may be sha512, and the report says which were checked.
+        const layerVerification = this.hash && meta.layers.some((ref) => ref.digest?.startsWith('sha512:')) ? 'sha512' : this.verification;
+        return { meta: { ...meta, layerVerification }, layers };
     }
 }
 /** A streamed blob's digest algorithm, before the manifest is known: an OCI blob's path names it (blobs/<alg>/<hex>). */

@@ -6,19 +6,13 @@ import { LayerReader } from '../layers/layer-reader.js';
 import { isDigestAlgorithm, prepareHashWorker, type DigestAlgorithm } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
-import type { LayerBlob, OpenedImage } from '../sources/source.js';
-import { planLayerThreads, type LayerThreads } from './layer-threads.js';
+import type { BlobLocation, LayerBlob, OpenedImage } from '../sources/source.js';
+import { planLayerThreads, type LayerThreads, type ThreadPlan } from './layer-threads.js';
 import { readFetched } from './read-fetched.js';
-import { startLocatedLayer } from './read-located.js';
+import { ProgressCounter, type ReadProgress, type WatchedRead } from './read-progress.js';
+import { startLocatedLayer, type LayerTask } from './read-located.js';
 
-/** Updated while reading, for a progress line; never read by the engine itself. */
-export interface ReadProgress {
-  layersRead: number;
-  bytesRead: number;
-  /** Once the manifest is known (at once for archives and layouts, at the end of a stream): what there is to read. */
-  layersTotal?: number;
-  bytesTotal?: number;
-}
+export type { ReadProgress } from './read-progress.js';
 
 export interface ImageRead {
   meta: ImageMeta;
@@ -52,143 +46,142 @@ export interface ReadOptions {
  * threads for large uncompressed ones (planLayerThreads).
  */
 export async function readImage(opened: OpenedImage, options: ReadOptions = {}): Promise<ImageRead> {
-  const { progress, onLayer } = options;
-  const verification: LayerVerification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
-  const hash = verification === 'sha256';
-  const capture = options.capture ?? CAPTURE_NOTHING;
-  const read = new Map<string, Promise<LayerContents>>();
-  const located = new Map<string, LayerBlob>();
-  const counter = new ProgressCounter(progress);
-  const watch = (reading: WatchedRead): void => counter.watch(reading);
-  const layerRead = (layer: LayerContents): LayerContents => counter.layerRead(layer);
+  const reading = new ImageReading(opened, options);
   try {
-    return await readAll();
+    return await reading.run();
   } finally {
-    counter.stop();
+    reading.counter.stop();
+  }
+}
+
+/** One readImage call, pass by pass: list the blobs, start the reads the image needs, take them in order. */
+class ImageReading {
+  readonly counter: ProgressCounter;
+  private readonly verification: LayerVerification;
+  private readonly hash: boolean;
+  private readonly capture: CapturePolicy;
+  /** Every read started, by blob key. */
+  private readonly read = new Map<string, Promise<LayerContents>>();
+  /** Blobs left unread while listing: read from their place, or fetched, once the image's layers are known. */
+  private readonly located = new Map<string, LayerBlob>();
+  /** Set once the reads are over (or one failed): the layers not yet started are never read. */
+  private stopped = false;
+
+  constructor(
+    private readonly opened: OpenedImage,
+    private readonly options: ReadOptions,
+  ) {
+    this.verification = opened.verifiedBy ?? (options.verify === false ? 'skipped' : 'sha256');
+    this.hash = this.verification === 'sha256';
+    this.capture = options.capture ?? CAPTURE_NOTHING;
+    this.counter = new ProgressCounter(options.progress);
   }
 
-  async function readAll(): Promise<ImageRead> {
-    for await (const blob of opened.blobs()) {
-      // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one
-      // needs it; not for downloads, which large images read on reading threads that hash for themselves.
-      if (hash && !blob.fetched) prepareHashWorker();
-      if (blob.location || blob.fetched) {
-        located.set(blob.key, blob); // the source steps over it, or fetches it only when read
-        continue;
-      }
-      const reading = readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithmOfKey(blob.key)).then(layerRead);
-      reading.catch(() => undefined); // observed below, if the image uses this blob
-      await reading.catch(() => undefined);
-      read.set(blob.key, reading);
-    }
-    const meta = await opened.meta();
-    if (hash) meta.layers.forEach((ref, index) => checkAlgorithm(ref, index, opened.label));
-
+  async run(): Promise<ImageRead> {
+    await this.listBlobs();
+    const meta = await this.opened.meta();
+    if (this.hash) meta.layers.forEach((ref, index) => checkAlgorithm(ref, index, this.opened.label));
     // Bottom layer first: the analysis takes them in that order.
-    const unread = [...new Set(meta.layers.map((ref) => ref.key))].filter((key) => located.has(key) && !read.has(key));
-    const fetched = unread.map((key) => located.get(key)!).filter((blob) => blob.fetched);
+    const unread = [...new Set(meta.layers.map((ref) => ref.key))].filter((key) => this.located.has(key) && !this.read.has(key));
+    const fetched = unread.map((key) => this.located.get(key)!).filter((blob) => blob.fetched);
     const wanted = unread
-      .filter((key) => !located.get(key)!.fetched)
-      .map((key) => ({ key, name: located.get(key)!.name, location: located.get(key)!.location! }));
-    counter.expect(new Set(meta.layers.map((ref) => ref.key)).size, wanted.reduce((sum, blob) => sum + blob.location.length, 0));
+      .filter((key) => !this.located.get(key)!.fetched)
+      .map((key) => ({ key, name: this.located.get(key)!.name, location: this.located.get(key)!.location! }));
+    this.counter.expect(new Set(meta.layers.map((ref) => ref.key)).size, wanted.reduce((sum, blob) => sum + blob.location.length, 0));
     const plan = await planLayerThreads(wanted, fetched);
-    let stopped = false;
     try {
-      // On this thread, one at a time: a read holds much of the event loop while it runs. The next starts when
-      // this one has gone through the parser, not when its digest is done (a hashing thread finishes that).
-      let inPlace: Promise<unknown> = Promise.resolve();
-      for (const blob of wanted) {
-        const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
-        const task = { location: blob.location, blobName: blob.name, hash, capture, digestAlgorithm: algorithm, ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}) };
-        let reading: Promise<LayerContents>;
-        if (plan?.keys.has(blob.key)) {
-          reading = plan.threads.read(task).then(layerRead);
-        } else {
-          const started = inPlace.then(() => {
-            if (stopped) throw new Error('not read: an earlier layer failed');
-            return startLocatedLayer(task, watch);
-          });
-          inPlace = started.then((layer) => layer.parsed).catch(() => undefined);
-          reading = started.then((layer) => layer.contents).then(layerRead);
-        }
-        reading.catch(() => undefined); // observed below, in order
-        read.set(blob.key, reading);
-      }
-      const readOne = (blob: LayerBlob): Promise<LayerContents> => {
-        const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
-        if (plan?.keys.has(blob.key)) return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes: options.maxLayerBytes, algorithm }, watch);
-        return readStreamed(blob, capture, hash, watch, options.maxLayerBytes, algorithm);
-      };
-      const fetching = readFetched(fetched, opened.parallelReads ?? 1, readOne, () => stopped);
-      fetched.forEach((blob, i) => {
-        const reading = fetching[i]!.then(layerRead);
-        reading.catch(() => undefined); // observed below, in order
-        read.set(blob.key, reading);
-      });
-      const layers: LayerContents[] = [];
-      const budget = new CaptureBudget();
-      for (const [index, ref] of meta.layers.entries()) {
-        const reading = read.get(ref.key);
-        if (!reading) throw new InputError(`${opened.label}: layer ${index} (${ref.key}) is missing`);
-        const layer = budget.spend(verified(await reading, ref, index, hash, opened.label));
-        layers.push(layer);
-        onLayer?.(layer, index);
-      }
-      // Diff ids are sha256 by the image spec; a blob digest may be sha512, and the report says which were checked.
-      const layerVerification: LayerVerification = hash && meta.layers.some((ref) => ref.digest?.startsWith('sha512:')) ? 'sha512' : verification;
-      return { meta: { ...meta, layerVerification }, layers };
+      this.startLocated(meta, wanted, plan);
+      this.startFetched(meta, fetched, plan);
+      return await this.inStackingOrder(meta);
     } finally {
-      stopped = true; // after a failure, the layers not yet started are never read
+      this.stopped = true; // after a failure, the layers not yet started are never read
       await plan?.threads.close();
     }
   }
-}
 
-/** A read in progress, as the progress line sees it. */
-interface WatchedRead {
-  readonly bytesRead: number;
-  readonly contents: Promise<unknown>;
-}
+  private readonly watch = (reading: WatchedRead): void => this.counter.watch(reading);
+  private readonly layerRead = (layer: LayerContents): LayerContents => this.counter.layerRead(layer);
 
-/** Keeps the progress line's bytes: those of the layers read, plus those of the ones being read from this thread. */
-class ProgressCounter {
-  private bytesDone = 0;
-  private readonly current = new Set<WatchedRead>();
-  private readonly ticker: NodeJS.Timeout | undefined;
-
-  constructor(private readonly progress: ReadProgress | undefined) {
-    this.ticker = progress ? setInterval(() => this.show(), 200) : undefined;
+  /** Streamed blobs are read as they pass; the others are kept for later. */
+  private async listBlobs(): Promise<void> {
+    for await (const blob of this.opened.blobs()) {
+      // The hashing thread boots (tens of ms) while the source lists its blobs, not when the first large one
+      // needs it; not for downloads, which large images read on reading threads that hash for themselves.
+      if (this.hash && !blob.fetched) prepareHashWorker();
+      if (blob.location || blob.fetched) {
+        this.located.set(blob.key, blob); // the source steps over it, or fetches it only when read
+        continue;
+      }
+      const reading = readStreamed(blob, this.capture, this.hash, this.watch, this.options.maxLayerBytes, algorithmOfKey(blob.key)).then(this.layerRead);
+      reading.catch(() => undefined); // observed in inStackingOrder, if the image uses this blob
+      await reading.catch(() => undefined);
+      this.read.set(blob.key, reading);
+    }
   }
 
-  watch(reading: WatchedRead): void {
-    this.current.add(reading);
-    const done = (): void => void this.current.delete(reading);
-    reading.contents.then(done, done);
+  /**
+   * Blobs with a place in a file: on the threads of the plan, or on this thread one at a time, as a read holds
+   * much of the event loop while it runs. The next starts when this one has gone through the parser, not when
+   * its digest is done (a hashing thread finishes that).
+   */
+  private startLocated(meta: ImageMeta, wanted: Array<{ key: string; name: string; location: BlobLocation }>, plan: ThreadPlan | undefined): void {
+    let inPlace: Promise<unknown> = Promise.resolve();
+    for (const blob of wanted) {
+      const task: LayerTask = {
+        location: blob.location,
+        blobName: blob.name,
+        hash: this.hash,
+        capture: this.capture,
+        digestAlgorithm: algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key)),
+        ...(this.options.maxLayerBytes !== undefined ? { maxLayerBytes: this.options.maxLayerBytes } : {}),
+      };
+      let reading: Promise<LayerContents>;
+      if (plan?.keys.has(blob.key)) {
+        reading = plan.threads.read(task).then(this.layerRead);
+      } else {
+        const started = inPlace.then(() => {
+          if (this.stopped) throw new Error('not read: an earlier layer failed');
+          return startLocatedLayer(task, this.watch);
+        });
+        inPlace = started.then((layer) => layer.parsed).catch(() => undefined);
+        reading = started.then((layer) => layer.contents).then(this.layerRead);
+      }
+      reading.catch(() => undefined); // observed in inStackingOrder
+      this.read.set(blob.key, reading);
+    }
   }
 
-  /** The image's layers are known: `layers` in all, `bytesLeft` of them not read yet. */
-  expect(layers: number, bytesLeft: number): void {
-    if (!this.progress) return;
-    this.progress.layersTotal = layers;
-    this.progress.bytesTotal = this.bytesDone + bytesLeft;
+  /** Blobs fetched when read (downloads): several at once, on the threads of the plan or on this thread. */
+  private startFetched(meta: ImageMeta, fetched: LayerBlob[], plan: ThreadPlan | undefined): void {
+    const { capture, hash } = this;
+    const maxLayerBytes = this.options.maxLayerBytes;
+    const readOne = (blob: LayerBlob): Promise<LayerContents> => {
+      const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
+      if (plan?.keys.has(blob.key)) return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes, algorithm }, this.watch);
+      return readStreamed(blob, capture, hash, this.watch, maxLayerBytes, algorithm);
+    };
+    const fetching = readFetched(fetched, this.opened.parallelReads ?? 1, readOne, () => this.stopped);
+    fetched.forEach((blob, i) => {
+      const reading = fetching[i]!.then(this.layerRead);
+      reading.catch(() => undefined); // observed in inStackingOrder
+      this.read.set(blob.key, reading);
+    });
   }
 
-  layerRead(layer: LayerContents): LayerContents {
-    this.bytesDone += layer.blobSize;
-    if (this.progress) this.progress.layersRead++;
-    this.show();
-    return layer;
-  }
-
-  stop(): void {
-    clearInterval(this.ticker);
-  }
-
-  private show(): void {
-    if (!this.progress) return;
-    let reading = 0;
-    for (const reader of this.current) reading += reader.bytesRead;
-    this.progress.bytesRead = this.bytesDone + reading;
+  /** Every layer, verified, in stacking order, each handed to onLayer as soon as it and those below are read. */
+  private async inStackingOrder(meta: ImageMeta): Promise<ImageRead> {
+    const layers: LayerContents[] = [];
+    const budget = new CaptureBudget();
+    for (const [index, ref] of meta.layers.entries()) {
+      const reading = this.read.get(ref.key);
+      if (!reading) throw new InputError(`${this.opened.label}: layer ${index} (${ref.key}) is missing`);
+      const layer = budget.spend(verified(await reading, ref, index, this.hash, this.opened.label));
+      layers.push(layer);
+      this.options.onLayer?.(layer, index);
+    }
+    // Diff ids are sha256 by the image spec; a blob digest may be sha512, and the report says which were checked.
+    const layerVerification: LayerVerification = this.hash && meta.layers.some((ref) => ref.digest?.startsWith('sha512:')) ? 'sha512' : this.verification;
+    return { meta: { ...meta, layerVerification }, layers };
   }
 }
 
