@@ -5,7 +5,7 @@ import type { JsonReport } from '../../../src/report/json.js';
 import { BASE_BUSYBOX, BASE_DEBIAN, buildImage, docker, removeImages, requireBaseImage } from '../docker-env.js';
 import { expect } from 'vitest';
 import { auditJson, essence } from './audit.js';
-import { pushIndex, type CopyOptions } from './images.js';
+import { pushCompressed, pushIndex, skopeoCopy, type CopyOptions } from './images.js';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures/engine');
 
@@ -31,6 +31,21 @@ export async function savedFixtures(work: string, names = ['churn', 'apt-single'
     fixtures.push({ name, archive, saved: await auditJson([archive]) });
   }
   return fixtures;
+}
+
+/**
+ * Push engine fixtures to `registry` under ih/<name>:gzip (as docker save has them, v2s2) and ih/<name>:zstd.
+ * Every gzip push before any zstd one: the apt fixtures share the Debian layer, which skopeo would reuse as zstd.
+ */
+export async function pushSavedFixtures(fixtures: SavedFixture[], work: string, registry: string, options: CopyOptions): Promise<void> {
+  for (const fixture of fixtures) await skopeoCopy(`docker-archive:${fixture.archive}`, `docker://${registry}/ih/${fixture.name}:gzip`, { ...options, format: 'v2s2', compression: 'gzip' });
+  for (const fixture of fixtures) await pushCompressed(fixture.archive, work, `docker://${registry}/ih/${fixture.name}:zstd`, 'zstd', options);
+}
+
+/** A registry read of an engine fixture: its docker save's report, with its layers in the compression pushed. */
+export function expectSavedRead(report: JsonReport, fixture: SavedFixture, compression: 'gzip' | 'zstd'): void {
+  expect(essence(report)).toEqual(essence(fixture.saved));
+  expect(new Set(report.layers.map((layer) => layer.compression))).toEqual(new Set([compression]));
 }
 
 const ENGINES_FILE = process.env.IMAGE_HYGIENE_ENGINES_FILE ?? '/var/lib/image-hygiene/engines.json';
@@ -107,9 +122,16 @@ export async function buildkitExport(work: string, name: BuildkitFixture): Promi
   return { name, archive, layout, refName: entry.annotations?.['org.opencontainers.image.ref.name'] ?? '', indexDigest: entry.digest, saved };
 }
 
-/** Push a BuildKit export to `registry` as exported and as zstd, under ih/<name>:as-is and ih/<name>:zstd. */
-export async function pushBuildkitExport(image: BuildkitExport, work: string, registry: string, options: CopyOptions): Promise<void> {
-  for (const compression of ['as-is', 'zstd'] as const) await pushIndex(image.layout, image.refName, work, `docker://${registry}/ih/${image.name}:${compression}`, compression, options);
+/**
+ * Both BuildKit exports, each pushed to `registry` as exported and as zstd, under ih/<name>:as-is and
+ * ih/<name>:zstd.
+ */
+export async function pushedBuildkitExports(work: string, registry: string, options: CopyOptions): Promise<BuildkitExport[]> {
+  const images = [await buildkitExport(work, 'buildkit'), await buildkitExport(work, 'multi-platform')];
+  for (const image of images) {
+    for (const compression of ['as-is', 'zstd'] as const) await pushIndex(image.layout, image.refName, work, `docker://${registry}/ih/${image.name}:${compression}`, compression, options);
+  }
+  return images;
 }
 
 /** Every read a registry test makes of the BuildKit exports: fixture, platform (`native`: the host's, the only one), compression. */
