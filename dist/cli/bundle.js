@@ -25188,6 +25188,370 @@ class ThreadedSink extends external_node_stream_namespaceObject.Writable {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var digest = __nccwpck_require__(8825);
+;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
+
+
+
+
+/** One of the digest algorithms the OCI image spec registers that node:crypto computes (src/oci/digest.ts). */
+function isDigestAlgorithm(name) {
+    return Object.hasOwn(digest/* REGISTERED_ALGORITHMS */.A3, name);
+}
+/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
+const LOCAL_LIMIT = 4 * 1024 * 1024;
+const SLOT = 1024 * 1024;
+const SLOTS = 8;
+// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
+const streams = new Map();
+function hashFile(m) {
+  const hash = createHash(m.algorithm);
+  const buffer = Buffer.allocUnsafe(${SLOT});
+  const fd = openSync(m.file, 'r');
+  try {
+    for (let at = m.start, end = m.start + m.length; at < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+      if (read === 0) break; // cut short: the digest of what is there
+      hash.update(buffer.subarray(0, read));
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+parentPort.on('message', (m) => {
+  if (m.file !== undefined) {
+    try {
+      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
+    } catch (error) {
+      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
+    }
+  } else if (m.ring) {
+    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
+  } else if (m.length !== undefined) {
+    const stream = streams.get(m.id);
+    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
+    parentPort.postMessage({ id: m.id, slot: m.slot });
+  } else {
+    const stream = streams.get(m.id);
+    streams.delete(m.id);
+    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
+  }
+});`;
+class HashWorker {
+    worker;
+    streams = new Map();
+    broken;
+    constructor() {
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_SOURCE, { eval: true });
+        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
+        this.worker.on('error', (error) => this.fail(error));
+        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
+        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
+        // "message" listener references the port again.
+        this.worker.unref();
+    }
+    get failure() {
+        return this.broken;
+    }
+    attach(stream) {
+        if (this.streams.size === 0)
+            this.worker.ref();
+        this.streams.set(stream.id, stream);
+    }
+    detach(stream) {
+        this.streams.delete(stream.id);
+        if (this.streams.size === 0)
+            this.worker.unref();
+    }
+    fail(error) {
+        if (this.broken)
+            return;
+        this.broken = error;
+        for (const stream of this.streams.values())
+            stream.reply({ id: stream.id }, error);
+        this.streams.clear();
+        const index = workers.indexOf(this);
+        if (index >= 0)
+            workers.splice(index, 1);
+    }
+}
+const workers = [];
+/** Rings of finished streams, for the next ones. */
+const freeRings = [];
+let nextId = 1;
+/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
+function pickWorker() {
+    const idle = workers.find((w) => w.streams.size === 0);
+    if (idle)
+        return idle;
+    if (workers.length < Math.max(1, (0,external_node_os_.availableParallelism)())) {
+        const worker = new HashWorker();
+        workers.push(worker);
+        return worker;
+    }
+    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+}
+let inPlaceOnly = false;
+/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
+function hashOnThisThread() {
+    inPlaceOnly = true;
+}
+/**
+ * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
+ * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
+ */
+function prepareHashWorker() {
+    if (workers.length > 0 || inPlaceOnly)
+        return;
+    try {
+        workers.push(new HashWorker());
+    }
+    catch {
+        // no worker threads here: streams hash in place
+    }
+}
+/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
+function usableWorker() {
+    if (inPlaceOnly)
+        return undefined;
+    try {
+        const worker = pickWorker();
+        return worker.failure ? undefined : worker;
+    }
+    catch {
+        return undefined; // no worker threads here
+    }
+}
+/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
+class FileRangeHash {
+    owner;
+    id = nextId++;
+    digest;
+    settle;
+    constructor(owner, file, start, length, algorithm) {
+        this.owner = owner;
+        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
+    }
+    reply(reply, error) {
+        this.owner.detach(this);
+        if (error)
+            this.settle.reject(error);
+        else if (reply.hex !== undefined)
+            this.settle.resolve(reply.hex);
+        else
+            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
+    }
+}
+/**
+ * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
+ * range is small or this thread must hash everything itself (then hash the bytes as they are read).
+ */
+function hashFileRange(file, start, length, algorithm = 'sha256') {
+    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
+    return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
+}
+/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
+class RemoteHash {
+    owner;
+    id = nextId++;
+    ring;
+    bytes;
+    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
+    slot = 0;
+    filled = 0;
+    inFlight = 0;
+    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
+    queue = [];
+    drainWaiter;
+    result;
+    digestAsked = false;
+    error;
+    constructor(owner, algorithm) {
+        this.owner = owner;
+        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
+        this.bytes = new Uint8Array(this.ring);
+        owner.attach(this);
+        owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
+    }
+    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
+    hasRoom() {
+        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
+    }
+    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
+    update(chunk) {
+        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
+        if (reached < chunk.length)
+            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
+        return this.hasRoom();
+    }
+    onDrain(then) {
+        if (this.hasRoom() || this.error)
+            then();
+        else
+            this.drainWaiter = then;
+    }
+    digest() {
+        if (this.error)
+            return Promise.reject(this.error);
+        return new Promise((resolve, reject) => {
+            this.result = { resolve, reject };
+            this.digestAsked = true;
+            this.finishIfDone();
+        });
+    }
+    reply(reply, error) {
+        if (error) {
+            this.error = error;
+            this.result?.reject(error);
+            this.release();
+            return;
+        }
+        if (reply.slot !== undefined) {
+            this.inFlight--;
+            while (this.queue.length > 0 && this.inFlight < SLOTS) {
+                const chunk = this.queue[0];
+                const reached = this.fill(chunk, 0);
+                if (reached < chunk.length)
+                    this.queue[0] = chunk.subarray(reached);
+                else
+                    this.queue.shift();
+            }
+            this.finishIfDone();
+            if (this.hasRoom())
+                this.release();
+        }
+        if (reply.hex !== undefined) {
+            this.owner.detach(this);
+            freeRings.push(this.ring);
+            this.result?.resolve(reply.hex);
+        }
+    }
+    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
+    fill(chunk, offset) {
+        while (offset < chunk.length && this.inFlight < SLOTS) {
+            const take = Math.min(SLOT - this.filled, chunk.length - offset);
+            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
+            this.filled += take;
+            offset += take;
+            if (this.filled === SLOT)
+                this.send();
+        }
+        return offset;
+    }
+    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
+    finishIfDone() {
+        if (!this.digestAsked || this.queue.length > 0)
+            return;
+        if (this.filled > 0) {
+            if (this.inFlight === SLOTS)
+                return; // wait for a slot
+            this.send();
+        }
+        this.digestAsked = false;
+        this.owner.worker.postMessage({ id: this.id });
+    }
+    release() {
+        const waiter = this.drainWaiter;
+        this.drainWaiter = undefined;
+        waiter?.();
+    }
+    send() {
+        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
+        this.inFlight++;
+        this.slot = (this.slot + 1) % SLOTS;
+        this.filled = 0;
+    }
+}
+/**
+ * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
+ * writable's `write` and "drain"; `digest` resolves to the hex digest.
+ */
+class Sha256Stream {
+    algorithm;
+    local;
+    remote;
+    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
+    held = [];
+    heldLength = 0;
+    /**
+     * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
+     * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
+     */
+    constructor(expectedSize, algorithm = 'sha256') {
+        this.algorithm = algorithm;
+        if (expectedSize === undefined)
+            return;
+        if (expectedSize < LOCAL_LIMIT)
+            this.local = (0,external_node_crypto_.createHash)(algorithm);
+        else
+            this.goRemote();
+    }
+    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
+    hasRoom() {
+        return this.remote ? this.remote.hasRoom() : true;
+    }
+    update(chunk) {
+        if (this.remote)
+            return this.remote.update(chunk);
+        if (this.local) {
+            this.local.update(chunk);
+            return true;
+        }
+        this.held.push(Buffer.from(chunk));
+        this.heldLength += chunk.length;
+        if (this.heldLength < LOCAL_LIMIT)
+            return true;
+        const held = this.held;
+        this.held = [];
+        this.goRemote();
+        let open = true;
+        for (const part of held)
+            open = this.update(part);
+        return open;
+    }
+    /** Hash on a worker thread from now on; in place when there can be none. */
+    goRemote() {
+        const worker = usableWorker();
+        if (worker)
+            this.remote = new RemoteHash(worker, this.algorithm);
+        else
+            this.local = (0,external_node_crypto_.createHash)(this.algorithm);
+    }
+    onDrain(then) {
+        if (this.remote)
+            this.remote.onDrain(then);
+        else
+            then();
+    }
+    async digest() {
+        if (this.remote)
+            return this.remote.digest();
+        const hash = this.local ?? (0,external_node_crypto_.createHash)(this.algorithm);
+        for (const part of this.held)
+            hash.update(part);
+        this.held = [];
+        return hash.digest('hex');
+    }
+}
+/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
+const NO_HASH = {
+    hasRoom: () => true,
+    update: () => true,
+    onDrain: (then) => then(),
+    digest: async () => '',
+};
+
 ;// CONCATENATED MODULE: ./src/layers/capture.ts
 const CAPTURE_NOTHING = { paths: [], under: [] };
 function capturePredicate(policy) {
@@ -25708,370 +26072,6 @@ class EntryCollector {
         throw new LayerRefusal(`${this.entries.length} entries read and the heap is nearly full (${mib(used)} of ${mib(limit)}): too many entries for this process (raise Node's --max-old-space-size)`);
     }
 }
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var digest = __nccwpck_require__(8825);
-;// CONCATENATED MODULE: ./src/layers/sha256-stream.ts
-
-
-
-
-/** One of the digest algorithms the OCI image spec registers that node:crypto computes (src/oci/digest.ts). */
-function isDigestAlgorithm(name) {
-    return Object.hasOwn(digest/* REGISTERED_ALGORITHMS */.A3, name);
-}
-/** A stream shorter than this is hashed in place; one of unknown length is kept (copied) until it passes it. */
-const LOCAL_LIMIT = 4 * 1024 * 1024;
-const SLOT = 1024 * 1024;
-const SLOTS = 8;
-// The worker is evaluated from source: the CLI is a single bundled file, with no separate worker script to point at.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { closeSync, openSync, readSync } = require('node:fs');
-const streams = new Map();
-function hashFile(m) {
-  const hash = createHash(m.algorithm);
-  const buffer = Buffer.allocUnsafe(${SLOT});
-  const fd = openSync(m.file, 'r');
-  try {
-    for (let at = m.start, end = m.start + m.length; at < end; ) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
-      if (read === 0) break; // cut short: the digest of what is there
-      hash.update(buffer.subarray(0, read));
-      at += read;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-parentPort.on('message', (m) => {
-  if (m.file !== undefined) {
-    try {
-      parentPort.postMessage({ id: m.id, hex: hashFile(m) });
-    } catch (error) {
-      parentPort.postMessage({ id: m.id, error: String(error && error.message) });
-    }
-  } else if (m.ring) {
-    streams.set(m.id, { ring: m.ring, hash: createHash(m.algorithm) });
-  } else if (m.length !== undefined) {
-    const stream = streams.get(m.id);
-    stream.hash.update(new Uint8Array(stream.ring, m.slot * ${SLOT}, m.length));
-    parentPort.postMessage({ id: m.id, slot: m.slot });
-  } else {
-    const stream = streams.get(m.id);
-    streams.delete(m.id);
-    parentPort.postMessage({ id: m.id, hex: stream.hash.digest('hex') });
-  }
-});`;
-class HashWorker {
-    worker;
-    streams = new Map();
-    broken;
-    constructor() {
-        this.worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_SOURCE, { eval: true });
-        this.worker.on('message', (reply) => this.streams.get(reply.id)?.reply(reply));
-        this.worker.on('error', (error) => this.fail(error));
-        this.worker.on('exit', (code) => this.fail(new Error(`the hashing thread stopped (exit code ${code})`)));
-        // Referenced only while it has streams to answer for (see attach/detach). After the listeners: adding a
-        // "message" listener references the port again.
-        this.worker.unref();
-    }
-    get failure() {
-        return this.broken;
-    }
-    attach(stream) {
-        if (this.streams.size === 0)
-            this.worker.ref();
-        this.streams.set(stream.id, stream);
-    }
-    detach(stream) {
-        this.streams.delete(stream.id);
-        if (this.streams.size === 0)
-            this.worker.unref();
-    }
-    fail(error) {
-        if (this.broken)
-            return;
-        this.broken = error;
-        for (const stream of this.streams.values())
-            stream.reply({ id: stream.id }, error);
-        this.streams.clear();
-        const index = workers.indexOf(this);
-        if (index >= 0)
-            workers.splice(index, 1);
-    }
-}
-const workers = [];
-/** Rings of finished streams, for the next ones. */
-const freeRings = [];
-let nextId = 1;
-/** An idle worker, else a new one while there are fewer than cores, else the least busy. */
-function pickWorker() {
-    const idle = workers.find((w) => w.streams.size === 0);
-    if (idle)
-        return idle;
-    if (workers.length < Math.max(1, (0,external_node_os_.availableParallelism)())) {
-        const worker = new HashWorker();
-        workers.push(worker);
-        return worker;
-    }
-    return workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
-}
-let inPlaceOnly = false;
-/** Hash every stream on the calling thread: for threads that are themselves off the main one. */
-function hashOnThisThread() {
-    inPlaceOnly = true;
-}
-/**
- * Start a hashing thread now, before the first large blob needs it: a worker takes tens of milliseconds to
- * boot, and a stream that finds none ready would fill its ring and wait. Idle workers keep no process alive.
- */
-function prepareHashWorker() {
-    if (workers.length > 0 || inPlaceOnly)
-        return;
-    try {
-        workers.push(new HashWorker());
-    }
-    catch {
-        // no worker threads here: streams hash in place
-    }
-}
-/** A hashing thread to hand work to; undefined when this thread must hash in place (or has no worker threads). */
-function usableWorker() {
-    if (inPlaceOnly)
-        return undefined;
-    try {
-        const worker = pickWorker();
-        return worker.failure ? undefined : worker;
-    }
-    catch {
-        return undefined; // no worker threads here
-    }
-}
-/** A range of a file, read and hashed by a hashing thread itself: none of its bytes pass through this thread. */
-class FileRangeHash {
-    owner;
-    id = nextId++;
-    digest;
-    settle;
-    constructor(owner, file, start, length, algorithm) {
-        this.owner = owner;
-        this.digest = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, file, start, length, algorithm });
-    }
-    reply(reply, error) {
-        this.owner.detach(this);
-        if (error)
-            this.settle.reject(error);
-        else if (reply.hex !== undefined)
-            this.settle.resolve(reply.hex);
-        else
-            this.settle.reject(new Error(`cannot hash it: ${reply.error ?? 'no answer'}`));
-    }
-}
-/**
- * SHA-256 of `length` bytes of a file from `start`, read and hashed on a hashing thread; undefined when the
- * range is small or this thread must hash everything itself (then hash the bytes as they are read).
- */
-function hashFileRange(file, start, length, algorithm = 'sha256') {
-    const worker = length < LOCAL_LIMIT ? undefined : usableWorker();
-    return worker && new FileRangeHash(worker, file, start, length, algorithm).digest;
-}
-/** One stream hashed by a worker thread, through a ring of SLOTS shared slots used in order. */
-class RemoteHash {
-    owner;
-    id = nextId++;
-    ring;
-    bytes;
-    /** The slot being filled, how much of it is filled, and how many slots the worker has not given back. */
-    slot = 0;
-    filled = 0;
-    inFlight = 0;
-    /** Bytes that found no free slot (only when a caller writes on after `update` said false). */
-    queue = [];
-    drainWaiter;
-    result;
-    digestAsked = false;
-    error;
-    constructor(owner, algorithm) {
-        this.owner = owner;
-        this.ring = freeRings.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
-        this.bytes = new Uint8Array(this.ring);
-        owner.attach(this);
-        owner.worker.postMessage({ id: this.id, ring: this.ring, algorithm });
-    }
-    /** Room for another chunk of up to SLOT bytes without queueing (a copy) behind the ring. */
-    hasRoom() {
-        return this.queue.length === 0 && (SLOTS - this.inFlight) * SLOT - this.filled >= SLOT;
-    }
-    /** Takes every chunk; returns `hasRoom()` after it: when false, wait for `onDrain` before the next one. */
-    update(chunk) {
-        const reached = this.queue.length > 0 ? 0 : this.fill(chunk, 0);
-        if (reached < chunk.length)
-            this.queue.push(Buffer.from(chunk.subarray(reached))); // copied: the caller may reuse its buffer
-        return this.hasRoom();
-    }
-    onDrain(then) {
-        if (this.hasRoom() || this.error)
-            then();
-        else
-            this.drainWaiter = then;
-    }
-    digest() {
-        if (this.error)
-            return Promise.reject(this.error);
-        return new Promise((resolve, reject) => {
-            this.result = { resolve, reject };
-            this.digestAsked = true;
-            this.finishIfDone();
-        });
-    }
-    reply(reply, error) {
-        if (error) {
-            this.error = error;
-            this.result?.reject(error);
-            this.release();
-            return;
-        }
-        if (reply.slot !== undefined) {
-            this.inFlight--;
-            while (this.queue.length > 0 && this.inFlight < SLOTS) {
-                const chunk = this.queue[0];
-                const reached = this.fill(chunk, 0);
-                if (reached < chunk.length)
-                    this.queue[0] = chunk.subarray(reached);
-                else
-                    this.queue.shift();
-            }
-            this.finishIfDone();
-            if (this.hasRoom())
-                this.release();
-        }
-        if (reply.hex !== undefined) {
-            this.owner.detach(this);
-            freeRings.push(this.ring);
-            this.result?.resolve(reply.hex);
-        }
-    }
-    /** Copy `chunk` from `offset` into free slots, sending each one that fills; returns how far it got. */
-    fill(chunk, offset) {
-        while (offset < chunk.length && this.inFlight < SLOTS) {
-            const take = Math.min(SLOT - this.filled, chunk.length - offset);
-            this.bytes.set(chunk.subarray(offset, offset + take), this.slot * SLOT + this.filled);
-            this.filled += take;
-            offset += take;
-            if (this.filled === SLOT)
-                this.send();
-        }
-        return offset;
-    }
-    /** Once asked for the digest and nothing is queued: send the last partial slot, then the digest request. */
-    finishIfDone() {
-        if (!this.digestAsked || this.queue.length > 0)
-            return;
-        if (this.filled > 0) {
-            if (this.inFlight === SLOTS)
-                return; // wait for a slot
-            this.send();
-        }
-        this.digestAsked = false;
-        this.owner.worker.postMessage({ id: this.id });
-    }
-    release() {
-        const waiter = this.drainWaiter;
-        this.drainWaiter = undefined;
-        waiter?.();
-    }
-    send() {
-        this.owner.worker.postMessage({ id: this.id, slot: this.slot, length: this.filled });
-        this.inFlight++;
-        this.slot = (this.slot + 1) % SLOTS;
-        this.filled = 0;
-    }
-}
-/**
- * SHA-256 of a stream: in place while small, then on a worker thread. `update` and `onDrain` work like a
- * writable's `write` and "drain"; `digest` resolves to the hex digest.
- */
-class Sha256Stream {
-    algorithm;
-    local;
-    remote;
-    /** Chunks held back (copied: callers reuse their buffers) until the stream is known to be small or large. */
-    held = [];
-    heldLength = 0;
-    /**
-     * @param expectedSize the stream's length when the source knows it (an archive member, a file): no need to wait and see.
-     * @param algorithm despite the class's name, any digest the OCI spec registers that node:crypto has.
-     */
-    constructor(expectedSize, algorithm = 'sha256') {
-        this.algorithm = algorithm;
-        if (expectedSize === undefined)
-            return;
-        if (expectedSize < LOCAL_LIMIT)
-            this.local = (0,external_node_crypto_.createHash)(algorithm);
-        else
-            this.goRemote();
-    }
-    /** Whether `update` can take a chunk of up to 1 MiB now without queueing it behind the hashing thread. */
-    hasRoom() {
-        return this.remote ? this.remote.hasRoom() : true;
-    }
-    update(chunk) {
-        if (this.remote)
-            return this.remote.update(chunk);
-        if (this.local) {
-            this.local.update(chunk);
-            return true;
-        }
-        this.held.push(Buffer.from(chunk));
-        this.heldLength += chunk.length;
-        if (this.heldLength < LOCAL_LIMIT)
-            return true;
-        const held = this.held;
-        this.held = [];
-        this.goRemote();
-        let open = true;
-        for (const part of held)
-            open = this.update(part);
-        return open;
-    }
-    /** Hash on a worker thread from now on; in place when there can be none. */
-    goRemote() {
-        const worker = usableWorker();
-        if (worker)
-            this.remote = new RemoteHash(worker, this.algorithm);
-        else
-            this.local = (0,external_node_crypto_.createHash)(this.algorithm);
-    }
-    onDrain(then) {
-        if (this.remote)
-            this.remote.onDrain(then);
-        else
-            then();
-    }
-    async digest() {
-        if (this.remote)
-            return this.remote.digest();
-        const hash = this.local ?? (0,external_node_crypto_.createHash)(this.algorithm);
-        for (const part of this.held)
-            hash.update(part);
-        this.held = [];
-        return hash.digest('hex');
-    }
-}
-/** Stands in for a hash when the source already vouches for its bytes: costs nothing, digests nothing. */
-const NO_HASH = {
-    hasRoom: () => true,
-    update: () => true,
-    onDrain: (then) => then(),
-    digest: async () => '',
-};
 
 ;// CONCATENATED MODULE: ./src/layers/tar-numbers.ts
 /**
@@ -27634,8 +27634,15 @@ function startLocatedLayer(task, watch) {
     return { parsed, contents: parsed.then(() => reader.contents) };
 }
 
-;// CONCATENATED MODULE: ./src/engine/layer-thread-serve.ts
+;// CONCATENATED MODULE: ./src/engine/read-streamed.ts
 
+
+/** The reader a streamed blob's bytes are written into, on whichever thread reads it. */
+function streamedLayerReader(task) {
+    return new LayerReader(task.blobName, capturePredicate(task.capture), task.size, task.hash, undefined, task.maxLayerBytes, task.digestAlgorithm);
+}
+
+;// CONCATENATED MODULE: ./src/engine/layer-thread-serve.ts
 
 
 
@@ -27688,7 +27695,7 @@ function serveLayerReads() {
     });
 }
 function openStream(task) {
-    const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.size, task.hash, undefined, task.maxLayerBytes, task.digestAlgorithm);
+    const reader = streamedLayerReader(task);
     reader.on('error', () => undefined); // a destroyed reader's failure reaches the main thread through its contents
     return reader;
 }
@@ -29059,7 +29066,7 @@ class ImageReading {
                 this.located.set(blob.key, blob); // the source steps over it, or fetches it only when read
                 continue;
             }
-            const reading = readStreamed(blob, this.capture, this.hash, this.watch, this.options.maxLayerBytes, algorithmOfKey(blob.key)).then(this.layerRead);
+            const reading = readStreamed(blob, this.streamTask(blob, algorithmOfKey(blob.key)), this.watch).then(this.layerRead);
             reading.catch(() => undefined); // observed in inStackingOrder, if the image uses this blob
             await reading.catch(() => undefined);
             this.read.set(blob.key, reading);
@@ -29100,13 +29107,11 @@ class ImageReading {
     }
     /** Blobs fetched when read (downloads): several at once, on the threads of the plan or on this thread. */
     startFetched(meta, fetched, plan) {
-        const { capture, hash } = this;
-        const maxLayerBytes = this.options.maxLayerBytes;
         const readOne = (blob) => {
-            const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
+            const task = this.streamTask(blob, algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key)));
             if (plan?.keys.has(blob.key))
-                return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes, algorithm }, this.watch);
-            return readStreamed(blob, capture, hash, this.watch, maxLayerBytes, algorithm);
+                return readStreamedOnThread(blob, task, plan.threads, this.watch);
+            return readStreamed(blob, task, this.watch);
         };
         const fetching = readFetched(fetched, this.opened.parallelReads ?? 1, readOne, () => this.stopped);
         fetched.forEach((blob, i) => {
@@ -29114,6 +29119,16 @@ class ImageReading {
             reading.catch(() => undefined); // observed in inStackingOrder
             this.read.set(blob.key, reading);
         });
+    }
+    streamTask(blob, digestAlgorithm) {
+        return {
+            blobName: blob.name,
+            ...(blob.size !== undefined ? { size: blob.size } : {}),
+            hash: this.hash,
+            capture: this.capture,
+            ...(this.options.maxLayerBytes !== undefined ? { maxLayerBytes: this.options.maxLayerBytes } : {}),
+            digestAlgorithm,
+        };
     }
     /** Every layer, verified, in stacking order, each handed to onLayer as soon as it and those below are read. */
     async inStackingOrder(meta) {
@@ -29159,10 +29174,8 @@ function checkAlgorithm(ref, index, label) {
  * (past --max-layer-bytes, not a tar): the sink is destroyed with that failure, which the download reports.
  * A blob in a stream of blobs (an export) is let through to its end, for the blobs after it.
  */
-async function readStreamed(blob, capture, hash, watch, maxLayerBytes, algorithm) {
-    // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
-    // whether the blob is worth hashing on a worker thread.
-    const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash, undefined, maxLayerBytes, algorithm);
+async function readStreamed(blob, task, watch) {
+    const reader = streamedLayerReader(task);
     watch(reader);
     if (blob.fetched)
         stopOnFailure(reader, reader.contents);
@@ -29177,15 +29190,8 @@ function stopOnFailure(sink, contents) {
     });
 }
 /** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
-async function readStreamedOnThread(blob, threads, options, watch) {
-    const { sink, contents } = threads.stream({
-        blobName: blob.name,
-        ...(blob.size !== undefined ? { size: blob.size } : {}),
-        hash: options.hash,
-        capture: options.capture,
-        ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}),
-        digestAlgorithm: options.algorithm,
-    });
+async function readStreamedOnThread(blob, task, threads, watch) {
+    const { sink, contents } = threads.stream(task);
     stopOnFailure(sink, contents); // and a failed download is reported by pipeTo, before the read it broke
     watch({ get bytesRead() { return sink.bytesRead; }, contents });
     await blob.pipeTo(sink);

@@ -1,13 +1,13 @@
 import { parentPort } from 'node:worker_threads';
 import { InputError, describeError } from '../errors.js';
-import { capturePredicate } from '../layers/capture.js';
 import { encodeEntries } from '../layers/entry-codec.js';
-import { LayerReader } from '../layers/layer-reader.js';
+import type { LayerReader } from '../layers/layer-reader.js';
 import { hashOnThisThread } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import { readLocatedLayer } from './read-located.js';
 import { BATCH } from './threaded-sink.js';
-import type { Reply, Request, StreamTask } from './thread-messages.js';
+import { streamedLayerReader, type StreamTask } from './read-streamed.js';
+import type { Reply, Request } from './thread-messages.js';
 
 /**
  * The reading thread's side: located layers read from their file, and streamed ones fed by the main thread
@@ -62,7 +62,7 @@ export function serveLayerReads(): void {
 }
 
 function openStream(task: StreamTask): LayerReader {
-  const reader = new LayerReader(task.blobName, capturePredicate(task.capture), task.size, task.hash, undefined, task.maxLayerBytes, task.digestAlgorithm);
+  const reader = streamedLayerReader(task);
   reader.on('error', () => undefined); // a destroyed reader's failure reaches the main thread through its contents
   return reader;
 }

@@ -7,7 +7,8 @@ import { decodeEntries } from '../layers/entry-codec.js';
 import type { LayerContents } from '../model/entry.js';
 import type { BlobLocation } from '../sources/source.js';
 import type { LayerTask } from './read-located.js';
-import type { Reply, Request, StreamTask } from './thread-messages.js';
+import type { StreamTask } from './read-streamed.js';
+import type { Reply, Request } from './thread-messages.js';
 import { ThreadedSink } from './threaded-sink.js';
 
 export { serveLayerReads } from './layer-thread-serve.js';

@@ -1,8 +1,7 @@
 import type { Writable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { CAPTURE_NOTHING, capturePredicate, type CapturePolicy } from '../layers/capture.js';
+import { CAPTURE_NOTHING, type CapturePolicy } from '../layers/capture.js';
 import { CaptureBudget } from '../layers/capture-budget.js';
-import { LayerReader } from '../layers/layer-reader.js';
 import { isDigestAlgorithm, prepareHashWorker, type DigestAlgorithm } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { ImageMeta, LayerRef, LayerVerification } from '../model/image.js';
@@ -11,6 +10,7 @@ import { planLayerThreads, type LayerThreads, type ThreadPlan } from './layer-th
 import { readFetched } from './read-fetched.js';
 import { ProgressCounter, type ReadProgress, type WatchedRead } from './read-progress.js';
 import { startLocatedLayer, type LayerTask } from './read-located.js';
+import { streamedLayerReader, type StreamTask } from './read-streamed.js';
 
 export type { ReadProgress } from './read-progress.js';
 
@@ -112,7 +112,7 @@ class ImageReading {
         this.located.set(blob.key, blob); // the source steps over it, or fetches it only when read
         continue;
       }
-      const reading = readStreamed(blob, this.capture, this.hash, this.watch, this.options.maxLayerBytes, algorithmOfKey(blob.key)).then(this.layerRead);
+      const reading = readStreamed(blob, this.streamTask(blob, algorithmOfKey(blob.key)), this.watch).then(this.layerRead);
       reading.catch(() => undefined); // observed in inStackingOrder, if the image uses this blob
       await reading.catch(() => undefined);
       this.read.set(blob.key, reading);
@@ -153,12 +153,10 @@ class ImageReading {
 
   /** Blobs fetched when read (downloads): several at once, on the threads of the plan or on this thread. */
   private startFetched(meta: ImageMeta, fetched: LayerBlob[], plan: ThreadPlan | undefined): void {
-    const { capture, hash } = this;
-    const maxLayerBytes = this.options.maxLayerBytes;
     const readOne = (blob: LayerBlob): Promise<LayerContents> => {
-      const algorithm = algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key));
-      if (plan?.keys.has(blob.key)) return readStreamedOnThread(blob, plan.threads, { capture, hash, maxLayerBytes, algorithm }, this.watch);
-      return readStreamed(blob, capture, hash, this.watch, maxLayerBytes, algorithm);
+      const task = this.streamTask(blob, algorithmOfRef(meta.layers.find((ref) => ref.key === blob.key)));
+      if (plan?.keys.has(blob.key)) return readStreamedOnThread(blob, task, plan.threads, this.watch);
+      return readStreamed(blob, task, this.watch);
     };
     const fetching = readFetched(fetched, this.opened.parallelReads ?? 1, readOne, () => this.stopped);
     fetched.forEach((blob, i) => {
@@ -166,6 +164,17 @@ class ImageReading {
       reading.catch(() => undefined); // observed in inStackingOrder
       this.read.set(blob.key, reading);
     });
+  }
+
+  private streamTask(blob: LayerBlob, digestAlgorithm: DigestAlgorithm): StreamTask {
+    return {
+      blobName: blob.name,
+      ...(blob.size !== undefined ? { size: blob.size } : {}),
+      hash: this.hash,
+      capture: this.capture,
+      ...(this.options.maxLayerBytes !== undefined ? { maxLayerBytes: this.options.maxLayerBytes } : {}),
+      digestAlgorithm,
+    };
   }
 
   /** Every layer, verified, in stacking order, each handed to onLayer as soon as it and those below are read. */
@@ -213,10 +222,8 @@ function checkAlgorithm(ref: LayerRef, index: number, label: string): void {
  * (past --max-layer-bytes, not a tar): the sink is destroyed with that failure, which the download reports.
  * A blob in a stream of blobs (an export) is let through to its end, for the blobs after it.
  */
-async function readStreamed(blob: LayerBlob, capture: CapturePolicy, hash: boolean, watch: (reading: WatchedRead) => void, maxLayerBytes: number | undefined, algorithm: DigestAlgorithm): Promise<LayerContents> {
-  // Sources that know a blob's size (archive members, layout files) say so: the reader then knows at once
-  // whether the blob is worth hashing on a worker thread.
-  const reader = new LayerReader(blob.name, capturePredicate(capture), blob.size, hash, undefined, maxLayerBytes, algorithm);
+async function readStreamed(blob: LayerBlob, task: StreamTask, watch: (reading: WatchedRead) => void): Promise<LayerContents> {
+  const reader = streamedLayerReader(task);
   watch(reader);
   if (blob.fetched) stopOnFailure(reader, reader.contents);
   await blob.pipeTo(reader);
@@ -232,20 +239,8 @@ function stopOnFailure(sink: Writable, contents: Promise<LayerContents>): void {
 }
 
 /** Read a blob as the source streams it past, on a reading thread: this thread only hands its bytes on. */
-async function readStreamedOnThread(
-  blob: LayerBlob,
-  threads: LayerThreads,
-  options: { capture: CapturePolicy; hash: boolean; maxLayerBytes: number | undefined; algorithm: DigestAlgorithm },
-  watch: (reading: WatchedRead) => void,
-): Promise<LayerContents> {
-  const { sink, contents } = threads.stream({
-    blobName: blob.name,
-    ...(blob.size !== undefined ? { size: blob.size } : {}),
-    hash: options.hash,
-    capture: options.capture,
-    ...(options.maxLayerBytes !== undefined ? { maxLayerBytes: options.maxLayerBytes } : {}),
-    digestAlgorithm: options.algorithm,
-  });
+async function readStreamedOnThread(blob: LayerBlob, task: StreamTask, threads: LayerThreads, watch: (reading: WatchedRead) => void): Promise<LayerContents> {
+  const { sink, contents } = threads.stream(task);
   stopOnFailure(sink, contents); // and a failed download is reported by pipeTo, before the read it broke
   watch({ get bytesRead() { return sink.bytesRead; }, contents });
   await blob.pipeTo(sink);

@@ -1,19 +1,7 @@
-import type { CapturePolicy } from '../layers/capture.js';
 import type { EncodedEntries } from '../layers/entry-codec.js';
-import type { DigestAlgorithm } from '../layers/sha256-stream.js';
 import type { LayerContents } from '../model/entry.js';
 import type { LayerTask } from './read-located.js';
-
-/** A layer whose stored bytes the main thread receives (a registry download) and posts on to a reading thread. */
-export interface StreamTask {
-  blobName: string;
-  /** The blob's size, when the source knows it. */
-  size?: number;
-  hash: boolean;
-  capture: CapturePolicy;
-  maxLayerBytes?: number;
-  digestAlgorithm: DigestAlgorithm;
-}
+import type { StreamTask } from './read-streamed.js';
 
 /** From the main thread to a reading thread. */
 export type Request =
